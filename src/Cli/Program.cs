@@ -1,0 +1,7 @@
+using System.CommandLine;
+using WeiPian.Cli;
+using WeiPian.Cli.Commands;
+
+var root = new RootCommand("WeiPian.Engine: change polygons (图斑) from pairs of multispectral satellite scenes.");
+root.Subcommands.Add(InfoCommand.Create());
+return CliErrors.Run(root, args);

@@ -1,0 +1,83 @@
+using System.Runtime.InteropServices;
+using WeiPian.Engine.Raster;
+
+namespace WeiPian.Engine.Gdal;
+
+public sealed partial class RasterDataset
+{
+    private const int GfRead = 0, GfWrite = 1;
+
+    /// <summary>Reads a window of one band into <paramref name="buffer"/> (row-major, window width per row),
+    /// converting to <typeparamref name="T"/> as GDAL does when the file type differs.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The window is not wholly inside the raster.</exception>
+    public void Read<T>(int band, PixelWindow window, Span<T> buffer) where T : unmanaged =>
+        BandIO(GfRead, band, window, MemoryMarshal.AsBytes(buffer), buffer.Length, RasterDataTypes.Of<T>());
+
+    /// <summary>Writes a window of one band from <paramref name="buffer"/> (row-major).</summary>
+    public void Write<T>(int band, PixelWindow window, ReadOnlySpan<T> buffer) where T : unmanaged =>
+        BandIO(GfWrite, band, window, MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(buffer), buffer.Length)),
+            buffer.Length, RasterDataTypes.Of<T>());
+
+    /// <summary>
+    /// Reads a window of several bands in one call, band-sequential: band <c>bands[0]</c>'s window first,
+    /// then the next. For pixel-interleaved files this decodes each tile once for all bands.
+    /// An empty <paramref name="bands"/> means all bands in order.
+    /// </summary>
+    public void ReadBands<T>(PixelWindow window, Span<T> buffer, ReadOnlySpan<int> bands = default) where T : unmanaged =>
+        DatasetIO(GfRead, window, MemoryMarshal.AsBytes(buffer), buffer.Length, RasterDataTypes.Of<T>(), bands);
+
+    /// <summary>Writes a window of several bands in one call, band-sequential (see <see cref="ReadBands{T}"/>).</summary>
+    public void WriteBands<T>(PixelWindow window, ReadOnlySpan<T> buffer, ReadOnlySpan<int> bands = default) where T : unmanaged =>
+        DatasetIO(GfWrite, window, MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(buffer), buffer.Length)),
+            buffer.Length, RasterDataTypes.Of<T>(), bands);
+
+    private unsafe void BandIO(int rw, int band, PixelWindow window, Span<byte> bytes, int elements, RasterDataType type)
+    {
+        CheckAccess(rw, window, elements, 1);
+        var h = Band(band);
+        var size = RasterDataTypes.SizeOf(type);
+        fixed (byte* p = bytes)
+        {
+            GdalLibrary.ResetError();
+            GdalLibrary.Check(GdalNative.GDALRasterIO(h, rw, window.X, window.Y, window.Width, window.Height, p,
+                    window.Width, window.Height, (int)type, size, size * window.Width),
+                $"{(rw == GfRead ? "read" : "write")} band {band} window {window} of", Path);
+        }
+    }
+
+    private unsafe void DatasetIO(int rw, PixelWindow window, Span<byte> bytes, int elements, RasterDataType type, ReadOnlySpan<int> bands)
+    {
+        var count = bands.IsEmpty ? BandCount : bands.Length;
+        CheckAccess(rw, window, elements, count);
+        Span<int> map = count <= 64 ? stackalloc int[count] : new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            map[i] = bands.IsEmpty ? i + 1 : bands[i];
+            Band(map[i]);
+        }
+        var size = RasterDataTypes.SizeOf(type);
+        long bandSpace = (long)size * window.Width * window.Height;
+        if (bandSpace > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(window), $"Window {window} is too large for one multi-band call; read it in strips.");
+        fixed (byte* p = bytes)
+        fixed (int* pm = map)
+        {
+            GdalLibrary.ResetError();
+            GdalLibrary.Check(GdalNative.GDALDatasetRasterIO(Handle, rw, window.X, window.Y, window.Width, window.Height, p,
+                    window.Width, window.Height, (int)type, count, pm, size, size * window.Width, (int)bandSpace),
+                $"{(rw == GfRead ? "read" : "write")} {count} bands window {window} of", Path);
+        }
+    }
+
+    private void CheckAccess(int rw, PixelWindow window, int elements, int bands)
+    {
+        if (rw == GfWrite && !IsWritable)
+            throw new InvalidOperationException($"'{Path}' was opened read-only; open it for update to write.");
+        if (window.IsEmpty || window.X < 0 || window.Y < 0 || window.Right > Width || window.Bottom > Height)
+            throw new ArgumentOutOfRangeException(nameof(window),
+                $"Window {window} is not inside raster '{Path}' of {Width}x{Height} pixels.");
+        var needed = window.PixelCount * bands;
+        if (elements < needed)
+            throw new ArgumentException($"Buffer holds {elements} values; window {window} x {bands} band(s) of '{Path}' needs {needed}.");
+    }
+}

@@ -1,0 +1,134 @@
+using RoleNames = WeiPian.Engine.Raster.BandRoles;
+using WeiPian.Engine.Gdal;
+
+namespace WeiPian.Engine.Raster;
+
+/// <summary>
+/// One date of imagery: a georeferenced multiband raster with its band roles (B, G, R, NIR, ...)
+/// and per-band nodata, on a north-up <see cref="PixelGrid"/>.
+/// </summary>
+/// <remarks>
+/// Band roles come, in order of preference, from the caller, from the bands' descriptions
+/// ("B", "Blue", "NIR", ...), or from GDAL's colour interpretation; bands with none stay
+/// <see cref="BandRole.Unknown"/>. Not thread-safe: open the scene once per reading thread.
+/// </remarks>
+public sealed class Scene : IDisposable
+{
+    private readonly RasterDataset _raster;
+
+    private Scene(RasterDataset raster, IReadOnlyList<BandRole>? roles)
+    {
+        _raster = raster;
+        Path = raster.Path;
+        if (!raster.HasGeoTransform)
+            throw new PixelGridException($"'{Path}' has no georeferencing (no geotransform); a scene must be georeferenced.");
+        Grid = new PixelGrid(raster.Width, raster.Height, raster.GeoTransform, raster.SpatialReference, Path);
+        DataType = raster.DataType(1);
+        for (var b = 2; b <= raster.BandCount; b++)
+            if (raster.DataType(b) != DataType)
+                throw new NotSupportedException($"'{Path}': band {b} is {raster.DataType(b)} but band 1 is {DataType}; a scene needs one pixel type.");
+        if (DataType == RasterDataType.Unknown)
+            throw new NotSupportedException($"'{Path}' has a pixel type the engine does not read (complex or unknown).");
+        NoData = Enumerable.Range(1, raster.BandCount).Select(raster.NoData).ToArray();
+        BandRoles = roles is null ? ReadRoles(raster) : CheckRoles(roles, raster);
+    }
+
+    /// <summary>Opens a scene file (GeoTIFF, COG, VRT, anything GDAL reads).</summary>
+    /// <param name="path">The raster file.</param>
+    /// <param name="roles">Band roles in band order, overriding what the file says; null to read them from the file.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="GdalException">GDAL cannot read it.</exception>
+    /// <exception cref="PixelGridException">It is not georeferenced or its geotransform is rotated.</exception>
+    public static Scene Open(string path, IReadOnlyList<BandRole>? roles = null)
+    {
+        var raster = RasterDataset.Open(path);
+        try { return new Scene(raster, roles); }
+        catch { raster.Dispose(); throw; }
+    }
+
+    /// <summary>
+    /// Opens single-band files (one per band, same grid, e.g. Landsat's B2..B5) as one scene through a
+    /// VRT written at <paramref name="vrtPath"/>.
+    /// </summary>
+    public static Scene OpenStack(IReadOnlyList<string> bandFiles, string vrtPath, IReadOnlyList<BandRole>? roles = null)
+    {
+        var raster = RasterDataset.BuildStackedVrt(vrtPath, bandFiles);
+        try { return new Scene(raster, roles); }
+        catch { raster.Dispose(); throw; }
+    }
+
+    /// <summary>The scene's file.</summary>
+    public string Path { get; }
+
+    /// <summary>Where the pixels lie.</summary>
+    public PixelGrid Grid { get; }
+
+    /// <summary>Columns.</summary>
+    public int Width => Grid.Width;
+
+    /// <summary>Rows.</summary>
+    public int Height => Grid.Height;
+
+    /// <summary>Number of bands.</summary>
+    public int BandCount => _raster.BandCount;
+
+    /// <summary>The pixel type shared by all bands.</summary>
+    public RasterDataType DataType { get; }
+
+    /// <summary>Nodata value per band (index 0 = band 1), null where a band has none.</summary>
+    public IReadOnlyList<double?> NoData { get; }
+
+    /// <summary>What each band measures (index 0 = band 1).</summary>
+    public IReadOnlyList<BandRole> BandRoles { get; }
+
+    /// <summary>The 1-based band number holding <paramref name="role"/>.</summary>
+    /// <exception cref="InvalidOperationException">No band has that role; the message lists the scene's roles.</exception>
+    public int BandOf(BandRole role)
+    {
+        for (var i = 0; i < BandRoles.Count; i++) if (BandRoles[i] == role) return i + 1;
+        throw new InvalidOperationException(
+            $"'{Path}' has no {role} band; its bands are {RoleNames.Format(BandRoles)}. Give the band order explicitly (e.g. --bands B,G,R,NIR).");
+    }
+
+    /// <summary>Reads a window of one band (1-based) into a row-major buffer.</summary>
+    public void Read<T>(int band, PixelWindow window, Span<T> buffer) where T : unmanaged => _raster.Read(band, window, buffer);
+
+    /// <summary>Reads a window of several bands band-sequentially (see <see cref="RasterDataset.ReadBands{T}"/>).</summary>
+    public void ReadBands<T>(PixelWindow window, Span<T> buffer, ReadOnlySpan<int> bands = default) where T : unmanaged =>
+        _raster.ReadBands(window, buffer, bands);
+
+    /// <summary>The underlying raster, for the engine's own readers.</summary>
+    internal RasterDataset Dataset => _raster;
+
+    /// <inheritdoc />
+    public void Dispose() => _raster.Dispose();
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Path}: {Grid}, {BandCount} x {DataType} [{RoleNames.Format(BandRoles)}]";
+
+    private static IReadOnlyList<BandRole> CheckRoles(IReadOnlyList<BandRole> roles, RasterDataset raster)
+    {
+        if (roles.Count != raster.BandCount)
+            throw new ArgumentException(
+                $"'{raster.Path}' has {raster.BandCount} band(s) but {roles.Count} band role(s) were given ({RoleNames.Format(roles)}).");
+        return roles.ToArray();
+    }
+
+    private static BandRole[] ReadRoles(RasterDataset raster)
+    {
+        var roles = new BandRole[raster.BandCount];
+        for (var b = 1; b <= raster.BandCount; b++)
+        {
+            if (RoleNames.TryParse(raster.BandDescription(b), out var role)) { roles[b - 1] = role; continue; }
+            roles[b - 1] = raster.ColorInterpretation(b) switch
+            {
+                ColorInterpretation.Red => BandRole.Red,
+                ColorInterpretation.Green => BandRole.Green,
+                ColorInterpretation.Blue => BandRole.Blue,
+                ColorInterpretation.Alpha => BandRole.Alpha,
+                _ => BandRole.Unknown,
+            };
+        }
+        return roles;
+    }
+}
