@@ -18,6 +18,7 @@ internal static class CliErrors
         catch (Exception e) when (IsUserError(e))
         {
             Console.Error.WriteLine($"weipian: {e.Message}");
+            if (Environment.GetEnvironmentVariable("WEIPIAN_TRACE") == "1") Console.Error.WriteLine(e);
             return InputError;
         }
     }

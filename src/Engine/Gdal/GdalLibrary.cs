@@ -54,6 +54,16 @@ public static class GdalLibrary
         GdalNative.CPLSetConfigOption(key, value);
     }
 
+    /// <summary>
+    /// Sets a GDAL configuration option for the calling thread only (null clears it): for settings that
+    /// must not leak into other threads' work, such as a fixed GeoPackage timestamp for reproducible files.
+    /// </summary>
+    public static void SetThreadLocalConfigOption(string key, string? value)
+    {
+        EnsureInitialized();
+        GdalNative.CPLSetThreadLocalConfigOption(key, value);
+    }
+
     /// <summary>Reads a GDAL configuration option, or null.</summary>
     public static string? GetConfigOption(string key)
     {

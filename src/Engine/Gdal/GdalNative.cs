@@ -54,6 +54,10 @@ internal static partial class GdalNative
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void CPLSetConfigOption(string key, string? value);
 
+    // void CPLSetThreadLocalConfigOption(const char*, const char*);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void CPLSetThreadLocalConfigOption(string key, string? value);
+
     // const char* CPLGetConfigOption(const char*, const char*);
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint CPLGetConfigOption(string key, string? defaultValue);

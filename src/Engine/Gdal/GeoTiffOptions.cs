@@ -45,6 +45,12 @@ public sealed record GeoTiffOptions
     /// <summary>Horizontal differencing predictor for integer data (smaller files for imagery); on by default.</summary>
     public bool Predictor { get; init; } = true;
 
+    /// <summary>
+    /// Compression effort (DEFLATE 1-9, ZSTD 1-22); null keeps GDAL's default (6 and 9). Level 1 DEFLATE
+    /// is several times faster to write than the default for files only a few percent larger.
+    /// </summary>
+    public int? Level { get; init; }
+
     /// <summary>Threads GDAL may use to compress (GDAL's NUM_THREADS); 1 keeps the engine's own threads free.</summary>
     public int CompressionThreads { get; init; } = 1;
 
@@ -79,6 +85,8 @@ public sealed record GeoTiffOptions
             TiffCompression.Lzw => "LZW",
             _ => throw new ArgumentOutOfRangeException(nameof(Compression)),
         });
+        if (Level is { } level && Compression == TiffCompression.Deflate) options.Add(Invariant($"ZLEVEL={level}"));
+        if (Level is { } zlevel && Compression == TiffCompression.Zstd) options.Add(Invariant($"ZSTD_LEVEL={zlevel}"));
         if (Compression != TiffCompression.None && Predictor)
             options.Add(RasterDataTypes.IsInteger(type) ? "PREDICTOR=2" : "PREDICTOR=3");
         options.Add("BIGTIFF=" + BigTiff switch { BigTiffMode.Yes => "YES", BigTiffMode.No => "NO", _ => "IF_SAFER" });

@@ -1,0 +1,271 @@
+using System.Globalization;
+using System.Text.Json;
+using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Output;
+using WeiPian.Engine.Raster;
+
+namespace WeiPian.Synth;
+
+/// <summary>What a synthesis wrote.</summary>
+public sealed record SynthResult
+{
+    /// <summary>The output folder.</summary>
+    public required string Directory { get; init; }
+    /// <summary>Columns.</summary>
+    public required int Width { get; init; }
+    /// <summary>Rows.</summary>
+    public required int Height { get; init; }
+    /// <summary>Acquisition date of before.tif.</summary>
+    public required DateOnly BeforeDate { get; init; }
+    /// <summary>Acquisition date of after.tif.</summary>
+    public required DateOnly AfterDate { get; init; }
+    /// <summary>Scene id of before.tif (GF-2 naming).</summary>
+    public required string BeforeSceneId { get; init; }
+    /// <summary>Scene id of after.tif.</summary>
+    public required string AfterSceneId { get; init; }
+    /// <summary>Planted changes per class.</summary>
+    public required IReadOnlyDictionary<ChangeClass, int> Changes { get; init; }
+    /// <summary>Planted changes lying on farmland.</summary>
+    public required int ChangesOnFarmland { get; init; }
+    /// <summary>Cloud (with its shadow) count in the after date.</summary>
+    public required int Clouds { get; init; }
+    /// <summary>County codes (XZQDM) of the scene.</summary>
+    public required IReadOnlyList<string> Counties { get; init; }
+}
+
+/// <summary>
+/// Synthesises a realistic two-date GF-2-like scene pair with its land survey and ground truth,
+/// deterministic from the seed and written strip by strip so memory does not grow with the scene:
+/// <list type="bullet">
+/// <item><c>before.tif</c>, <c>after.tif</c>: 4-band UInt16 (B, G, R, NIR; 10-bit values; nodata 0), tiled DEFLATE GeoTIFFs.</item>
+/// <item><c>truth.tif</c>: Byte class raster (0 no change, 1 building, 2 pond, 3 mining, 4 facility agriculture).</item>
+/// <item><c>truth.gpkg</c>: layer <c>truth</c> with class_id, class_name, TBLX (and on_farmland, DLBM, area_m2).</item>
+/// <item><c>survey.gpkg</c>: layers DLTB, YJJBNTTB, XZQ; <c>survey_shp/</c>: the same as GBK Shapefiles.</item>
+/// <item><c>scene.json</c>: dates, scene ids, counts.</item>
+/// </list>
+/// </summary>
+public static class SceneSynthesizer
+{
+    /// <summary>Fixed GeoPackage timestamp so the same seed gives the same bytes.</summary>
+    private const string FixedTimestamp = "2000-01-01T00:00:00.000Z";
+
+    /// <summary>Neighbouring counties around 111.5°E 30.5°N (Yichang and Jingzhou), where EPSG:4546's zone lies.</summary>
+    private static readonly County[][] CountyPairs =
+    [
+        [new("420583", "枝江市"), new("421087", "松滋市")],
+        [new("420582", "当阳市"), new("420583", "枝江市")],
+        [new("420506", "夷陵区"), new("420582", "当阳市")],
+    ];
+
+    /// <summary>Fast DEFLATE on all cores: synthesis is bound by compression otherwise.</summary>
+    private static readonly GeoTiffOptions Tiff = new() { Level = 1, CompressionThreads = Environment.ProcessorCount };
+
+    /// <summary>Writes a scene pair into <paramref name="outDir"/> (created when missing; existing outputs are replaced).</summary>
+    public static SynthResult Run(SynthOptions options, string outDir, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        Directory.CreateDirectory(outDir);
+        var layout = new Layout(options);
+        var crs = SpatialReference.FromEpsg(options.Epsg);
+        if (!crs.IsProjected)
+            throw new ArgumentException($"EPSG:{options.Epsg} is not a projected CRS; the synthesiser needs metres (e.g. 4546, CGCS2000 / 3-degree GK CM 111E).");
+        var frame = Frame(crs, options);
+        var counties = CountyPairs[(int)((ulong)options.Seed % (ulong)CountyPairs.Length)];
+        var (centreLon, centreLat) = CentreLonLat(frame, layout);
+        var beforeId = SceneId(centreLon, centreLat, layout.Before.Date, options.Seed, 0);
+        var afterId = SceneId(centreLon, centreLat, layout.After.Date, options.Seed, 1);
+
+        using var before = AtomicOutput.Begin(Path.Combine(outDir, "before.tif"));
+        using var after = AtomicOutput.Begin(Path.Combine(outDir, "after.tif"));
+        using var truthTif = AtomicOutput.Begin(Path.Combine(outDir, "truth.tif"));
+        WriteRasters(options, layout, frame, before.TempPath, after.TempPath, truthTif.TempPath, beforeId, afterId, progress, cancellationToken);
+
+        using var truthGpkg = AtomicOutput.Begin(Path.Combine(outDir, "truth.gpkg"));
+        using var surveyGpkg = AtomicOutput.Begin(Path.Combine(outDir, "survey.gpkg"));
+        using var surveyShp = AtomicOutput.Begin(Path.Combine(outDir, "survey_shp"));
+        GdalLibrary.SetThreadLocalConfigOption("OGR_CURRENT_DATE", FixedTimestamp);
+        try
+        {
+            WriteTruth(layout, frame, truthGpkg.TempPath);
+            using (var ds = VectorDataset.Create(surveyGpkg.TempPath, "GPKG"))
+                new SurveyWriter(layout, frame, counties).Write(ds);
+            if (options.WriteShapefiles)
+            {
+                Directory.CreateDirectory(surveyShp.TempPath);
+                using var ds = VectorDataset.Create(surveyShp.TempPath, "ESRI Shapefile");
+                new SurveyWriter(layout, frame, counties).Write(ds, ["ENCODING=GBK"]);
+            }
+        }
+        finally
+        {
+            GdalLibrary.SetThreadLocalConfigOption("OGR_CURRENT_DATE", null);
+        }
+
+        var result = new SynthResult
+        {
+            Directory = Path.GetFullPath(outDir),
+            Width = layout.Width,
+            Height = layout.Height,
+            BeforeDate = layout.Before.Date,
+            AfterDate = layout.After.Date,
+            BeforeSceneId = beforeId,
+            AfterSceneId = afterId,
+            Changes = ChangeClasses.All.ToDictionary(c => c, c => layout.Changes.Count(x => x.Class == c)),
+            ChangesOnFarmland = layout.Changes.Count(c => LandClasses.IsFarmland(c.LandBefore)),
+            Clouds = layout.Clouds.Count / 2,
+            Counties = counties.Select(c => c.Code).ToList(),
+        };
+        using var manifest = AtomicOutput.Begin(Path.Combine(outDir, "scene.json"));
+        File.WriteAllBytes(manifest.TempPath, Manifest(options, result));
+
+        before.Commit();
+        after.Commit();
+        truthTif.Commit();
+        truthGpkg.Commit();
+        surveyGpkg.Commit();
+        if (options.WriteShapefiles) surveyShp.Commit();
+        manifest.Commit();
+        return result;
+    }
+
+    private static void WriteRasters(SynthOptions o, Layout layout, SceneFrame frame, string beforePath, string afterPath, string truthPath,
+        string beforeId, string afterId, IProgress<double>? progress, CancellationToken ct)
+    {
+        int w = layout.Width, h = layout.Height;
+        var transform = GeoTransform.NorthUp(frame.OriginX, frame.OriginY, o.Gsd);
+        using var b = CreateScene(beforePath, w, h, transform, frame.Crs, layout.Before, beforeId);
+        using var a = CreateScene(afterPath, w, h, transform, frame.Crs, layout.After, afterId);
+        using var t = RasterDataset.CreateGeoTiff(truthPath, w, h, 1, RasterDataType.Byte, Tiff);
+        t.GeoTransform = transform;
+        t.SpatialReference = frame.Crs;
+        t.SetBandDescription(1, "change class");
+
+        var renderer = new Renderer(layout);
+        var strip = Math.Min(o.StripRows, h);
+        var bufB = new ushort[4 * strip * w];
+        var bufA = new ushort[4 * strip * w];
+        var bufT = new byte[strip * w];
+        var margin = 12.0;   // metres: shadows and misregistration reach this far outside an outline
+        for (var y0 = 0; y0 < h; y0 += strip)
+        {
+            ct.ThrowIfCancellationRequested();
+            var rows = Math.Min(strip, h - y0);
+            double s0 = y0 * o.Gsd - margin, s1 = (y0 + rows) * o.Gsd + margin;
+            var changes = layout.Changes.Where(c => c.Outline.MaxS >= s0 && c.Outline.MinS <= s1).ToList();
+            var clouds = layout.Clouds.Where(c => c.MaxS >= s0 && c.MinS <= s1).ToList();
+            var plane = rows * w;
+            Parallel.For(0, rows, new ParallelOptions { CancellationToken = ct }, r =>
+            {
+                var row = y0 + r;
+                var off = r * w;
+                renderer.RenderRow(layout.Before, row, changes, clouds,
+                    bufB.AsSpan(off, w), bufB.AsSpan(plane + off, w), bufB.AsSpan(2 * plane + off, w), bufB.AsSpan(3 * plane + off, w));
+                renderer.RenderRow(layout.After, row, changes, clouds,
+                    bufA.AsSpan(off, w), bufA.AsSpan(plane + off, w), bufA.AsSpan(2 * plane + off, w), bufA.AsSpan(3 * plane + off, w));
+                renderer.TruthRow(row, changes, bufT.AsSpan(off, w));
+            });
+            var window = new PixelWindow(0, y0, w, rows);
+            b.WriteBands<ushort>(window, bufB.AsSpan(0, 4 * plane));
+            a.WriteBands<ushort>(window, bufA.AsSpan(0, 4 * plane));
+            t.Write<byte>(1, window, bufT.AsSpan(0, plane));
+            // Whole tile rows are complete: hand them to the file now so the block cache stays small.
+            b.FlushCache();
+            a.FlushCache();
+            t.FlushCache();
+            progress?.Report((double)(y0 + rows) / h);
+        }
+    }
+
+    private static RasterDataset CreateScene(string path, int w, int h, GeoTransform transform, SpatialReference crs, DateLook look, string sceneId)
+    {
+        var ds = RasterDataset.CreateGeoTiff(path, w, h, 4, RasterDataType.UInt16, Tiff);
+        ds.GeoTransform = transform;
+        ds.SpatialReference = crs;
+        string[] names = ["B", "G", "R", "NIR"];
+        ColorInterpretation[] colours = [ColorInterpretation.Blue, ColorInterpretation.Green, ColorInterpretation.Red, ColorInterpretation.Undefined];
+        for (var band = 1; band <= 4; band++)
+        {
+            ds.SetNoData(band, 0);
+            ds.SetBandDescription(band, names[band - 1]);
+            ds.SetColorInterpretation(band, colours[band - 1]);
+        }
+        ds.SetMetadataItem("TIFFTAG_DATETIME", string.Create(CultureInfo.InvariantCulture, $"{look.Date.Year:0000}:{look.Date.Month:00}:{look.Date.Day:00} 10:30:00"));
+        ds.SetMetadataItem("ACQUISITION_DATE", look.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        ds.SetMetadataItem("SCENE_ID", sceneId);
+        ds.SetMetadataItem("SENSOR", "GF2-PMS (synthetic)");
+        return ds;
+    }
+
+    private static void WriteTruth(Layout layout, SceneFrame frame, string path)
+    {
+        using var ds = VectorDataset.Create(path, "GPKG");
+        FieldDefinition[] fields =
+        [
+            new("class_id", FieldKind.Integer), new("class_name", FieldKind.String, 32), new("TBLX", FieldKind.String, 4),
+            new("on_farmland", FieldKind.Integer), new("DLBM", FieldKind.String, 5), new("area_m2", FieldKind.Real),
+        ];
+        var layer = ds.CreateLayer("truth", GeometryKind.Polygon, frame.Crs, fields);
+        using var tx = ds.BeginTransaction();
+        foreach (var c in layout.Changes)
+            layer.Add(frame.PolygonWkb(c.Outline.E, c.Outline.S),
+                [(int)c.Class, ChangeClasses.Name(c.Class), ChangeClasses.Tblx(c.Class), LandClasses.IsFarmland(c.LandBefore) ? 1 : 0,
+                 LandClasses.Dlbm(c.LandBefore), Math.Round(c.Outline.Area, 3)]);
+        tx.Commit();
+    }
+
+    /// <summary>Top-left corner near 30.45°N, a quarter degree east of the zone's central meridian, on whole metres.</summary>
+    private static SceneFrame Frame(SpatialReference crs, SynthOptions o)
+    {
+        var cm = crs.ProjectionParameter("central_meridian") ?? 114.0;
+        var rng = new Rng((ulong)o.Seed ^ 0xC0FFEE);
+        var lon = cm + 0.1 + rng.Uniform(0, 0.5);
+        var lat = 30.1 + rng.Uniform(0, 0.7);
+        using var toScene = new CoordinateTransform(SpatialReference.FromEpsg(4490), crs);
+        var (x, y) = toScene.Transform(lon, lat);
+        return new SceneFrame(Math.Round(x), Math.Round(y), crs);
+    }
+
+    private static (double Lon, double Lat) CentreLonLat(SceneFrame frame, Layout layout)
+    {
+        using var toGeo = new CoordinateTransform(frame.Crs, SpatialReference.FromEpsg(4490));
+        return toGeo.Transform(frame.OriginX + layout.SceneWidthM / 2, frame.OriginY - layout.SceneHeightM / 2);
+    }
+
+    private static string SceneId(double lon, double lat, DateOnly date, long seed, int index) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"GF2_PMS{1 + index}_E{lon:0.0}_N{lat:0.0}_{date:yyyyMMdd}_L1A{(ulong)(seed * 2 + index) % 10_000_000_000UL:0000000000}");
+
+    private static byte[] Manifest(SynthOptions o, SynthResult r)
+    {
+        using var stream = new MemoryStream();
+        using (var j = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            j.WriteStartObject();
+            j.WriteString("generator", "weipian synth");
+            j.WriteNumber("seed", o.Seed);
+            j.WriteNumber("width", r.Width);
+            j.WriteNumber("height", r.Height);
+            j.WriteNumber("gsd", o.Gsd);
+            j.WriteNumber("epsg", o.Epsg);
+            j.WriteNumber("changesPerKm2", o.ChangesPerKm2);
+            j.WriteStartObject("before");
+            j.WriteString("date", r.BeforeDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+            j.WriteString("sceneId", r.BeforeSceneId);
+            j.WriteEndObject();
+            j.WriteStartObject("after");
+            j.WriteString("date", r.AfterDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+            j.WriteString("sceneId", r.AfterSceneId);
+            j.WriteEndObject();
+            j.WriteStartObject("changes");
+            foreach (var (c, n) in r.Changes) j.WriteNumber(ChangeClasses.Name(c), n);
+            j.WriteEndObject();
+            j.WriteNumber("changesOnFarmland", r.ChangesOnFarmland);
+            j.WriteNumber("clouds", r.Clouds);
+            j.WriteStartArray("counties");
+            foreach (var c in r.Counties) j.WriteStringValue(c);
+            j.WriteEndArray();
+            j.WriteEndObject();
+        }
+        return stream.ToArray();
+    }
+}

@@ -1,0 +1,79 @@
+using System.Runtime.CompilerServices;
+
+namespace WeiPian.Synth;
+
+/// <summary>
+/// A simple polygon in scene-local metres: e east and s south of the scene's top-left corner.
+/// Rendering and the truth raster test pixel centres against exactly these vertices, so truth.tif
+/// equals the truth polygons rasterised with the pixel-centre rule.
+/// </summary>
+internal sealed class Shape
+{
+    public Shape(double[] e, double[] s)
+    {
+        E = e;
+        S = s;
+        MinE = e.Min(); MaxE = e.Max(); MinS = s.Min(); MaxS = s.Max();
+    }
+
+    public double[] E { get; }
+    public double[] S { get; }
+    public double MinE { get; }
+    public double MaxE { get; }
+    public double MinS { get; }
+    public double MaxS { get; }
+
+    /// <summary>Crossing-number test; points exactly on an edge fall on one side consistently.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Contains(double e, double s)
+    {
+        if (e < MinE || e > MaxE || s < MinS || s > MaxS) return false;
+        var inside = false;
+        var n = E.Length;
+        for (int i = 0, j = n - 1; i < n; j = i++)
+        {
+            double si = S[i], sj = S[j];
+            if ((si > s) != (sj > s))
+            {
+                var x = E[i] + (s - si) / (sj - si) * (E[j] - E[i]);
+                if (e < x) inside = !inside;
+            }
+        }
+        return inside;
+    }
+
+    public bool BoxIntersects(Shape o, double margin) =>
+        MinE - margin <= o.MaxE && o.MinE - margin <= MaxE && MinS - margin <= o.MaxS && o.MinS - margin <= MaxS;
+
+    public Shape Translate(double de, double ds) => new(E.Select(v => v + de).ToArray(), S.Select(v => v + ds).ToArray());
+
+    /// <summary>Planar area in m² (shoelace).</summary>
+    public double Area
+    {
+        get
+        {
+            double a = 0;
+            for (int i = 0, j = E.Length - 1; i < E.Length; j = i++) a += E[j] * S[i] - E[i] * S[j];
+            return Math.Abs(a) / 2;
+        }
+    }
+}
+
+/// <summary>A planted change: its class, outline and the parameters that shade it.</summary>
+internal sealed class ChangeObject
+{
+    public required ChangeClass Class { get; init; }
+    public required Shape Outline { get; init; }
+    public required LandClass LandBefore { get; init; }
+    /// <summary>Object-local frame: centre and axes (unit vectors in e,s) for textures that follow the object.</summary>
+    public required double CentreE { get; init; }
+    public required double CentreS { get; init; }
+    public required double AxisE { get; init; }
+    public required double AxisS { get; init; }
+    /// <summary>Half extents along and across the axis (for a pit: its mean radius, twice).</summary>
+    public required double HalfW { get; init; }
+    public required double HalfH { get; init; }
+    /// <summary>Roof or film variant, terrace spacing, etc.</summary>
+    public required int Variant { get; init; }
+    public required uint Seed { get; init; }
+}

@@ -1,0 +1,40 @@
+namespace WeiPian.Synth;
+
+/// <summary>What scene pair to synthesise. The same options and seed always give the same bytes.</summary>
+public sealed record SynthOptions
+{
+    /// <summary>Columns (and rows, unless <see cref="Height"/> is set).</summary>
+    public int Size { get; init; } = 1024;
+
+    /// <summary>Rows, when not square.</summary>
+    public int? Height { get; init; }
+
+    /// <summary>The seed: everything in the scene follows from it.</summary>
+    public long Seed { get; init; } = 1;
+
+    /// <summary>Ground sample distance in metres (GF-2 multispectral pan-sharpened 0.8, GF-1 2).</summary>
+    public double Gsd { get; init; } = 0.8;
+
+    /// <summary>CRS of the output: a CGCS2000 3-degree Gauss-Kruger zone (EPSG:4513-4554); default EPSG:4546, CM 111E.</summary>
+    public int Epsg { get; init; } = 4546;
+
+    /// <summary>True changes per km² (0 for a pair with only nuisance change).</summary>
+    public double ChangesPerKm2 { get; init; } = 25;
+
+    /// <summary>Also write the survey as GBK Shapefiles under <c>survey_shp/</c>.</summary>
+    public bool WriteShapefiles { get; init; } = true;
+
+    /// <summary>Rows rendered and written per strip (a multiple of the 256-pixel tile keeps writes whole-tile).</summary>
+    public int StripRows { get; init; } = 256;
+
+    /// <summary>Rows.</summary>
+    public int Rows => Height ?? Size;
+
+    internal void Validate()
+    {
+        if (Size < 16 || Rows < 16) throw new ArgumentOutOfRangeException(nameof(Size), $"Scene size {Size}x{Rows} must be at least 16 pixels a side.");
+        if (Gsd is <= 0 or > 100) throw new ArgumentOutOfRangeException(nameof(Gsd), Gsd, "GSD must be in (0, 100] metres.");
+        if (ChangesPerKm2 < 0) throw new ArgumentOutOfRangeException(nameof(ChangesPerKm2), "Change density cannot be negative.");
+        if (StripRows <= 0) throw new ArgumentOutOfRangeException(nameof(StripRows));
+    }
+}
