@@ -191,10 +191,13 @@ internal sealed class Layout
         if (perKm2 <= 0) return;
         var areaKm2 = SceneWidthM * SceneHeightM / 1e6;
         var count = Math.Max(4, (int)Math.Round(areaKm2 * perKm2 * rng.Uniform(0.8, 1.2)));
+        // About a fifth off farmland (grass, forest, bare land), placed first so small scenes get some too.
+        var offTarget = Math.Max(1, (int)Math.Round(count * 0.2));
+        var offBlocks = Blocks.Count(b => b.Class is LandClass.Grass or LandClass.Forest or LandClass.Bare);
         for (int placed = 0, attempts = 0; placed < count && attempts < count * 60; attempts++)
         {
             var cls = rng.NextDouble() switch { < 0.40 => ChangeClass.Building, < 0.60 => ChangeClass.Pond, < 0.75 => ChangeClass.Mining, _ => ChangeClass.Facility };
-            var onFarmland = rng.Chance(0.8);
+            var onFarmland = placed >= offTarget || offBlocks == 0 || attempts > count * 30;
             int i = rng.Next(0, CountP), j = rng.Next(0, CountQ);
             var block = BlockAt(i, j);
             if (LandClasses.IsFarmland(block.Class) != onFarmland) continue;

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the engine needs on a fresh Debian 12 machine, only when it is missing:
+# GDAL 3.6 (libgdal32) and its command-line tools (gdal-bin, the reference tools the tests and
+# benchmarks compare against), GNU time for the memory scripts. The .NET 10 SDK must be present;
+# NuGet packages are restored by the first build.
+set -euo pipefail
+missing=()
+ldconfig -p 2>/dev/null | grep -q 'libgdal\.so\.32' || missing+=(libgdal32)
+command -v gdalinfo >/dev/null 2>&1 || missing+=(gdal-bin)
+[ -x /usr/bin/time ] || missing+=(time)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "The .NET 10 SDK is missing: install it (https://learn.microsoft.com/dotnet/core/install/linux-debian) and rerun." >&2
+  exit 1
+fi
