@@ -11,7 +11,7 @@ namespace WeiPian.Engine.Inference;
 /// Travels inside the ONNX file as the metadata_props entry <c>weipian.card</c>, or for a third-party model
 /// in a sidecar <c>&lt;model&gt;.card.json</c> next to the <c>.onnx</c>. The JSON schema is in
 /// docs/MODEL_CARD.md. A parsed card is internally consistent (band counts, scaling lengths, halo, classes
-/// contiguous from 0); whether it matches the graph is checked when the model loads.
+/// contiguous from 0); whether it matches the graph is checked by <see cref="ChangeModel.Load"/>.
 /// Immutable.
 /// </remarks>
 public sealed partial class ModelCard
