@@ -93,7 +93,7 @@ public sealed partial class ChangeModel
         catch (OnnxRuntimeException ex)
         {
             var hint = options.Device == InferenceDevice.Cuda ? " " + CudaHint : "";
-            throw new InferenceException($"ONNX Runtime cannot load '{path}': {ex.Message}{hint}", ex);
+            throw new InferenceException($"ONNX Runtime cannot load '{path}': {ex.Message.TrimEnd()}{hint}", ex);
         }
     }
 
@@ -149,7 +149,7 @@ public sealed partial class ChangeModel
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new InferenceException($"Cannot start ONNX Runtime's CUDA provider (device {o.CudaDeviceId}) for '{path}': {ex.Message} {CudaHint}", ex);
+            throw new InferenceException($"Cannot start ONNX Runtime's CUDA provider (device {o.CudaDeviceId}) for '{path}': {ex.Message.TrimEnd()} {CudaHint}", ex);
         }
     }
 #else

@@ -152,7 +152,7 @@ public sealed partial class ChangeModel : IDisposable
         {
             throw new InferenceException(
                 $"ONNX Runtime failed running '{ModelPath}' on {run} tile(s) of {Card.Input.GraphChannels} x {TileSize} x {TileSize} " +
-                $"(output '{Card.Output.Name}' expected {run} x {OutputChannels} x {TileSize} x {TileSize}): {ex.Message}", ex);
+                $"(output '{Card.Output.Name}' expected {run} x {OutputChannels} x {TileSize} x {TileSize}): {ex.Message.TrimEnd()}", ex);
         }
         _lastCount = count;
     }
