@@ -76,6 +76,10 @@ public class ChangeModelTests
         Assert.Equal(2, model.OutputCount);
         TestModels.AssertClose(direct.AsSpan(0, 2 * t * t), model.Output, 0);
         Assert.Throws<ArgumentOutOfRangeException>(() => model.OutputTile(2));
+
+        // ... and the full batch again after the short one.
+        model.Run(tiles);
+        TestModels.AssertClose(direct, model.Output, 0);
     }
 
     [Fact]

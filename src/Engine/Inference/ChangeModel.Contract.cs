@@ -58,7 +58,9 @@ public sealed partial class ChangeModel
         if (dims[0] >= 0 && dims[0] != batch)
             throw Mismatch(path, card,
                 $"the card's input.batch is {batch}{(batch == 0 ? " (dynamic)" : "")} but graph {kind} {shape} has a fixed batch of {dims[0]}; set input.batch to {dims[0]}.");
-        if (dims[0] < 0 && batch > 0)
+        // Exporters often leave an output's batch symbolic even when the inputs fix it; only inputs must agree here
+        // (a wrong output batch still fails at the first Run, with ONNX Runtime's message).
+        if (dims[0] < 0 && batch > 0 && kind == "input")
             throw Mismatch(path, card,
                 $"the card's input.batch is {batch} (fixed) but graph {kind} {shape} has a dynamic batch dimension '{DimText(meta, 0)}'; set input.batch to 0.");
     }
