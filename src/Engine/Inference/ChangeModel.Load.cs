@@ -1,0 +1,180 @@
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+
+namespace WeiPian.Engine.Inference;
+
+public sealed partial class ChangeModel
+{
+    /// <summary>
+    /// Loads a change model: reads its card (embedded, or the sidecar), checks the card against the graph,
+    /// creates the ONNX Runtime session and the reusable buffers.
+    /// </summary>
+    /// <param name="onnxPath">The .onnx file.</param>
+    /// <param name="options">Device, threads, batch size; null for the defaults (CPU).</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ModelContractException">No card, an invalid card, or a card that contradicts the graph; the message names the file, what the card says and what the graph has.</exception>
+    /// <exception cref="NotSupportedException">CUDA asked of a CPU build of the engine, or <see cref="InferenceOptions.Fp16"/> set.</exception>
+    /// <exception cref="InferenceException">ONNX Runtime cannot load the file or start the device.</exception>
+    /// <exception cref="ArgumentException">An option is out of range, or <see cref="InferenceOptions.BatchSize"/> contradicts the graph's fixed batch.</exception>
+    public static ChangeModel Load(string onnxPath, InferenceOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(onnxPath);
+        options ??= new InferenceOptions();
+        CheckOptions(options);
+        var path = Path.GetFullPath(onnxPath);
+        var session = CreateSession(path, options);
+        try
+        {
+            var card = ReadCard(session, path);
+            CheckGraph(card, session, path);
+            var fixedBatch = card.Input.Batch > 0;
+            var batch = fixedBatch ? card.Input.Batch : options.BatchSize > 0 ? options.BatchSize : options.Device == InferenceDevice.Cuda ? 8 : 1;
+            if (fixedBatch && options.BatchSize > 0 && options.BatchSize != card.Input.Batch)
+                throw new ArgumentException(
+                    $"InferenceOptions.BatchSize is {options.BatchSize} but '{path}' has a fixed batch of {card.Input.Batch}; leave BatchSize at 0 for this model.",
+                    nameof(options));
+            return new ChangeModel(path, card, session, options.Device, batch, fixedBatch);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads and validates a model's card (embedded or sidecar) without checking it against the graph or preparing to run.</summary>
+    /// <param name="onnxPath">The .onnx file.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ModelContractException">No card, or an invalid one.</exception>
+    /// <exception cref="InferenceException">ONNX Runtime cannot read the file.</exception>
+    public static ModelCard ReadCard(string onnxPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(onnxPath);
+        var path = Path.GetFullPath(onnxPath);
+        using var session = CreateSession(path, new InferenceOptions { Optimization = GraphOptimization.None, IntraOpThreads = 1 });
+        return ReadCard(session, path);
+    }
+
+    /// <summary>True when this build of the engine can run models on CUDA (built with <c>-p:Gpu=true</c>).</summary>
+    public static bool SupportsCuda =>
+#if WEIPIAN_GPU
+        true;
+#else
+        false;
+#endif
+
+    /// <summary>Where a model's sidecar card lives: <c>model.onnx</c> → <c>model.card.json</c> in the same folder.</summary>
+    public static string SidecarPath(string onnxPath) => Path.ChangeExtension(onnxPath, ".card.json");
+
+    private static void CheckOptions(InferenceOptions o)
+    {
+        if (o.Fp16)
+            throw new NotSupportedException("InferenceOptions.Fp16 is reserved and not yet supported: the engine feeds and reads float32 tensors.");
+        if (o.IntraOpThreads < 0) throw new ArgumentException($"InferenceOptions.IntraOpThreads is {o.IntraOpThreads}; use 0 (ONNX Runtime's choice) or more.", nameof(o));
+        if (o.InterOpThreads < 0) throw new ArgumentException($"InferenceOptions.InterOpThreads is {o.InterOpThreads}; use 0 (sequential) or more.", nameof(o));
+        if (o.BatchSize < 0) throw new ArgumentException($"InferenceOptions.BatchSize is {o.BatchSize}; use 0 (default) or more.", nameof(o));
+        if (o.CudaDeviceId < 0) throw new ArgumentException($"InferenceOptions.CudaDeviceId is {o.CudaDeviceId}; CUDA devices are numbered from 0.", nameof(o));
+#if !WEIPIAN_GPU
+        if (o.Device == InferenceDevice.Cuda)
+            throw new NotSupportedException(
+                "This build of WeiPian.Engine runs models on the CPU only. For CUDA rebuild with `dotnet build -p:Gpu=true` " +
+                "(references Microsoft.ML.OnnxRuntime.Gpu.Linux instead of Microsoft.ML.OnnxRuntime); the GPU machine then needs CUDA 13 and cuDNN 9.");
+#endif
+    }
+
+    private static InferenceSession CreateSession(string path, InferenceOptions options)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
+        using var so = CreateSessionOptions(path, options);
+        try
+        {
+            return new InferenceSession(path, so);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            var hint = options.Device == InferenceDevice.Cuda ? " " + CudaHint : "";
+            throw new InferenceException($"ONNX Runtime cannot load '{path}': {ex.Message.TrimEnd()}{hint}", ex);
+        }
+    }
+
+    private const string CudaHint =
+        "The CUDA provider needs the NVIDIA driver, CUDA 13 (libcudart.so.13, libcublas.so.13, libcublasLt.so.13, libcurand.so.10) " +
+        "and cuDNN 9 (libcudnn.so.9) findable through LD_LIBRARY_PATH.";
+
+    private static SessionOptions CreateSessionOptions(string path, InferenceOptions o)
+    {
+        var so = new SessionOptions();
+        try
+        {
+            so.LogId = "weipian";
+            so.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+            so.GraphOptimizationLevel = o.Optimization switch
+            {
+                GraphOptimization.None => GraphOptimizationLevel.ORT_DISABLE_ALL,
+                GraphOptimization.Basic => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+                GraphOptimization.Extended => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+                _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
+            };
+            so.IntraOpNumThreads = o.IntraOpThreads;
+            so.InterOpNumThreads = o.InterOpThreads;
+            so.ExecutionMode = o.InterOpThreads > 1 ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL;
+            var spin = o.AllowSpinning ? "1" : "0";
+            so.AddSessionConfigEntry("session.intra_op.allow_spinning", spin);
+            so.AddSessionConfigEntry("session.inter_op.allow_spinning", spin);
+            if (o.OptimizedModelCachePath is { Length: > 0 } cache) so.OptimizedModelFilePath = Path.GetFullPath(cache);
+            if (o.Device == InferenceDevice.Cuda) AppendCuda(so, path, o);
+            return so;
+        }
+        catch
+        {
+            so.Dispose();
+            throw;
+        }
+    }
+
+#if WEIPIAN_GPU
+    private static void AppendCuda(SessionOptions so, string path, InferenceOptions o)
+    {
+        try
+        {
+            using var cuda = new OrtCUDAProviderOptions();
+            cuda.UpdateOptions(new Dictionary<string, string>
+            {
+                ["device_id"] = o.CudaDeviceId.ToString(CultureInfo.InvariantCulture),
+                // Tile shapes are fixed, so the exhaustive cuDNN search runs once per shape and pays off.
+                ["cudnn_conv_algo_search"] = "EXHAUSTIVE",
+                ["do_copy_in_default_stream"] = "1",
+            });
+            so.AppendExecutionProvider_CUDA(cuda);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new InferenceException($"Cannot start ONNX Runtime's CUDA provider (device {o.CudaDeviceId}) for '{path}': {ex.Message.TrimEnd()} {CudaHint}", ex);
+        }
+    }
+#else
+    private static void AppendCuda(SessionOptions so, string path, InferenceOptions o) =>
+        throw new NotSupportedException($"'{path}': CUDA asked of a CPU-only build (device {o.CudaDeviceId.ToString(CultureInfo.InvariantCulture)}); rebuild with -p:Gpu=true.");
+#endif
+
+    private static ModelCard ReadCard(InferenceSession session, string path)
+    {
+        var sidecar = SidecarPath(path);
+        session.ModelMetadata.CustomMetadataMap.TryGetValue(ModelCard.MetadataKey, out var embeddedJson);
+        var embedded = embeddedJson is null ? null : ModelCard.Parse(embeddedJson, path);
+        var side = File.Exists(sidecar) ? ModelCard.Parse(File.ReadAllText(sidecar), sidecar) : null;
+        if (embedded is not null && side is not null)
+        {
+            var differ = ModelCard.Differences(embedded, side);
+            if (differ.Count > 0)
+                throw new ModelContractException(
+                    $"'{path}' embeds a model card ('{ModelCard.MetadataKey}' metadata) and the sidecar '{sidecar}' also exists, " +
+                    $"but they differ in: {string.Join(", ", differ)}. The embedded card is the one the model was exported with: " +
+                    "delete the sidecar, or make it say the same.", sidecar);
+        }
+        return embedded ?? side ?? throw new ModelContractException(
+            $"'{path}' has no model card: no '{ModelCard.MetadataKey}' entry in its ONNX metadata and no sidecar '{sidecar}'. " +
+            $"Write the sidecar next to the model, describing its inputs, scaling, tile, output and classes (schema in docs/MODEL_CARD.md). " +
+            $"The graph's inputs are {DescribeAll(session.InputMetadata)}; its outputs are {DescribeAll(session.OutputMetadata)}.", path);
+    }
+}

@@ -1,0 +1,69 @@
+namespace WeiPian.Engine.Inference;
+
+/// <summary>Where a model runs.</summary>
+public enum InferenceDevice
+{
+    /// <summary>ONNX Runtime's CPU execution provider (always available).</summary>
+    Cpu,
+    /// <summary>
+    /// ONNX Runtime's CUDA execution provider. Needs an engine built with <c>-p:Gpu=true</c> (which references
+    /// Microsoft.ML.OnnxRuntime.Gpu.Linux) and, on the machine, CUDA 13 and cuDNN 9.
+    /// </summary>
+    Cuda,
+}
+
+/// <summary>How hard ONNX Runtime rewrites the graph when the model loads.</summary>
+public enum GraphOptimization
+{
+    /// <summary>No rewriting.</summary>
+    None,
+    /// <summary>Semantics-preserving node removals and constant folding.</summary>
+    Basic,
+    /// <summary>Basic plus node fusions.</summary>
+    Extended,
+    /// <summary>Everything, layout changes included (the default; may be hardware-specific).</summary>
+    All,
+}
+
+/// <summary>How a <see cref="ChangeModel"/> is loaded and run.</summary>
+public sealed record InferenceOptions
+{
+    /// <summary>CPU (default) or CUDA.</summary>
+    public InferenceDevice Device { get; init; } = InferenceDevice.Cpu;
+
+    /// <summary>CUDA device ordinal (0 = first GPU). Ignored on CPU.</summary>
+    public int CudaDeviceId { get; init; }
+
+    /// <summary>Threads ONNX Runtime uses inside one operator; 0 (default) lets it choose (one per physical core).</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>Threads running independent graph branches in parallel; 0 (default) runs the graph sequentially, which suits the single-path networks used here.</summary>
+    public int InterOpThreads { get; init; }
+
+    /// <summary>
+    /// Whether ONNX Runtime's idle worker threads spin waiting for work. Off by default
+    /// (<c>session.intra_op.allow_spinning = 0</c>) so the pipeline's other stages keep their cores;
+    /// turn on only when inference has the machine to itself.
+    /// </summary>
+    public bool AllowSpinning { get; init; }
+
+    /// <summary>Graph optimization level; <see cref="GraphOptimization.All"/> by default.</summary>
+    public GraphOptimization Optimization { get; init; } = GraphOptimization.All;
+
+    /// <summary>
+    /// Optional file where ONNX Runtime writes the optimized graph when the model loads (ORT's
+    /// <c>optimized_model_filepath</c>), for inspection or to load later as a pre-optimized model. The engine
+    /// does not read it back by itself yet. With <see cref="GraphOptimization.All"/> the file may be specific
+    /// to this machine's CPU.
+    /// </summary>
+    public string? OptimizedModelCachePath { get; init; }
+
+    /// <summary>
+    /// Tiles per run for graphs with a dynamic batch dimension; 0 (default) means 1 on CPU and 8 on CUDA.
+    /// Ignored (must be 0 or equal) when the graph fixes its batch size.
+    /// </summary>
+    public int BatchSize { get; init; }
+
+    /// <summary>Reserved: feed and read float16 tensors. Not yet supported: <see cref="ChangeModel.Load"/> throws <see cref="NotSupportedException"/> when set.</summary>
+    public bool Fp16 { get; init; }
+}

@@ -1,0 +1,217 @@
+using System.Text.Json;
+using WeiPian.Engine.Raster;
+
+namespace WeiPian.Engine.Inference;
+
+public sealed partial class ModelCard
+{
+    /// <summary>Parses and validates a card.</summary>
+    /// <param name="json">The card JSON (comments and trailing commas allowed; unknown fields are errors).</param>
+    /// <param name="source">The file it came from (model or sidecar), named in every error message.</param>
+    /// <returns>A card whose fields are present and consistent with each other.</returns>
+    /// <exception cref="ModelContractException">The JSON is malformed, a field is missing or out of range, or fields contradict each other; the message says which field, what it holds and what was expected.</exception>
+    public static ModelCard Parse(string json, string source)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(source);
+        CardDto? dto;
+        try
+        {
+            dto = JsonSerializer.Deserialize(json, CardJsonContext.Default.CardDto);
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelContractException($"Model card from '{source}' is not valid card JSON: {Describe(ex)} See docs/MODEL_CARD.md for the schema.", source, ex);
+        }
+        if (dto is null)
+            throw new ModelContractException($"Model card from '{source}' is JSON null; expected an object (see docs/MODEL_CARD.md).", source);
+        return new CardParser(source).Card(dto);
+    }
+
+    // System.Text.Json's messages name the internal DTO types; say it in card terms where we know the case.
+    private static string Describe(JsonException ex)
+    {
+        var at = ex.Path is { Length: > 0 } p
+            ? $"at {p}{(ex.LineNumber is { } line ? $" (line {line + 1})" : "")}: "
+            : ex.LineNumber is { } l ? $"at line {l + 1}: " : "";
+        var message = ex.Message;
+        if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            var start = message.IndexOf('\'') + 1;
+            var name = message[start..message.IndexOf('\'', start)];
+            return $"{at}'{name}' is not a field of the card schema (misspelt, or from a newer schema?).";
+        }
+        const string converted = "could not be converted to ";
+        var conv = message.IndexOf(converted, StringComparison.Ordinal);
+        if (conv >= 0)
+        {
+            var type = message[(conv + converted.Length)..].Split(' ', 2)[0].TrimEnd('.');
+            var wanted = type.EndsWith("[]", StringComparison.Ordinal) || type.Contains("List", StringComparison.Ordinal) ? "an array"
+                : type.Contains("Int32", StringComparison.Ordinal) ? "a whole number"
+                : type.Contains("Double", StringComparison.Ordinal) ? "a number"
+                : type.Contains("String", StringComparison.Ordinal) ? "a string"
+                : "an object";
+            return $"{at}the value is not {wanted}.";
+        }
+        if (message.StartsWith("Duplicate property", StringComparison.Ordinal))
+            return $"{at}the field appears twice.";
+        var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        return at + (cut > 0 ? message[..cut] : message);
+    }
+
+    /// <summary>Turns the optional-everything JSON shape into a checked card, one clear message per problem.</summary>
+    private sealed class CardParser(string source)
+    {
+        public ModelCard Card(CardDto dto)
+        {
+            var name = Text(dto.Name, "name", "the model's name, e.g. \"spectral-v1\"");
+            var version = Text(dto.Version, "version", "the model's version, e.g. \"1.0.0\"");
+            var classes = Classes(dto.Classes);
+            var input = Input(dto.Input ?? throw Fail("input is missing; expected an object with form, names, bands, scaling, tile, halo (and batch)."));
+            var output = Output(dto.Output ?? throw Fail("output is missing; expected an object with name and form."), classes.Length);
+            return new ModelCard(source, name, version, dto.Description ?? "", input, output, classes);
+        }
+
+        private CardInput Input(CardInputDto dto)
+        {
+            var formText = dto.Form ?? throw Fail("input.form is missing; expected \"pair\" (two inputs, before and after) or \"stacked\" (one input of 2C channels).");
+            if (!CardForms.TryParse(formText, out InputForm form))
+                throw Fail($"input.form is \"{formText}\"; expected \"pair\" or \"stacked\".");
+
+            var wanted = form == InputForm.Pair ? 2 : 1;
+            var expected = form == InputForm.Pair ? "[\"before\", \"after\"]" : "[\"images\"]";
+            var names = dto.Names ?? throw Fail($"input.names is missing; a {formText} model needs {wanted} ONNX input name(s), e.g. {expected}.");
+            if (names.Count != wanted)
+                throw Fail($"input.names has {names.Count} name(s) but a {formText} model has {wanted} input(s): expected e.g. {expected}.");
+            var nameArray = new string[wanted];
+            for (var i = 0; i < wanted; i++)
+                nameArray[i] = string.IsNullOrWhiteSpace(names[i])
+                    ? throw Fail($"input.names[{i}] is empty; expected the ONNX input's name.")
+                    : names[i]!;
+            if (wanted == 2 && nameArray[0] == nameArray[1])
+                throw Fail($"input.names are both \"{nameArray[0]}\"; a pair model has two distinct inputs [before, after]. Use \"form\": \"stacked\" for one input.");
+
+            var order = StackOrder.BeforeAfter;
+            if (dto.StackOrder is { } orderText)
+            {
+                if (form != InputForm.Stacked)
+                    throw Fail($"input.stackOrder is \"{orderText}\" but input.form is \"pair\"; stackOrder applies only to stacked inputs: remove it.");
+                if (!CardForms.TryParse(orderText, out order))
+                    throw Fail($"input.stackOrder is \"{orderText}\"; expected \"before-after\" or \"after-before\" (whose channels come first).");
+            }
+
+            var bandTexts = dto.Bands ?? throw Fail("input.bands is missing; expected the band roles in channel order, e.g. [\"B\", \"G\", \"R\", \"NIR\"].");
+            if (bandTexts.Count == 0)
+                throw Fail("input.bands is empty; expected the band roles in channel order, e.g. [\"B\", \"G\", \"R\", \"NIR\"].");
+            var bands = new BandRole[bandTexts.Count];
+            for (var i = 0; i < bands.Length; i++)
+            {
+                if (!BandRoles.TryParse(bandTexts[i], out bands[i]))
+                    throw Fail($"input.bands[{i}] is \"{bandTexts[i]}\", not a band role; use B, G, R, NIR, RE, SWIR1, SWIR2, C, Y, P, A or X.");
+                for (var j = 0; j < i; j++)
+                    if (bands[j] == bands[i])
+                        throw Fail($"input.bands lists {BandRoles.ShortName(bands[i])} twice (channels {j} and {i}); each role may appear once.");
+            }
+
+            var scaling = Scaling(dto.Scaling ?? throw Fail(
+                $"input.scaling is missing; expected {{\"min\": [...], \"max\": [...], \"mean\": [...], \"std\": [...]}} with 1 or {bands.Length} values each."), bands.Length);
+
+            var tile = dto.Tile ?? throw Fail("input.tile is missing; expected the model's input height = width in pixels, e.g. 256.");
+            if (tile < 1) throw Fail($"input.tile is {tile}; expected a positive tile side in pixels, e.g. 256.");
+            var halo = dto.Halo ?? throw Fail("input.halo is missing; expected the margin in pixels discarded on each side of a tile, e.g. 32 (0 for none).");
+            if (halo < 0) throw Fail($"input.halo is {halo}; expected 0 or more pixels.");
+            if (2 * halo >= tile)
+                throw Fail($"input.halo is {halo} with input.tile {tile}: the kept centre tile - 2*halo = {tile - 2 * halo} must be > 0, so halo must be less than {(tile + 1) / 2}.");
+            var batch = dto.Batch ?? 0;
+            if (batch < 0) throw Fail($"input.batch is {batch}; expected the graph's fixed batch size, or 0 when its batch dimension is dynamic.");
+
+            return new CardInput(form, nameArray, order, bands, scaling, tile, halo, batch);
+        }
+
+        private CardScaling Scaling(CardScalingDto dto, int bands)
+        {
+            var min = PerBand(dto.Min, "min", bands, null);
+            var max = PerBand(dto.Max, "max", bands, null);
+            var mean = PerBand(dto.Mean, "mean", bands, 0);
+            var std = PerBand(dto.Std, "std", bands, 1);
+            for (var b = 0; b < bands; b++)
+            {
+                if (!(max[b] > min[b]))
+                    throw Fail($"input.scaling for band {b}: max {max[b]} is not greater than min {min[b]}; expected the raw value range, e.g. min 0, max 1023 for 10-bit data.");
+                if (!(std[b] > 0))
+                    throw Fail($"input.scaling.std for band {b} is {std[b]}; expected a positive standard deviation.");
+            }
+            return new CardScaling(min, max, mean, std);
+        }
+
+        private double[] PerBand(double[]? values, string field, int bands, double? absent)
+        {
+            if (values is null)
+                return absent is { } fill
+                    ? Enumerable.Repeat(fill, bands).ToArray()
+                    : throw Fail($"input.scaling.{field} is missing; expected 1 value (for every band) or {bands} (one per band).");
+            if (values.Length != 1 && values.Length != bands)
+                throw Fail($"input.scaling.{field} has {values.Length} values but input.bands has {bands}; expected 1 value (for every band) or {bands}.");
+            foreach (var v in values)
+                if (!double.IsFinite(v)) throw Fail($"input.scaling.{field} holds {v}; expected finite numbers.");
+            return values.Length == bands ? values : Enumerable.Repeat(values[0], bands).ToArray();
+        }
+
+        private CardOutput Output(CardOutputDto dto, int classCount)
+        {
+            var name = Text(dto.Name, "output.name", "the ONNX output's name, e.g. \"logits\"");
+            var formText = dto.Form ?? throw Fail("output.form is missing; expected \"logits\", \"probabilities\" or \"change-logit\".");
+            if (!CardForms.TryParse(formText, out OutputForm form))
+                throw Fail($"output.form is \"{formText}\"; expected \"logits\" (N x K x H x W), \"probabilities\" (N x K x H x W, softmaxed) or \"change-logit\" (N x 1 x H x W).");
+            if (form != OutputForm.ChangeLogit)
+            {
+                if (dto.Threshold is not null)
+                    throw Fail($"output.threshold is set but output.form is \"{formText}\"; threshold applies only to \"change-logit\": remove it.");
+                if (dto.ChangeClass is not null)
+                    throw Fail($"output.changeClass is set but output.form is \"{formText}\"; changeClass applies only to \"change-logit\": remove it.");
+                return new CardOutput(name, form, null, null, classCount);
+            }
+            var threshold = dto.Threshold ?? 0.5;
+            if (!(threshold > 0 && threshold < 1))
+                throw Fail($"output.threshold is {threshold}; expected a probability strictly between 0 and 1, e.g. 0.5.");
+            var changeClass = dto.ChangeClass ?? 1;
+            if (changeClass < 1 || changeClass >= classCount)
+                throw Fail($"output.changeClass is {changeClass}; expected a class id from 1 to {classCount - 1} (classes lists {classCount}; 0 is no change).");
+            return new CardOutput(name, form, threshold, changeClass, classCount);
+        }
+
+        private CardClass[] Classes(List<CardClassDto?>? dtos)
+        {
+            const string example = "[{\"id\": 0, \"name\": \"no change\", \"tblx\": null}, {\"id\": 1, \"name\": \"building\", \"tblx\": \"20\"}, ...]";
+            if (dtos is null) throw Fail($"classes is missing; expected {example}.");
+            if (dtos.Count < 2) throw Fail($"classes has {dtos.Count} entr{(dtos.Count == 1 ? "y" : "ies")}; expected \"no change\" (id 0) and at least one change class: {example}.");
+            var classes = new CardClass?[dtos.Count];
+            for (var i = 0; i < dtos.Count; i++)
+            {
+                var dto = dtos[i] ?? throw Fail($"classes[{i}] is null; expected {{\"id\": ..., \"name\": ..., \"tblx\": ...}}.");
+                var id = dto.Id ?? throw Fail($"classes[{i}] has no id; ids run 0..{dtos.Count - 1}, 0 being no change.");
+                if (id < 0 || id >= dtos.Count)
+                    throw Fail($"classes[{i}] has id {id}; with {dtos.Count} classes the ids must be exactly 0..{dtos.Count - 1} (0 = no change).");
+                if (classes[id] is not null)
+                    throw Fail($"classes lists id {id} twice; ids must be exactly 0..{dtos.Count - 1}, each once.");
+                var name = Text(dto.Name, $"classes[{i}].name", "a class name such as \"building\"");
+                if (dto.Tblx is { } t && string.IsNullOrWhiteSpace(t))
+                    throw Fail($"classes[{i}].tblx is empty; expected a TBLX code such as \"20\", or null.");
+                if (id == 0 && dto.Tblx is not null)
+                    throw Fail($"class 0 (\"{name}\") is the no-change class and has no change type, but its tblx is \"{dto.Tblx}\"; expected null.");
+                classes[id] = new CardClass(id, name, dto.Tblx);
+            }
+            var result = classes.Select(c => c!).ToArray();
+            for (var i = 0; i < result.Length; i++)
+                for (var j = 0; j < i; j++)
+                    if (result[i].Name == result[j].Name)
+                        throw Fail($"classes {j} and {i} are both named \"{result[i].Name}\"; class names must differ.");
+            return result;
+        }
+
+        private string Text(string? value, string field, string expected) =>
+            string.IsNullOrWhiteSpace(value) ? throw Fail($"{field} is {(value is null ? "missing" : "empty")}; expected {expected}.") : value;
+
+        private ModelContractException Fail(string what) => new($"Model card from '{source}': {what}", source);
+    }
+}

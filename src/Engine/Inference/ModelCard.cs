@@ -1,0 +1,154 @@
+using System.Text.Json;
+using WeiPian.Engine.Raster;
+
+namespace WeiPian.Engine.Inference;
+
+/// <summary>
+/// The contract between a change model and the engine: what the two dates' inputs look like, how raw
+/// pixels are scaled, the tile and halo, what the output means and which classes it has.
+/// </summary>
+/// <remarks>
+/// Travels inside the ONNX file as the metadata_props entry <c>weipian.card</c>, or for a third-party model
+/// in a sidecar <c>&lt;model&gt;.card.json</c> next to the <c>.onnx</c>. The JSON schema is in
+/// docs/MODEL_CARD.md. A parsed card is internally consistent (band counts, scaling lengths, halo, classes
+/// contiguous from 0); whether it matches the graph is checked by <see cref="ChangeModel.Load"/>.
+/// Immutable.
+/// </remarks>
+public sealed partial class ModelCard
+{
+    /// <summary>The ONNX metadata_props key that holds the embedded card.</summary>
+    public const string MetadataKey = "weipian.card";
+
+    private ModelCard(string source, string name, string version, string description, CardInput input, CardOutput output, CardClass[] classes)
+    {
+        Source = source;
+        Name = name;
+        Version = version;
+        Description = description;
+        Input = input;
+        Output = output;
+        Classes = classes;
+    }
+
+    /// <summary>Where the card was read from (the model or sidecar file), as given to <see cref="Parse"/>; used in messages.</summary>
+    public string Source { get; }
+
+    /// <summary>Model name ("spectral-v1"); written to the polygons' discovery method with <see cref="Version"/>.</summary>
+    public string Name { get; }
+
+    /// <summary>Model version ("1.0.0").</summary>
+    public string Version { get; }
+
+    /// <summary>Free text; empty when the card has none.</summary>
+    public string Description { get; }
+
+    /// <summary>How the two dates are fed to the graph.</summary>
+    public CardInput Input { get; }
+
+    /// <summary>Which output to read and what it means.</summary>
+    public CardOutput Output { get; }
+
+    /// <summary>Output classes, indexed by id (0 = no change).</summary>
+    public IReadOnlyList<CardClass> Classes { get; }
+
+    /// <summary>Number of classes K, "no change" included.</summary>
+    public int ClassCount => Classes.Count;
+
+    /// <summary>
+    /// Maps the card's bands onto a scene's bands: for each card band, in channel order, the 1-based
+    /// scene band holding that role. An R,G,B model on a B,G,R,NIR scene gets [3, 2, 1].
+    /// </summary>
+    /// <param name="sceneRoles">The scene's band roles, index 0 = band 1 (<see cref="Scene.BandRoles"/>).</param>
+    /// <param name="scenePath">The scene's file, for messages.</param>
+    /// <returns>1-based scene band numbers, one per card band.</returns>
+    /// <exception cref="ModelContractException">The scene lacks a role the model needs, or holds it in more than one band.</exception>
+    public int[] BindBands(IReadOnlyList<BandRole> sceneRoles, string scenePath)
+    {
+        ArgumentNullException.ThrowIfNull(sceneRoles);
+        var bands = new int[Input.BandCount];
+        var missing = new List<BandRole>();
+        for (var i = 0; i < bands.Length; i++)
+        {
+            var role = Input.Bands[i];
+            for (var j = 0; j < sceneRoles.Count; j++)
+            {
+                if (sceneRoles[j] != role) continue;
+                if (bands[i] != 0)
+                    throw new ModelContractException(
+                        $"Model '{Name}' ({Source}) needs one {BandRoles.ShortName(role)} band, but scene '{scenePath}' has " +
+                        $"{BandRoles.ShortName(role)} in bands {bands[i]} and {j + 1} (its bands are {FormatRoles(sceneRoles)}). " +
+                        "Give the scene's band order explicitly (e.g. --bands B,G,R,NIR).", scenePath);
+                bands[i] = j + 1;
+            }
+            if (bands[i] == 0) missing.Add(role);
+        }
+        if (missing.Count > 0)
+        {
+            var unknown = sceneRoles.Any(r => r == BandRole.Unknown)
+                ? " Bands shown as ? have no known role: give the scene's band order explicitly (e.g. --bands B,G,R,NIR)."
+                : "";
+            throw new ModelContractException(
+                $"Model '{Name}' ({Source}) needs bands {BandRoles.Format(Input.Bands)}, but scene '{scenePath}' has " +
+                $"{FormatRoles(sceneRoles)} (no {BandRoles.Format(missing)}).{unknown}", scenePath);
+        }
+        return bands;
+    }
+
+    /// <summary>The card as indented JSON in the card schema (scaling arrays written out per band).</summary>
+    public string ToJson() => JsonSerializer.Serialize(ToDto(), CardJsonContext.Default.CardDto);
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{Name} {Version}: {CardForms.Name(Input.Form)} {BandRoles.Format(Input.Bands)}, tile {Input.Tile} halo {Input.Halo}, " +
+        $"{CardForms.Name(Output.Form)} '{Output.Name}', {ClassCount} classes";
+
+    /// <summary>The top-level card fields (name, version, description, input, output, classes) whose content differs; empty when the cards say the same.</summary>
+    internal static List<string> Differences(ModelCard a, ModelCard b)
+    {
+        var x = a.ToDto();
+        var y = b.ToDto();
+        var ctx = CardJsonContext.Default;
+        var diff = new List<string>();
+        if (x.Name != y.Name) diff.Add("name");
+        if (x.Version != y.Version) diff.Add("version");
+        if (x.Description != y.Description) diff.Add("description");
+        if (JsonSerializer.Serialize(x.Input, ctx.CardInputDto) != JsonSerializer.Serialize(y.Input, ctx.CardInputDto)) diff.Add("input");
+        if (JsonSerializer.Serialize(x.Output, ctx.CardOutputDto) != JsonSerializer.Serialize(y.Output, ctx.CardOutputDto)) diff.Add("output");
+        if (JsonSerializer.Serialize(x.Classes, ctx.ListCardClassDto) != JsonSerializer.Serialize(y.Classes, ctx.ListCardClassDto)) diff.Add("classes");
+        return diff;
+    }
+
+    private static string FormatRoles(IReadOnlyList<BandRole> roles) => roles.Count == 0 ? "no bands" : BandRoles.Format(roles);
+
+    private CardDto ToDto() => new()
+    {
+        Name = Name,
+        Version = Version,
+        Description = Description.Length == 0 ? null : Description,
+        Input = new CardInputDto
+        {
+            Form = CardForms.Name(Input.Form),
+            Names = [.. Input.Names],
+            StackOrder = Input.Form == InputForm.Stacked ? CardForms.Name(Input.StackOrder) : null,
+            Bands = [.. Input.Bands.Select(BandRoles.ShortName)],
+            Scaling = new CardScalingDto
+            {
+                Min = [.. Input.Scaling.Min],
+                Max = [.. Input.Scaling.Max],
+                Mean = [.. Input.Scaling.Mean],
+                Std = [.. Input.Scaling.Std],
+            },
+            Tile = Input.Tile,
+            Halo = Input.Halo,
+            Batch = Input.Batch,
+        },
+        Output = new CardOutputDto
+        {
+            Name = Output.Name,
+            Form = CardForms.Name(Output.Form),
+            Threshold = Output.Threshold,
+            ChangeClass = Output.ChangeClass,
+        },
+        Classes = [.. Classes.Select(c => new CardClassDto { Id = c.Id, Name = c.Name, Tblx = c.Tblx })],
+    };
+}

@@ -1,0 +1,205 @@
+#!/usr/bin/python3
+"""Builds the tiny ONNX models the inference tests load (tests/Fixtures/models/).
+
+Run with Debian's python (torch 1.13, onnx 1.12 import only there):
+
+    /usr/bin/python3 src/Models/recipes/test-contracts/make_test_models.py [out_dir]
+
+Every weight comes from a closed formula (see `formula_weight`) whose values are multiples of 1/8,
+so the C# tests can rebuild the same network as a scalar reference and, with inputs that are
+multiples of 1/16, expect bit-exact float32 results. No randomness, no timestamps: running the
+recipe twice gives byte-identical files (the test-contracts README says how that was checked).
+
+Models written:
+  pair-logits-5c.onnx     (a) pair inputs before/after 1x4x64x64 (fixed batch 1), logits 1x5x64x64,
+                              card embedded; logits = conv3x3(concat(before, after)), salt 0
+  stacked-change.onnx     (b) one input "images" Nx8xHxW (dynamic N, H, W), output "change" Nx1xHxW
+                              (change-logit); card in the sidecar stacked-change.card.json; salt 1
+  stacked-rgb-2c.onnx     (c) stacked R,G,B model, input "images" 2x6x32x32 (fixed batch 2), logits
+                              2x2x32x32, card embedded; salt 2
+  contradicts-graph.onnx  (d) pair model whose graph takes 3 channels per date while its embedded
+                              card says B,G,R,NIR (4); salt 3
+"""
+import json
+import os
+import sys
+
+import onnx
+import torch
+
+OPSET = 13
+CARD_KEY = "weipian.card"
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".."))
+DEFAULT_OUT = os.path.join(REPO, "tests", "Fixtures", "models")
+
+CLASSES_5 = [
+    {"id": 0, "name": "no change", "tblx": None},
+    {"id": 1, "name": "building", "tblx": "20"},
+    {"id": 2, "name": "pond", "tblx": "KT"},
+    {"id": 3, "name": "mining", "tblx": "CK"},
+    {"id": 4, "name": "facility agriculture", "tblx": "SN"},
+]
+SCALING_10BIT = {"min": [0], "max": [1023], "mean": [0.25, 0.3, 0.35, 0.4], "std": [0.125, 0.25, 0.5, 0.25]}
+
+
+def formula_weight(o, i, dy, dx, salt):
+    """Conv weight [o, i, dy, dx]: a multiple of 1/8 in [-5/8, 5/8]. Mirrored in tests/Inference/TestModels.cs."""
+    return (((o * 31 + i * 7 + dy * 3 + dx * 5 + salt * 13) % 11) - 5) / 8.0
+
+
+def formula_bias(o, salt):
+    """Conv bias [o]: a multiple of 1/4 in [-1/2, 1/2]."""
+    return (((o * 3 + salt) % 5) - 2) / 4.0
+
+
+def formula_conv(in_ch, out_ch, salt):
+    """A 3x3 convolution, zero padding 1, stride 1, with formula weights."""
+    conv = torch.nn.Conv2d(in_ch, out_ch, kernel_size=3, padding=1, bias=True)
+    with torch.no_grad():
+        for o in range(out_ch):
+            conv.bias[o] = formula_bias(o, salt)
+            for i in range(in_ch):
+                for dy in range(3):
+                    for dx in range(3):
+                        conv.weight[o, i, dy, dx] = formula_weight(o, i, dy, dx, salt)
+    return conv
+
+
+class PairNet(torch.nn.Module):
+    """Two inputs; conv3x3 over concat(before, after) on the channel axis."""
+
+    def __init__(self, bands, out_ch, salt):
+        super().__init__()
+        self.conv = formula_conv(2 * bands, out_ch, salt)
+
+    def forward(self, before, after):
+        return self.conv(torch.cat([before, after], dim=1))
+
+
+class StackedNet(torch.nn.Module):
+    """One stacked input (2C channels); conv3x3 over it."""
+
+    def __init__(self, bands, out_ch, salt):
+        super().__init__()
+        self.conv = formula_conv(2 * bands, out_ch, salt)
+
+    def forward(self, images):
+        return self.conv(images)
+
+
+def export(model, args, path, input_names, output_names, dynamic_axes=None, card=None):
+    model.eval()
+    torch.onnx.export(
+        model,
+        args,
+        path,
+        input_names=input_names,
+        output_names=output_names,
+        dynamic_axes=dynamic_axes,
+        opset_version=OPSET,
+        do_constant_folding=True,
+        export_params=True,
+    )
+    if card is not None:
+        proto = onnx.load(path)
+        entry = proto.metadata_props.add()
+        entry.key = CARD_KEY
+        entry.value = card_json(card)
+        onnx.save(proto, path)
+    onnx.checker.check_model(onnx.load(path))
+
+
+def card_json(card):
+    return json.dumps(card, indent=2, ensure_ascii=False) + "\n"
+
+
+def main():
+    out = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUT
+    os.makedirs(out, exist_ok=True)
+    torch.manual_seed(0)
+
+    # (a) pair, logits, 5 classes, fixed batch 1, tile 64 halo 8, card embedded.
+    card_a = {
+        "name": "test-pair-logits",
+        "version": "1.0.0",
+        "description": "Test model (a): conv3x3 over concat(before, after), formula weights (salt 0).",
+        "input": {
+            "form": "pair",
+            "names": ["before", "after"],
+            "bands": ["B", "G", "R", "NIR"],
+            "scaling": SCALING_10BIT,
+            "tile": 64,
+            "halo": 8,
+            "batch": 1,
+        },
+        "output": {"name": "logits", "form": "logits"},
+        "classes": CLASSES_5,
+    }
+    x = torch.zeros(1, 4, 64, 64)
+    export(PairNet(4, 5, 0), (x, x), os.path.join(out, "pair-logits-5c.onnx"),
+           ["before", "after"], ["logits"], card=card_a)
+
+    # (b) stacked (OpenMMLab-style "images"), dynamic batch/height/width, change-logit, sidecar card.
+    card_b = {
+        "name": "test-stacked-change",
+        "version": "0.3.1",
+        "description": "Test model (b): conv3x3 over the stacked 8-channel input (salt 1); sidecar card.",
+        "input": {
+            "form": "stacked",
+            "names": ["images"],
+            "stackOrder": "before-after",
+            "bands": ["B", "G", "R", "NIR"],
+            "scaling": {"min": [0], "max": [1023], "mean": [0.5], "std": [0.25]},
+            "tile": 48,
+            "halo": 4,
+            "batch": 0,
+        },
+        "output": {"name": "change", "form": "change-logit", "threshold": 0.5, "changeClass": 1},
+        "classes": [{"id": 0, "name": "no change", "tblx": None}, {"id": 1, "name": "building", "tblx": "20"}],
+    }
+    x = torch.zeros(2, 8, 48, 48)
+    export(StackedNet(4, 1, 1), (x,), os.path.join(out, "stacked-change.onnx"),
+           ["images"], ["change"],
+           dynamic_axes={"images": {0: "batch", 2: "height", 3: "width"},
+                         "change": {0: "batch", 2: "height", 3: "width"}})
+    with open(os.path.join(out, "stacked-change.card.json"), "w", encoding="utf-8", newline="\n") as f:
+        f.write(card_json(card_b))
+
+    # (c) stacked R,G,B model, fixed batch 2, for band selection and batch padding.
+    card_c = {
+        "name": "test-stacked-rgb",
+        "version": "2.0.0",
+        "description": "Test model (c): R,G,B stacked, conv3x3 (salt 2), fixed batch 2.",
+        "input": {
+            "form": "stacked",
+            "names": ["images"],
+            "stackOrder": "before-after",
+            "bands": ["R", "G", "B"],
+            "scaling": {"min": [0], "max": [1023], "mean": [0.5, 0.5, 0.5], "std": [0.25]},
+            "tile": 32,
+            "halo": 4,
+            "batch": 2,
+        },
+        "output": {"name": "logits", "form": "logits"},
+        "classes": [{"id": 0, "name": "no change", "tblx": None}, {"id": 1, "name": "building", "tblx": "20"}],
+    }
+    x = torch.zeros(2, 6, 32, 32)
+    export(StackedNet(3, 2, 2), (x,), os.path.join(out, "stacked-rgb-2c.onnx"),
+           ["images"], ["logits"], card=card_c)
+
+    # (d) a card that contradicts its graph: the card says 4 bands, the graph takes 3 per date.
+    card_d = json.loads(json.dumps(card_a))
+    card_d["name"] = "test-contradicts-graph"
+    card_d["description"] = "Test model (d): the card says B,G,R,NIR but the graph takes 3 channels per date."
+    x = torch.zeros(1, 3, 64, 64)
+    export(PairNet(3, 5, 3), (x, x), os.path.join(out, "contradicts-graph.onnx"),
+           ["before", "after"], ["logits"], card=card_d)
+
+    for name in sorted(os.listdir(out)):
+        print(f"{os.path.getsize(os.path.join(out, name)):8d}  {name}")
+
+
+if __name__ == "__main__":
+    main()
