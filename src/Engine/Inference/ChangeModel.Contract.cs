@@ -41,6 +41,24 @@ public sealed partial class ChangeModel
         CheckTensor(path, card, "output", output.Name, outMeta, output.Channels, outWhy);
     }
 
+    /// <summary>The tile side to run at: the card's, or a requested one when every graph input leaves H and W symbolic.</summary>
+    internal static int ChooseTile(ModelCard card, InferenceSession session, string path, int requested)
+    {
+        var input = card.Input;
+        if (requested == 0 || requested == input.Tile) return input.Tile;
+        if (requested <= 2 * input.Halo)
+            throw new ArgumentException(
+                $"Tile {requested} is too small for '{path}': its card's halo is {input.Halo} px on each side, so a tile must exceed {2 * input.Halo} px.");
+        foreach (var name in input.Names)
+        {
+            var meta = session.InputMetadata[name];
+            if (meta.Dimensions[2] >= 0 || meta.Dimensions[3] >= 0)
+                throw new ArgumentException(
+                    $"'{path}' fixes its input {Describe(name, meta)}, so it runs only at its card's tile {input.Tile}; tile {requested} needs a graph exported with dynamic height and width.");
+        }
+        return requested;
+    }
+
     private static void CheckTensor(string path, ModelCard card, string kind, string name, NodeMetadata meta, int channels, string channelsWhy)
     {
         var tile = card.Input.Tile;

@@ -41,14 +41,14 @@ public sealed partial class ChangeModel : IDisposable
     private int _lastCount;
     private bool _disposed;
 
-    private ChangeModel(string path, ModelCard card, InferenceSession session, InferenceDevice device, int batchSize, bool fixedBatch)
+    private ChangeModel(string path, ModelCard card, InferenceSession session, InferenceDevice device, int batchSize, bool fixedBatch, int tileSize)
     {
         ModelPath = path;
         Card = card;
         Device = device;
         BatchSize = batchSize;
         FixedBatch = fixedBatch;
-        TileSize = card.Input.Tile;
+        TileSize = tileSize;
         BandCount = card.Input.BandCount;
         OutputChannels = card.Output.Channels;
         var plane = TileSize * TileSize;
@@ -91,8 +91,14 @@ public sealed partial class ChangeModel : IDisposable
     /// <summary>True when the graph fixes its batch size: a short batch is padded to <see cref="BatchSize"/> tiles.</summary>
     public bool FixedBatch { get; }
 
-    /// <summary>Tile side T in pixels (<see cref="CardInput.Tile"/>).</summary>
+    /// <summary>Tile side T in pixels: <see cref="CardInput.Tile"/> unless <see cref="InferenceOptions.TileSize"/> chose another.</summary>
     public int TileSize { get; }
+
+    /// <summary>Context margin in pixels the model needs on each side of what it is trusted for (<see cref="CardInput.Halo"/>).</summary>
+    public int Halo => Card.Input.Halo;
+
+    /// <summary>Pixels kept per tile side after the halos are discarded: <see cref="TileSize"/> - 2 x <see cref="Halo"/>.</summary>
+    public int Kept => TileSize - 2 * Halo;
 
     /// <summary>Channels per date C.</summary>
     public int BandCount { get; }

@@ -64,6 +64,13 @@ public sealed record InferenceOptions
     /// </summary>
     public int BatchSize { get; init; }
 
+    /// <summary>
+    /// Tile side in pixels; 0 (default) takes the card's <see cref="CardInput.Tile"/>. Another size needs a graph whose
+    /// height and width are symbolic (fully convolutional models exported with dynamic H and W), and must exceed twice
+    /// the card's halo. Larger tiles waste less on halos; the card's size is what the model was made for.
+    /// </summary>
+    public int TileSize { get; init; }
+
     /// <summary>Reserved: feed and read float16 tensors. Not yet supported: <see cref="ChangeModel.Load"/> throws <see cref="NotSupportedException"/> when set.</summary>
     public bool Fp16 { get; init; }
 }
