@@ -44,7 +44,18 @@ public sealed class VectorLayer
     public IReadOnlyList<FieldDefinition> Fields => _fields ??= ReadFields();
 
     /// <summary>Number of features (counted when the driver does not know it; honours filters).</summary>
-    public long FeatureCount => GdalNative.OGR_L_GetFeatureCount(Handle, 1);
+    /// <exception cref="GdalException">OGR could not count them (it returns -1), e.g. a GeoPackage
+    /// whose attribute filter SQLite rejects.</exception>
+    public long FeatureCount
+    {
+        get
+        {
+            GdalLibrary.ResetError();
+            var count = GdalNative.OGR_L_GetFeatureCount(Handle, 1);
+            if (count < 0) throw GdalLibrary.Failure($"count features of layer '{Name}' in", _dataset.Path);
+            return count;
+        }
+    }
 
     /// <summary>The bounding rectangle of all features.</summary>
     public unsafe Envelope Extent
