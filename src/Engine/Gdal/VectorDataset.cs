@@ -108,11 +108,16 @@ public sealed class VectorDataset : IDisposable
     /// <summary>
     /// Creates a layer with its fields. <paramref name="options"/> are OGR layer creation options,
     /// e.g. "ENCODING=GBK" for a Shapefile, "SPATIAL_INDEX=NO" for a GeoPackage.
+    /// A Shapefile layer created without an ENCODING option is written as UTF-8 with a .cpg saying so
+    /// (GDAL's own default, ISO-8859-1, would turn Chinese text into "?").
     /// </summary>
     public VectorLayer CreateLayer(string name, GeometryKind geometry, SpatialReference? crs,
         IReadOnlyList<FieldDefinition> fields, IEnumerable<string>? options = null)
     {
-        using var list = new NativeStringList(options);
+        var optionList = options?.ToList() ?? [];
+        if (DriverName == "ESRI Shapefile" && !optionList.Any(o => o.StartsWith("ENCODING=", StringComparison.OrdinalIgnoreCase)))
+            optionList.Add("ENCODING=UTF-8");
+        using var list = new NativeStringList(optionList);
         using var srs = crs?.CreateHandle();
         GdalLibrary.ResetError();
         var h = GdalLibrary.CheckHandle(
