@@ -134,6 +134,17 @@ public sealed class VectorDataset : IDisposable
     /// </summary>
     public VectorTransaction BeginTransaction()
     {
+        // GeoPackage (and SQLite) create a new layer's table lazily, at its first feature: inside the
+        // transaction, so a rollback dropped the table and closing then failed ("no such table").
+        // Any ExecuteSQL runs the pending creations first (the workaround GDAL's maintainer gives in
+        // airbusgeo/godal#132; OSGeo/gdal#10509 later fixed it for the SQLite driver only).
+        if (DriverName is "GPKG" or "SQLite")
+        {
+            GdalLibrary.ResetError();
+            var result = GdalNative.GDALDatasetExecuteSQL(Handle, "SELECT 1", 0, null);
+            if (result != 0) GdalNative.GDALDatasetReleaseResultSet(Handle, result);
+            GdalLibrary.CheckLastError("create pending layers before a transaction in", Path);
+        }
         GdalLibrary.ResetError();
         var code = GdalNative.GDALDatasetStartTransaction(Handle, 1);
         GdalLibrary.ResetError();
