@@ -211,9 +211,13 @@ public sealed class VectorLayer
         int y, mo, d, h, mi, tz;
         float s;
         if (GdalNative.OGR_F_GetFieldAsDateTimeEx(f, i, &y, &mo, &d, &h, &mi, &s, &tz) == 0) return null;
-        var whole = (int)s;
-        return new DateTime(y, mo, d, h, mi, whole, (int)Math.Round((s - whole) * 1000),
-            tz == 100 ? DateTimeKind.Utc : DateTimeKind.Unspecified);
+        // OGR keeps dates it was given without checking the calendar (a Shapefile or GeoPackage can hold
+        // "2023/02/31"); such a value is returned as OGR's text rather than failing the whole read.
+        if (y is < 1 or > 9999 || mo is < 1 or > 12 || d < 1 || d > DateTime.DaysInMonth(y, mo)
+            || h is < 0 or > 23 || mi is < 0 or > 59 || !(s >= 0 && s < 60))
+            return GdalNative.Utf8(GdalNative.OGR_F_GetFieldAsString(f, i));
+        return new DateTime(y, mo, d, h, mi, 0, tz == 100 ? DateTimeKind.Utc : DateTimeKind.Unspecified)
+            .AddMilliseconds(Math.Round(s * 1000.0));
     }
 
     private List<FieldDefinition> ReadFields()
