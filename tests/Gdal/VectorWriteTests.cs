@@ -263,6 +263,30 @@ public class VectorWriteTests
         Assert.Equal(when, Assert.Single(reopened.Layer(0).Features())["JCSJ"]);
     }
 
+    /// <summary>
+    /// OGR stores a date it is given as text without checking the calendar (Shapefile and GeoPackage
+    /// keep "2023/02/31"); real survey files carry such dates. Reading one must not fail the layer.
+    /// </summary>
+    [Theory]
+    [InlineData("ESRI Shapefile", "d.shp")]
+    [InlineData("GPKG", "d.gpkg")]
+    public void ImpossibleDates_AreReadAsText_AndDoNotFailTheLayer(string driver, string name)
+    {
+        using var dir = new TempDir();
+        var path = dir.File(name);
+        using (var ds = VectorDataset.Create(path, driver))
+        {
+            var layer = ds.CreateLayer("d", GeometryKind.Polygon, null, [new FieldDefinition("BGRQ", FieldKind.Date)]);
+            layer.Add(Wkb.Rectangle(0, 0, 1, 1), ["2023/02/31"]);
+            layer.Add(Wkb.Rectangle(0, 0, 1, 1), ["2023/02/28"]);
+        }
+        using var reopened = VectorDataset.Open(path);
+        var values = reopened.Layer(0).Features().Select(f => f["BGRQ"]).ToList();
+        Assert.Equal(2, values.Count);
+        Assert.Equal("2023/02/31", values[0]);
+        Assert.Equal(new DateTime(2023, 2, 28), values[1]);
+    }
+
     [Fact]
     public void WrittenLayer_Filters()
     {
