@@ -58,13 +58,22 @@ public sealed class VectorLayer
     }
 
     /// <summary>The bounding rectangle of all features.</summary>
+    /// <exception cref="GdalException">OGR cannot compute it, e.g. the layer is empty (Shapefile reports 0,0,0,0 instead).</exception>
     public unsafe Envelope Extent
     {
         get
         {
             var e = stackalloc double[4];
             GdalLibrary.ResetError();
-            GdalLibrary.Check(GdalNative.OGR_L_GetExtent(Handle, e, 1), $"compute extent of layer '{Name}' in", _dataset.Path);
+            if (GdalNative.OGR_L_GetExtent(Handle, e, 1) != 0)
+            {
+                // Most drivers fail without a message when there is nothing to measure.
+                var why = GdalLibrary.LastErrorMessage();
+                GdalLibrary.ResetError();
+                if (string.IsNullOrWhiteSpace(why) && GdalNative.OGR_L_GetFeatureCount(Handle, 1) == 0)
+                    why = "the layer has no features (under its current filters), so it has no extent";
+                throw new GdalException($"compute extent of layer '{Name}' in", _dataset.Path, why);
+            }
             return new Envelope(e[0], e[2], e[1], e[3]);
         }
     }
