@@ -143,6 +143,11 @@ public sealed class VectorLayer
         var fields = Fields;
         if (values.Length > fields.Count)
             throw new ArgumentException($"{values.Length} values for layer '{Name}' with {fields.Count} fields.");
+        // OGR clamps a 64-bit value set on a 32-bit Integer field, with only a warning: refuse it instead.
+        for (var i = 0; i < values.Length; i++)
+            if (fields[i].Kind == FieldKind.Integer && values[i] is long n and (< int.MinValue or > int.MaxValue))
+                throw new ArgumentOutOfRangeException(nameof(values), n,
+                    $"Field '{fields[i].Name}' of layer '{Name}' in '{_dataset.Path}' is a 32-bit Integer and cannot hold {n}; create it as Integer64.");
         using var feature = new FeatureHandle(GdalNative.OGR_F_Create(GdalNative.OGR_L_GetLayerDefn(Handle)));
         var f = feature.DangerousGetHandle();
         for (var i = 0; i < values.Length; i++) SetField(f, i, values[i]);
