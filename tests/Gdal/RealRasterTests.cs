@@ -103,7 +103,7 @@ public class RealRasterTests
         Assert.Equal(["blue", "green", "red", "nir"], Enumerable.Range(1, 4).Select(ds.BandDescription));
         var pixels = new ushort[ds.Width * ds.Height * 4];
         ds.ReadBands<ushort>(ds.Extent, pixels);
-        Assert.All(pixels, p => Assert.Equal(0, p));
+        Assert.Equal(0, pixels.Count(p => p != 0));
     }
 
     [RealDataFact]

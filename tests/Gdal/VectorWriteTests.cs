@@ -306,6 +306,38 @@ public class VectorWriteTests
         Assert.Equal(2, layer.FeatureCount);
     }
 
+    [Theory]
+    [InlineData("GPKG", "e.gpkg")]
+    [InlineData("OpenFileGDB", "e.gdb")]
+    [InlineData("GeoJSON", "e.geojson")]
+    public void EmptyLayer_HasNoExtent_AndTheErrorSaysWhy(string driver, string name)
+    {
+        using var dir = new TempDir();
+        var path = dir.File(name);
+        using var ds = VectorDataset.Create(path, driver);
+        var layer = ds.CreateLayer("empty", GeometryKind.Polygon, null, [new FieldDefinition("A", FieldKind.Integer)]);
+        var e = Assert.Throws<GdalException>(() => layer.Extent);
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("no features", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(3_000_000_000L)]
+    [InlineData(-2_147_483_649L)]
+    public void IntegerField_RefusesAValueItCannotHold_InsteadOfClamping(long value)
+    {
+        // OGR would store 2147483647 (or -2147483648) with only a warning.
+        using var dir = new TempDir();
+        var path = dir.File("i.gpkg");
+        using var ds = VectorDataset.Create(path, "GPKG");
+        var layer = ds.CreateLayer("t", GeometryKind.Polygon, null, [new FieldDefinition("JCMJ", FieldKind.Integer), new FieldDefinition("BIG", FieldKind.Integer64)]);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => layer.Add(Wkb.Rectangle(0, 0, 1, 1), [value, value]));
+        Assert.Contains("JCMJ", e.Message, StringComparison.Ordinal);
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        layer.Add(Wkb.Rectangle(0, 0, 1, 1), [int.MaxValue, value]); // Integer64 holds it
+        Assert.Equal(value, Assert.Single(layer.Features())["BIG"]);
+    }
+
     [Fact]
     public void Add_WithMoreValuesThanFields_IsRefused()
     {
