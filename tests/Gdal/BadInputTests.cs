@@ -189,6 +189,16 @@ public class BadInputTests
         Assert.Throws<ArgumentOutOfRangeException>(() => RasterDataset.CreateInMemory(4, -1, 1, RasterDataType.Byte));
     }
 
+    [Fact]
+    public void TileSizeNotAMultipleOf16_IsRefused_NamingTheFile()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("t.tif");
+        var e = Assert.Throws<GdalException>(() =>
+            RasterDataset.CreateGeoTiff(path, 64, 64, 1, RasterDataType.Byte, new GeoTiffOptions { BlockSize = 100 }));
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+    }
+
     private static string WriteNoiseGeoTiff(TempDir dir)
     {
         var path = dir.File("noise.tif");

@@ -446,6 +446,23 @@ public class RasterRoundTripTests
         Assert.False(File.Exists(path + ".ovr"));
     }
 
+    [Fact]
+    public void ChinesePathNames_Work()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("影像"));
+        var path = Path.Combine(dir.File("影像"), "2024年_前时相.tif");
+        var pixels = RandomPixels<ushort>(W * H, seed: 2024);
+        using (var ds = RasterDataset.CreateGeoTiff(path, W, H, 1, RasterDataType.UInt16)) ds.Write<ushort>(1, ds.Extent, pixels);
+        Assert.True(File.Exists(path));
+        using var reopened = RasterDataset.Open(path);
+        Assert.Equal(path, reopened.Path);
+        Assert.Contains(path, reopened.FileList);
+        var back = new ushort[W * H];
+        reopened.Read<ushort>(1, reopened.Extent, back);
+        Assert.Equal(pixels, back);
+    }
+
     private static void AssertRoundTrip<T>(RasterDataType type, T[] extremes) where T : unmanaged
     {
         Assert.Equal(type, RasterDataTypes.Of<T>());

@@ -117,6 +117,21 @@ public class VectorWriteTests
     }
 
     [Fact]
+    public void ChineseFileAndLayerNames_Work()
+    {
+        using var dir = new TempDir();
+        var shp = dir.File("地类图斑.shp");
+        using (var ds = VectorDataset.Create(shp, "ESRI Shapefile")) WriteSurvey(ds, ["ENCODING=GBK"]);
+        using (var reopened = VectorDataset.Open(shp)) AssertSurvey(reopened.Layer("地类图斑"));
+
+        var gpkg = dir.File("变化图斑.gpkg");
+        using (var ds = VectorDataset.Create(gpkg, "GPKG"))
+            ds.CreateLayer("变化图斑", GeometryKind.Polygon, null, [new FieldDefinition("JCBH", FieldKind.String, 20)]).Add(Wkb.Rectangle(0, 0, 1, 1), ["JC0001"]);
+        using var g = VectorDataset.Open(gpkg);
+        Assert.Equal("JC0001", Assert.Single(g.Layer("变化图斑").Features())["JCBH"]);
+    }
+
+    [Fact]
     public void GeoPackage_RoundTripsChineseText()
     {
         using var dir = new TempDir();
