@@ -24,7 +24,7 @@ public sealed class SpatialReference : IEquatable<SpatialReference>
     /// <summary>The EPSG code, when the CRS is (or matches) an EPSG definition.</summary>
     public int? Epsg { get; }
 
-    /// <summary>The CRS's name, e.g. "CGCS2000 / 3-degree Gauss-Kruger CM 114E" (EPSG:4547).</summary>
+    /// <summary>The CRS's name, e.g. "CGCS2000 / 3-degree Gauss-Kruger CM 114E".</summary>
     public string Name { get; }
 
     /// <summary>True for longitude/latitude CRSs, where areas need a projection first.</summary>
@@ -36,7 +36,7 @@ public sealed class SpatialReference : IEquatable<SpatialReference>
     /// <summary>Metres per linear unit (1 for metre-based projections).</summary>
     public double LinearUnitMetres { get; }
 
-    /// <summary>The CRS of an EPSG code, e.g. 4547 for CGCS2000 / 3-degree GK CM 114E (4546 is CM 111E).</summary>
+    /// <summary>The CRS of an EPSG code, e.g. 4546 for CGCS2000 / 3-degree GK CM 114E.</summary>
     public static SpatialReference FromEpsg(int epsg)
     {
         using var h = NewHandle(null);
