@@ -129,6 +129,8 @@ public sealed partial class RasterDataset : IDisposable
     /// Builds a VRT that stacks single-band files (one per band, same grid) into one multiband
     /// scene, in the order given: how Landsat's per-band files become one scene.
     /// </summary>
+    /// <exception cref="ArgumentException">A file has more than one band.</exception>
+    /// <exception cref="PixelGridException">A file is not on the first file's grid (size, geotransform, CRS).</exception>
     public static RasterDataset BuildStackedVrt(string vrtPath, IReadOnlyList<string> bandFiles)
     {
         ArgumentException.ThrowIfNullOrEmpty(vrtPath);
@@ -136,6 +138,7 @@ public sealed partial class RasterDataset : IDisposable
         GdalLibrary.EnsureInitialized();
         foreach (var f in bandFiles)
             if (!File.Exists(f)) throw new FileNotFoundException($"Band file '{f}' does not exist.", f);
+        CheckStackable(bandFiles);
         using var argv = new NativeStringList(["-separate"]);
         using var names = new NativeStringList(bandFiles);
         GdalLibrary.ResetError();
@@ -155,6 +158,37 @@ public sealed partial class RasterDataset : IDisposable
             GdalNative.GDALBuildVRTOptionsFree(options);
         }
         return Open(vrtPath);
+    }
+
+    // gdalbuildvrt -separate resamples sources of another resolution to a common "average" grid,
+    // skips a source in another CRS with only a warning, and takes band 1 of a multiband source.
+    // A stacked band must be exactly its file's pixels, so all three are refused here instead.
+    private static void CheckStackable(IReadOnlyList<string> bandFiles)
+    {
+        using var first = Open(bandFiles[0]);
+        var crs = first.SpatialReference;
+        var transform = first.GeoTransform;
+        var tolerance = 1e-6 * Math.Max(Math.Abs(transform.PixelWidth), Math.Abs(transform.PixelHeight));
+        for (var i = 0; i < bandFiles.Count; i++)
+        {
+            using var opened = i == 0 ? null : Open(bandFiles[i]);
+            var f = opened ?? first;
+            if (f.BandCount != 1)
+                throw new ArgumentException(
+                    $"Band file '{f.Path}' has {f.BandCount} bands; a stacked VRT takes single-band files and would use only its first band.",
+                    nameof(bandFiles));
+            if (i == 0) continue;
+            var fCrs = f.SpatialReference;
+            if (crs is null != fCrs is null || (crs is not null && fCrs is not null && !crs.IsSame(fCrs)))
+                throw new PixelGridException(
+                    $"Band file '{f.Path}' is in {fCrs?.ToString() ?? "no CRS"} but '{first.Path}' is in {crs?.ToString() ?? "no CRS"}; stacked bands must share one grid.");
+            var t = f.GeoTransform;
+            double[] a = t.ToArray(), b = transform.ToArray();
+            if (f.Width != first.Width || f.Height != first.Height || a.Zip(b).Any(p => Math.Abs(p.First - p.Second) > tolerance))
+                throw new PixelGridException(
+                    $"Band file '{f.Path}' ({f.Width}x{f.Height} px, geotransform {t}) is not on the grid of '{first.Path}' " +
+                    $"({first.Width}x{first.Height} px, geotransform {transform}); stacked bands must share one grid. Resample it first (gdalwarp -tr/-te).");
+        }
     }
 
     /// <summary>Deletes a dataset and all its side files (GDAL's GDALDeleteDataset).</summary>

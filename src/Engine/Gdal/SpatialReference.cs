@@ -156,7 +156,11 @@ public sealed class SpatialReference : IEquatable<SpatialReference>
     public override bool Equals(object? obj) => obj is SpatialReference other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => Epsg ?? 0;
+    /// <remarks>
+    /// Equality is <see cref="IsSame"/>, which also matches a CRS that has no <see cref="Epsg"/> code
+    /// (a PROJ string, an unidentified WKT) to its EPSG twin, so the hash may only use what equal CRSs share.
+    /// </remarks>
+    public override int GetHashCode() => HashCode.Combine(IsGeographic, IsProjected);
 
     /// <inheritdoc />
     public override string ToString() => Epsg is { } code ? $"EPSG:{code} ({Name})" : Name;

@@ -108,11 +108,16 @@ public sealed class VectorDataset : IDisposable
     /// <summary>
     /// Creates a layer with its fields. <paramref name="options"/> are OGR layer creation options,
     /// e.g. "ENCODING=GBK" for a Shapefile, "SPATIAL_INDEX=NO" for a GeoPackage.
+    /// A Shapefile layer created without an ENCODING option is written as UTF-8 with a .cpg saying so
+    /// (GDAL's own default, ISO-8859-1, would turn Chinese text into "?").
     /// </summary>
     public VectorLayer CreateLayer(string name, GeometryKind geometry, SpatialReference? crs,
         IReadOnlyList<FieldDefinition> fields, IEnumerable<string>? options = null)
     {
-        using var list = new NativeStringList(options);
+        var optionList = options?.ToList() ?? [];
+        if (DriverName == "ESRI Shapefile" && !optionList.Any(o => o.StartsWith("ENCODING=", StringComparison.OrdinalIgnoreCase)))
+            optionList.Add("ENCODING=UTF-8");
+        using var list = new NativeStringList(optionList);
         using var srs = crs?.CreateHandle();
         GdalLibrary.ResetError();
         var h = GdalLibrary.CheckHandle(
@@ -129,6 +134,17 @@ public sealed class VectorDataset : IDisposable
     /// </summary>
     public VectorTransaction BeginTransaction()
     {
+        // GeoPackage (and SQLite) create a new layer's table lazily, at its first feature: inside the
+        // transaction, so a rollback dropped the table and closing then failed ("no such table").
+        // Any ExecuteSQL runs the pending creations first (the workaround GDAL's maintainer gives in
+        // airbusgeo/godal#132; OSGeo/gdal#10509 later fixed it for the SQLite driver only).
+        if (DriverName is "GPKG" or "SQLite")
+        {
+            GdalLibrary.ResetError();
+            var result = GdalNative.GDALDatasetExecuteSQL(Handle, "SELECT 1", 0, null);
+            if (result != 0) GdalNative.GDALDatasetReleaseResultSet(Handle, result);
+            GdalLibrary.CheckLastError("create pending layers before a transaction in", Path);
+        }
         GdalLibrary.ResetError();
         var code = GdalNative.GDALDatasetStartTransaction(Handle, 1);
         GdalLibrary.ResetError();

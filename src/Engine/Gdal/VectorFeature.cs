@@ -3,7 +3,8 @@ namespace WeiPian.Engine.Gdal;
 /// <summary>
 /// One feature read from a layer: its id, its attribute values in field order and its geometry as
 /// ISO WKB (little-endian). Values are <see cref="long"/> for integers, <see cref="double"/> for
-/// reals, <see cref="string"/> for text, <see cref="DateTime"/> for dates, or null when unset.
+/// reals, <see cref="string"/> for text, <see cref="DateTime"/> for dates (OGR's text for a stored date
+/// that is no calendar date, e.g. "2023/02/31"), or null when unset.
 /// </summary>
 public sealed class VectorFeature
 {

@@ -44,16 +44,36 @@ public sealed class VectorLayer
     public IReadOnlyList<FieldDefinition> Fields => _fields ??= ReadFields();
 
     /// <summary>Number of features (counted when the driver does not know it; honours filters).</summary>
-    public long FeatureCount => GdalNative.OGR_L_GetFeatureCount(Handle, 1);
+    /// <exception cref="GdalException">OGR could not count them (it returns -1), e.g. a GeoPackage
+    /// whose attribute filter SQLite rejects.</exception>
+    public long FeatureCount
+    {
+        get
+        {
+            GdalLibrary.ResetError();
+            var count = GdalNative.OGR_L_GetFeatureCount(Handle, 1);
+            if (count < 0) throw GdalLibrary.Failure($"count features of layer '{Name}' in", _dataset.Path);
+            return count;
+        }
+    }
 
     /// <summary>The bounding rectangle of all features.</summary>
+    /// <exception cref="GdalException">OGR cannot compute it, e.g. the layer is empty (Shapefile reports 0,0,0,0 instead).</exception>
     public unsafe Envelope Extent
     {
         get
         {
             var e = stackalloc double[4];
             GdalLibrary.ResetError();
-            GdalLibrary.Check(GdalNative.OGR_L_GetExtent(Handle, e, 1), $"compute extent of layer '{Name}' in", _dataset.Path);
+            if (GdalNative.OGR_L_GetExtent(Handle, e, 1) != 0)
+            {
+                // Most drivers fail without a message when there is nothing to measure.
+                var why = GdalLibrary.LastErrorMessage();
+                GdalLibrary.ResetError();
+                if (string.IsNullOrWhiteSpace(why) && GdalNative.OGR_L_GetFeatureCount(Handle, 1) == 0)
+                    why = "the layer has no features (under its current filters), so it has no extent";
+                throw new GdalException($"compute extent of layer '{Name}' in", _dataset.Path, why);
+            }
             return new Envelope(e[0], e[2], e[1], e[3]);
         }
     }
@@ -123,6 +143,11 @@ public sealed class VectorLayer
         var fields = Fields;
         if (values.Length > fields.Count)
             throw new ArgumentException($"{values.Length} values for layer '{Name}' with {fields.Count} fields.");
+        // OGR clamps a 64-bit value set on a 32-bit Integer field, with only a warning: refuse it instead.
+        for (var i = 0; i < values.Length; i++)
+            if (fields[i].Kind == FieldKind.Integer && values[i] is long n and (< int.MinValue or > int.MaxValue))
+                throw new ArgumentOutOfRangeException(nameof(values), n,
+                    $"Field '{fields[i].Name}' of layer '{Name}' in '{_dataset.Path}' is a 32-bit Integer and cannot hold {n}; create it as Integer64.");
         using var feature = new FeatureHandle(GdalNative.OGR_F_Create(GdalNative.OGR_L_GetLayerDefn(Handle)));
         var f = feature.DangerousGetHandle();
         for (var i = 0; i < values.Length; i++) SetField(f, i, values[i]);
@@ -200,9 +225,13 @@ public sealed class VectorLayer
         int y, mo, d, h, mi, tz;
         float s;
         if (GdalNative.OGR_F_GetFieldAsDateTimeEx(f, i, &y, &mo, &d, &h, &mi, &s, &tz) == 0) return null;
-        var whole = (int)s;
-        return new DateTime(y, mo, d, h, mi, whole, (int)Math.Round((s - whole) * 1000),
-            tz == 100 ? DateTimeKind.Utc : DateTimeKind.Unspecified);
+        // OGR keeps dates it was given without checking the calendar (a Shapefile or GeoPackage can hold
+        // "2023/02/31"); such a value is returned as OGR's text rather than failing the whole read.
+        if (y is < 1 or > 9999 || mo is < 1 or > 12 || d < 1 || d > DateTime.DaysInMonth(y, mo)
+            || h is < 0 or > 23 || mi is < 0 or > 59 || !(s >= 0 && s < 60))
+            return GdalNative.Utf8(GdalNative.OGR_F_GetFieldAsString(f, i));
+        return new DateTime(y, mo, d, h, mi, 0, tz == 100 ? DateTimeKind.Utc : DateTimeKind.Unspecified)
+            .AddMilliseconds(Math.Round(s * 1000.0));
     }
 
     private List<FieldDefinition> ReadFields()

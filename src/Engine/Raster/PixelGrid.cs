@@ -110,6 +110,8 @@ public sealed record PixelGrid
         var differences = c.Differences.ToList();
         if (c.IsCompatible && requireSameExtent && (c.OverlapInFirst != Extent || c.OverlapInSecond != other.Extent))
             differences.Add(Inv($"extent {Width}x{Height} vs {other.Width}x{other.Height} pixels, overlapping in {c.OverlapInFirst} of the first"));
+        else if (!c.IsCompatible && requireSameExtent && (Width != other.Width || Height != other.Height))
+            differences.Add(Inv($"size {Width}x{Height} vs {other.Width}x{other.Height} pixels"));
         if (differences.Count > 0)
             throw new PixelGridException($"'{nameThis}' and '{nameOther}' do not share one pixel grid: {string.Join("; ", differences)}. " +
                 "Resample one onto the other's grid first (gdalwarp -tr/-te/-t_srs, or the engine's explicit warp).");
