@@ -1,0 +1,234 @@
+using System.Runtime.Intrinsics;
+using static WeiPian.Engine.VectorMath;
+
+namespace WeiPian.Engine;
+
+public static partial class Kernels
+{
+    /// <summary>
+    /// Classes from a segmentation model's logits, per pixel over <paramref name="classes"/> planes
+    /// of <paramref name="n"/> pixels (NCHW, one tile: plane k is logits[k*n .. (k+1)*n)): the
+    /// winning class and its softmax probability.
+    /// </summary>
+    /// <remarks>
+    /// <para>Rules (defined in <see cref="ReferenceKernels"/>): cls = argmax_k l_k, ties to the lowest
+    /// k, NaN never wins over a number; confidence = 1 / sum_k exp(l_k - l_max), where the winner
+    /// and any class equal to it count 1 (so +Inf wins with 1, m tied winners give 1/m) and NaN
+    /// classes count 0. Every class NaN: class 0, confidence 0.</para>
+    /// <para>Classes are bit-equal to the reference; confidences agree within 1e-6 (exp here is a
+    /// vector polynomial, the reference uses <see cref="MathF.Exp"/>).</para>
+    /// <para>Lanes: 16 pixels per 512-bit iteration (8 per 256-bit); a first pass over the planes
+    /// keeps the running maximum and its class index (int32 lanes, narrowed to bytes at the store),
+    /// a second pass sums the exps (the 16 x classes floats are still in L1). The remainder is scalar.</para>
+    /// </remarks>
+    /// <param name="logits">classes x n logits, plane by plane.</param>
+    /// <param name="classes">Number of class planes, 1..256.</param>
+    /// <param name="n">Pixels per plane.</param>
+    /// <param name="cls">Winning class per pixel; at least n.</param>
+    /// <param name="confidence">Softmax probability of the winning class per pixel, 0..1; at least n.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classes"/> outside 1..256 or <paramref name="n"/> negative.</exception>
+    /// <exception cref="ArgumentException">A span is too short.</exception>
+    public static void ArgmaxSoftmax(ReadOnlySpan<float> logits, int classes, int n, Span<byte> cls, Span<float> confidence)
+        => ArgmaxSoftmax(logits, classes, n, cls, confidence, BestIsa);
+
+    /// <summary>
+    /// Classes from a model that already outputs probabilities: the argmax rule of
+    /// <see cref="ArgmaxSoftmax(ReadOnlySpan{float}, int, int, Span{byte}, Span{float})"/> (ties to the lowest class, NaN never wins) and the winner's
+    /// probability as the confidence (0 where every class is NaN). Bit-equal to the reference.
+    /// </summary>
+    /// <param name="probabilities">classes x n probabilities, plane by plane.</param>
+    /// <param name="classes">Number of class planes, 1..256.</param>
+    /// <param name="n">Pixels per plane.</param>
+    /// <param name="cls">Winning class per pixel; at least n.</param>
+    /// <param name="confidence">The winner's probability per pixel; at least n.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classes"/> outside 1..256 or <paramref name="n"/> negative.</exception>
+    /// <exception cref="ArgumentException">A span is too short.</exception>
+    public static void ArgmaxProbabilities(ReadOnlySpan<float> probabilities, int classes, int n, Span<byte> cls, Span<float> confidence)
+        => ArgmaxProbabilities(probabilities, classes, n, cls, confidence, BestIsa);
+
+    /// <summary>
+    /// Classes from a single change logit per pixel: p = sigmoid(x); cls = <paramref name="changeClass"/>
+    /// where p &gt;= <paramref name="threshold"/>, else 0; confidence = p for change, 1 - p otherwise.
+    /// </summary>
+    /// <remarks>
+    /// <para>The test p &gt;= threshold is made on the logit, x &gt;= xt with xt the smallest float whose
+    /// exact sigmoid reaches the threshold, so the class does not depend on how exp rounds and is
+    /// bit-equal to the reference on every path. Threshold 0 marks every number as change; 1 only +Inf.</para>
+    /// <para>The confidence is sigmoid(x) or sigmoid(-x), each computed from e = exp(-|x|) without
+    /// cancellation; it agrees with the reference within 1e-6. NaN logit: class 0, confidence 0.</para>
+    /// </remarks>
+    /// <param name="logit">One logit per pixel.</param>
+    /// <param name="threshold">Probability threshold, 0..1 (0.5 is logit 0).</param>
+    /// <param name="changeClass">Class written for change, 1..255.</param>
+    /// <param name="cls">Class per pixel; at least as long as <paramref name="logit"/>.</param>
+    /// <param name="confidence">Probability of the written class per pixel, 0..1; at least as long as <paramref name="logit"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> outside 0..1 or NaN, or <paramref name="changeClass"/> is 0.</exception>
+    /// <exception cref="ArgumentException">A span is too short.</exception>
+    public static void ThresholdLogit(ReadOnlySpan<float> logit, float threshold, byte changeClass, Span<byte> cls, Span<float> confidence)
+        => ThresholdLogit(logit, threshold, changeClass, cls, confidence, BestIsa);
+
+    internal static void ArgmaxSoftmax(ReadOnlySpan<float> logits, int classes, int n, Span<byte> cls, Span<float> confidence, KernelIsa isa)
+    {
+        KernelGuard.Classes(classes, n, logits.Length);
+        KernelGuard.AtLeast(n, cls.Length, nameof(cls));
+        KernelGuard.AtLeast(n, confidence.Length, nameof(confidence));
+        ref float l = ref Ref(logits);
+        ref byte c = ref Ref(cls);
+        ref float p = ref Ref(confidence);
+        nuint nn = (nuint)n, i = 0;
+
+        if (isa == KernelIsa.Vector512 && nn >= 16)
+        {
+            for (; i <= nn - 16; i += 16)
+            {
+                var best = Vector512.LoadUnsafe(ref l, i);
+                var index = Vector512<int>.Zero;
+                nuint plane = nn;
+                for (int k = 1; k < classes; k++, plane += nn)
+                {
+                    var v = Vector512.LoadUnsafe(ref l, plane + i);
+                    // v wins if larger, or if the best so far is NaN and v is not
+                    var win = Vector512.GreaterThan(v, best) | Vector512.AndNot(Vector512.Equals(v, v), Vector512.Equals(best, best));
+                    best = Vector512.ConditionalSelect(win, v, best);
+                    index = Vector512.ConditionalSelect(win.AsInt32(), Vector512.Create(k), index);
+                }
+
+                var sum = Vector512<float>.Zero;
+                plane = 0;
+                for (int k = 0; k < classes; k++, plane += nn)
+                {
+                    var v = Vector512.LoadUnsafe(ref l, plane + i);
+                    var term = Vector512.ConditionalSelect(Vector512.Equals(v, best), Vector512<float>.One, ExpNonPositive(v - best));
+                    sum += term & Vector512.Equals(v, v); // NaN counts 0
+                }
+
+                (Vector512<float>.One / sum & Vector512.Equals(best, best)).StoreUnsafe(ref p, i); // all NaN → 0
+                StoreAsBytes(index, ref c, i);
+            }
+        }
+        else if (isa >= KernelIsa.Vector256 && nn >= 8)
+        {
+            for (; i <= nn - 8; i += 8)
+            {
+                var best = Vector256.LoadUnsafe(ref l, i);
+                var index = Vector256<int>.Zero;
+                nuint plane = nn;
+                for (int k = 1; k < classes; k++, plane += nn)
+                {
+                    var v = Vector256.LoadUnsafe(ref l, plane + i);
+                    var win = Vector256.GreaterThan(v, best) | Vector256.AndNot(Vector256.Equals(v, v), Vector256.Equals(best, best));
+                    best = Vector256.ConditionalSelect(win, v, best);
+                    index = Vector256.ConditionalSelect(win.AsInt32(), Vector256.Create(k), index);
+                }
+
+                var sum = Vector256<float>.Zero;
+                plane = 0;
+                for (int k = 0; k < classes; k++, plane += nn)
+                {
+                    var v = Vector256.LoadUnsafe(ref l, plane + i);
+                    var term = Vector256.ConditionalSelect(Vector256.Equals(v, best), Vector256<float>.One, ExpNonPositive(v - best));
+                    sum += term & Vector256.Equals(v, v);
+                }
+
+                (Vector256<float>.One / sum & Vector256.Equals(best, best)).StoreUnsafe(ref p, i);
+                StoreAsBytes(index, ref c, i);
+            }
+        }
+
+        for (int j = (int)i; j < n; j++) ReferenceKernels.SoftmaxPixel(logits, classes, n, j, out cls[j], out confidence[j]);
+    }
+
+    internal static void ArgmaxProbabilities(ReadOnlySpan<float> probabilities, int classes, int n, Span<byte> cls, Span<float> confidence, KernelIsa isa)
+    {
+        KernelGuard.Classes(classes, n, probabilities.Length);
+        KernelGuard.AtLeast(n, cls.Length, nameof(cls));
+        KernelGuard.AtLeast(n, confidence.Length, nameof(confidence));
+        ref float l = ref Ref(probabilities);
+        ref byte c = ref Ref(cls);
+        ref float p = ref Ref(confidence);
+        nuint nn = (nuint)n, i = 0;
+
+        if (isa == KernelIsa.Vector512 && nn >= 16)
+        {
+            for (; i <= nn - 16; i += 16)
+            {
+                var best = Vector512.LoadUnsafe(ref l, i);
+                var index = Vector512<int>.Zero;
+                nuint plane = nn;
+                for (int k = 1; k < classes; k++, plane += nn)
+                {
+                    var v = Vector512.LoadUnsafe(ref l, plane + i);
+                    var win = Vector512.GreaterThan(v, best) | Vector512.AndNot(Vector512.Equals(v, v), Vector512.Equals(best, best));
+                    best = Vector512.ConditionalSelect(win, v, best);
+                    index = Vector512.ConditionalSelect(win.AsInt32(), Vector512.Create(k), index);
+                }
+                (best & Vector512.Equals(best, best)).StoreUnsafe(ref p, i);
+                StoreAsBytes(index, ref c, i);
+            }
+        }
+        else if (isa >= KernelIsa.Vector256 && nn >= 8)
+        {
+            for (; i <= nn - 8; i += 8)
+            {
+                var best = Vector256.LoadUnsafe(ref l, i);
+                var index = Vector256<int>.Zero;
+                nuint plane = nn;
+                for (int k = 1; k < classes; k++, plane += nn)
+                {
+                    var v = Vector256.LoadUnsafe(ref l, plane + i);
+                    var win = Vector256.GreaterThan(v, best) | Vector256.AndNot(Vector256.Equals(v, v), Vector256.Equals(best, best));
+                    best = Vector256.ConditionalSelect(win, v, best);
+                    index = Vector256.ConditionalSelect(win.AsInt32(), Vector256.Create(k), index);
+                }
+                (best & Vector256.Equals(best, best)).StoreUnsafe(ref p, i);
+                StoreAsBytes(index, ref c, i);
+            }
+        }
+
+        for (int j = (int)i; j < n; j++) confidence[j] = ReferenceKernels.ProbabilityPixel(probabilities, classes, n, j, out cls[j]);
+    }
+
+    internal static void ThresholdLogit(ReadOnlySpan<float> logit, float threshold, byte changeClass, Span<byte> cls, Span<float> confidence, KernelIsa isa)
+    {
+        float xt = ReferenceKernels.ThresholdToLogit(threshold, changeClass);
+        KernelGuard.AtLeast(logit.Length, cls.Length, nameof(cls));
+        KernelGuard.AtLeast(logit.Length, confidence.Length, nameof(confidence));
+        ref float x0 = ref Ref(logit);
+        ref byte c = ref Ref(cls);
+        ref float p = ref Ref(confidence);
+        nuint n = (nuint)logit.Length, i = 0;
+
+        if (isa == KernelIsa.Vector512 && n >= 16)
+        {
+            Vector512<float> vxt = Vector512.Create(xt), one = Vector512<float>.One;
+            var vclass = Vector512.Create((int)changeClass);
+            for (; i <= n - 16; i += 16)
+            {
+                var x = Vector512.LoadUnsafe(ref x0, i);
+                var change = Vector512.GreaterThanOrEqual(x, vxt); // NaN: false
+                var e = ExpNonPositive(-Vector512.Abs(x));
+                var y = Vector512.ConditionalSelect(change, x, -x);  // sigmoid(y) is the confidence
+                var num = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(y, Vector512<float>.Zero), one, e);
+                (num / (one + e) & Vector512.Equals(x, x)).StoreUnsafe(ref p, i);
+                StoreAsBytes(change.AsInt32() & vclass, ref c, i);
+            }
+        }
+        else if (isa >= KernelIsa.Vector256 && n >= 8)
+        {
+            Vector256<float> vxt = Vector256.Create(xt), one = Vector256<float>.One;
+            var vclass = Vector256.Create((int)changeClass);
+            for (; i <= n - 8; i += 8)
+            {
+                var x = Vector256.LoadUnsafe(ref x0, i);
+                var change = Vector256.GreaterThanOrEqual(x, vxt);
+                var e = ExpNonPositive(-Vector256.Abs(x));
+                var y = Vector256.ConditionalSelect(change, x, -x);
+                var num = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(y, Vector256<float>.Zero), one, e);
+                (num / (one + e) & Vector256.Equals(x, x)).StoreUnsafe(ref p, i);
+                StoreAsBytes(change.AsInt32() & vclass, ref c, i);
+            }
+        }
+
+        for (int j = (int)i; j < logit.Length; j++) confidence[j] = ReferenceKernels.ThresholdPixel(logit[j], xt, changeClass, out cls[j]);
+    }
+}

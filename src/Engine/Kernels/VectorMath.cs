@@ -1,0 +1,115 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace WeiPian.Engine;
+
+/// <summary>
+/// Lane-wise helpers shared by the vector kernels, in a 512-bit and a 256-bit version each:
+/// the clamp of <see cref="ReferenceKernels.Scale"/>, exp for non-positive arguments, and the
+/// narrowing store of int32 class indices to bytes.
+/// </summary>
+internal static class VectorMath
+{
+    // exp(x) for x <= 0, after Cephes expf: x = n ln2 + r with n = round(x / ln2), |r| <= ln2/2,
+    // exp(r) by a degree-7 polynomial (1 + r + r^2 p(r)), then times 2^n built in the exponent
+    // bits. Arguments below -88 are clamped to -88 (n = -127, where 2^n is built as +0, so the
+    // result is 0 instead of a subnormal below 1.2e-38). NaN lanes give an unspecified value:
+    // callers mask them. Relative error about 2 ulp over [-87, 0] against MathF.Exp.
+    private const float Log2E = 1.44269504088896341f;
+    private const float Ln2Hi = 0.693359375f;      // ln2 split so n * Ln2Hi is exact
+    private const float Ln2Lo = -2.12194440e-4f;
+    private const float ExpFloor = -88f;
+    private const float P0 = 1.9875691500E-4f;
+    private const float P1 = 1.3981999507E-3f;
+    private const float P2 = 8.3334519073E-3f;
+    private const float P3 = 4.1665795894E-2f;
+    private const float P4 = 1.6666665459E-1f;
+    private const float P5 = 5.0000001201E-1f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ExpNonPositive(Vector512<float> x)
+    {
+        x = Vector512.MaxNative(x, Vector512.Create(ExpFloor));
+        var n = Vector512.Round(x * Vector512.Create(Log2E));
+        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Hi), x);
+        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Lo), r);
+        var z = r * r;
+        var p = Vector512.FusedMultiplyAdd(Vector512.Create(P0), r, Vector512.Create(P1));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P2));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P3));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P4));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P5));
+        p = Vector512.FusedMultiplyAdd(p, z, r) + Vector512<float>.One;
+        var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32Native(n) + Vector512.Create(127), 23).AsSingle();
+        return p * scale;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ExpNonPositive(Vector256<float> x)
+    {
+        x = Vector256.MaxNative(x, Vector256.Create(ExpFloor));
+        var n = Vector256.Round(x * Vector256.Create(Log2E));
+        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Hi), x);
+        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Lo), r);
+        var z = r * r;
+        var p = Vector256.FusedMultiplyAdd(Vector256.Create(P0), r, Vector256.Create(P1));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P2));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P3));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P4));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P5));
+        p = Vector256.FusedMultiplyAdd(p, z, r) + Vector256<float>.One;
+        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n) + Vector256.Create(127), 23).AsSingle();
+        return p * scale;
+    }
+
+    /// <summary>The clamp of <see cref="ReferenceKernels.Scale"/>, lane-wise: below lo or NaN → lo; above hi → hi.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Clamp(Vector512<float> x, Vector512<float> lo, Vector512<float> hi)
+    {
+        x = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, lo), x, lo);
+        return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(x, hi), x, hi);
+    }
+
+    /// <inheritdoc cref="Clamp(Vector512{float}, Vector512{float}, Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Clamp(Vector256<float> x, Vector256<float> lo, Vector256<float> hi)
+    {
+        x = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, lo), x, lo);
+        return Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x, hi), x, hi);
+    }
+
+    /// <summary>Stores the 16 int32 lanes (each 0..255) as 16 bytes at dst[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreAsBytes(Vector512<int> v, ref byte dst, nuint i)
+    {
+        if (Avx512F.IsSupported)
+        {
+            Avx512F.ConvertToVector128Byte(v).StoreUnsafe(ref dst, i); // vpmovdb
+        }
+        else
+        {
+            // Narrow keeps lane order: [v, v] → shorts, then → bytes [v, v, v, v]; keep the first 16.
+            var s = Vector512.Narrow(v, v);
+            Vector512.Narrow(s, s).AsByte().GetLower().GetLower().StoreUnsafe(ref dst, i);
+        }
+    }
+
+    /// <summary>Stores the 8 int32 lanes (each 0..255) as 8 bytes at dst[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreAsBytes(Vector256<int> v, ref byte dst, nuint i)
+    {
+        var s = Vector256.Narrow(v, v);
+        ulong eight = Vector256.Narrow(s, s).AsUInt64().ToScalar();
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, i), eight);
+    }
+
+    /// <summary>A span's first element by reference, for the unchecked vector loads and stores.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ref T Ref<T>(ReadOnlySpan<T> span) => ref MemoryMarshal.GetReference(span);
+
+    /// <inheritdoc cref="Ref{T}(ReadOnlySpan{T})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ref T Ref<T>(Span<T> span) => ref MemoryMarshal.GetReference(span);
+}
