@@ -1,19 +1,30 @@
 using System.CommandLine;
 using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Inference;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Survey;
 
 namespace WeiPian.Cli;
 
 /// <summary>Runs the command line and turns the engine's expected errors into one clear line and an exit code.</summary>
 internal static class CliErrors
 {
+    /// <summary>Exit code for bad input (a file, an option, a model or survey that does not fit).</summary>
     public const int InputError = 2;
 
-    public static int Run(RootCommand root, string[] args)
+    /// <summary>Exit code when the run was cancelled (Ctrl+C).</summary>
+    public const int Cancelled = 130;
+
+    public static async Task<int> RunAsync(RootCommand root, string[] args)
     {
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("weipian: cancelled; no output was left under the final name.");
+            return Cancelled;
         }
         catch (Exception e) when (IsUserError(e))
         {
@@ -23,7 +34,7 @@ internal static class CliErrors
         }
     }
 
-    private static bool IsUserError(Exception e) => e is GdalException or PixelGridException or FileNotFoundException
-        or DirectoryNotFoundException or ArgumentException or FormatException or InvalidOperationException or NotSupportedException
-        or KeyNotFoundException or IOException;
+    private static bool IsUserError(Exception e) => e is GdalException or PixelGridException or ModelContractException or SurveyException
+        or InferenceException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or FormatException
+        or InvalidOperationException or NotSupportedException or KeyNotFoundException or IOException or UnauthorizedAccessException;
 }

@@ -5,4 +5,5 @@ using WeiPian.Cli.Commands;
 var root = new RootCommand("WeiPian.Engine: change polygons (图斑) from pairs of multispectral satellite scenes.");
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(SynthCommand.Create());
-return CliErrors.Run(root, args);
+root.Subcommands.Add(DetectCommand.Create());
+return await CliErrors.RunAsync(root, args);

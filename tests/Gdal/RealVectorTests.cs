@@ -88,7 +88,7 @@ public class RealVectorTests
 
         layer.SetAttributeFilter(null);
         // ogrinfo -spat 62000 346000 150000 460000: 44 features; with -where "category = 'Grasland'": 12.
-        layer.SetSpatialFilter(new Envelope(62000, 346000, 150000, 460000));
+        layer.SetSpatialFilter(new BoundingBox(62000, 346000, 150000, 460000));
         Assert.Equal(44, layer.FeatureCount);
         Assert.Equal(44, layer.Features().Count());
         layer.SetAttributeFilter("category = 'Grasland'");
@@ -216,7 +216,7 @@ public class RealVectorTests
         Assert.Equal(25, layer.Features().Count());
         layer.SetAttributeFilter(null);
         // ogrinfo -spat -3.832 11.17 -3.80 11.28: 20 features (longitude first).
-        layer.SetSpatialFilter(new Envelope(-3.832, 11.17, -3.80, 11.28));
+        layer.SetSpatialFilter(new BoundingBox(-3.832, 11.17, -3.80, 11.28));
         Assert.Equal(20, layer.Features().Count());
     }
 }

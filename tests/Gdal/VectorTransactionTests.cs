@@ -40,7 +40,7 @@ public class VectorTransactionTests
         var read = reopened.Layer("tb");
         Assert.Equal("JC0249", read.Features().Last().GetString("JCBH"));
         // The spatial index built around the transaction finds the squares x = 100..101 and 101..102.
-        read.SetSpatialFilter(new Envelope(100.2, 0.2, 101.8, 0.8));
+        read.SetSpatialFilter(new BoundingBox(100.2, 0.2, 101.8, 0.8));
         Assert.Equal(["JC0100", "JC0101"], read.Features().Select(f => f.GetString("JCBH")));
     }
 

@@ -260,7 +260,7 @@ public class VectorWriteTests
         Assert.Equal("旱地", features[1]["NAME"]);
         Assert.Equal(600.0, Wkb.Area(features[0].Wkb!), 6);
         Assert.Equal(200.0, Wkb.Area(features[1].Wkb!), 6);
-        Assert.Equal(new Envelope(500_000, 3_300_000, 500_040, 3_300_020), read.Extent);
+        Assert.Equal(new BoundingBox(500_000, 3_300_000, 500_040, 3_300_020), read.Extent);
     }
 
     [Fact]
@@ -316,7 +316,7 @@ public class VectorWriteTests
         Assert.Equal("1104", Assert.Single(layer.Features()).GetString("DLBM"));
         layer.SetAttributeFilter(null);
         // Squares cover x 500000..500050 in 10 m steps: this rectangle meets the 2nd and 3rd only.
-        layer.SetSpatialFilter(new Envelope(500_012, 3_300_002, 500_028, 3_300_008));
+        layer.SetSpatialFilter(new BoundingBox(500_012, 3_300_002, 500_028, 3_300_008));
         Assert.Equal(["水浇地", "旱地"], layer.Features().Select(f => f.GetString("DLMC")));
         Assert.Equal(2, layer.FeatureCount);
     }

@@ -102,7 +102,7 @@ public class PixelGridTests
     public void BoundsAndSubgrid_FollowTheTransform()
     {
         var g = Grid(100, 50, 500_000, 3_300_000);
-        Assert.Equal(new Envelope(500_000, 3_300_000 - 40, 500_000 + 80, 3_300_000), g.Bounds);
+        Assert.Equal(new BoundingBox(500_000, 3_300_000 - 40, 500_000 + 80, 3_300_000), g.Bounds);
         var sub = g.Subgrid(new PixelWindow(10, 5, 20, 10));
         Assert.Equal((20, 10), (sub.Width, sub.Height));
         Assert.Equal(500_008, sub.Transform.OriginX, 9);

@@ -1,7 +1,6 @@
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using WeiPian.Engine.Gdal;
-using Envelope = WeiPian.Engine.Gdal.Envelope;
 using WeiPian.Engine.Raster;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Engine.Vector;
@@ -21,7 +20,7 @@ public class PolygonRasterizerTests
         var layer = ds.Layer(0);
         // A 3 km window around the largest parcel, so many pixels are burnt.
         var first = layer.Features().Select(f => new WKBReader().Read(f.Wkb).EnvelopeInternal).MaxBy(e => e.Area)!;
-        var extent = new Envelope(first.Centre.X - 1500, first.Centre.Y - 1500, first.Centre.X + 1500, first.Centre.Y + 1500);
+        var extent = new BoundingBox(first.Centre.X - 1500, first.Centre.Y - 1500, first.Centre.X + 1500, first.Centre.Y + 1500);
         var pixel = 3000.0 / across;
         var width = (int)Math.Ceiling(extent.Width / pixel) + 4;
         var height = (int)Math.Ceiling(extent.Height / pixel) + 4;

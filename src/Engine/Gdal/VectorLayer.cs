@@ -59,7 +59,7 @@ public sealed class VectorLayer
 
     /// <summary>The bounding rectangle of all features.</summary>
     /// <exception cref="GdalException">OGR cannot compute it, e.g. the layer is empty (Shapefile reports 0,0,0,0 instead).</exception>
-    public unsafe Envelope Extent
+    public unsafe BoundingBox Extent
     {
         get
         {
@@ -74,7 +74,7 @@ public sealed class VectorLayer
                     why = "the layer has no features (under its current filters), so it has no extent";
                 throw new GdalException($"compute extent of layer '{Name}' in", _dataset.Path, why);
             }
-            return new Envelope(e[0], e[2], e[1], e[3]);
+            return new BoundingBox(e[0], e[2], e[1], e[3]);
         }
     }
 
@@ -101,7 +101,7 @@ public sealed class VectorLayer
     }
 
     /// <summary>Keeps only features whose geometry meets the rectangle (null clears the filter).</summary>
-    public void SetSpatialFilter(Envelope? rectangle)
+    public void SetSpatialFilter(BoundingBox? rectangle)
     {
         if (rectangle is { } r) GdalNative.OGR_L_SetSpatialFilterRect(Handle, r.MinX, r.MinY, r.MaxX, r.MaxY);
         else GdalNative.OGR_L_SetSpatialFilter(Handle, 0);

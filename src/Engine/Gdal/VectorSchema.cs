@@ -43,8 +43,8 @@ public enum GeometryKind
 /// <summary>An attribute field: name, type and, for text and reals, width and precision (0 = driver default).</summary>
 public sealed record FieldDefinition(string Name, FieldKind Kind, int Width = 0, int Precision = 0);
 
-/// <summary>A layer's rectangle in its CRS units.</summary>
-public readonly record struct Envelope(double MinX, double MinY, double MaxX, double MaxY)
+/// <summary>An axis-aligned rectangle in a CRS's units (a layer's extent, a spatial filter, a grid's bounds).</summary>
+public readonly record struct BoundingBox(double MinX, double MinY, double MaxX, double MaxY)
 {
     /// <summary>Width in CRS units.</summary>
     public double Width => MaxX - MinX;
@@ -53,5 +53,5 @@ public readonly record struct Envelope(double MinX, double MinY, double MaxX, do
     public double Height => MaxY - MinY;
 
     /// <summary>True when the two rectangles share any point.</summary>
-    public bool Intersects(Envelope o) => MinX <= o.MaxX && o.MinX <= MaxX && MinY <= o.MaxY && o.MinY <= MaxY;
+    public bool Intersects(BoundingBox o) => MinX <= o.MaxX && o.MinX <= MaxX && MinY <= o.MaxY && o.MinY <= MaxY;
 }

@@ -46,9 +46,6 @@ public sealed partial class ChangeModel
     {
         var input = card.Input;
         if (requested == 0 || requested == input.Tile) return input.Tile;
-        if (requested <= 2 * input.Halo)
-            throw new ArgumentException(
-                $"Tile {requested} is too small for '{path}': its card's halo is {input.Halo} px on each side, so a tile must exceed {2 * input.Halo} px.");
         foreach (var name in input.Names)
         {
             var meta = session.InputMetadata[name];

@@ -34,7 +34,10 @@ public sealed partial class ChangeModel
                     $"InferenceOptions.BatchSize is {options.BatchSize} but '{path}' has a fixed batch of {card.Input.Batch}; leave BatchSize at 0 for this model.",
                     nameof(options));
             var tile = ChooseTile(card, session, path, options.TileSize);
-            return new ChangeModel(path, card, session, options.Device, batch, fixedBatch, tile);
+            var halo = options.Halo > 0 ? options.Halo : card.Input.Halo;
+            if (tile <= 2 * halo)
+                throw new ArgumentException($"Tile {tile} with a halo of {halo} px keeps no pixels for '{path}'; the tile must exceed twice the halo.", nameof(options));
+            return new ChangeModel(path, card, session, options.Device, batch, fixedBatch, tile, halo);
         }
         catch
         {
@@ -73,6 +76,7 @@ public sealed partial class ChangeModel
             throw new NotSupportedException("InferenceOptions.Fp16 is reserved and not yet supported: the engine feeds and reads float32 tensors.");
         if (o.IntraOpThreads < 0) throw new ArgumentException($"InferenceOptions.IntraOpThreads is {o.IntraOpThreads}; use 0 (ONNX Runtime's choice) or more.", nameof(o));
         if (o.InterOpThreads < 0) throw new ArgumentException($"InferenceOptions.InterOpThreads is {o.InterOpThreads}; use 0 (sequential) or more.", nameof(o));
+        if (o.Halo < 0) throw new ArgumentException($"InferenceOptions.Halo is {o.Halo}; use 0 (the card's halo) or a positive margin.", nameof(o));
         if (o.TileSize < 0) throw new ArgumentException($"InferenceOptions.TileSize is {o.TileSize}; use 0 (the card's tile) or a positive size.", nameof(o));
         if (o.BatchSize < 0) throw new ArgumentException($"InferenceOptions.BatchSize is {o.BatchSize}; use 0 (default) or more.", nameof(o));
         if (o.CudaDeviceId < 0) throw new ArgumentException($"InferenceOptions.CudaDeviceId is {o.CudaDeviceId}; CUDA devices are numbered from 0.", nameof(o));

@@ -41,7 +41,7 @@ public sealed partial class ChangeModel : IDisposable
     private int _lastCount;
     private bool _disposed;
 
-    private ChangeModel(string path, ModelCard card, InferenceSession session, InferenceDevice device, int batchSize, bool fixedBatch, int tileSize)
+    private ChangeModel(string path, ModelCard card, InferenceSession session, InferenceDevice device, int batchSize, bool fixedBatch, int tileSize, int halo)
     {
         ModelPath = path;
         Card = card;
@@ -49,6 +49,7 @@ public sealed partial class ChangeModel : IDisposable
         BatchSize = batchSize;
         FixedBatch = fixedBatch;
         TileSize = tileSize;
+        Halo = halo;
         BandCount = card.Input.BandCount;
         OutputChannels = card.Output.Channels;
         var plane = TileSize * TileSize;
@@ -94,8 +95,8 @@ public sealed partial class ChangeModel : IDisposable
     /// <summary>Tile side T in pixels: <see cref="CardInput.Tile"/> unless <see cref="InferenceOptions.TileSize"/> chose another.</summary>
     public int TileSize { get; }
 
-    /// <summary>Context margin in pixels the model needs on each side of what it is trusted for (<see cref="CardInput.Halo"/>).</summary>
-    public int Halo => Card.Input.Halo;
+    /// <summary>Context margin in pixels discarded on each side of a tile: <see cref="CardInput.Halo"/> unless <see cref="InferenceOptions.Halo"/> chose another.</summary>
+    public int Halo { get; }
 
     /// <summary>Pixels kept per tile side after the halos are discarded: <see cref="TileSize"/> - 2 x <see cref="Halo"/>.</summary>
     public int Kept => TileSize - 2 * Halo;

@@ -71,6 +71,13 @@ public sealed record InferenceOptions
     /// </summary>
     public int TileSize { get; init; }
 
+    /// <summary>
+    /// Context margin per tile side in pixels; 0 (default) takes the card's <see cref="CardInput.Halo"/>. A larger halo
+    /// costs time and is always safe; a smaller one than the card's lets the model see less context than it was made
+    /// for, so seams may appear.
+    /// </summary>
+    public int Halo { get; init; }
+
     /// <summary>Reserved: feed and read float16 tensors. Not yet supported: <see cref="ChangeModel.Load"/> throws <see cref="NotSupportedException"/> when set.</summary>
     public bool Fp16 { get; init; }
 }

@@ -55,13 +55,13 @@ public sealed record PixelGrid
     public PixelWindow Extent => PixelWindow.Full(Width, Height);
 
     /// <summary>The ground rectangle covered.</summary>
-    public Envelope Bounds
+    public BoundingBox Bounds
     {
         get
         {
             var (x0, y0) = Transform.PixelToWorld(0, 0);
             var (x1, y1) = Transform.PixelToWorld(Width, Height);
-            return new Envelope(Math.Min(x0, x1), Math.Min(y0, y1), Math.Max(x0, x1), Math.Max(y0, y1));
+            return new BoundingBox(Math.Min(x0, x1), Math.Min(y0, y1), Math.Max(x0, x1), Math.Max(y0, y1));
         }
     }
 

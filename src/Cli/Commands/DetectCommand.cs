@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+using WeiPian.Engine.Inference;
+using WeiPian.Engine.Pipeline;
+using WeiPian.Engine.Raster;
+using WeiPian.Models;
+
+namespace WeiPian.Cli.Commands;
+
+/// <summary><c>weipian detect</c>: change polygons (图斑) from a scene pair.</summary>
+internal static class DetectCommand
+{
+    public static Command Create()
+    {
+        var before = new Option<string>("--before") { Description = "Earlier image (GeoTIFF, COG, VRT)", Required = true };
+        var after = new Option<string>("--after") { Description = "Later image, same pixel grid", Required = true };
+        var survey = new Option<string?>("--survey") { Description = "Land survey with DLTB (and YJJBNTTB, XZQ): GeoPackage, FileGDB or a Shapefile folder" };
+        var model = new Option<string>("--model") { Description = "Bundled model name or .onnx file", DefaultValueFactory = _ => "spectral-v1" };
+        var output = new Option<string>("--out") { Description = "Output polygons: .gpkg (default layer 'tuban'), .shp, .geojson or .gdb", Required = true };
+        var classRaster = new Option<string?>("--class-raster") { Description = "Also write the class raster (COG: class, confidence %)" };
+        var device = new Option<string>("--device") { Description = "cpu or cuda (cuda needs the -p:Gpu=true build)", DefaultValueFactory = _ => "cpu" };
+        var tile = new Option<int>("--tile") { Description = "Tile size (default: the model card's)" };
+        var halo = new Option<int>("--halo") { Description = "Halo per tile side (default: the model card's)" };
+        var batch = new Option<int>("--batch") { Description = "Tiles per inference call (dynamic-batch models)" };
+        var threads = new Option<int>("--threads") { Description = "Inference threads (default: ONNX Runtime's choice)" };
+        var allLand = new Option<bool>("--all-land") { Description = "Report change on all land, not only on farmland" };
+        var bands = new Option<string?>("--bands") { Description = "Band roles of both images in band order, e.g. B,G,R,NIR" };
+        var beforeId = new Option<string?>("--before-id") { Description = "QQJH (default: SCENE_ID metadata or file name)" };
+        var afterId = new Option<string?>("--after-id") { Description = "DQJH" };
+        var beforeDate = new Option<string?>("--before-date") { Description = "QSX as YYYYMMDD (default: the GeoTIFF's date)" };
+        var afterDate = new Option<string?>("--after-date") { Description = "HSX as YYYYMMDD" };
+        var sourceTag = new Option<string>("--source-tag") { Description = "JCBH source tag", DefaultValueFactory = _ => "WP" };
+        var eight = new Option<bool>("--eight-connected") { Description = "Join diagonal neighbours into one polygon" };
+        var command = new Command("detect", "Find change polygons (图斑) between two dates, on farmland by default, with the national attributes.")
+        {
+            before, after, survey, model, output, classRaster, device, tile, halo, batch, threads, allLand, bands, beforeId, afterId,
+            beforeDate, afterDate, sourceTag, eight,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var inference = new InferenceOptions
+            {
+                Device = parse.GetValue(device)!.ToLowerInvariant() switch
+                {
+                    "cpu" => InferenceDevice.Cpu,
+                    "cuda" or "gpu" => InferenceDevice.Cuda,
+                    var d => throw new ArgumentException($"--device {d}: use cpu or cuda."),
+                },
+                TileSize = parse.GetValue(tile),
+                Halo = parse.GetValue(halo),
+                BatchSize = parse.GetValue(batch),
+                IntraOpThreads = parse.GetValue(threads),
+            };
+            var pair = new ScenePair(parse.GetValue(before)!, parse.GetValue(after)!)
+            {
+                BeforeId = parse.GetValue(beforeId),
+                AfterId = parse.GetValue(afterId),
+                BeforeDate = Date(parse.GetValue(beforeDate), "--before-date"),
+                AfterDate = Date(parse.GetValue(afterDate), "--after-date"),
+                Bands = parse.GetValue(bands) is { } b ? BandRoles.ParseList(b) : null,
+            };
+            var options = new DetectionOptions
+            {
+                AllLand = parse.GetValue(allLand),
+                ClassRasterPath = parse.GetValue(classRaster),
+                SourceTag = parse.GetValue(sourceTag)!,
+                EightConnected = parse.GetValue(eight),
+            };
+            using var detector = new ChangeDetector(BundledModels.Resolve(parse.GetValue(model)!), inference);
+            var outPath = parse.GetValue(output)!;
+            using var bar = new ProgressLine(Console.Error);
+            var summary = await detector.DetectToFileAsync(pair, parse.GetValue(survey), outPath, options, bar, ct);
+            bar.Dispose();
+            Console.Write(SummaryTable.Render(summary, outPath, detector.Card));
+            return 0;
+        });
+        return command;
+    }
+
+    private static DateOnly? Date(string? text, string option) =>
+        text is null ? null
+        : DateOnly.TryParseExact(text, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
+        : throw new FormatException($"{option} {text}: give the date as YYYYMMDD.");
+}

@@ -1,0 +1,24 @@
+using System.Globalization;
+using System.Text;
+using WeiPian.Engine.Inference;
+using WeiPian.Engine.Output;
+using WeiPian.Engine.Pipeline;
+
+namespace WeiPian.Cli;
+
+/// <summary>The closing table of <c>weipian detect</c>: polygons and areas (m² and 亩) by TBLX, farmland, time, speed.</summary>
+internal static class SummaryTable
+{
+    public static string Render(DetectionSummary s, string output, ModelCard card)
+    {
+        var sb = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        sb.AppendLine(inv, $"wrote {s.Count} polygon(s) to {output}  (model {card.Name}@{card.Version})");
+        sb.AppendLine(inv, $"{"TBLX",-5} {"class",-22} {"polygons",8} {"area m²",12} {"area 亩",10} {"farmland m²",12} {"farmland 亩",11}");
+        foreach (var t in s.ByType)
+            sb.AppendLine(inv, $"{t.Tblx,-5} {t.ClassName,-22} {t.Count,8} {t.Area,12:0.0} {t.AreaMu,10:0.00} {t.FarmlandArea,12:0.0} {t.FarmlandAreaMu,11:0.00}");
+        sb.AppendLine(inv, $"{"all",-5} {"",-22} {s.Count,8} {s.Area,12:0.0} {s.Area / Tuban.SquareMetresPerMu,10:0.00} {s.FarmlandArea,12:0.0} {s.FarmlandArea / Tuban.SquareMetresPerMu,11:0.00}");
+        sb.AppendLine(inv, $"{s.Pixels / 1e6:0.00} Mpx ({s.AreaKm2:0.000} km²) in {s.Elapsed.TotalSeconds:0.00} s: {s.MegapixelsPerSecond:0.00} Mpx/s, {s.AreaKm2 / Math.Max(s.Elapsed.TotalMinutes, 1e-9):0.0} km²/min");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,82 @@
+using NetTopologySuite.Geometries;
+
+namespace WeiPian.Engine.Output;
+
+/// <summary>
+/// One change polygon (卫片执法图斑) with the national record's attributes. Areas in m² (CRS units² for a
+/// metre-based projected CRS); dates as YYYYMMDD.
+/// </summary>
+public sealed record Tuban
+{
+    /// <summary>1 亩 in m².</summary>
+    public const double SquareMetresPerMu = 10000.0 / 15.0;
+
+    /// <summary>监测编号: county code + source tag + 2-digit year + 5-digit serial, unique in a run.</summary>
+    public required string Jcbh { get; init; }
+
+    /// <summary>行政区代码: the county holding most of the polygon (from the survey's XZQ layer).</summary>
+    public required string Xzqdm { get; init; }
+
+    /// <summary>图斑类型: national change-type code of the class (20 building, KT pond, CK mining, ...).</summary>
+    public required string Tblx { get; init; }
+
+    /// <summary>前时相 date (YYYYMMDD), empty when unknown.</summary>
+    public required string Qsx { get; init; }
+
+    /// <summary>后时相 date (YYYYMMDD), empty when unknown.</summary>
+    public required string Hsx { get; init; }
+
+    /// <summary>前时相 scene id.</summary>
+    public required string Qqjh { get; init; }
+
+    /// <summary>后时相 scene id.</summary>
+    public required string Dqjh { get; init; }
+
+    /// <summary>监测面积: polygon area, m².</summary>
+    public required double Jcmj { get; init; }
+
+    /// <summary>监测耕地面积: area on farmland (overlay with the survey's farmland parcels), m².</summary>
+    public required double Jcgdmj { get; init; }
+
+    /// <summary>永久基本农田面积: area on permanent basic farmland, m².</summary>
+    public required double Yjjbntmj { get; init; }
+
+    /// <summary>是否压占永久基本农田: touches permanent basic farmland.</summary>
+    public required bool Sfyn { get; init; }
+
+    /// <summary>Projected x (easting) of a point inside the polygon.</summary>
+    public required double X { get; init; }
+
+    /// <summary>Projected y (northing) of that point.</summary>
+    public required double Y { get; init; }
+
+    /// <summary>Longitude of that point, CGCS2000 (EPSG:4490).</summary>
+    public required double Lzb { get; init; }
+
+    /// <summary>Latitude of that point, CGCS2000.</summary>
+    public required double Bzb { get; init; }
+
+    /// <summary>自动提取编号: the model that found it, name@version.</summary>
+    public required string Zdbh { get; init; }
+
+    /// <summary>自动提取类型: the model's class name.</summary>
+    public required string Zdlx { get; init; }
+
+    /// <summary>发现方式: how it was found (engine and model).</summary>
+    public required string Fxfs { get; init; }
+
+    /// <summary>Mean model probability of the class inside the polygon, 0..1.</summary>
+    public required double Confidence { get; init; }
+
+    /// <summary>The model's class id.</summary>
+    public required int ClassId { get; init; }
+
+    /// <summary>The model's class name.</summary>
+    public required string ClassName { get; init; }
+
+    /// <summary>The polygon in the scene's CRS (pixel-edge boundary, holes included).</summary>
+    public required Geometry Geometry { get; init; }
+
+    /// <summary>JCMJ in 亩.</summary>
+    public double JcmjMu => Jcmj / SquareMetresPerMu;
+}

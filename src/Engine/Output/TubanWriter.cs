@@ -1,0 +1,171 @@
+using NetTopologySuite.IO;
+using WeiPian.Engine.Gdal;
+
+namespace WeiPian.Engine.Output;
+
+/// <summary>Vector formats the bureaus take.</summary>
+public enum TubanFormat
+{
+    /// <summary>GeoPackage, layer <c>tuban</c> (the default).</summary>
+    GeoPackage,
+    /// <summary>ESRI Shapefile with a .cpg; GBK text by default (what Chinese desktop GIS expects), UTF-8 on request.</summary>
+    Shapefile,
+    /// <summary>GeoJSON (RFC 7946 keeps WGS84 only, so this writes the scene CRS as GDAL's GeoJSON does).</summary>
+    GeoJson,
+    /// <summary>ESRI File Geodatabase (a .gdb folder), written by GDAL's OpenFileGDB driver.</summary>
+    FileGdb,
+}
+
+/// <summary>
+/// Writes 图斑 with the national field names, under a temporary name renamed into place when complete,
+/// inside one transaction where the format has them.
+/// </summary>
+public static class TubanWriter
+{
+    /// <summary>The layer name in GeoPackage and FileGDB outputs.</summary>
+    public const string LayerName = "tuban";
+
+    /// <summary>The fields, in order.</summary>
+    public static IReadOnlyList<FieldDefinition> Fields { get; } =
+    [
+        new("JCBH", FieldKind.String, 30), new("XZQDM", FieldKind.String, 12), new("TBLX", FieldKind.String, 8),
+        new("QSX", FieldKind.String, 8), new("HSX", FieldKind.String, 8), new("QQJH", FieldKind.String, 80),
+        new("DQJH", FieldKind.String, 80), new("JCMJ", FieldKind.Real, 18, 2), new("JCGDMJ", FieldKind.Real, 18, 2),
+        new("YJJBNTMJ", FieldKind.Real, 18, 2), new("SFYN", FieldKind.String, 1), new("X", FieldKind.Real, 18, 3),
+        new("Y", FieldKind.Real, 18, 3), new("LZB", FieldKind.Real, 18, 8), new("BZB", FieldKind.Real, 18, 8),
+        new("ZDBH", FieldKind.String, 60), new("ZDLX", FieldKind.String, 40), new("FXFS", FieldKind.String, 80),
+        new("confidence", FieldKind.Real, 8, 4), new("class_id", FieldKind.Integer), new("class_name", FieldKind.String, 40),
+    ];
+
+    /// <summary>The file name extension of a format (".gdb" for FileGDB, ".shp" for Shapefile).</summary>
+    public static string Extension(TubanFormat format) => format switch
+    {
+        TubanFormat.Shapefile => ".shp",
+        TubanFormat.GeoJson => ".geojson",
+        TubanFormat.FileGdb => ".gdb",
+        _ => ".gpkg",
+    };
+
+    /// <summary>Guesses the format from a path's extension (.gpkg, .shp, .geojson/.json, .gdb).</summary>
+    public static TubanFormat FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".shp" => TubanFormat.Shapefile,
+        ".geojson" or ".json" => TubanFormat.GeoJson,
+        ".gdb" => TubanFormat.FileGdb,
+        _ => TubanFormat.GeoPackage,
+    };
+
+    /// <summary>
+    /// An open writer on a temporary output next to <paramref name="path"/>; <see cref="Sink.Commit"/> renames it into
+    /// place, disposing without committing leaves nothing behind.
+    /// </summary>
+    /// <param name="path">The final path.</param>
+    /// <param name="crs">The CRS of the polygons.</param>
+    /// <param name="format">The format.</param>
+    /// <param name="shapefileEncoding">Shapefile text encoding: "GBK" (default) or "UTF-8".</param>
+    public static Sink Create(string path, SpatialReference crs, TubanFormat format, string shapefileEncoding = "GBK")
+    {
+        var output = AtomicOutput.Begin(path);
+        try
+        {
+            return new Sink(output, crs, format, shapefileEncoding);
+        }
+        catch
+        {
+            output.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes all polygons to <paramref name="path"/> at once.</summary>
+    public static int Write(string path, SpatialReference crs, IEnumerable<Tuban> tubans, TubanFormat? format = null)
+    {
+        using var sink = Create(path, crs, format ?? FormatOf(path));
+        foreach (var t in tubans) sink.Add(t);
+        sink.Commit();
+        return sink.Count;
+    }
+
+    /// <summary>A tuban output being written.</summary>
+    public sealed class Sink : IDisposable
+    {
+        private readonly AtomicOutput _output;
+        private readonly VectorDataset _dataset;
+        private readonly VectorLayer _layer;
+        private readonly VectorTransaction _transaction;
+        private readonly WKBWriter _wkb = new(ByteOrder.LittleEndian, handleSRID: false, emitZ: false);
+        private bool _closed;
+
+        internal Sink(AtomicOutput output, SpatialReference crs, TubanFormat format, string encoding)
+        {
+            _output = output;
+            var (driver, target, layerName, options) = format switch
+            {
+                // A Shapefile is a set of files: write them into a temporary folder and move them as one.
+                TubanFormat.Shapefile => ("ESRI Shapefile", output.TempPath, Path.GetFileNameWithoutExtension(output.FinalPath),
+                    new[] { "ENCODING=" + encoding }),
+                TubanFormat.GeoJson => ("GeoJSON", output.TempPath, LayerName, Array.Empty<string>()),
+                TubanFormat.FileGdb => ("OpenFileGDB", output.TempPath, LayerName, Array.Empty<string>()),
+                _ => ("GPKG", output.TempPath, LayerName, Array.Empty<string>()),
+            };
+            if (format == TubanFormat.Shapefile) Directory.CreateDirectory(target);
+            _dataset = VectorDataset.Create(target, driver);
+            _layer = _dataset.CreateLayer(layerName, GeometryKind.Polygon, crs, Fields, options);
+            _transaction = _dataset.BeginTransaction();
+            Format = format;
+        }
+
+        /// <summary>The format being written.</summary>
+        public TubanFormat Format { get; }
+
+        /// <summary>Polygons written so far.</summary>
+        public int Count { get; private set; }
+
+        /// <summary>Writes one polygon.</summary>
+        public void Add(Tuban t)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            _layer.Add(_wkb.Write(t.Geometry),
+            [
+                t.Jcbh, t.Xzqdm, t.Tblx, t.Qsx, t.Hsx, t.Qqjh, t.Dqjh, Math.Round(t.Jcmj, 2), Math.Round(t.Jcgdmj, 2),
+                Math.Round(t.Yjjbntmj, 2), t.Sfyn ? "Y" : "N", t.X, t.Y, t.Lzb, t.Bzb, t.Zdbh, t.Zdlx, t.Fxfs,
+                Math.Round(t.Confidence, 4), t.ClassId, t.ClassName,
+            ]);
+            Count++;
+        }
+
+        /// <summary>Commits, closes and renames the output into place.</summary>
+        public void Commit()
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            _transaction.Commit();
+            _dataset.Dispose();
+            _closed = true;
+            if (Format == TubanFormat.Shapefile) MoveShapefile();
+            else _output.Commit();
+            _output.Dispose();
+        }
+
+        /// <summary>Abandons an uncommitted output: nothing is left at the final path.</summary>
+        public void Dispose()
+        {
+            if (!_closed)
+            {
+                _closed = true;
+                _transaction.Dispose();
+                try { _dataset.Dispose(); } catch (GdalException) { }
+            }
+            _output.Dispose();
+        }
+
+        // The Shapefile's members (.shp .shx .dbf .prj .cpg) replace those beside the final path one by one,
+        // each by an atomic rename.
+        private void MoveShapefile()
+        {
+            var dir = Path.GetDirectoryName(_output.FinalPath)!;
+            foreach (var file in Directory.EnumerateFiles(_output.TempPath))
+                File.Move(file, Path.Combine(dir, Path.GetFileName(file)), overwrite: true);
+            Directory.Delete(_output.TempPath, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using WeiPian.Engine.Survey;
+
+namespace WeiPian.Engine.Pipeline;
+
+/// <summary>What to report and how to number it.</summary>
+public sealed record DetectionOptions
+{
+    /// <summary>Report change on all land, not only on farmland (JCGDMJ still says how much lies on farmland).</summary>
+    public bool AllLand { get; init; }
+
+    /// <summary>
+    /// Minimum mapping area per TBLX code in m² (DOMAIN: 200 for construction and facility land, 400 for other
+    /// agricultural change such as dug ponds, 600 for the rest); codes not listed use <see cref="DefaultMinimumArea"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> MinimumArea { get; init; } = new Dictionary<string, double>
+    {
+        ["20"] = 200, ["YH"] = 200, ["GF"] = 200, ["SN"] = 200, ["KT"] = 400, ["CK"] = 600,
+    };
+
+    /// <summary>Minimum area of classes not in <see cref="MinimumArea"/>, m².</summary>
+    public double DefaultMinimumArea { get; init; } = 600;
+
+    /// <summary>Source tag in JCBH between the county code and the year.</summary>
+    public string SourceTag { get; init; } = "WP";
+
+    /// <summary>Also write the masked class raster here (a COG: band 1 class, band 2 confidence in percent).</summary>
+    public string? ClassRasterPath { get; init; }
+
+    /// <summary>County code when the survey has no county layer or a polygon lies in none.</summary>
+    public string DefaultCounty { get; init; } = "000000";
+
+    /// <summary>Join diagonal neighbours into one polygon (8-connectivity); 4-connectivity by default, as gdal_polygonize.</summary>
+    public bool EightConnected { get; init; }
+
+    /// <summary>How to read the survey.</summary>
+    public SurveyOptions Survey { get; init; } = new();
+
+    /// <summary>Folder for intermediate files; the system temp folder by default.</summary>
+    public string? TempDirectory { get; init; }
+
+    /// <summary>The minimum area for a class's TBLX code.</summary>
+    public double MinimumAreaFor(string? tblx) =>
+        tblx is not null && MinimumArea.TryGetValue(tblx, out var a) ? a : DefaultMinimumArea;
+}
+
+/// <summary>Where a detection run is.</summary>
+/// <param name="Stage">What is being done.</param>
+/// <param name="Done">Units done in this stage (tiles, polygons).</param>
+/// <param name="Total">Units in this stage.</param>
+public sealed record DetectionProgress(DetectionStage Stage, long Done, long Total);
+
+/// <summary>The stages a run reports.</summary>
+public enum DetectionStage
+{
+    /// <summary>Reading, scaling, inference and stitching, tile by tile.</summary>
+    Inference,
+    /// <summary>Turning the class raster into polygons.</summary>
+    Polygonizing,
+    /// <summary>Overlay with the survey and attributes, polygon by polygon.</summary>
+    Attributing,
+}

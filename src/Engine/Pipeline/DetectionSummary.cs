@@ -1,0 +1,70 @@
+using WeiPian.Engine.Output;
+
+namespace WeiPian.Engine.Pipeline;
+
+/// <summary>Polygons and areas of one change type.</summary>
+/// <param name="Tblx">The change-type code.</param>
+/// <param name="ClassName">The model's class name.</param>
+/// <param name="Count">Polygons.</param>
+/// <param name="Area">JCMJ total, m².</param>
+/// <param name="FarmlandArea">JCGDMJ total, m².</param>
+/// <param name="BasicFarmlandArea">YJJBNTMJ total, m².</param>
+public sealed record ChangeTypeTotal(string Tblx, string ClassName, int Count, double Area, double FarmlandArea, double BasicFarmlandArea)
+{
+    /// <summary>Area in 亩.</summary>
+    public double AreaMu => Area / Tuban.SquareMetresPerMu;
+
+    /// <summary>Farmland area in 亩.</summary>
+    public double FarmlandAreaMu => FarmlandArea / Tuban.SquareMetresPerMu;
+}
+
+/// <summary>What a detection produced and how fast.</summary>
+public sealed record DetectionSummary
+{
+    /// <summary>Totals per change type, in TBLX order.</summary>
+    public required IReadOnlyList<ChangeTypeTotal> ByType { get; init; }
+
+    /// <summary>All polygons.</summary>
+    public int Count => ByType.Sum(t => t.Count);
+
+    /// <summary>All change area, m².</summary>
+    public double Area => ByType.Sum(t => t.Area);
+
+    /// <summary>Change area on farmland, m².</summary>
+    public double FarmlandArea => ByType.Sum(t => t.FarmlandArea);
+
+    /// <summary>Pixels classified.</summary>
+    public required long Pixels { get; init; }
+
+    /// <summary>Ground area classified, km².</summary>
+    public required double AreaKm2 { get; init; }
+
+    /// <summary>Wall time.</summary>
+    public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>Megapixels (of one date) per second.</summary>
+    public double MegapixelsPerSecond => Pixels / 1e6 / Math.Max(Elapsed.TotalSeconds, 1e-9);
+
+    /// <summary>Accumulates polygons into a summary.</summary>
+    public sealed class Builder
+    {
+        private readonly Dictionary<string, (string Name, int Count, double Area, double Farm, double Basic)> _types = new();
+
+        /// <summary>Adds one polygon.</summary>
+        public void Add(Tuban t)
+        {
+            var cur = _types.GetValueOrDefault(t.Tblx, (t.ClassName, 0, 0, 0, 0));
+            _types[t.Tblx] = (t.ClassName, cur.Count + 1, cur.Area + t.Jcmj, cur.Farm + t.Jcgdmj, cur.Basic + t.Yjjbntmj);
+        }
+
+        /// <summary>The summary so far.</summary>
+        public DetectionSummary Build(long pixels, double pixelArea, TimeSpan elapsed) => new()
+        {
+            ByType = _types.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => new ChangeTypeTotal(kv.Key, kv.Value.Name, kv.Value.Count, kv.Value.Area, kv.Value.Farm, kv.Value.Basic)).ToList(),
+            Pixels = pixels,
+            AreaKm2 = pixels * pixelArea / 1e6,
+            Elapsed = elapsed,
+        };
+    }
+}

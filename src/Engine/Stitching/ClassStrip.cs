@@ -1,0 +1,65 @@
+using WeiPian.Engine.Raster;
+using WeiPian.Engine.Tiling;
+using K = WeiPian.Engine.Kernels;
+
+namespace WeiPian.Engine.Stitching;
+
+/// <summary>
+/// One strip of the output mosaic: the kept centres of a row of tiles side by side (halos discarded, so
+/// neighbouring tiles never overlap and the mosaic has no seams), then masked where the result cannot stand.
+/// </summary>
+internal sealed class ClassStrip
+{
+    private readonly TileGrid _grid;
+
+    public ClassStrip(TileGrid grid)
+    {
+        _grid = grid;
+        Classes = new byte[grid.Kept * grid.Width];
+        Confidence = new float[grid.Kept * grid.Width];
+        Valid = new byte[grid.Kept * grid.Width];
+    }
+
+    /// <summary>The strip's window in region pixels.</summary>
+    public PixelWindow Window { get; private set; }
+
+    /// <summary>Class per pixel, row-major over <see cref="Window"/>.</summary>
+    public byte[] Classes { get; }
+
+    /// <summary>Confidence per pixel.</summary>
+    public float[] Confidence { get; }
+
+    /// <summary>1 where the result may stand (data in both dates, on farmland when masked), else 0.</summary>
+    public byte[] Valid { get; }
+
+    /// <summary>Pixels in the current strip.</summary>
+    public int Length => Window.Width * Window.Height;
+
+    /// <summary>Starts strip <paramref name="row"/>: everything valid until masked.</summary>
+    public void Begin(int row)
+    {
+        Window = _grid.Strip(row);
+        Valid.AsSpan(0, Length).Fill(1);
+    }
+
+    /// <summary>Copies a classified tile's kept centre into place.</summary>
+    public void Place(int column, TileClassifier tile)
+    {
+        var core = _grid.Core(column, Window.Y / _grid.Kept);
+        var t = _grid.Tile;
+        for (var r = 0; r < core.Height; r++)
+        {
+            var src = (_grid.Halo + r) * t + _grid.Halo;
+            var dst = r * Window.Width + core.X;
+            tile.Classes.AsSpan(src, core.Width).CopyTo(Classes.AsSpan(dst, core.Width));
+            tile.Confidence.AsSpan(src, core.Width).CopyTo(Confidence.AsSpan(dst, core.Width));
+        }
+    }
+
+    /// <summary>Zeroes class and confidence wherever <see cref="Valid"/> is 0.</summary>
+    public void ApplyMask()
+    {
+        K.ApplyMask(Classes.AsSpan(0, Length), Valid.AsSpan(0, Length));
+        K.ApplyMask(Confidence.AsSpan(0, Length), Valid.AsSpan(0, Length));
+    }
+}

@@ -1,0 +1,241 @@
+using System.Globalization;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Index.Strtree;
+using NetTopologySuite.IO;
+using NetTopologySuite.Operation.Overlay;
+using NetTopologySuite.Operation.OverlayNG;
+using WeiPian.Engine.Gdal;
+
+namespace WeiPian.Engine.Survey;
+
+/// <summary>A county polygon of the survey.</summary>
+public sealed record County(string Code, Geometry Geometry);
+
+/// <summary>
+/// The land-change survey (国土变更调查) as the engine uses it, in the scene's CRS and limited to the scene:
+/// farmland parcels (DLTB with a farmland DLBM), permanent basic farmland (YJJBNTTB) and counties (XZQ),
+/// each with a spatial index. Areas are exact vector overlays (NetTopologySuite's OverlayNG).
+/// </summary>
+/// <remarks>Read-only once loaded: safe to query from several threads.</remarks>
+public sealed class LandSurvey
+{
+    private readonly STRtree<Geometry> _farmland;
+    private readonly STRtree<Geometry> _basic;
+    private readonly STRtree<County> _counties;
+
+    private LandSurvey(string path, List<Geometry> farmland, List<Geometry> basic, List<County> counties, bool hasBasic, bool hasCounties)
+    {
+        Path = path;
+        Farmland = farmland;
+        BasicFarmland = basic;
+        Counties = counties;
+        HasBasicFarmlandLayer = hasBasic;
+        HasCountyLayer = hasCounties;
+        _farmland = Index(farmland, g => g);
+        _basic = Index(basic, g => g);
+        _counties = Index(counties, c => c.Geometry);
+    }
+
+    /// <summary>The survey source.</summary>
+    public string Path { get; }
+
+    /// <summary>Farmland parcels overlapping the area, in the scene's CRS.</summary>
+    public IReadOnlyList<Geometry> Farmland { get; }
+
+    /// <summary>Permanent basic farmland polygons overlapping the area (empty when the source has no such layer).</summary>
+    public IReadOnlyList<Geometry> BasicFarmland { get; }
+
+    /// <summary>Counties overlapping the area (empty when the source has no county layer).</summary>
+    public IReadOnlyList<County> Counties { get; }
+
+    /// <summary>True when the source has the permanent basic farmland layer.</summary>
+    public bool HasBasicFarmlandLayer { get; }
+
+    /// <summary>True when the source has the county layer.</summary>
+    public bool HasCountyLayer { get; }
+
+    /// <summary>
+    /// Checks a survey source before any work: it opens, it has the parcel layer and its land-class field.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">Nothing at <paramref name="path"/>.</exception>
+    /// <exception cref="GdalException">OGR cannot read it.</exception>
+    /// <exception cref="SurveyException">A layer or field the engine needs is missing; the message lists what is there.</exception>
+    public static void Validate(string path, SurveyOptions? options = null)
+    {
+        options ??= new SurveyOptions();
+        using var ds = VectorDataset.Open(path, encoding: options.Encoding);
+        ParcelLayer(ds, path, options);
+    }
+
+    /// <summary>
+    /// Loads the survey polygons that overlap <paramref name="area"/> (in <paramref name="crs"/>), reprojected to
+    /// <paramref name="crs"/> when the survey uses another CRS.
+    /// </summary>
+    /// <param name="path">A GeoPackage or FileGDB with the layers, or a folder of Shapefiles named after them.</param>
+    /// <param name="crs">The scene's CRS.</param>
+    /// <param name="area">The scene's extent in <paramref name="crs"/>.</param>
+    /// <param name="options">Layer and field names, farmland codes, encoding.</param>
+    public static LandSurvey Load(string path, SpatialReference crs, BoundingBox area, SurveyOptions? options = null)
+    {
+        options ??= new SurveyOptions();
+        using var ds = VectorDataset.Open(path, encoding: options.Encoding);
+        var parcels = ParcelLayer(ds, path, options);
+        var codes = string.Join(",", options.FarmlandCodes.Select(c => "'" + c.Replace("'", "''", StringComparison.Ordinal) + "'"));
+        var farmland = ReadPolygons(parcels, crs, area, $"{options.LandClassField} IN ({codes})", _ => true, path).Select(p => p.Geometry).ToList();
+
+        var hasBasic = ds.HasLayer(options.BasicFarmlandLayer);
+        var basic = hasBasic
+            ? ReadPolygons(ds.Layer(options.BasicFarmlandLayer), crs, area, null, _ => true, path).Select(p => p.Geometry).ToList()
+            : [];
+
+        var hasCounties = ds.HasLayer(options.CountyLayer);
+        var counties = new List<County>();
+        if (hasCounties)
+        {
+            var layer = ds.Layer(options.CountyLayer);
+            if (layer.FieldIndex(options.CountyCodeField) < 0)
+                throw new SurveyException(
+                    $"Survey '{path}': county layer '{layer.Name}' has no field {options.CountyCodeField}; its fields are {FieldList(layer)}.");
+            counties = ReadPolygons(layer, crs, area, null, _ => true, path)
+                .Select(p => new County(p.Feature.GetString(options.CountyCodeField) ?? "", p.Geometry)).ToList();
+        }
+        return new LandSurvey(path, farmland, basic, counties, hasBasic, hasCounties);
+    }
+
+    /// <summary>Farmland parcels whose bounding boxes meet <paramref name="area"/> (for rasterising a strip).</summary>
+    public IList<Geometry> FarmlandNear(Envelope area) => _farmland.Query(area);
+
+    /// <summary>Area (CRS units², m² for metre CRSs) of <paramref name="polygon"/> that lies on farmland.</summary>
+    public double FarmlandArea(Geometry polygon) => OverlapArea(_farmland, polygon);
+
+    /// <summary>Area of <paramref name="polygon"/> that lies on permanent basic farmland.</summary>
+    public double BasicFarmlandArea(Geometry polygon) => OverlapArea(_basic, polygon);
+
+    /// <summary>True when <paramref name="polygon"/> meets permanent basic farmland in more than a point or line.</summary>
+    public bool TouchesBasicFarmland(Geometry polygon) => BasicFarmlandArea(polygon) > 0;
+
+    /// <summary>The county holding the largest part of <paramref name="polygon"/>, or null when none does.</summary>
+    public County? CountyOf(Geometry polygon)
+    {
+        County? best = null;
+        var bestArea = 0.0;
+        foreach (var c in _counties.Query(polygon.EnvelopeInternal))
+        {
+            var a = Intersection(c.Geometry, polygon).Area;
+            if (a > bestArea) { best = c; bestArea = a; }
+        }
+        return best;
+    }
+
+    private static double OverlapArea(STRtree<Geometry> index, Geometry polygon)
+    {
+        var area = 0.0;
+        foreach (var g in index.Query(polygon.EnvelopeInternal))
+            if (g.Intersects(polygon)) area += Intersection(g, polygon).Area;
+        return area;
+    }
+
+    // Survey polygons do not overlap each other, so summing per-parcel intersections is the area of the union.
+    private static Geometry Intersection(Geometry a, Geometry b) => OverlayNGRobust.Overlay(a, b, SpatialFunction.Intersection);
+
+    private static VectorLayer ParcelLayer(VectorDataset ds, string path, SurveyOptions options)
+    {
+        if (!ds.HasLayer(options.ParcelLayer))
+            throw new SurveyException(
+                $"Survey '{path}' has no layer '{options.ParcelLayer}' (land parcels, 地类图斑); its layers are {string.Join(", ", ds.Layers.Select(l => l.Name))}.");
+        var layer = ds.Layer(options.ParcelLayer);
+        if (layer.FieldIndex(options.LandClassField) < 0)
+            throw new SurveyException(
+                $"Survey '{path}': layer '{layer.Name}' has no field {options.LandClassField} (land-class code), so farmland cannot be found; its fields are {FieldList(layer)}.");
+        if (layer.GeometryType is not (GeometryKind.Polygon or GeometryKind.MultiPolygon or GeometryKind.Unknown))
+            throw new SurveyException($"Survey '{path}': layer '{layer.Name}' holds {layer.GeometryType} geometries, not polygons.");
+        return layer;
+    }
+
+    private static string FieldList(VectorLayer layer) => string.Join(", ", layer.Fields.Select(f => f.Name));
+
+    private static List<(VectorFeature Feature, Geometry Geometry)> ReadPolygons(VectorLayer layer, SpatialReference crs, BoundingBox area,
+        string? where, Func<VectorFeature, bool> keep, string path)
+    {
+        var layerCrs = layer.SpatialReference;
+        using var toScene = layerCrs is null || layerCrs.IsSame(crs) ? null : new CoordinateTransform(layerCrs, crs);
+        using var toLayer = toScene is null ? null : new CoordinateTransform(crs, layerCrs!);
+        layer.SetSpatialFilter(toLayer is null ? area : Reproject(area, toLayer));
+        layer.SetAttributeFilter(where);
+        var reader = new WKBReader();
+        var result = new List<(VectorFeature, Geometry)>();
+        try
+        {
+            foreach (var f in layer.Features())
+            {
+                if (f.Wkb is null || !keep(f)) continue;
+                var g = reader.Read(f.Wkb);
+                if (toScene is not null) g = Reproject(g, toScene);
+                if (!g.IsValid) g = g.Buffer(0);   // self-touching rings in survey data: repair rather than fail the overlay
+                if (g.IsEmpty || g.Dimension != Dimension.Surface) continue;
+                result.Add((f, g));
+            }
+        }
+        catch (ParseException e)
+        {
+            throw new SurveyException($"Survey '{path}', layer '{layer.Name}': unreadable geometry ({e.Message}).");
+        }
+        finally
+        {
+            layer.SetSpatialFilter(null);
+            layer.SetAttributeFilter(null);
+        }
+        return result;
+    }
+
+    private static BoundingBox Reproject(BoundingBox e, CoordinateTransform t)
+    {
+        // Densify the edges: a rectangle's image under a projection change is not a rectangle.
+        const int steps = 8;
+        double minX = double.MaxValue, minY = double.MaxValue, maxX = double.MinValue, maxY = double.MinValue;
+        for (var i = 0; i <= steps; i++)
+            for (var j = 0; j <= steps; j++)
+            {
+                if (i != 0 && i != steps && j != 0 && j != steps) continue;
+                var (x, y) = t.Transform(e.MinX + e.Width * i / steps, e.MinY + e.Height * j / steps);
+                minX = Math.Min(minX, x); maxX = Math.Max(maxX, x); minY = Math.Min(minY, y); maxY = Math.Max(maxY, y);
+            }
+        return new BoundingBox(minX, minY, maxX, maxY);
+    }
+
+    private static Geometry Reproject(Geometry g, CoordinateTransform t)
+    {
+        var copy = g.Copy();
+        copy.Apply(new ReprojectFilter(t));
+        copy.GeometryChanged();
+        return copy;
+    }
+
+    private static STRtree<T> Index<T>(IEnumerable<T> items, Func<T, Geometry> geometry)
+    {
+        var tree = new STRtree<T>();
+        foreach (var item in items) tree.Insert(geometry(item).EnvelopeInternal, item);
+        tree.Build();
+        return tree;
+    }
+
+    private sealed class ReprojectFilter(CoordinateTransform t) : ICoordinateSequenceFilter
+    {
+        public bool Done => false;
+        public bool GeometryChanged => true;
+
+        public void Filter(CoordinateSequence seq, int i)
+        {
+            var (x, y) = t.Transform(seq.GetX(i), seq.GetY(i));
+            seq.SetX(i, x);
+            seq.SetY(i, y);
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Path}: {Farmland.Count} farmland parcels, {BasicFarmland.Count} basic farmland polygons, {Counties.Count} counties");
+}
+
+/// <summary>The survey lacks a layer or field the engine needs, or holds unusable geometry.</summary>
+public sealed class SurveyException(string message) : Exception(message);

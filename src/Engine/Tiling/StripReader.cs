@@ -1,0 +1,133 @@
+using System.Runtime.InteropServices;
+using WeiPian.Engine.Raster;
+using K = WeiPian.Engine.Kernels;
+
+namespace WeiPian.Engine.Tiling;
+
+/// <summary>
+/// Reads, for one date, the padded strip that a row of tiles needs: <see cref="TileGrid.Tile"/> rows of
+/// <see cref="TileGrid.PaddedWidth"/> pixels per band, in the scene's own pixel type. Where the strip reaches
+/// past the region it is filled by reflection inside the region (numpy's 'reflect': the edge pixel is not
+/// repeated), so edge tiles keep the fixed shape and both dates are padded alike.
+/// </summary>
+/// <typeparam name="T">byte, ushort or float: the type the scene is read as.</typeparam>
+internal sealed class StripReader<T> : IStripReader where T : unmanaged
+{
+    private readonly Scene _scene;
+    private readonly TileGrid _grid;
+    private readonly PixelWindow _region;
+    private readonly int[] _bands;
+    private readonly T[] _strip;        // bands x Tile x PaddedWidth
+    private readonly int[] _columnMap;  // padded column -> region column
+    private readonly (int Dst, int Src, int Length)[] _runs; // consecutive stretches of _columnMap
+    private T[] _read = [];
+
+    public StripReader(Scene scene, PixelWindow region, int[] bands, TileGrid grid)
+    {
+        _scene = scene;
+        _region = region;
+        _bands = bands;
+        _grid = grid;
+        _strip = new T[bands.Length * grid.Tile * grid.PaddedWidth];
+        _columnMap = new int[grid.PaddedWidth];
+        for (var c = 0; c < _columnMap.Length; c++) _columnMap[c] = K.ReflectIndex(c - grid.Halo, region.Width);
+        _runs = Runs(_columnMap);
+    }
+
+    /// <summary>Pixels per padded row.</summary>
+    public int Stride => _grid.PaddedWidth;
+
+    /// <summary>One padded row (0 .. Tile-1) of one band (index into the model's band list).</summary>
+    public ReadOnlySpan<T> Row(int band, int row) => _strip.AsSpan((band * _grid.Tile + row) * Stride, Stride);
+
+    /// <summary>Reads the padded strip of tile row <paramref name="tileRow"/>.</summary>
+    public void Read(int tileRow)
+    {
+        var tile = _grid.Tile;
+        var top = tileRow * _grid.Kept - _grid.Halo;
+        Span<int> rowMap = tile <= 1024 ? stackalloc int[tile] : new int[tile];
+        int minRow = int.MaxValue, maxRow = -1;
+        for (var r = 0; r < tile; r++)
+        {
+            rowMap[r] = K.ReflectIndex(top + r, _region.Height);
+            minRow = Math.Min(minRow, rowMap[r]);
+            maxRow = Math.Max(maxRow, rowMap[r]);
+        }
+        int minCol = _columnMap.Min(), maxCol = _columnMap.Max();
+        var window = new PixelWindow(_region.X + minCol, _region.Y + minRow, maxCol - minCol + 1, maxRow - minRow + 1);
+        var plane = window.Width * window.Height;
+        if (_read.Length < plane * _bands.Length) _read = new T[plane * _bands.Length];
+        _scene.ReadBands<T>(window, _read.AsSpan(0, plane * _bands.Length), _bands);
+
+        for (var b = 0; b < _bands.Length; b++)
+            for (var r = 0; r < tile; r++)
+            {
+                var src = _read.AsSpan(b * plane + (rowMap[r] - minRow) * window.Width, window.Width);
+                var dst = _strip.AsSpan((b * tile + r) * Stride, Stride);
+                foreach (var (d, s, n) in _runs) src.Slice(s - minCol, n).CopyTo(dst.Slice(d, n));
+            }
+    }
+
+    /// <summary>
+    /// Writes the model input of tile <paramref name="column"/> for one band: Tile x Tile floats, each pixel
+    /// clamped to [lo, hi] and mapped to <c>x * a + c</c> (the card's scaling).
+    /// </summary>
+    public void ScaleTile(int column, int band, Span<float> destination, float lo, float hi, float a, float c)
+    {
+        var tile = _grid.Tile;
+        var x = column * _grid.Kept;
+        for (var r = 0; r < tile; r++)
+        {
+            var src = Row(band, r).Slice(x, tile);
+            var dst = destination.Slice(r * tile, tile);
+            if (typeof(T) == typeof(ushort)) K.ScaleToFloat(MemoryMarshal.Cast<T, ushort>(src), dst, lo, hi, a, c);
+            else if (typeof(T) == typeof(byte)) K.ScaleToFloat(MemoryMarshal.Cast<T, byte>(src), dst, lo, hi, a, c);
+            else K.ScaleToFloat(MemoryMarshal.Cast<T, float>(src), dst, lo, hi, a, c);
+        }
+    }
+
+    /// <summary>
+    /// Clears <paramref name="valid"/> (strip rows x region width) wherever a band of this date holds its nodata
+    /// value (or NaN, for float data): such pixels are never change.
+    /// </summary>
+    public void MarkNoData(PixelWindow strip, Span<byte> valid)
+    {
+        for (var b = 0; b < _bands.Length; b++)
+        {
+            var nodata = _scene.NoData[_bands[b] - 1];
+            if (typeof(T) != typeof(float) && !Representable(nodata)) continue;
+            for (var r = 0; r < strip.Height; r++)
+            {
+                var src = Row(b, _grid.Halo + r).Slice(_grid.Halo, strip.Width);
+                var dst = valid.Slice(r * strip.Width, strip.Width);
+                if (typeof(T) == typeof(ushort)) K.MarkNoData(MemoryMarshal.Cast<T, ushort>(src), (ushort)nodata!.Value, dst);
+                else if (typeof(T) == typeof(byte)) K.MarkNoData(MemoryMarshal.Cast<T, byte>(src), (byte)nodata!.Value, dst);
+                else MarkFloat(MemoryMarshal.Cast<T, float>(src), nodata, dst);
+            }
+        }
+    }
+
+    // A nodata value the pixel type cannot hold (e.g. -9999 on UInt16) marks nothing.
+    private static bool Representable(double? nodata) =>
+        nodata is { } v && v == Math.Floor(v) && v >= 0 && v <= (typeof(T) == typeof(byte) ? byte.MaxValue : ushort.MaxValue);
+
+    private static void MarkFloat(ReadOnlySpan<float> src, double? nodata, Span<byte> valid)
+    {
+        var nd = (float)(nodata ?? double.NaN);
+        for (var i = 0; i < src.Length; i++)
+            if (float.IsNaN(src[i]) || src[i] == nd) valid[i] = 0;
+    }
+
+    private static (int, int, int)[] Runs(int[] map)
+    {
+        var runs = new List<(int, int, int)>();
+        var start = 0;
+        for (var i = 1; i <= map.Length; i++)
+            if (i == map.Length || map[i] != map[i - 1] + 1)
+            {
+                runs.Add((start, map[start], i - start));
+                start = i;
+            }
+        return runs.ToArray();
+    }
+}

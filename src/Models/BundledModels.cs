@@ -1,0 +1,33 @@
+namespace WeiPian.Models;
+
+/// <summary>
+/// The models shipped with the engine, found by name in the <c>models/</c> folder beside this assembly:
+/// <c>spectral-v1</c> (index rules, no training) and the trained ones of later versions.
+/// </summary>
+public static class BundledModels
+{
+    /// <summary>Where the bundled .onnx files are.</summary>
+    public static string Folder => Path.Combine(AppContext.BaseDirectory, "models");
+
+    /// <summary>Names of the bundled models.</summary>
+    public static IReadOnlyList<string> Names =>
+        Directory.Exists(Folder)
+            ? Directory.EnumerateFiles(Folder, "*.onnx").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal).ToList()
+            : [];
+
+    /// <summary>
+    /// The .onnx path of a bundled model name, or the argument itself when it names a file (anything ending in .onnx
+    /// or containing a path separator).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">Neither a bundled model nor a file; the message lists the bundled names.</exception>
+    public static string Resolve(string nameOrPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nameOrPath);
+        if (nameOrPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || nameOrPath.Contains(Path.DirectorySeparatorChar))
+            return File.Exists(nameOrPath) ? nameOrPath : throw new FileNotFoundException($"Model file '{nameOrPath}' does not exist.", nameOrPath);
+        var bundled = Path.Combine(Folder, nameOrPath + ".onnx");
+        if (File.Exists(bundled)) return bundled;
+        throw new FileNotFoundException(
+            $"'{nameOrPath}' is neither a bundled model ({string.Join(", ", Names.DefaultIfEmpty("none found in " + Folder))}) nor an .onnx file.", nameOrPath);
+    }
+}
