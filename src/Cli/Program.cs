@@ -6,4 +6,5 @@ var root = new RootCommand("WeiPian.Engine: change polygons (图斑) from pairs 
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(SynthCommand.Create());
 root.Subcommands.Add(DetectCommand.Create());
+root.Subcommands.Add(EvalCommand.Create());
 return await CliErrors.RunAsync(root, args);

@@ -1,0 +1,102 @@
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Index.Strtree;
+using NetTopologySuite.Operation.Overlay;
+using NetTopologySuite.Operation.OverlayNG;
+
+namespace WeiPian.Engine.Evaluation;
+
+/// <summary>A polygon with its class, for object matching.</summary>
+/// <param name="ClassId">Its class.</param>
+/// <param name="Geometry">The polygon.</param>
+public sealed record ClassedPolygon(int ClassId, Geometry Geometry);
+
+/// <summary>
+/// Object-level agreement between true and predicted change polygons, as field checking sees it: a true polygon
+/// is FOUND when predicted polygons cover at least half of it; a prediction is a FALSE ALARM when no true polygon
+/// covers at least half of it. Class-agnostic (any change found counts) and, in <see cref="ByClass"/>, per class.
+/// </summary>
+public sealed record ObjectMetrics
+{
+    /// <summary>The share of a polygon that must be covered (0.5).</summary>
+    public const double CoverShare = 0.5;
+
+    /// <summary>True polygons.</summary>
+    public required int TruthCount { get; init; }
+
+    /// <summary>True polygons found.</summary>
+    public required int Found { get; init; }
+
+    /// <summary>Predicted polygons.</summary>
+    public required int PredictedCount { get; init; }
+
+    /// <summary>Predictions lying mostly on true change.</summary>
+    public required int Matched { get; init; }
+
+    /// <summary>Area evaluated, km² (for false alarms per km²).</summary>
+    public required double AreaKm2 { get; init; }
+
+    /// <summary>Found / true polygons.</summary>
+    public double Recall => TruthCount == 0 ? double.NaN : (double)Found / TruthCount;
+
+    /// <summary>Matched / predictions.</summary>
+    public double Precision => PredictedCount == 0 ? double.NaN : (double)Matched / PredictedCount;
+
+    /// <summary>Harmonic mean of <see cref="Recall"/> and <see cref="Precision"/>.</summary>
+    public double F1 => Recall + Precision is var s && s > 0 ? 2 * Recall * Precision / s : double.NaN;
+
+    /// <summary>Predictions that are false alarms.</summary>
+    public int FalseAlarms => PredictedCount - Matched;
+
+    /// <summary>False alarms per km².</summary>
+    public double FalseAlarmsPerKm2 => AreaKm2 > 0 ? FalseAlarms / AreaKm2 : double.NaN;
+
+    /// <summary>The same counts per class (a true polygon found only by predictions of its own class).</summary>
+    public IReadOnlyDictionary<int, ObjectMetrics> ByClass { get; init; } = new Dictionary<int, ObjectMetrics>();
+
+    /// <summary>Matches <paramref name="predicted"/> against <paramref name="truth"/> over an area of <paramref name="areaKm2"/>.</summary>
+    public static ObjectMetrics Compute(IReadOnlyList<ClassedPolygon> truth, IReadOnlyList<ClassedPolygon> predicted, double areaKm2)
+    {
+        var all = Count(truth, predicted, areaKm2);
+        var classes = truth.Select(t => t.ClassId).Concat(predicted.Select(p => p.ClassId)).Distinct().Order();
+        return all with
+        {
+            ByClass = classes.ToDictionary(c => c,
+                c => Count(truth.Where(t => t.ClassId == c).ToList(), predicted.Where(p => p.ClassId == c).ToList(), areaKm2)),
+        };
+    }
+
+    private static ObjectMetrics Count(IReadOnlyList<ClassedPolygon> truth, IReadOnlyList<ClassedPolygon> predicted, double areaKm2)
+    {
+        var truthIndex = Index(truth);
+        var predictedIndex = Index(predicted);
+        return new ObjectMetrics
+        {
+            TruthCount = truth.Count,
+            Found = truth.Count(t => CoveredShare(t.Geometry, predictedIndex) >= CoverShare),
+            PredictedCount = predicted.Count,
+            Matched = predicted.Count(p => CoveredShare(p.Geometry, truthIndex) >= CoverShare),
+            AreaKm2 = areaKm2,
+        };
+    }
+
+    // Polygons of one side never overlap each other (they come from one raster or one survey), so summing the
+    // intersections is the covered area.
+    private static double CoveredShare(Geometry g, STRtree<ClassedPolygon> others)
+    {
+        var area = g.Area;
+        if (area <= 0) return 0;
+        var covered = 0.0;
+        foreach (var o in others.Query(g.EnvelopeInternal))
+            if (o.Geometry.Intersects(g))
+                covered += OverlayNGRobust.Overlay(o.Geometry, g, SpatialFunction.Intersection).Area;
+        return covered / area;
+    }
+
+    private static STRtree<ClassedPolygon> Index(IReadOnlyList<ClassedPolygon> polygons)
+    {
+        var tree = new STRtree<ClassedPolygon>();
+        foreach (var p in polygons) tree.Insert(p.Geometry.EnvelopeInternal, p);
+        tree.Build();
+        return tree;
+    }
+}

@@ -1,0 +1,108 @@
+namespace WeiPian.Engine.Evaluation;
+
+/// <summary>Precision, recall, F1 and IoU of one class.</summary>
+/// <param name="ClassId">The class.</param>
+/// <param name="TruePixels">Pixels of the class in the truth.</param>
+/// <param name="PredictedPixels">Pixels predicted as the class.</param>
+/// <param name="Hits">Pixels of the class in both.</param>
+public sealed record ClassScore(int ClassId, long TruePixels, long PredictedPixels, long Hits)
+{
+    /// <summary>Hits / predicted; NaN when nothing was predicted.</summary>
+    public double Precision => PredictedPixels == 0 ? double.NaN : (double)Hits / PredictedPixels;
+
+    /// <summary>Hits / true; NaN when the class is absent from the truth.</summary>
+    public double Recall => TruePixels == 0 ? double.NaN : (double)Hits / TruePixels;
+
+    /// <summary>2 hits / (true + predicted); NaN when the class is in neither.</summary>
+    public double F1 => TruePixels + PredictedPixels == 0 ? double.NaN : 2.0 * Hits / (TruePixels + PredictedPixels);
+
+    /// <summary>Hits / (true + predicted - hits); NaN when the class is in neither.</summary>
+    public double IoU => TruePixels + PredictedPixels - Hits == 0 ? double.NaN : (double)Hits / (TruePixels + PredictedPixels - Hits);
+}
+
+/// <summary>
+/// A confusion matrix between a true and a predicted class raster on one grid, accumulated strip by strip,
+/// and the pixel metrics derived from it. Pixels marked invalid (nodata) are left out.
+/// </summary>
+public sealed class PixelMetrics
+{
+    private readonly long[,] _counts;
+
+    /// <summary>A matrix for class ids 0 .. <paramref name="classes"/> - 1.</summary>
+    public PixelMetrics(int classes)
+    {
+        if (classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), "At least two classes (no change and one change class).");
+        Classes = classes;
+        _counts = new long[classes, classes];
+    }
+
+    /// <summary>Number of classes.</summary>
+    public int Classes { get; }
+
+    /// <summary>Pixels counted with true class <paramref name="truth"/> and predicted class <paramref name="predicted"/>.</summary>
+    public long this[int truth, int predicted] => _counts[truth, predicted];
+
+    /// <summary>All pixels counted.</summary>
+    public long Total { get; private set; }
+
+    /// <summary>Adds pixels; <paramref name="valid"/> (optional) leaves out those marked 0.</summary>
+    /// <exception cref="ArgumentException">A class id is outside 0 .. <see cref="Classes"/> - 1.</exception>
+    public void Add(ReadOnlySpan<byte> truth, ReadOnlySpan<byte> predicted, ReadOnlySpan<byte> valid = default)
+    {
+        if (truth.Length != predicted.Length) throw new ArgumentException("Truth and prediction must have the same number of pixels.");
+        long counted = 0;
+        for (var i = 0; i < truth.Length; i++)
+        {
+            if (!valid.IsEmpty && valid[i] == 0) continue;
+            int t = truth[i], p = predicted[i];
+            if (t >= Classes || p >= Classes)
+                throw new ArgumentException($"Class id {Math.Max(t, p)} at pixel {i} is outside 0..{Classes - 1}.");
+            _counts[t, p]++;
+            counted++;
+        }
+        Total += counted;
+    }
+
+    /// <summary>Per-class scores, class 0 (no change) included.</summary>
+    public IReadOnlyList<ClassScore> Scores
+    {
+        get
+        {
+            var scores = new ClassScore[Classes];
+            for (var k = 0; k < Classes; k++)
+            {
+                long t = 0, p = 0;
+                for (var j = 0; j < Classes; j++) { t += _counts[k, j]; p += _counts[j, k]; }
+                scores[k] = new ClassScore(k, t, p, _counts[k, k]);
+            }
+            return scores;
+        }
+    }
+
+    /// <summary>Share of pixels whose class is right.</summary>
+    public double OverallAccuracy
+    {
+        get
+        {
+            long right = 0;
+            for (var k = 0; k < Classes; k++) right += _counts[k, k];
+            return Total == 0 ? double.NaN : (double)right / Total;
+        }
+    }
+
+    /// <summary>Cohen's kappa: agreement beyond chance.</summary>
+    public double Kappa
+    {
+        get
+        {
+            if (Total == 0) return double.NaN;
+            double expected = 0;
+            foreach (var s in Scores) expected += (double)s.TruePixels * s.PredictedPixels;
+            expected /= (double)Total * Total;
+            return expected >= 1 ? double.NaN : (OverallAccuracy - expected) / (1 - expected);
+        }
+    }
+
+    /// <summary>The matrix as rows of true classes, columns of predicted classes.</summary>
+    public long[][] Matrix => Enumerable.Range(0, Classes).Select(t => Enumerable.Range(0, Classes).Select(p => _counts[t, p]).ToArray()).ToArray();
+}
