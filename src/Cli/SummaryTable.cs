@@ -21,4 +21,20 @@ internal static class SummaryTable
         sb.AppendLine(inv, $"{s.Pixels / 1e6:0.00} Mpx ({s.AreaKm2:0.000} km²) in {s.Elapsed.TotalSeconds:0.00} s: {s.MegapixelsPerSecond:0.00} Mpx/s, {s.AreaKm2 / Math.Max(s.Elapsed.TotalMinutes, 1e-9):0.0} km²/min");
         return sb.ToString();
     }
+
+    /// <summary>The <c>--profile</c> breakdown: wall time per stage and the engine's overhead over the model.</summary>
+    public static string Profile(DetectionSummary s)
+    {
+        var sb = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        var wall = s.Elapsed.TotalSeconds;
+        sb.AppendLine("stage            seconds   share of wall");
+        foreach (var (stage, time) in s.Times.All)
+            sb.AppendLine(inv, $"{stage,-15} {time.TotalSeconds,8:0.000}   {time.TotalSeconds / wall,6:P1}");
+        var other = wall - s.Times.Total.TotalSeconds;
+        sb.AppendLine(inv, $"{"other",-15} {other,8:0.000}   {other / wall,6:P1}   (start-up, survey, opening files)");
+        sb.AppendLine(inv, $"{"wall",-15} {wall,8:0.000}");
+        sb.AppendLine(inv, $"wall / model = {s.OverheadRatio:0.000}");
+        return sb.ToString();
+    }
 }

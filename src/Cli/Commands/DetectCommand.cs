@@ -31,10 +31,11 @@ internal static class DetectCommand
         var afterDate = new Option<string?>("--after-date") { Description = "HSX as YYYYMMDD" };
         var sourceTag = new Option<string>("--source-tag") { Description = "JCBH source tag", DefaultValueFactory = _ => "WP" };
         var eight = new Option<bool>("--eight-connected") { Description = "Join diagonal neighbours into one polygon" };
+        var profile = new Option<bool>("--profile") { Description = "Print the wall time per pipeline stage" };
         var command = new Command("detect", "Find change polygons (图斑) between two dates, on farmland by default, with the national attributes.")
         {
             before, after, survey, model, output, classRaster, device, tile, halo, batch, threads, allLand, bands, beforeId, afterId,
-            beforeDate, afterDate, sourceTag, eight,
+            beforeDate, afterDate, sourceTag, eight, profile,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -72,6 +73,7 @@ internal static class DetectCommand
             var summary = await detector.DetectToFileAsync(pair, parse.GetValue(survey), outPath, options, bar, ct);
             bar.Dispose();
             Console.Write(SummaryTable.Render(summary, outPath, detector.Card));
+            if (parse.GetValue(profile)) Console.Write(SummaryTable.Profile(summary));
             return 0;
         });
         return command;

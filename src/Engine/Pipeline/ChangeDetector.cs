@@ -81,12 +81,16 @@ public sealed class ChangeDetector : IDisposable
             {
                 foreach (var t in run.Polygons(progress, cancellationToken))
                 {
+                    var start = StageTimes.Start();
                     sink.Add(t);
                     summary.Add(t);
+                    run.Times.Add(StageTimes.Stage.WritePolygons, start);
                 }
+                var commit = StageTimes.Start();
+                sink.Commit();
+                run.Times.Add(StageTimes.Stage.WritePolygons, commit);
             }, cancellationToken).ConfigureAwait(false);
-            sink.Commit();
-            return summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed);
+            return summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed, run.Times);
         }
         finally
         {

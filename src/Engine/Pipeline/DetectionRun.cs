@@ -88,6 +88,9 @@ internal sealed class DetectionRun : IDisposable
     /// <summary>Pixels classified.</summary>
     public long Pixels => (long)Grid.Width * Grid.Height;
 
+    /// <summary>Time per stage so far.</summary>
+    public StageTimes Times { get; } = new();
+
     /// <summary>Reads, scales, runs the model and stitches tile row by tile row; masks nodata and (unless all land) non-farmland.</summary>
     public void Infer(IProgress<DetectionProgress>? progress, CancellationToken ct)
     {
@@ -113,11 +116,13 @@ internal sealed class DetectionRun : IDisposable
             for (var row = 0; row < tiles.Rows; row++)
             {
                 ct.ThrowIfCancellationRequested();
+                var t = StageTimes.Start();
                 readBefore.Read(row);
                 readAfter.Read(row);
                 strip.Begin(row);
                 readBefore.MarkNoData(strip.Window, strip.Valid);
                 readAfter.MarkNoData(strip.Window, strip.Valid);
+                t = Times.Add(StageTimes.Stage.Read, t);
                 for (var c0 = 0; c0 < tiles.Columns; c0 += _model.BatchSize)
                 {
                     ct.ThrowIfCancellationRequested();
@@ -133,12 +138,15 @@ internal sealed class DetectionRun : IDisposable
                             readAfter.ScaleTile(c0 + i, b, after.Slice(b * plane, plane), lo, hi, a, c);
                         }
                     }
+                    t = Times.Add(StageTimes.Stage.Scale, t);
                     _model.Run(n);
+                    t = Times.Add(StageTimes.Stage.Model, t);
                     for (var i = 0; i < n; i++)
                     {
                         classifier.Classify(_model.OutputTile(i));
                         strip.Place(c0 + i, classifier);
                     }
+                    t = Times.Add(StageTimes.Stage.Stitch, t);
                     done += n;
                     progress?.Report(new DetectionProgress(DetectionStage.Inference, done, tiles.TileCount));
                 }
@@ -146,10 +154,15 @@ internal sealed class DetectionRun : IDisposable
                 strip.ApplyMask();
                 var len = strip.Length;
                 for (var i = 0; i < len; i++) percent[i] = (byte)Math.Round(strip.Confidence[i] * 100);
+                t = Times.Add(StageTimes.Stage.Mask, t);
                 var window = strip.Window;
                 raster.Write<byte>(1, window, strip.Classes.AsSpan(0, len));
                 raster.Write<byte>(2, window, percent.AsSpan(0, len));
+                Times.Add(StageTimes.Stage.WriteRaster, t);
             }
+            var closing = StageTimes.Start();
+            raster.Dispose();
+            Times.Add(StageTimes.Stage.WriteRaster, closing);
         }
         if (_options.ClassRasterPath is { } target)
         {
@@ -181,7 +194,9 @@ internal sealed class DetectionRun : IDisposable
         using var memory = VectorDataset.CreateInMemory();
         var layer = memory.CreateLayer("polygons", GeometryKind.Polygon, null, [new FieldDefinition("value", FieldKind.Integer)]);
         progress?.Report(new DetectionProgress(DetectionStage.Polygonizing, 0, 1));
+        var t = StageTimes.Start();
         GdalReference.Polygonize(raster, 1, layer, 0, _options.EightConnected, skipNoData: true);
+        Times.Add(StageTimes.Stage.Polygonize, t);
         progress?.Report(new DetectionProgress(DetectionStage.Polygonizing, 1, 1));
 
         var card = _model.Card;
@@ -197,6 +212,7 @@ internal sealed class DetectionRun : IDisposable
         foreach (var feature in layer.Features())
         {
             ct.ThrowIfCancellationRequested();
+            t = StageTimes.Start();
             done++;
             var classId = (int)feature.GetInt64("value")!.Value;
             var cls = card.Classes[classId];
@@ -208,7 +224,7 @@ internal sealed class DetectionRun : IDisposable
             var inside = geometry.InteriorPoint;
             var (lon, lat) = toGeographic.Transform(inside.X, inside.Y);
             var basic = _survey?.BasicFarmlandArea(geometry) * unit2 ?? 0;
-            yield return new Tuban
+            var tuban = new Tuban
             {
                 Jcbh = string.Create(CultureInfo.InvariantCulture, $"{county}{_options.SourceTag}{year:00}{serial:00000}"),
                 Xzqdm = county,
@@ -233,6 +249,8 @@ internal sealed class DetectionRun : IDisposable
                 ClassName = cls.Name,
                 Geometry = geometry,
             };
+            Times.Add(StageTimes.Stage.Attribute, t);
+            yield return tuban;
             progress?.Report(new DetectionProgress(DetectionStage.Attributing, done, total));
         }
     }

@@ -42,6 +42,12 @@ public sealed record DetectionSummary
     /// <summary>Wall time.</summary>
     public required TimeSpan Elapsed { get; init; }
 
+    /// <summary>Time per stage.</summary>
+    public required StageTimes Times { get; init; }
+
+    /// <summary>Wall time over time inside the model's Run calls: 1.0 would mean the engine adds nothing around the model.</summary>
+    public double OverheadRatio => Elapsed.TotalSeconds / Math.Max(Times[StageTimes.Stage.Model].TotalSeconds, 1e-9);
+
     /// <summary>Megapixels (of one date) per second.</summary>
     public double MegapixelsPerSecond => Pixels / 1e6 / Math.Max(Elapsed.TotalSeconds, 1e-9);
 
@@ -58,13 +64,14 @@ public sealed record DetectionSummary
         }
 
         /// <summary>The summary so far.</summary>
-        public DetectionSummary Build(long pixels, double pixelArea, TimeSpan elapsed) => new()
+        public DetectionSummary Build(long pixels, double pixelArea, TimeSpan elapsed, StageTimes times) => new()
         {
             ByType = _types.OrderBy(kv => kv.Key, StringComparer.Ordinal)
                 .Select(kv => new ChangeTypeTotal(kv.Key, kv.Value.Name, kv.Value.Count, kv.Value.Area, kv.Value.Farm, kv.Value.Basic)).ToList(),
             Pixels = pixels,
             AreaKm2 = pixels * pixelArea / 1e6,
             Elapsed = elapsed,
+            Times = times,
         };
     }
 }

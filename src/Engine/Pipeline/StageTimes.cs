@@ -1,0 +1,55 @@
+using System.Diagnostics;
+
+namespace WeiPian.Engine.Pipeline;
+
+/// <summary>
+/// Wall time spent per pipeline stage in one run (the <c>--profile</c> breakdown). The stages of the inference
+/// loop run one after the other on one thread, so their times add up to the loop's wall time.
+/// </summary>
+public sealed class StageTimes
+{
+    private readonly long[] _ticks = new long[Enum.GetValues<Stage>().Length];
+
+    /// <summary>The stages timed.</summary>
+    public enum Stage
+    {
+        /// <summary>Reading both dates' windows (GDAL RasterIO) and marking nodata.</summary>
+        Read,
+        /// <summary>Scaling to float32 model input.</summary>
+        Scale,
+        /// <summary>Inside the model's Run calls (ONNX Runtime).</summary>
+        Model,
+        /// <summary>Classes and confidence from the model output, kept centres placed in the strip.</summary>
+        Stitch,
+        /// <summary>Farmland and nodata masks.</summary>
+        Mask,
+        /// <summary>Writing the class raster.</summary>
+        WriteRaster,
+        /// <summary>Raster to polygons.</summary>
+        Polygonize,
+        /// <summary>Overlay with the survey and the other attributes.</summary>
+        Attribute,
+        /// <summary>Writing the polygons.</summary>
+        WritePolygons,
+    }
+
+    /// <summary>Starts timing; pass the result to <see cref="Add"/>.</summary>
+    public static long Start() => Stopwatch.GetTimestamp();
+
+    /// <summary>Adds the time since <paramref name="start"/> to a stage and returns now, to chain stages.</summary>
+    public long Add(Stage stage, long start)
+    {
+        var now = Stopwatch.GetTimestamp();
+        Interlocked.Add(ref _ticks[(int)stage], now - start);
+        return now;
+    }
+
+    /// <summary>Time spent in a stage.</summary>
+    public TimeSpan this[Stage stage] => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _ticks[(int)stage]));
+
+    /// <summary>All stages with their times, in pipeline order.</summary>
+    public IEnumerable<(Stage Stage, TimeSpan Time)> All => Enum.GetValues<Stage>().Select(s => (s, this[s]));
+
+    /// <summary>Sum of all stages.</summary>
+    public TimeSpan Total => TimeSpan.FromTicks(All.Sum(a => a.Time.Ticks));
+}
