@@ -69,7 +69,7 @@ public static partial class Kernels
 
     internal static void ArgmaxSoftmax(ReadOnlySpan<float> logits, int classes, int n, Span<byte> cls, Span<float> confidence, KernelIsa isa)
     {
-        KernelGuard.Classes(classes, n, logits.Length);
+        KernelGuard.Classes(classes, n, logits.Length, nameof(logits));
         KernelGuard.AtLeast(n, cls.Length, nameof(cls));
         KernelGuard.AtLeast(n, confidence.Length, nameof(confidence));
         ref float l = ref Ref(logits);
@@ -140,7 +140,7 @@ public static partial class Kernels
 
     internal static void ArgmaxProbabilities(ReadOnlySpan<float> probabilities, int classes, int n, Span<byte> cls, Span<float> confidence, KernelIsa isa)
     {
-        KernelGuard.Classes(classes, n, probabilities.Length);
+        KernelGuard.Classes(classes, n, probabilities.Length, nameof(probabilities));
         KernelGuard.AtLeast(n, cls.Length, nameof(cls));
         KernelGuard.AtLeast(n, confidence.Length, nameof(confidence));
         ref float l = ref Ref(probabilities);

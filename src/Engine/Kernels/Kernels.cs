@@ -67,12 +67,12 @@ internal static class KernelGuard
             throw new ArgumentException($"Clamp range is empty or NaN: lo={lo}, hi={hi} (needs lo <= hi).", nameof(lo));
     }
 
-    public static void Classes(int classes, int n, int logitsLength)
+    public static void Classes(int classes, int n, int logitsLength, string logitsName)
     {
         if (classes is < 1 or > 256)
             throw new ArgumentOutOfRangeException(nameof(classes), classes, "Class count must be 1..256 (classes are written as bytes).");
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         if ((long)classes * n > logitsLength)
-            throw new ArgumentException($"Logits span too short: {classes} planes of {n} pixels need {(long)classes * n} elements, has {logitsLength}.", "logits");
+            throw new ArgumentException($"Span too short: {classes} planes of {n} pixels need {(long)classes * n} elements, has {logitsLength}.", logitsName);
     }
 }

@@ -105,7 +105,7 @@ public static class ReferenceKernels
     /// <param name="confidence">Softmax probability of the winner per pixel; at least n.</param>
     public static void ArgmaxSoftmax(ReadOnlySpan<float> logits, int classes, int n, Span<byte> cls, Span<float> confidence)
     {
-        KernelGuard.Classes(classes, n, logits.Length);
+        KernelGuard.Classes(classes, n, logits.Length, nameof(logits));
         KernelGuard.AtLeast(n, cls.Length, nameof(cls));
         KernelGuard.AtLeast(n, confidence.Length, nameof(confidence));
         for (int i = 0; i < n; i++) SoftmaxPixel(logits, classes, n, i, out cls[i], out confidence[i]);
@@ -159,7 +159,7 @@ public static class ReferenceKernels
     /// <param name="confidence">The winner's probability per pixel; at least n.</param>
     public static void ArgmaxProbabilities(ReadOnlySpan<float> probabilities, int classes, int n, Span<byte> cls, Span<float> confidence)
     {
-        KernelGuard.Classes(classes, n, probabilities.Length);
+        KernelGuard.Classes(classes, n, probabilities.Length, nameof(probabilities));
         KernelGuard.AtLeast(n, cls.Length, nameof(cls));
         KernelGuard.AtLeast(n, confidence.Length, nameof(confidence));
         for (int i = 0; i < n; i++) confidence[i] = ProbabilityPixel(probabilities, classes, n, i, out cls[i]);

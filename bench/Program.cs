@@ -1,0 +1,39 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using WeiPian.Bench.Kernels;
+
+namespace WeiPian.Bench;
+
+/// <summary>
+/// The benchmark entry: BenchmarkDotNet's switcher over every benchmark in this assembly.
+/// <code>
+/// dotnet run -c Release --project bench -- --filter '*Kernels*'            # Default config
+/// dotnet run -c Release --project bench -- --filter '*Kernels*' --short    # Short, CI-sized
+/// dotnet run -c Release --project bench -- --filter '*Kernels*' --job short  # BenchmarkDotNet's own switch, same job
+/// </code>
+/// </summary>
+public static class Program
+{
+    public static void Main(string[] args)
+    {
+        bool shortRun = args.Contains("--short");
+        var config = shortRun ? BenchConfigs.Short : BenchConfigs.Default;
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Where(a => a != "--short").ToArray(), config);
+    }
+}
+
+/// <summary>The configurations: Default (BenchmarkDotNet's default job) and Short (one launch, 3 warm-ups, 3 iterations).</summary>
+public static class BenchConfigs
+{
+    /// <summary>Default job, memory diagnoser, throughput (MB/s of input) and speed-up over the scalar reference.</summary>
+    public static IConfig Default { get; } = Common(ManualConfig.Create(DefaultConfig.Instance));
+
+    /// <summary>As <see cref="Default"/> with <see cref="Job.ShortRun"/>: minutes, not hours; for CI and quick looks.</summary>
+    public static IConfig Short { get; } = Common(ManualConfig.Create(DefaultConfig.Instance)).AddJob(Job.ShortRun);
+
+    private static ManualConfig Common(ManualConfig config) => config
+        .AddDiagnoser(MemoryDiagnoser.Default)
+        .AddColumn(new ThroughputColumn(), new SpeedupOverReferenceColumn());
+}
