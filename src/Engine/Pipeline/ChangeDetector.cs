@@ -75,6 +75,7 @@ public sealed class ChangeDetector : IDisposable
         try
         {
             using var sink = TubanWriter.Create(outputPath, run.Crs, TubanWriter.FormatOf(outputPath));
+            using var chips = options.ChipsDirectory is { } dir ? new ChipWriter(dir, pair.Before, pair.After, pair.Bands, options.Chips) : null;
             await Task.Run(() => run.Infer(progress, cancellationToken), cancellationToken).ConfigureAwait(false);
             var summary = new DetectionSummary.Builder();
             await Task.Run(() =>
@@ -84,11 +85,16 @@ public sealed class ChangeDetector : IDisposable
                     var start = StageTimes.Start();
                     sink.Add(t);
                     summary.Add(t);
-                    run.Times.Add(StageTimes.Stage.WritePolygons, start);
+                    start = run.Times.Add(StageTimes.Stage.WritePolygons, start);
+                    if (chips is null) continue;
+                    chips.Add(t);
+                    run.Times.Add(StageTimes.Stage.Chips, start);
                 }
                 var commit = StageTimes.Start();
                 sink.Commit();
-                run.Times.Add(StageTimes.Stage.WritePolygons, commit);
+                commit = run.Times.Add(StageTimes.Stage.WritePolygons, commit);
+                chips?.Finish();
+                run.Times.Add(StageTimes.Stage.Chips, commit);
             }, cancellationToken).ConfigureAwait(false);
             return summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed, run.Times);
         }

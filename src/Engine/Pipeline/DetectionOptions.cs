@@ -1,3 +1,4 @@
+using WeiPian.Engine.Output;
 using WeiPian.Engine.Survey;
 
 namespace WeiPian.Engine.Pipeline;
@@ -25,6 +26,12 @@ public sealed record DetectionOptions
 
     /// <summary>Also write the masked class raster here (a COG: band 1 class, band 2 confidence in percent).</summary>
     public string? ClassRasterPath { get; init; }
+
+    /// <summary>Also write before/after chips of every polygon and an index.html here ("表格+影像").</summary>
+    public string? ChipsDirectory { get; init; }
+
+    /// <summary>How chips look.</summary>
+    public ChipOptions Chips { get; init; } = new();
 
     /// <summary>County code when the survey has no county layer or a polygon lies in none.</summary>
     public string DefaultCounty { get; init; } = "000000";

@@ -31,6 +31,8 @@ public sealed class StageTimes
         Attribute,
         /// <summary>Writing the polygons.</summary>
         WritePolygons,
+        /// <summary>Before/after chips and their index page.</summary>
+        Chips,
     }
 
     /// <summary>Starts timing; pass the result to <see cref="Add"/>.</summary>

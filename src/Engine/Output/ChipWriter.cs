@@ -1,0 +1,262 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using NetTopologySuite.Geometries;
+using SkiaSharp;
+using WeiPian.Engine.Raster;
+
+namespace WeiPian.Engine.Output;
+
+/// <summary>How chips look.</summary>
+public sealed record ChipOptions
+{
+    /// <summary>Side of each PNG chip in pixels.</summary>
+    public int Size { get; init; } = 256;
+
+    /// <summary>Context around the polygon, as a share of its larger side on each side.</summary>
+    public double Margin { get; init; } = 0.75;
+
+    /// <summary>Smallest ground window in image pixels, so tiny polygons still show their surroundings.</summary>
+    public int MinimumWindow { get; init; } = 96;
+
+    /// <summary>Lower and upper percentiles of the contrast stretch (per band, shared by both dates).</summary>
+    public (double Low, double High) Stretch { get; init; } = (2, 98);
+}
+
+/// <summary>
+/// "表格+影像": for every polygon a before and an after chip in true colour (R,G,B) and in NIR false colour
+/// (NIR,R,G), contrast-stretched alike for both dates, the polygon outlined and its JCBH written; and an
+/// <c>index.html</c> listing every polygon's attributes beside its chips, readable offline in a browser.
+/// </summary>
+/// <remarks>Opens its own handles on the two scenes, so it may run beside the detector; one thread at a time.</remarks>
+public sealed class ChipWriter : IDisposable
+{
+    private readonly string _directory;
+    private readonly Scene _before;
+    private readonly Scene _after;
+    private readonly PixelWindow _region;
+    private readonly GeoTransform _transform;
+    private readonly ChipOptions _options;
+    private readonly int[] _bandsBefore;
+    private readonly int[] _bandsAfter;
+    private readonly (int X, int Y) _offsetAfter;
+    private readonly List<Tuban> _rows = [];
+    private readonly SKTypeface _typeface;
+
+    /// <summary>Prepares chips of the scene pair into <paramref name="directory"/> (created when missing).</summary>
+    /// <param name="directory">Where the PNGs and index.html go.</param>
+    /// <param name="beforePath">The before image.</param>
+    /// <param name="afterPath">The after image (same grid).</param>
+    /// <param name="bands">Band roles of both images when the files do not say (B,G,R,NIR for GF-2).</param>
+    /// <param name="options">Chip size and stretch.</param>
+    public ChipWriter(string directory, string beforePath, string afterPath, IReadOnlyList<BandRole>? bands = null, ChipOptions? options = null)
+    {
+        _options = options ?? new ChipOptions();
+        _directory = directory;
+        Directory.CreateDirectory(directory);
+        _before = Scene.Open(beforePath, bands);
+        try
+        {
+            _after = Scene.Open(afterPath, bands);
+            var grids = _before.Grid.EnsureCompatible(_after.Grid, beforePath, afterPath);
+            _region = grids.OverlapInFirst!.Value;
+            _transform = _before.Grid.Transform;
+            _bandsBefore = Bands(_before);
+            _bandsAfter = Bands(_after);
+            // The after image's pixel (x, y) is the before image's (x - offset): both grids share pixel size and alignment.
+            _offsetAfter = (grids.OverlapInSecond!.Value.X - _region.X, grids.OverlapInSecond.Value.Y - _region.Y);
+        }
+        catch
+        {
+            _before.Dispose();
+            _after?.Dispose();
+            throw;
+        }
+        _typeface = File.Exists(FontPath) ? SKTypeface.FromFile(FontPath) : SKTypeface.Default;
+    }
+
+    private const string FontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf";
+
+    /// <summary>Polygons charted so far.</summary>
+    public int Count => _rows.Count;
+
+    /// <summary>The chip file names of a polygon: before/after in true colour and NIR false colour.</summary>
+    public static (string Before, string After, string BeforeNir, string AfterNir) FileNames(string jcbh) =>
+        ($"{jcbh}_before.png", $"{jcbh}_after.png", $"{jcbh}_before_nir.png", $"{jcbh}_after_nir.png");
+
+    /// <summary>Writes the four chips of one polygon.</summary>
+    public void Add(Tuban t)
+    {
+        var window = WindowAround(t.Geometry);
+        var before = Read(_before, _bandsBefore, window);
+        var after = Read(_after, _bandsAfter, window.Translate(_offsetAfter.X, _offsetAfter.Y));
+        var names = FileNames(t.Jcbh);
+        // Channels: 0 B, 1 G, 2 R, 3 NIR. True colour R,G,B; false colour NIR,R,G.
+        int[] trueColour = [2, 1, 0], falseColour = [3, 2, 1];
+        var stretch = Enumerable.Range(0, 4).Select(b => Percentiles(before[b], after[b])).ToArray();
+        Render(before, trueColour, stretch, window, t, names.Before, "before");
+        Render(after, trueColour, stretch, window, t, names.After, "after");
+        Render(before, falseColour, stretch, window, t, names.BeforeNir, "before NIR");
+        Render(after, falseColour, stretch, window, t, names.AfterNir, "after NIR");
+        _rows.Add(t);
+    }
+
+    /// <summary>Writes index.html (under a temporary name, then renamed).</summary>
+    public void Finish()
+    {
+        using var output = AtomicOutput.Begin(Path.Combine(_directory, "index.html"));
+        File.WriteAllText(output.TempPath, Html(), Encoding.UTF8);
+        output.Commit();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _before.Dispose();
+        _after.Dispose();
+        if (!ReferenceEquals(_typeface, SKTypeface.Default)) _typeface.Dispose();
+    }
+
+    private int[] Bands(Scene s) => [s.BandOf(BandRole.Blue), s.BandOf(BandRole.Green), s.BandOf(BandRole.Red), s.BandOf(BandRole.Nir)];
+
+    private PixelWindow WindowAround(Geometry g)
+    {
+        var e = g.EnvelopeInternal;
+        var (c0, r0) = _transform.WorldToPixel(e.MinX, e.MaxY);
+        var (c1, r1) = _transform.WorldToPixel(e.MaxX, e.MinY);
+        var side = Math.Max(c1 - c0, r1 - r0);
+        side = Math.Max(_options.MinimumWindow, side * (1 + 2 * _options.Margin));
+        var s = (int)Math.Ceiling(side);
+        var x = (int)Math.Floor((c0 + c1 - s) / 2);
+        var y = (int)Math.Floor((r0 + r1 - s) / 2);
+        // Keep the square inside the region where possible: shift rather than shrink.
+        x = Math.Clamp(x, _region.X, Math.Max(_region.X, _region.Right - s));
+        y = Math.Clamp(y, _region.Y, Math.Max(_region.Y, _region.Bottom - s));
+        return new PixelWindow(x, y, s, s).Intersect(_region);
+    }
+
+    private static float[][] Read(Scene scene, int[] bands, PixelWindow window)
+    {
+        var n = (int)window.PixelCount;
+        var all = new float[4 * n];
+        scene.ReadBands<float>(window, all, bands);
+        var nodata = bands.Select(b => scene.NoData[b - 1]).ToArray();
+        var planes = new float[4][];
+        for (var b = 0; b < 4; b++)
+        {
+            planes[b] = all.AsSpan(b * n, n).ToArray();
+            if (nodata[b] is { } nd)
+                for (var i = 0; i < n; i++)
+                    if (planes[b][i] == (float)nd) planes[b][i] = float.NaN;
+        }
+        return planes;
+    }
+
+    private (float Low, float High) Percentiles(float[] a, float[] b)
+    {
+        var values = a.Concat(b).Where(v => !float.IsNaN(v)).ToArray();
+        if (values.Length == 0) return (0, 1);
+        Array.Sort(values);
+        var lo = values[(int)Math.Clamp(values.Length * _options.Stretch.Low / 100, 0, values.Length - 1)];
+        var hi = values[(int)Math.Clamp(values.Length * _options.Stretch.High / 100, 0, values.Length - 1)];
+        return hi > lo ? (lo, hi) : (lo, lo + 1);
+    }
+
+    private unsafe void Render(float[][] planes, int[] channels, (float Low, float High)[] stretch, PixelWindow window,
+        Tuban t, string fileName, string label)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(window.Width, window.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var pixels = new Span<byte>((void*)bitmap.GetPixels(), window.Width * window.Height * 4);
+        for (var i = 0; i < window.Width * window.Height; i++)
+        {
+            for (var k = 0; k < 3; k++)
+            {
+                var b = channels[k];
+                var v = planes[b][i];
+                pixels[4 * i + k] = float.IsNaN(v) ? (byte)0 : (byte)Math.Clamp((v - stretch[b].Low) / (stretch[b].High - stretch[b].Low) * 255f, 0f, 255f);
+            }
+            pixels[4 * i + 3] = 255;
+        }
+
+        var size = _options.Size;
+        using var surface = SKSurface.Create(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var canvas = surface.Canvas;
+        canvas.Clear(SKColors.Black);
+        using (var image = SKImage.FromBitmap(bitmap))
+            canvas.DrawImage(image, new SKRect(0, 0, size, size), new SKSamplingOptions(SKFilterMode.Linear));
+
+        var scale = (double)size / window.Width;
+        using var outline = new SKPaint { Color = new SKColor(255, 230, 0), Style = SKPaintStyle.Stroke, StrokeWidth = 2, IsAntialias = true };
+        using var path = new SKPath();
+        for (var g = 0; g < t.Geometry.NumGeometries; g++)
+        {
+            if (t.Geometry.GetGeometryN(g) is not Polygon p) continue;
+            AddRing(path, p.ExteriorRing.Coordinates, window, scale);
+            for (var h = 0; h < p.NumInteriorRings; h++) AddRing(path, p.GetInteriorRingN(h).Coordinates, window, scale);
+        }
+        canvas.DrawPath(path, outline);
+
+        using var font = new SKFont(_typeface, 13);
+        using var ink = new SKPaint { Color = SKColors.White, IsAntialias = true };
+        using var shade = new SKPaint { Color = new SKColor(0, 0, 0, 160) };
+        var text = $"{t.Jcbh}  {label}";
+        canvas.DrawRect(0, 0, font.MeasureText(text) + 10, 19, shade);
+        canvas.DrawText(text, 5, 14, SKTextAlign.Left, font, ink);
+
+        using var snapshot = surface.Snapshot();
+        using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
+        using var output = AtomicOutput.Begin(Path.Combine(_directory, fileName));
+        File.WriteAllBytes(output.TempPath, data.ToArray());
+        output.Commit();
+    }
+
+    private void AddRing(SKPath path, Coordinate[] ring, PixelWindow window, double scale)
+    {
+        for (var i = 0; i < ring.Length; i++)
+        {
+            var (c, r) = _transform.WorldToPixel(ring[i].X, ring[i].Y);
+            var x = (float)((c - window.X) * scale);
+            var y = (float)((r - window.Y) * scale);
+            if (i == 0) path.MoveTo(x, y); else path.LineTo(x, y);
+        }
+        path.Close();
+    }
+
+    private string Html()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>图斑 — 表格+影像</title>");
+        sb.AppendLine("<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:4px;vertical-align:top;font-size:13px}" +
+                      "th{background:#eee}img{width:180px;height:180px;display:block}dl{margin:0;display:grid;grid-template-columns:auto auto;gap:0 8px}dt{font-weight:bold}</style></head><body>");
+        sb.AppendLine(inv, $"<h1>图斑 ({_rows.Count})</h1><table><tr><th>attributes</th><th>before</th><th>after</th><th>before NIR</th><th>after NIR</th></tr>");
+        foreach (var t in _rows)
+        {
+            var n = FileNames(t.Jcbh);
+            sb.Append("<tr id=\"").Append(WebUtility.HtmlEncode(t.Jcbh)).Append("\"><td><dl>");
+            foreach (var (k, v) in Attributes(t)) sb.Append("<dt>").Append(k).Append("</dt><dd>").Append(WebUtility.HtmlEncode(v)).Append("</dd>");
+            sb.Append("</dl></td>");
+            foreach (var f in new[] { n.Before, n.After, n.BeforeNir, n.AfterNir })
+                sb.Append("<td><a href=\"").Append(Uri.EscapeDataString(f)).Append("\"><img alt=\"").Append(WebUtility.HtmlEncode(f))
+                  .Append("\" src=\"").Append(Uri.EscapeDataString(f)).Append("\"></a></td>");
+            sb.AppendLine("</tr>");
+        }
+        sb.AppendLine("</table></body></html>");
+        return sb.ToString();
+    }
+
+    private static IEnumerable<(string, string)> Attributes(Tuban t)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        yield return ("JCBH", t.Jcbh);
+        yield return ("XZQDM", t.Xzqdm);
+        yield return ("TBLX", $"{t.Tblx} ({t.ClassName})");
+        yield return ("QSX / HSX", $"{t.Qsx} / {t.Hsx}");
+        yield return ("JCMJ", string.Create(inv, $"{t.Jcmj:0.0} m² ({t.JcmjMu:0.00} 亩)"));
+        yield return ("JCGDMJ", string.Create(inv, $"{t.Jcgdmj:0.0} m²"));
+        yield return ("YJJBNTMJ", string.Create(inv, $"{t.Yjjbntmj:0.0} m² (SFYN {(t.Sfyn ? "Y" : "N")})"));
+        yield return ("LZB, BZB", string.Create(inv, $"{t.Lzb:0.000000}, {t.Bzb:0.000000}"));
+        yield return ("confidence", string.Create(inv, $"{t.Confidence:0.00}"));
+        yield return ("ZDBH", t.Zdbh);
+    }
+}
