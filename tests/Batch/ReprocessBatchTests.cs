@@ -247,6 +247,34 @@ public class ReprocessResumeTests(BatchRunFixture run) : IClassFixture<BatchRunF
     }
 
     [Fact]
+    public async Task EarlierPolygonsAndJudgementsGiveLinksAndTheRatio()
+    {
+        using var copy = new TempDir();
+        var dir = copy.File("batch");
+        CopyFolder(run.Settings.OutputDirectory, dir);
+        // Last month's polygon over B (as a national layer would hold it), and judgements: A and F illegal, F a national
+        // project; C legal; the rest unjudged.
+        var b = run.Report.Polygons.Single(p => p.Tuban.Geometry.Intersects(BatchWorld.Rectangle("B")));
+        var crs = WeiPian.Engine.Gdal.SpatialReference.FromEpsg(4546);
+        BatchTubanFile.Write(copy.File("prev.gpkg"), crs, [b with { Tuban = b.Tuban with { Jcbh = "430102WP2400321" } }]);
+        string Jcbh(string change) => run.Report.Polygons.Single(p => p.Tuban.Geometry.Intersects(BatchWorld.Rectangle(change))).Tuban.Jcbh;
+        File.WriteAllText(copy.File("j.csv"), $"JCBH,PDLX,KCLX\n{Jcbh("A")},违法,\n{Jcbh("F")},illegal,national\n{Jcbh("C")},合法,\n");
+        var settings = run.Settings with { OutputDirectory = dir, PreviousPath = copy.File("prev.gpkg"), JudgementsPath = copy.File("j.csv") };
+        var report = await ReprocessBatch.RunAsync(run.Jobs, settings);
+        Assert.Equal(1, report.Linked);
+        Assert.Equal("430102WP2400321", report.Polygons.Single(p => p.Tuban.Jcbh == b.Tuban.Jcbh).Tywzjctbwqbh);
+        var ratio = report.Regions.Single(r => r is { Level: RegionLevel.County, Code: "430102" }).Ratio!;
+        double Farm(string change) => run.Report.Polygons.Single(p => p.Tuban.Jcbh == Jcbh(change)).Tuban.Jcgdmj;
+        var all = new[] { "A", "B", "C", "D", "F" }.Sum(Farm);
+        Assert.Equal((Farm("A") + Farm("F") - Farm("F")) / (all - Farm("F")), ratio.R!.Value, 9);
+        Assert.Equal(2, ratio.Unjudged);   // B and D
+        Assert.True(File.Exists(Path.Combine(dir, "ratio.csv")));
+        Assert.Contains("Yearly ratio R", File.ReadAllText(Path.Combine(dir, "report.md")));
+        var (_, written) = BatchTubanFile.Read(settings.MergedPath);
+        Assert.Equal("430102WP2400321", written.Single(p => p.Tuban.Jcbh == b.Tuban.Jcbh).Tywzjctbwqbh);
+    }
+
+    [Fact]
     public async Task SecondRunInTheSameFolderIsRefused()
     {
         using var copy = new TempDir();
