@@ -1,0 +1,153 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using WeiPian.Engine.Batch;
+using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Inference;
+using WeiPian.Engine.Pipeline;
+using WeiPian.Models;
+
+namespace WeiPian.Cli.Commands;
+
+/// <summary>
+/// <c>weipian reprocess</c>: the year-end bulk reprocessing of a manifest of scene pairs, resumable after a crash, with
+/// merged polygons, regional figures and the yearly ratio.
+/// </summary>
+internal static class ReprocessCommand
+{
+    /// <summary>Exit code when the batch finished but some scenes failed.</summary>
+    public const int ScenesFailed = 3;
+
+    public static Command Create()
+    {
+        var manifest = new Option<string>("--manifest") { Description = "CSV of scene pairs: before,after[,key,before_id,after_id,before_date,after_date,region,bands]", Required = true };
+        var survey = new Option<string>("--survey") { Description = "Land survey the detector finds farmland in (DLTB, YJJBNTTB, XZQ)", Required = true };
+        var current = new Option<string?>("--current-survey") { Description = "Current (year-end) survey to mark polygons against (BCTB, DLBM_NOW, YBG); default: --survey" };
+        var output = new Option<string>("--out") { Description = "Batch folder: journal, scenes/, tuban.gpkg, regions.csv, ratio.csv, report.md, report.html", Required = true };
+        var model = new Option<string>("--model") { Description = "Bundled model name or .onnx file", DefaultValueFactory = _ => "spectral-v1" };
+        var workers = new Option<int>("--workers") { Description = "Scenes run at once, each with its own model", DefaultValueFactory = _ => 1 };
+        var previous = new Option<string?>("--previous") { Description = "Earlier months' polygons (layer tuban with JCBH) to link to (TYWZJCTBWQBH)" };
+        var judgements = new Option<string?>("--judgements") { Description = "Verification results CSV: JCBH,PDLX(合法/违法|legal/illegal),KCLX(none/national/provincial)" };
+        var allLand = new Option<bool>("--all-land") { Description = "Report change on all land, not only on the survey's farmland" };
+        var sourceTag = new Option<string>("--source-tag") { Description = "JCBH source tag", DefaultValueFactory = _ => "WP" };
+        var epsg = new Option<int?>("--epsg") { Description = "CRS of the merged output (default: the first done scene's)" };
+        var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
+        var threads = new Option<int>("--threads") { Description = "Inference threads per worker (default: cores / workers)" };
+        var mergeOverlap = new Option<double>("--merge-overlap") { Description = "Share of the smaller polygon two scenes' polygons must share to be one change", DefaultValueFactory = _ => 0.3 };
+        var linkOverlap = new Option<double>("--link-overlap") { Description = "Share of the smaller polygon a new and an earlier polygon must share to be linked", DefaultValueFactory = _ => 0.5 };
+        var command = new Command("reprocess",
+            "Year-end bulk reprocessing: every scene pair of a manifest, in parallel, resumable after a crash; merged polygons, marks against the current survey, links to earlier polygons, regional figures and the yearly ratio R.")
+        {
+            manifest, survey, current, output, model, workers, previous, judgements, allLand, sourceTag, epsg, device, threads, mergeOverlap, linkOverlap,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var jobs = SceneManifest.Read(parse.GetValue(manifest)!);
+            var n = parse.GetValue(workers);
+            if (n < 1) throw new ArgumentException($"--workers {n}: give at least 1.");
+            var settings = new BatchSettings
+            {
+                OutputDirectory = Path.GetFullPath(parse.GetValue(output)!),
+                ModelPath = Path.GetFullPath(BundledModels.Resolve(parse.GetValue(model)!)),
+                SurveyPath = Path.GetFullPath(parse.GetValue(survey)!),
+                CurrentSurveyPath = parse.GetValue(current) is { } c ? Path.GetFullPath(c) : null,
+                Workers = n,
+                PreviousPath = parse.GetValue(previous) is { } p ? Path.GetFullPath(p) : null,
+                JudgementsPath = parse.GetValue(judgements) is { } j ? Path.GetFullPath(j) : null,
+                Crs = parse.GetValue(epsg) is { } code ? SpatialReference.FromEpsg(code) : null,
+                Detection = new DetectionOptions { AllLand = parse.GetValue(allLand), SourceTag = parse.GetValue(sourceTag)! },
+                Inference = new InferenceOptions
+                {
+                    Device = parse.GetValue(device)!.ToLowerInvariant() switch
+                    {
+                        "cpu" => InferenceDevice.Cpu,
+                        "cuda" or "gpu" => InferenceDevice.Cuda,
+                        var d => throw new ArgumentException($"--device {d}: use cpu or cuda."),
+                    },
+                    IntraOpThreads = parse.GetValue(threads),
+                },
+                MergeOverlapFraction = parse.GetValue(mergeOverlap),
+                LinkOverlapFraction = parse.GetValue(linkOverlap),
+            };
+            BatchReport report;
+            using (var display = new BatchProgressDisplay(Console.Error))
+                report = await ReprocessBatch.RunAsync(jobs, settings, display, ct);
+            Console.Write(Render(report, settings));
+            return report.AnyFailed ? ScenesFailed : 0;
+        });
+        return command;
+    }
+
+    private static string Render(BatchReport r, BatchSettings settings)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new System.Text.StringBuilder();
+        sb.Append(inv, $"scenes: {r.Total} in the manifest, {r.Done} done ({r.Resume.AlreadyDone} by an earlier run, {r.RunNow} run now");
+        if (r.Resume.Interrupted > 0) sb.Append(inv, $", {r.Resume.Interrupted} interrupted and redone");
+        sb.Append(inv, $"), {r.Failures.Count} failed\n");
+        sb.Append(inv, $"polygons: {r.Polygons.Count} after merging {r.Merge.ScenePolygons} from the scenes ({r.Merge.MergedGroups} seen by more than one scene)");
+        sb.Append(inv, $"; BCTB {r.Polygons.Count(p => p.Bctb)}, YBG {r.Polygons.Count(p => p.Ybg)}");
+        if (settings.PreviousPath is not null) sb.Append(inv, $", linked to earlier {r.Linked}");
+        sb.Append('\n');
+        foreach (var region in r.Regions.Where(x => x.Ratio is { Flagged: true }))
+            sb.Append(inv, $"FLAG {region.Level.ToString().ToLowerInvariant()} {region.Code}: R = {region.Ratio!.R * 100:0.00} % (≥ {region.Ratio.Threshold * 100:0} %)\n");
+        foreach (var (key, error) in r.Failures) sb.Append("FAILED ").Append(key).Append(": ").Append(error).Append('\n');
+        foreach (var note in r.JudgementNotes) sb.Append("note: ").Append(note).Append('\n');
+        foreach (var path in r.Outputs) sb.Append("wrote ").Append(path).Append('\n');
+        sb.Append(inv, $"in {r.Elapsed.TotalSeconds:0.0} s\n");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The batch's progress: on a terminal one line redrawn in place (at most five times a second); in a log a plain
+    /// line per scene started or finished and per stage.
+    /// </summary>
+    private sealed class BatchProgressDisplay(TextWriter writer) : IProgress<BatchProgress>, IDisposable
+    {
+        private readonly bool _terminal = !Console.IsErrorRedirected;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly Lock _gate = new();
+        private long _lastDraw = -1000;
+        private bool _open;
+
+        public void Report(BatchProgress p)
+        {
+            lock (_gate)
+            {
+                var inv = CultureInfo.InvariantCulture;
+                var eta = p.Eta is { } e ? $"ETA {Clock(e)}" : "ETA --:--";
+                var status = string.Create(inv,
+                    $"[{p.Stage.ToString().ToLowerInvariant()}] scenes {p.Done + p.Failed}/{p.Total}: {p.Done} done, {p.Failed} failed, {p.Running} running; {p.Polygons} polygons; {p.ScenesPerMinute:0.0} scenes/min; {Clock(p.Elapsed)} {eta}");
+                if (_terminal)
+                {
+                    if (p.Event is { } ev && (ev.StartsWith("FAILED", StringComparison.Ordinal) || ev.StartsWith("resuming", StringComparison.Ordinal)))
+                    {
+                        writer.Write("\r\u001b[K" + ev + "\n");
+                    }
+                    var now = _clock.ElapsedMilliseconds;
+                    if (now - _lastDraw < 200 && p.Stage == BatchStage.Scenes && p.Event is not null && !p.Event.StartsWith("done", StringComparison.Ordinal)) return;
+                    _lastDraw = now;
+                    writer.Write("\r\u001b[K" + status);
+                    _open = true;
+                }
+                else
+                {
+                    writer.WriteLine(p.Event is { } ev ? $"{status} | {ev}" : status);
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                if (_open) writer.WriteLine();
+                _open = false;
+            }
+        }
+
+        private static string Clock(TimeSpan t) => t.TotalHours >= 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}")
+            : string.Create(CultureInfo.InvariantCulture, $"{t.Minutes:00}:{t.Seconds:00}");
+    }
+}

@@ -1,0 +1,257 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace WeiPian.Engine.Batch;
+
+/// <summary>One scene's row in the journal.</summary>
+/// <param name="Key">The scene key.</param>
+/// <param name="Ordinal">Its position in the manifest (0-based).</param>
+/// <param name="State">Where it is.</param>
+/// <param name="Attempts">Runs started, this and earlier batches together.</param>
+/// <param name="Error">Why the last run failed, when it did.</param>
+/// <param name="StartedUtc">When the last run started.</param>
+/// <param name="FinishedUtc">When the last run ended.</param>
+/// <param name="Seconds">Wall time of the last run.</param>
+/// <param name="Polygons">Polygons of the done scene.</param>
+/// <param name="Output">The done scene's polygon file.</param>
+/// <param name="OutputSha256">Its SHA-256.</param>
+public sealed record SceneRecord(string Key, int Ordinal, SceneState State, int Attempts, string? Error, DateTime? StartedUtc,
+    DateTime? FinishedUtc, double? Seconds, int? Polygons, string? Output, string? OutputSha256);
+
+/// <summary>What <see cref="BatchJournal.Synchronise"/> found.</summary>
+/// <param name="Added">Scenes new to the journal.</param>
+/// <param name="AlreadyDone">Scenes done by an earlier run whose file is intact: they are skipped.</param>
+/// <param name="Interrupted">Scenes an earlier run left running (it crashed or was killed): they run again.</param>
+/// <param name="Changed">Done scenes whose inputs or settings changed, or whose file is gone or altered: they run again.</param>
+/// <param name="Retried">Scenes that failed before: they run again.</param>
+public sealed record JournalSync(int Added, int AlreadyDone, int Interrupted, int Changed, int Retried);
+
+/// <summary>
+/// The batch journal: an embedded SQLite database (WAL, synchronous=FULL) with one row per scene: its state (pending,
+/// running, done, failed), error, timings, polygon count and output file hash. Every change is one committed
+/// transaction, so after a crash or <c>kill -9</c> the journal says exactly which scenes finished.
+/// </summary>
+/// <remarks>Thread-safe: calls are serialised on one connection.</remarks>
+public sealed class BatchJournal : IDisposable
+{
+    private readonly SqliteConnection _db;
+    private readonly Lock _gate = new();
+
+    private BatchJournal(string path, SqliteConnection db)
+    {
+        Path = path;
+        _db = db;
+    }
+
+    /// <summary>The journal file.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens (creating when missing) the journal at <paramref name="path"/>.</summary>
+    public static BatchJournal Open(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+        try
+        {
+            db.Open();
+            Execute(db, """
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = FULL;
+                PRAGMA busy_timeout = 10000;
+                CREATE TABLE IF NOT EXISTS scenes (
+                    key TEXT PRIMARY KEY,
+                    ordinal INTEGER NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    before TEXT NOT NULL,
+                    after TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'failed')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    error TEXT,
+                    started_utc TEXT,
+                    finished_utc TEXT,
+                    seconds REAL,
+                    polygons INTEGER,
+                    output TEXT,
+                    output_sha256 TEXT,
+                    note TEXT);
+                CREATE TABLE IF NOT EXISTS runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    started_utc TEXT NOT NULL,
+                    finished_utc TEXT,
+                    pid INTEGER,
+                    scenes INTEGER,
+                    skipped INTEGER,
+                    interrupted INTEGER,
+                    failed INTEGER,
+                    outcome TEXT);
+                """);
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+        return new BatchJournal(full, db);
+    }
+
+    /// <summary>
+    /// Brings the journal in line with the manifest: adds new scenes as pending; sets back to pending the scenes an
+    /// earlier run left running (it was interrupted), that failed (they are retried), whose fingerprint changed (inputs or
+    /// settings), or whose file is missing or no longer has the recorded SHA-256. Done scenes with intact files stay done.
+    /// Scenes in the journal but not in the manifest are left alone (and not merged).
+    /// </summary>
+    /// <param name="jobs">The manifest's jobs, in order.</param>
+    /// <param name="fingerprint">A job's fingerprint under the batch settings (see <see cref="SceneJob.Fingerprint"/>).</param>
+    public JournalSync Synchronise(IReadOnlyList<SceneJob> jobs, Func<SceneJob, string> fingerprint)
+    {
+        lock (_gate)
+        {
+            var existing = Scenes().ToDictionary(s => s.Key, StringComparer.Ordinal);
+            var fingerprints = Rows("SELECT key, fingerprint FROM scenes", r => (r.GetString(0), r.GetString(1))).ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal);
+            int added = 0, done = 0, interrupted = 0, changed = 0, retried = 0;
+            Execute(_db, "BEGIN IMMEDIATE");
+            try
+            {
+                for (var i = 0; i < jobs.Count; i++)
+                {
+                    var job = jobs[i];
+                    var fp = fingerprint(job);
+                    if (!existing.TryGetValue(job.Key, out var row))
+                    {
+                        Execute(_db, "INSERT INTO scenes (key, ordinal, fingerprint, before, after, state) VALUES ($k, $o, $f, $b, $a, 'pending')",
+                            ("$k", job.Key), ("$o", i), ("$f", fp), ("$b", job.Before), ("$a", job.After));
+                        added++;
+                        continue;
+                    }
+                    string? note = null;
+                    var reset = true;
+                    if (fingerprints[job.Key] != fp) { note = "inputs or settings changed"; if (row.State == SceneState.Done) changed++; }
+                    else if (row.State == SceneState.Running) { note = "interrupted"; interrupted++; }
+                    else if (row.State == SceneState.Failed) { note = "retry after failure"; retried++; }
+                    else if (row.State == SceneState.Done)
+                    {
+                        var intact = row.Output is { } o && File.Exists(o) && row.OutputSha256 == BatchTubanFile.Sha256(o);
+                        if (intact) { reset = false; done++; }
+                        else { note = "output missing or altered"; changed++; }
+                    }
+                    if (reset)
+                        Execute(_db, "UPDATE scenes SET ordinal = $o, fingerprint = $f, before = $b, after = $a, state = 'pending', note = coalesce($n, note) WHERE key = $k",
+                            ("$k", job.Key), ("$o", i), ("$f", fp), ("$b", job.Before), ("$a", job.After), ("$n", note));
+                    else
+                        Execute(_db, "UPDATE scenes SET ordinal = $o WHERE key = $k", ("$k", job.Key), ("$o", i));
+                }
+                Execute(_db, "COMMIT");
+            }
+            catch
+            {
+                Execute(_db, "ROLLBACK");
+                throw;
+            }
+            return new JournalSync(added, done, interrupted, changed, retried);
+        }
+    }
+
+    /// <summary>Records that a scene's run started.</summary>
+    public void MarkRunning(string key)
+    {
+        lock (_gate)
+            Execute(_db, "UPDATE scenes SET state = 'running', attempts = attempts + 1, started_utc = $t, finished_utc = NULL, seconds = NULL, error = NULL WHERE key = $k",
+                ("$k", key), ("$t", Now()));
+    }
+
+    /// <summary>Records a scene's result: done with its file, hash and polygon count, or failed with its error.</summary>
+    public void Record(SceneResult result)
+    {
+        lock (_gate)
+            Execute(_db, """
+                UPDATE scenes SET state = $s, error = $e, finished_utc = $t, seconds = $sec, polygons = $p, output = $o, output_sha256 = $h, note = NULL
+                WHERE key = $k
+                """,
+                ("$k", result.Key), ("$s", Name(result.State)), ("$e", result.Error), ("$t", Now()), ("$sec", result.Elapsed.TotalSeconds),
+                ("$p", result.State == SceneState.Done ? result.Polygons : null), ("$o", result.OutputPath), ("$h", result.OutputSha256));
+    }
+
+    /// <summary>Sets a scene back to pending (its run was cancelled).</summary>
+    public void MarkPending(string key, string note)
+    {
+        lock (_gate) Execute(_db, "UPDATE scenes SET state = 'pending', note = $n WHERE key = $k", ("$k", key), ("$n", note));
+    }
+
+    /// <summary>All scenes in manifest order.</summary>
+    public IReadOnlyList<SceneRecord> Scenes()
+    {
+        lock (_gate)
+            return Rows("""
+                SELECT key, ordinal, state, attempts, error, started_utc, finished_utc, seconds, polygons, output, output_sha256
+                FROM scenes ORDER BY ordinal, key
+                """, r => new SceneRecord(r.GetString(0), r.GetInt32(1), Parse(r.GetString(2)), r.GetInt32(3),
+                r.IsDBNull(4) ? null : r.GetString(4), Time(r, 5), Time(r, 6), r.IsDBNull(7) ? null : r.GetDouble(7),
+                r.IsDBNull(8) ? null : r.GetInt32(8), r.IsDBNull(9) ? null : r.GetString(9), r.IsDBNull(10) ? null : r.GetString(10)));
+    }
+
+    /// <summary>Records the start of a batch run; returns its id.</summary>
+    public long BeginRun(int scenes, int skipped, int interrupted)
+    {
+        lock (_gate)
+        {
+            Execute(_db, "INSERT INTO runs (started_utc, pid, scenes, skipped, interrupted) VALUES ($t, $p, $n, $s, $i)",
+                ("$t", Now()), ("$p", Environment.ProcessId), ("$n", scenes), ("$s", skipped), ("$i", interrupted));
+            return Rows("SELECT last_insert_rowid()", r => r.GetInt64(0))[0];
+        }
+    }
+
+    /// <summary>Records the end of a batch run.</summary>
+    public void EndRun(long id, int failed, string outcome)
+    {
+        lock (_gate)
+            Execute(_db, "UPDATE runs SET finished_utc = $t, failed = $f, outcome = $o WHERE id = $id", ("$id", id), ("$t", Now()), ("$f", failed), ("$o", outcome));
+    }
+
+    /// <summary>Batch runs recorded so far (this one included).</summary>
+    public int RunCount
+    {
+        get { lock (_gate) return Rows("SELECT count(*) FROM runs", r => r.GetInt32(0))[0]; }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _db.Dispose();
+
+    private static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+
+    private static DateTime? Time(SqliteDataReader r, int i) =>
+        r.IsDBNull(i) ? null : DateTime.Parse(r.GetString(i), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+
+    private static string Name(SceneState s) => s switch
+    {
+        SceneState.Pending => "pending",
+        SceneState.Running => "running",
+        SceneState.Done => "done",
+        _ => "failed",
+    };
+
+    private static SceneState Parse(string s) => s switch
+    {
+        "pending" => SceneState.Pending,
+        "running" => SceneState.Running,
+        "done" => SceneState.Done,
+        _ => SceneState.Failed,
+    };
+
+    private List<T> Rows<T>(string sql, Func<SqliteDataReader, T> map)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = sql;
+        using var r = cmd.ExecuteReader();
+        var list = new List<T>();
+        while (r.Read()) list.Add(map(r));
+        return list;
+    }
+
+    private static void Execute(SqliteConnection db, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        cmd.ExecuteNonQuery();
+    }
+}

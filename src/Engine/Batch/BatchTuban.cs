@@ -1,0 +1,132 @@
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Output;
+
+namespace WeiPian.Engine.Batch;
+
+/// <summary>
+/// A change polygon of the year-end reprocessing: the national record (<see cref="Tuban"/>) and what reprocessing
+/// adds: the scenes it was seen in, its standing in the current land survey, and the earlier polygon at its place.
+/// </summary>
+/// <param name="Tuban">The national record; its geometry is in the batch's CRS.</param>
+public sealed record BatchTuban(Tuban Tuban)
+{
+    /// <summary>SCENES: the keys of the scenes that saw it, in manifest order, joined by ';'.</summary>
+    public string Scenes { get; init; } = "";
+
+    /// <summary>DLBM_NOW: the land-class code (DLBM) of the current survey covering most of the polygon; empty when no parcel covers it.</summary>
+    public string DlbmNow { get; init; } = "";
+
+    /// <summary>BCTB: a supplementary polygon (补充图斑) candidate: construction, pond or mining on land the current survey still records as farmland.</summary>
+    public bool Bctb { get; init; }
+
+    /// <summary>YBG (已变更): the current survey already records the land use the change type turns land into (DLBM_NOW says which).</summary>
+    public bool Ybg { get; init; }
+
+    /// <summary>TYWZJCTBWQBH: the JCBH of an earlier polygon at the same place, or empty.</summary>
+    public string Tywzjctbwqbh { get; init; } = "";
+}
+
+/// <summary>
+/// Reads and writes <see cref="BatchTuban"/> layers (GeoPackage, layer <c>tuban</c>): the national fields of
+/// <see cref="TubanWriter.Fields"/> followed by TYWZJCTBWQBH, BCTB, DLBM_NOW, YBG and SCENES. Writes go to a temporary
+/// name renamed into place, with a fixed GeoPackage timestamp so that the same polygons give the same bytes.
+/// </summary>
+public static class BatchTubanFile
+{
+    /// <summary>The fields after the national ones.</summary>
+    public static IReadOnlyList<FieldDefinition> ExtraFields { get; } =
+    [
+        new("TYWZJCTBWQBH", FieldKind.String, 30), new("BCTB", FieldKind.String, 1), new("DLBM_NOW", FieldKind.String, 8),
+        new("YBG", FieldKind.String, 1), new("SCENES", FieldKind.String, 254),
+    ];
+
+    /// <summary>All fields in order.</summary>
+    public static IReadOnlyList<FieldDefinition> Fields { get; } = [.. TubanWriter.Fields, .. ExtraFields];
+
+    /// <summary>The GeoPackage timestamp written (gpkg_contents.last_change): fixed, so files are reproducible.</summary>
+    public const string Timestamp = "2000-01-01T00:00:00Z";
+
+    /// <summary>Writes the polygons to <paramref name="path"/> (a .gpkg) atomically, in the order given.</summary>
+    /// <returns>Polygons written.</returns>
+    public static int Write(string path, SpatialReference crs, IEnumerable<BatchTuban> polygons)
+    {
+        using var output = AtomicOutput.Begin(path);
+        var wkb = new WKBWriter(ByteOrder.LittleEndian, handleSRID: false, emitZ: false);
+        var count = 0;
+        // GDAL reads the option on the thread that creates and closes the file: keep it to this thread.
+        GdalLibrary.SetThreadLocalConfigOption("OGR_CURRENT_DATE", Timestamp);
+        try
+        {
+            using (var ds = VectorDataset.Create(output.TempPath, "GPKG"))
+            {
+                var layer = ds.CreateLayer(TubanWriter.LayerName, GeometryKind.Polygon, crs, Fields);
+                using var tx = ds.BeginTransaction();
+                foreach (var p in polygons)
+                {
+                    var t = p.Tuban;
+                    layer.Add(wkb.Write(t.Geometry),
+                    [
+                        t.Jcbh, t.Xzqdm, t.Tblx, t.Qsx, t.Hsx, t.Qqjh, t.Dqjh, Math.Round(t.Jcmj, 2), Math.Round(t.Jcgdmj, 2),
+                        Math.Round(t.Yjjbntmj, 2), t.Sfyn ? "Y" : "N", t.X, t.Y, t.Lzb, t.Bzb, t.Zdbh, t.Zdlx, t.Fxfs,
+                        Math.Round(t.Confidence, 4), t.ClassId, t.ClassName,
+                        p.Tywzjctbwqbh, p.Bctb ? "Y" : "N", p.DlbmNow, p.Ybg ? "Y" : "N", p.Scenes,
+                    ]);
+                    count++;
+                }
+                tx.Commit();
+            }
+            output.Commit();
+        }
+        finally
+        {
+            GdalLibrary.SetThreadLocalConfigOption("OGR_CURRENT_DATE", null);
+        }
+        return count;
+    }
+
+    /// <summary>Reads a layer written by <see cref="Write"/> (or any layer with the national fields), in file order, with its CRS.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="GdalException">OGR cannot read it.</exception>
+    /// <exception cref="FormatException">A feature has no geometry or an unreadable one.</exception>
+    public static (SpatialReference? Crs, List<BatchTuban> Polygons) Read(string path, string layerName = TubanWriter.LayerName)
+    {
+        using var ds = VectorDataset.Open(path);
+        var layer = ds.HasLayer(layerName) ? ds.Layer(layerName) : ds.Layer(0);
+        var reader = new WKBReader();
+        var list = new List<BatchTuban>();
+        var has = layer.Fields.Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        string S(VectorFeature f, string name) => has.Contains(name) ? f.GetString(name) ?? "" : "";
+        double D(VectorFeature f, string name) => has.Contains(name) ? f.GetDouble(name) ?? 0 : 0;
+        foreach (var f in layer.Features())
+        {
+            if (f.Wkb is null) throw new FormatException($"'{path}': feature {f.Fid} has no geometry.");
+            Geometry g;
+            try { g = reader.Read(f.Wkb); }
+            catch (ParseException e) { throw new FormatException($"'{path}': feature {f.Fid} has an unreadable geometry ({e.Message})."); }
+            var tuban = new Tuban
+            {
+                Jcbh = S(f, "JCBH"), Xzqdm = S(f, "XZQDM"), Tblx = S(f, "TBLX"), Qsx = S(f, "QSX"), Hsx = S(f, "HSX"),
+                Qqjh = S(f, "QQJH"), Dqjh = S(f, "DQJH"), Jcmj = D(f, "JCMJ"), Jcgdmj = D(f, "JCGDMJ"), Yjjbntmj = D(f, "YJJBNTMJ"),
+                Sfyn = S(f, "SFYN") == "Y", X = D(f, "X"), Y = D(f, "Y"), Lzb = D(f, "LZB"), Bzb = D(f, "BZB"),
+                Zdbh = S(f, "ZDBH"), Zdlx = S(f, "ZDLX"), Fxfs = S(f, "FXFS"), Confidence = D(f, "confidence"),
+                ClassId = has.Contains("class_id") ? (int)(f.GetInt64("class_id") ?? 0) : 0, ClassName = S(f, "class_name"),
+                Geometry = g,
+            };
+            list.Add(new BatchTuban(tuban)
+            {
+                Tywzjctbwqbh = S(f, "TYWZJCTBWQBH"), Bctb = S(f, "BCTB") == "Y", DlbmNow = S(f, "DLBM_NOW"),
+                Ybg = S(f, "YBG") == "Y", Scenes = S(f, "SCENES"),
+            });
+        }
+        return (layer.SpatialReference, list);
+    }
+
+    /// <summary>SHA-256 of a file, lower-case hex.</summary>
+    public static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
+}

@@ -1,0 +1,73 @@
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Index.Strtree;
+using NetTopologySuite.IO;
+using NetTopologySuite.Operation.Overlay;
+using NetTopologySuite.Operation.OverlayNG;
+using WeiPian.Engine.Gdal;
+
+namespace WeiPian.Engine.Batch;
+
+/// <summary>
+/// Links each new polygon to an earlier month's polygon at the same place (TYWZJCTBWQBH = the earlier JCBH), so that
+/// one change reported twice is known as one.
+/// </summary>
+/// <remarks>
+/// The rule: an earlier polygon is at the same place when its intersection with the new one covers at least
+/// <see cref="OverlapFraction"/> (default 50 %) of the smaller of the two, whatever their types (a pond dug in March
+/// may be a building site by December). With several, the one sharing the largest area wins (ties: the smaller JCBH).
+/// Half of the smaller polygon: a change that grew between months (a building site that spread) still covers its
+/// earlier self, while a new change that only touches an earlier one's edge does not.
+/// </remarks>
+public sealed class PreviousLinker
+{
+    /// <summary>Share of the smaller polygon the intersection must cover.</summary>
+    public double OverlapFraction { get; init; } = 0.5;
+
+    /// <summary>Reads earlier polygons: layer <c>tuban</c> (else the first layer) with a JCBH field, reprojected to <paramref name="crs"/>.</summary>
+    /// <exception cref="FormatException">The layer has no JCBH field.</exception>
+    public static IReadOnlyList<(string Jcbh, Geometry Geometry)> ReadPrevious(string path, SpatialReference crs)
+    {
+        using var ds = VectorDataset.Open(path);
+        var layer = ds.HasLayer("tuban") ? ds.Layer("tuban") : ds.Layer(0);
+        if (layer.FieldIndex("JCBH") < 0)
+            throw new FormatException($"Earlier polygons '{path}': layer '{layer.Name}' has no JCBH field; its fields are {string.Join(", ", layer.Fields.Select(f => f.Name))}.");
+        var layerCrs = layer.SpatialReference;
+        using var t = layerCrs is null || layerCrs.IsSame(crs) ? null : new CoordinateTransform(layerCrs, crs);
+        var reader = new WKBReader();
+        var list = new List<(string, Geometry)>();
+        foreach (var f in layer.Features())
+        {
+            if (f.Wkb is null || f.GetString("JCBH") is not { Length: > 0 } jcbh) continue;
+            var g = reader.Read(f.Wkb);
+            if (t is not null) g = LandUseSurvey.Reproject(g, t);
+            if (!g.IsValid) g = g.Buffer(0);
+            if (g.IsEmpty || g.Dimension != Dimension.Surface) continue;
+            list.Add((jcbh, g));
+        }
+        return list;
+    }
+
+    /// <summary>The polygons with TYWZJCTBWQBH set where an earlier polygon is at the same place.</summary>
+    public IReadOnlyList<BatchTuban> Link(IReadOnlyList<BatchTuban> polygons, IReadOnlyList<(string Jcbh, Geometry Geometry)> previous)
+    {
+        var index = new STRtree<(string Jcbh, Geometry Geometry)>();
+        foreach (var p in previous) index.Insert(p.Geometry.EnvelopeInternal, p);
+        if (previous.Count > 0) index.Build();
+        var result = new List<BatchTuban>(polygons.Count);
+        foreach (var p in polygons)
+        {
+            var g = p.Tuban.Geometry;
+            string? best = null;
+            var bestArea = 0.0;
+            foreach (var (jcbh, earlier) in previous.Count == 0 ? [] : index.Query(g.EnvelopeInternal))
+            {
+                if (!earlier.Intersects(g)) continue;
+                var shared = OverlayNGRobust.Overlay(g, earlier, SpatialFunction.Intersection).Area;
+                if (shared <= 0 || shared < OverlapFraction * Math.Min(g.Area, earlier.Area)) continue;
+                if (shared > bestArea || shared == bestArea && string.CompareOrdinal(jcbh, best) < 0) { best = jcbh; bestArea = shared; }
+            }
+            result.Add(p with { Tywzjctbwqbh = best ?? "" });
+        }
+        return result;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using WeiPian.Engine.Raster;
+
+namespace WeiPian.Engine.Batch;
+
+/// <summary>
+/// The manifest of a reprocessing batch: a CSV file (UTF-8, header row) with one scene pair a row.
+/// </summary>
+/// <remarks>
+/// Columns, by header name (case-insensitive, any order; unknown columns are ignored):
+/// <list type="table">
+/// <item><term>before</term><description>required: the earlier image; relative paths are relative to the manifest's folder</description></item>
+/// <item><term>after</term><description>required: the later image on the same grid</description></item>
+/// <item><term>key</term><description>the scene key (letters, digits, - _ .); default: the after file's name without extension, made safe</description></item>
+/// <item><term>before_id / after_id</term><description>QQJH / DQJH (aliases qqjh, dqjh); default: SCENE_ID metadata, else the file name</description></item>
+/// <item><term>before_date / after_date</term><description>QSX / HSX as YYYYMMDD or YYYY-MM-DD (aliases qsx, hsx); default: the GeoTIFF's date</description></item>
+/// <item><term>region</term><description>a 6-digit XZQDM for polygons outside the survey's county layer (alias xzqdm)</description></item>
+/// <item><term>bands</term><description>band roles in band order, e.g. "B,G,R,NIR" (quoted)</description></item>
+/// </list>
+/// Blank lines and lines starting with # are skipped. Keys must be unique.
+/// </remarks>
+public static class SceneManifest
+{
+    /// <summary>Reads a manifest into jobs, in file order, with absolute paths.</summary>
+    /// <exception cref="FileNotFoundException">No manifest file.</exception>
+    /// <exception cref="FormatException">A missing column, a bad date, key or region, or a duplicate key; the message names the line.</exception>
+    public static IReadOnlyList<SceneJob> Read(string path)
+    {
+        var table = Csv.Read(path);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        int before = table.Column("before"), after = table.Column("after");
+        if (before < 0 || after < 0)
+            throw new FormatException(
+                $"Manifest '{path}': the header must name the columns 'before' and 'after' (and optionally key, before_id, after_id, before_date, after_date, region, bands); it has {string.Join(", ", table.Header)}.");
+        int key = table.Column("key", "scene_key"), beforeId = table.Column("before_id", "qqjh"), afterId = table.Column("after_id", "dqjh"),
+            beforeDate = table.Column("before_date", "qsx"), afterDate = table.Column("after_date", "hsx"),
+            region = table.Column("region", "xzqdm"), bands = table.Column("bands");
+        var jobs = new List<SceneJob>();
+        var keys = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (line, f) in table.Rows)
+        {
+            string? Get(int i) => i >= 0 && i < f.Length && f[i].Length > 0 ? f[i] : null;
+            var where = $"Manifest '{path}', line {line}";
+            var b = Get(before) ?? throw new FormatException($"{where}: no 'before' image.");
+            var a = Get(after) ?? throw new FormatException($"{where}: no 'after' image.");
+            var k = Get(key) ?? SceneJob.KeyFrom(Path.GetFileNameWithoutExtension(a));
+            if (!SceneJob.IsValidKey(k))
+                throw new FormatException($"{where}: key '{k}' may hold only letters, digits, '-', '_' and '.' (and not start with '.').");
+            if (keys.TryGetValue(k, out var first))
+                throw new FormatException($"{where}: key '{k}' is already used on line {first}; give each row its own 'key'.");
+            keys[k] = line;
+            var r = Get(region);
+            if (r is not null && (r.Length != 6 || !r.All(char.IsAsciiDigit)))
+                throw new FormatException($"{where}: region '{r}' is not a 6-digit county code (XZQDM).");
+            IReadOnlyList<BandRole>? roles;
+            try { roles = Get(bands) is { } text ? BandRoles.ParseList(text) : null; }
+            catch (FormatException e) { throw new FormatException($"{where}: {e.Message}"); }
+            jobs.Add(new SceneJob(k, Path.GetFullPath(b, folder), Path.GetFullPath(a, folder))
+            {
+                BeforeId = Get(beforeId),
+                AfterId = Get(afterId),
+                BeforeDate = Date(Get(beforeDate), where, "before_date"),
+                AfterDate = Date(Get(afterDate), where, "after_date"),
+                Region = r,
+                Bands = roles,
+            });
+        }
+        if (jobs.Count == 0) throw new FormatException($"Manifest '{path}' lists no scene pairs.");
+        return jobs;
+    }
+
+    /// <summary>Writes jobs as a manifest (absolute paths), e.g. to hand a subset to another run.</summary>
+    public static void Write(string path, IEnumerable<SceneJob> jobs)
+    {
+        using var w = new StreamWriter(path, false, new System.Text.UTF8Encoding(false));
+        w.WriteLine("key,before,after,before_id,after_id,before_date,after_date,region,bands");
+        foreach (var j in jobs)
+            w.WriteLine(Csv.Line([j.Key, j.Before, j.After, j.BeforeId, j.AfterId,
+                j.BeforeDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture), j.AfterDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture),
+                j.Region, j.Bands is null ? null : BandRoles.Format(j.Bands)]));
+    }
+
+    private static DateOnly? Date(string? text, string where, string column)
+    {
+        if (text is null) return null;
+        foreach (var format in new[] { "yyyyMMdd", "yyyy-MM-dd" })
+            if (DateOnly.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
+        throw new FormatException($"{where}: {column} '{text}' is not a date (YYYYMMDD or YYYY-MM-DD).");
+    }
+}
