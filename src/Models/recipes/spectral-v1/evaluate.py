@@ -143,11 +143,21 @@ def postprocess(logits, valid, farm, like, gsd):
     return cls, lab
 
 
-def score_scene(folder, model, halo, tiled=False, logits=None, everywhere=False):
+def perturb(x, gain, haze):
+    """Stress test: an extra gain and an extra haze (DN in blue, falling off to NIR) on one date."""
+    if gain == 1.0 and haze == 0.0:
+        return x
+    add = np.array([1.0, 0.7, 0.4, 0.2], np.float32)[:, None, None] * haze
+    y = np.clip(np.rint(x.astype(np.float32) * gain + add), 1, 1023).astype(x.dtype)
+    return np.where(x == 0, 0, y)
+
+
+def score_scene(folder, model, halo, tiled=False, logits=None, everywhere=False, after_gain=1.0, after_haze=0.0):
     like = gdal.Open(os.path.join(folder, "truth.tif"))
     gsd = like.GetGeoTransform()[1]
     truth = like.GetRasterBand(1).ReadAsArray()
     b, a = read_pair(folder)
+    a = perturb(a, after_gain, after_haze)
     valid = (b.min(0) > 0) & (a.min(0) > 0)
     farm = np.ones_like(valid) if everywhere else farmland_mask(folder, like)
     if logits is None:
@@ -207,6 +217,9 @@ def main(argv=None):
     ap.add_argument("--verbose", "-v", action="store_true", help="list missed and false objects")
     ap.add_argument("--everywhere", action="store_true",
                     help="diagnostic: score the whole scene, not only farmland (all true changes, all predicted objects)")
+    ap.add_argument("--after-gain", type=float, default=1.0, help="stress test: multiply the after image by this gain")
+    ap.add_argument("--after-haze", type=float, default=0.0,
+                    help="stress test: add this haze (DN in blue; 0.7, 0.4, 0.2 of it in G, R, NIR) to the after image")
     ap.add_argument("--json", help="write the totals to this file")
     args = ap.parse_args(argv)
     torch.set_num_threads(max(1, os.cpu_count() or 1))
@@ -215,7 +228,8 @@ def main(argv=None):
     tot = dict(found=0, ntrue=0, matched=0, npred=0, km2=0.0, pix=np.zeros((5, 5), np.int64))
     print(f"{'scene':<24}{'true':>6}{'found':>7}{'recall':>8}{'pred':>6}{'match':>7}{'prec':>7}{'false/km2':>11}")
     for folder in args.folders:
-        r = score_scene(folder, model, halo, args.tiled, everywhere=args.everywhere)
+        r = score_scene(folder, model, halo, args.tiled, everywhere=args.everywhere,
+                        after_gain=args.after_gain, after_haze=args.after_haze)
         for k in ("found", "ntrue", "matched", "npred", "km2"):
             tot[k] += r[k]
         tot["pix"] += r["pix"]
