@@ -247,7 +247,8 @@ def main(argv=None):
     fkm = (tot["npred"] - tot["matched"]) / max(1e-9, tot["km2"])
     print(f"{'TOTAL':<24}{tot['ntrue']:>6}{tot['found']:>7}{rec:>8.3f}{tot['npred']:>6}{tot['matched']:>7}{pre:>7.3f}{fkm:>11.2f}")
     print()
-    print(f"{'class (pixels on farmland)':<28}{'prec':>7}{'recall':>8}{'F1':>7}{'true px':>10}")
+    where = "whole scene" if args.everywhere else "on farmland"
+    print(f"{'class (pixels ' + where + ')':<28}{'prec':>7}{'recall':>8}{'F1':>7}{'true px':>10}")
     rows = f1_table(tot["pix"])
     for name, p, r, f, n in rows:
         print(f"{name:<28}{p:>7.3f}{r:>8.3f}{f:>7.3f}{n:>10}")
