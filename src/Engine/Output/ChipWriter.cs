@@ -19,7 +19,7 @@ public sealed record ChipOptions
     /// <summary>Smallest ground window in image pixels, so tiny polygons still show their surroundings.</summary>
     public int MinimumWindow { get; init; } = 96;
 
-    /// <summary>Lower and upper percentiles of the contrast stretch (per band, shared by both dates).</summary>
+    /// <summary>Lower and upper percentiles of the contrast stretch (shared by the three channels shown and both dates).</summary>
     public (double Low, double High) Stretch { get; init; } = (2, 98);
 }
 
@@ -91,13 +91,15 @@ public sealed class ChipWriter : IDisposable
         var before = Read(_before, _bandsBefore, window);
         var after = Read(_after, _bandsAfter, window.Translate(_offsetAfter.X, _offsetAfter.Y));
         var names = FileNames(t.Jcbh);
-        // Channels: 0 B, 1 G, 2 R, 3 NIR. True colour R,G,B; false colour NIR,R,G.
+        // Channels: 0 B, 1 G, 2 R, 3 NIR. True colour R,G,B; false colour NIR,R,G. One stretch for the three
+        // channels of a rendering and both dates: per-band stretches tint the picture, and the dates must compare.
         int[] trueColour = [2, 1, 0], falseColour = [3, 2, 1];
-        var stretch = Enumerable.Range(0, 4).Select(b => Percentiles(before[b], after[b])).ToArray();
-        Render(before, trueColour, stretch, window, t, names.Before, "before");
-        Render(after, trueColour, stretch, window, t, names.After, "after");
-        Render(before, falseColour, stretch, window, t, names.BeforeNir, "before NIR");
-        Render(after, falseColour, stretch, window, t, names.AfterNir, "after NIR");
+        var trueStretch = Percentiles(trueColour.SelectMany(b => before[b].Concat(after[b])));
+        var falseStretch = Percentiles(falseColour.SelectMany(b => before[b].Concat(after[b])));
+        Render(before, trueColour, trueStretch, window, t, names.Before, "before");
+        Render(after, trueColour, trueStretch, window, t, names.After, "after");
+        Render(before, falseColour, falseStretch, window, t, names.BeforeNir, "before NIR");
+        Render(after, falseColour, falseStretch, window, t, names.AfterNir, "after NIR");
         _rows.Add(t);
     }
 
@@ -152,9 +154,9 @@ public sealed class ChipWriter : IDisposable
         return planes;
     }
 
-    private (float Low, float High) Percentiles(float[] a, float[] b)
+    private (float Low, float High) Percentiles(IEnumerable<float> pixels)
     {
-        var values = a.Concat(b).Where(v => !float.IsNaN(v)).ToArray();
+        var values = pixels.Where(v => !float.IsNaN(v)).ToArray();
         if (values.Length == 0) return (0, 1);
         Array.Sort(values);
         var lo = values[(int)Math.Clamp(values.Length * _options.Stretch.Low / 100, 0, values.Length - 1)];
@@ -162,7 +164,7 @@ public sealed class ChipWriter : IDisposable
         return hi > lo ? (lo, hi) : (lo, lo + 1);
     }
 
-    private unsafe void Render(float[][] planes, int[] channels, (float Low, float High)[] stretch, PixelWindow window,
+    private unsafe void Render(float[][] planes, int[] channels, (float Low, float High) stretch, PixelWindow window,
         Tuban t, string fileName, string label)
     {
         using var bitmap = new SKBitmap(new SKImageInfo(window.Width, window.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
@@ -173,7 +175,7 @@ public sealed class ChipWriter : IDisposable
             {
                 var b = channels[k];
                 var v = planes[b][i];
-                pixels[4 * i + k] = float.IsNaN(v) ? (byte)0 : (byte)Math.Clamp((v - stretch[b].Low) / (stretch[b].High - stretch[b].Low) * 255f, 0f, 255f);
+                pixels[4 * i + k] = float.IsNaN(v) ? (byte)0 : (byte)Math.Clamp((v - stretch.Low) / (stretch.High - stretch.Low) * 255f, 0f, 255f);
             }
             pixels[4 * i + 3] = 255;
         }
