@@ -31,12 +31,13 @@ internal static class DetectCommand
         var afterDate = new Option<string?>("--after-date") { Description = "HSX as YYYYMMDD" };
         var sourceTag = new Option<string>("--source-tag") { Description = "JCBH source tag", DefaultValueFactory = _ => "WP" };
         var eight = new Option<bool>("--eight-connected") { Description = "Join diagonal neighbours into one polygon" };
+        var encoding = new Option<string>("--encoding") { Description = "Shapefile text encoding: GBK or UTF-8", DefaultValueFactory = _ => "GBK" };
         var chips = new Option<string?>("--chips") { Description = "Write before/after chips of every polygon and an index.html into this folder" };
         var profile = new Option<bool>("--profile") { Description = "Print the wall time per pipeline stage" };
         var command = new Command("detect", "Find change polygons (图斑) between two dates, on farmland by default, with the national attributes.")
         {
             before, after, survey, model, output, classRaster, device, tile, halo, batch, threads, allLand, bands, beforeId, afterId,
-            beforeDate, afterDate, sourceTag, eight, chips, profile,
+            beforeDate, afterDate, sourceTag, eight, encoding, chips, profile,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -68,6 +69,7 @@ internal static class DetectCommand
                 SourceTag = parse.GetValue(sourceTag)!,
                 EightConnected = parse.GetValue(eight),
                 ChipsDirectory = parse.GetValue(chips),
+                ShapefileEncoding = parse.GetValue(encoding)!,
             };
             using var detector = new ChangeDetector(BundledModels.Resolve(parse.GetValue(model)!), inference);
             var outPath = parse.GetValue(output)!;

@@ -10,7 +10,7 @@ public enum TubanFormat
     GeoPackage,
     /// <summary>ESRI Shapefile with a .cpg; GBK text by default (what Chinese desktop GIS expects), UTF-8 on request.</summary>
     Shapefile,
-    /// <summary>GeoJSON (RFC 7946 keeps WGS84 only, so this writes the scene CRS as GDAL's GeoJSON does).</summary>
+    /// <summary>GeoJSON as RFC 7946 wants it: longitude/latitude (GDAL reprojects on write; CGCS2000 and WGS84 agree to centimetres).</summary>
     GeoJson,
     /// <summary>ESRI File Geodatabase (a .gdb folder), written by GDAL's OpenFileGDB driver.</summary>
     FileGdb,
@@ -29,6 +29,7 @@ public static class TubanWriter
     public static IReadOnlyList<FieldDefinition> Fields { get; } =
     [
         new("JCBH", FieldKind.String, 30), new("XZQDM", FieldKind.String, 12), new("TBLX", FieldKind.String, 8),
+        new("TBLXMC", FieldKind.String, 20),
         new("QSX", FieldKind.String, 8), new("HSX", FieldKind.String, 8), new("QQJH", FieldKind.String, 80),
         new("DQJH", FieldKind.String, 80), new("JCMJ", FieldKind.Real, 18, 2), new("JCGDMJ", FieldKind.Real, 18, 2),
         new("YJJBNTMJ", FieldKind.Real, 18, 2), new("SFYN", FieldKind.String, 1), new("X", FieldKind.Real, 18, 3),
@@ -104,7 +105,7 @@ public static class TubanWriter
                 // A Shapefile is a set of files: write them into a temporary folder and move them as one.
                 TubanFormat.Shapefile => ("ESRI Shapefile", output.TempPath, Path.GetFileNameWithoutExtension(output.FinalPath),
                     new[] { "ENCODING=" + encoding }),
-                TubanFormat.GeoJson => ("GeoJSON", output.TempPath, LayerName, Array.Empty<string>()),
+                TubanFormat.GeoJson => ("GeoJSON", output.TempPath, LayerName, new[] { "RFC7946=YES", "WRITE_NAME=NO" }),
                 TubanFormat.FileGdb => ("OpenFileGDB", output.TempPath, LayerName, Array.Empty<string>()),
                 _ => ("GPKG", output.TempPath, LayerName, Array.Empty<string>()),
             };
@@ -127,7 +128,7 @@ public static class TubanWriter
             ObjectDisposedException.ThrowIf(_closed, this);
             _layer.Add(_wkb.Write(t.Geometry),
             [
-                t.Jcbh, t.Xzqdm, t.Tblx, t.Qsx, t.Hsx, t.Qqjh, t.Dqjh, Math.Round(t.Jcmj, 2), Math.Round(t.Jcgdmj, 2),
+                t.Jcbh, t.Xzqdm, t.Tblx, ChangeTypes.ChineseName(t.Tblx), t.Qsx, t.Hsx, t.Qqjh, t.Dqjh, Math.Round(t.Jcmj, 2), Math.Round(t.Jcgdmj, 2),
                 Math.Round(t.Yjjbntmj, 2), t.Sfyn ? "Y" : "N", t.X, t.Y, t.Lzb, t.Bzb, t.Zdbh, t.Zdlx, t.Fxfs,
                 Math.Round(t.Confidence, 4), t.ClassId, t.ClassName,
             ]);

@@ -74,7 +74,7 @@ public sealed class ChangeDetector : IDisposable
         using var run = Start(pair, surveyPath, options);
         try
         {
-            using var sink = TubanWriter.Create(outputPath, run.Crs, TubanWriter.FormatOf(outputPath));
+            using var sink = TubanWriter.Create(outputPath, run.Crs, TubanWriter.FormatOf(outputPath), options.ShapefileEncoding);
             using var chips = options.ChipsDirectory is { } dir ? new ChipWriter(dir, pair.Before, pair.After, pair.Bands, options.Chips) : null;
             await Task.Run(() => run.Infer(progress, cancellationToken), cancellationToken).ConfigureAwait(false);
             var summary = new DetectionSummary.Builder();

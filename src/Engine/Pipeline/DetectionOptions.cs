@@ -27,6 +27,9 @@ public sealed record DetectionOptions
     /// <summary>Also write the masked class raster here (a COG: band 1 class, band 2 confidence in percent).</summary>
     public string? ClassRasterPath { get; init; }
 
+    /// <summary>Text encoding of Shapefile outputs: "GBK" (what Chinese desktop GIS expects, the default) or "UTF-8".</summary>
+    public string ShapefileEncoding { get; init; } = "GBK";
+
     /// <summary>Also write before/after chips of every polygon and an index.html here ("表格+影像").</summary>
     public string? ChipsDirectory { get; init; }
 
