@@ -243,6 +243,30 @@ public class PolygonizerTests
     }
 
     [Fact]
+    public void StoreKeepsWhatTheSinkWasGiven()
+    {
+        var pixels = TestRasters.Blobs(120, 90, 11);
+        var store = new PolygonStore();
+        var collector = new PolygonCollector();
+        var p = new Polygonizer(120, view => { store.Add(view); collector.Add(view); }, PixelConnectivity.Eight, NorthUp);
+        p.Push(pixels);
+        p.Finish();
+        Assert.Equal(collector.Polygons.Count, store.Count);
+        Assert.Equal(collector.Polygons.Sum(q => (long)q.RingStarts[^1]), store.VertexCount);
+        for (var i = 0; i < store.Count; i++)
+        {
+            var view = store[i];
+            var kept = collector.Polygons[i];
+            Assert.Equal(kept.Value, view.Value);
+            Assert.Equal(kept.PixelCount, view.PixelCount);
+            Assert.Equal(kept.Area, view.Area, 1e-12 * kept.Area);
+            Assert.Equal(kept.RingStarts, view.RingStarts.ToArray());
+            Assert.Equal(kept.Coordinates, view.Coordinates.ToArray());
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => store[store.Count].Value);
+    }
+
+    [Fact]
     public void PolygonsAreEmittedAsSoonAsClosed()
     {
         // A 3x3 block of 1s at the top closes at row 3, long before the raster ends.

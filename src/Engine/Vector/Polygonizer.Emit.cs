@@ -5,7 +5,6 @@ public sealed partial class Polygonizer
     private double[] _coords = new double[256];
     private int[] _corners = new int[256];
     private int[] _ringStarts = new int[16];
-    private int[] _traced = new int[128];
     private int[] _extraStarts = new int[16];
 
     /// <summary>Emits every region that had a run in <paramref name="above"/> and has none in the row just labelled.</summary>
@@ -60,69 +59,63 @@ public sealed partial class Polygonizer
         for (var k = 0; k < extra; k++)
             if (_nodes[_extraStarts[k]].X >= 0) vertices = Trace(_extraStarts[k], vertices, ref rings);
         _ringStarts[rings] = vertices;
-
-        // Map coordinates, exactly as GDAL computes them.
-        var t = _transform;
-        var corners = _corners;
-        var coords = _coords;
-        for (var i = 0; i < 2 * vertices; i += 2)
-        {
-            double col = corners[i], row = corners[i + 1];
-            coords[i] = t.OriginX + col * t.PixelWidth + row * t.RowRotation;
-            coords[i + 1] = t.OriginY + col * t.ColumnRotation + row * t.PixelHeight;
-        }
-
-        var value = (byte)g.Value;
-        var pixels = g.PixelCount;
-        _sink.Add(new ClassPolygonView(value, pixels, PixelArea, coords.AsSpan(0, 2 * vertices),
-            _ringStarts.AsSpan(0, rings + 1), corners.AsSpan(0, 2 * vertices)));
-        PolygonCount++;
-
-        var traced = _traced;
-        var nodes = _nodes;
-        for (var i = 0; i < vertices; i++)
-        {
-            var v = traced[i];
-            nodes[v].Next = _freeNode;
-            _freeNode = v;
-        }
         _liveNodes -= vertices;
+
+        _sink.Add(new ClassPolygonView((byte)g.Value, g.PixelCount, PixelArea, _coords.AsSpan(0, 2 * vertices),
+            _ringStarts.AsSpan(0, rings + 1), _corners.AsSpan(0, 2 * vertices)));
+        PolygonCount++;
         FreeLabels(r);
     }
 
-    /// <summary>Appends the ring through <paramref name="start"/> (pixel corners, marked visited by X &lt; 0), reversed when
-    /// the geotransform flips orientation, so that exteriors are counter-clockwise in map coordinates.</summary>
+    /// <summary>
+    /// Appends the ring through <paramref name="start"/>: pixel corners, and map coordinates exactly as GDAL computes
+    /// them; reversed when the geotransform flips orientation, so that exteriors are counter-clockwise in map
+    /// coordinates. Each vertex is marked visited (X &lt; 0) and goes back to the free list as it is read.
+    /// </summary>
     private int Trace(int start, int vertices, ref int rings)
     {
         if (rings + 2 > _ringStarts.Length) Array.Resize(ref _ringStarts, _ringStarts.Length * 2);
         _ringStarts[rings++] = vertices;
         var nodes = _nodes;
+        var t = _transform;
         var first = vertices;
+        var free = _freeNode;
+        var corners = _corners;
+        var coords = _coords;
         var v = start;
         do
         {
-            if (vertices == _traced.Length)
+            if (2 * vertices + 2 > coords.Length)
             {
-                Array.Resize(ref _traced, _traced.Length * 2);
-                Array.Resize(ref _corners, _traced.Length * 2);
-                Array.Resize(ref _coords, _traced.Length * 2);
+                Array.Resize(ref _corners, corners.Length * 2);
+                Array.Resize(ref _coords, coords.Length * 2);
+                corners = _corners;
+                coords = _coords;
             }
             ref var n = ref nodes[v];
-            _corners[2 * vertices] = n.X;
-            _corners[2 * vertices + 1] = n.Y;
-            _traced[vertices++] = v;
-            n.X = ~n.X;
-            v = n.Next;
+            int col = n.X, row = n.Y;
+            corners[2 * vertices] = col;
+            corners[2 * vertices + 1] = row;
+            coords[2 * vertices] = t.OriginX + col * t.PixelWidth + row * t.RowRotation;
+            coords[2 * vertices + 1] = t.OriginY + col * t.ColumnRotation + row * t.PixelHeight;
+            vertices++;
+            n.X = ~col;
+            var next = n.Next;
+            n.Next = free;
+            free = v;
+            v = next;
         }
         while (v != start);
+        _freeNode = free;
         if (_reverseRings)
         {
             // Keep the first vertex, reverse the rest: v0, vn-1, ..., v1.
-            var corners = _corners;
             for (int i = first + 1, j = vertices - 1; i < j; i++, j--)
             {
                 (corners[2 * i], corners[2 * j]) = (corners[2 * j], corners[2 * i]);
                 (corners[2 * i + 1], corners[2 * j + 1]) = (corners[2 * j + 1], corners[2 * i + 1]);
+                (coords[2 * i], coords[2 * j]) = (coords[2 * j], coords[2 * i]);
+                (coords[2 * i + 1], coords[2 * j + 1]) = (coords[2 * j + 1], coords[2 * i + 1]);
             }
         }
         return vertices;

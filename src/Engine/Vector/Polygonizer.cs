@@ -101,6 +101,13 @@ public sealed partial class Polygonizer
     /// <summary>The most region labels held at once.</summary>
     public int PeakRegionCount => _regionHighWater;
 
+    /// <summary>Bytes held by the working arrays (runs of two rows, vertices, labels, emission buffers): they grow to
+    /// the width and the largest set of open regions, and are reused.</summary>
+    public long WorkingBytes =>
+        2L * 5 * sizeof(int) * (Width + 3)
+        + (long)_nodes.Length * 16 + (long)_regions.Length * 64 + (long)_pending.Length * 20
+        + _coords.Length * 8L + _corners.Length * 4L + _ringStarts.Length * 4L + _extraStarts.Length * 4L;
+
     /// <summary>Consumes whole rows: <paramref name="rows"/> holds a multiple of <see cref="Width"/> pixels, row-major.</summary>
     public void Push(ReadOnlySpan<byte> rows) => Push(rows, []);
 
