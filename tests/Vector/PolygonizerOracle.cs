@@ -210,6 +210,22 @@ public static class TestRasters
         return r;
     }
 
+    /// <summary>Each border row and column its own value (corners shared), noise inside, a 1-pixel frame of 0 one pixel in.</summary>
+    public static byte[] Edges(int width, int height)
+    {
+        var r = Noise(width, height, 3, width * height);
+        for (var y = 0; y < height; y++)
+        for (var x = 0; x < width; x++)
+        {
+            if (y == 0) r[y * width + x] = 4;
+            else if (y == height - 1) r[y * width + x] = 5;
+            else if (x == 0) r[y * width + x] = 6;
+            else if (x == width - 1) r[y * width + x] = 7;
+            else if (y == 1 || y == height - 2 || x == 1 || x == width - 2) r[y * width + x] = 0;
+        }
+        return r;
+    }
+
     /// <summary>A mask (0 = masked) with about <paramref name="fraction"/> of pixels masked, in small clumps.</summary>
     public static byte[] Mask(int width, int height, double fraction, int seed)
     {

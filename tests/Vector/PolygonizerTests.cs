@@ -36,6 +36,7 @@ public class PolygonizerTests
         ["nested rings 41"] = (TestRasters.Nested(41), 41, 41),
         ["diamonds 33"] = (TestRasters.Diamonds(33), 33, 33),
         ["wide vector rows 300x7"] = (TestRasters.Blobs(300, 7, 8, 1), 300, 7),
+        ["values touching every edge 23x19"] = (TestRasters.Edges(23, 19), 23, 19),
     };
 
     [Theory]
