@@ -140,6 +140,70 @@ public class PolygonizerTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void OneRingPerFourConnectedPieceOfTheRestTouchingTheRegion(string name, PixelConnectivity connectivity)
+    {
+        // The exterior starts at the top-left corner of the region's first pixel; flood-fill the region from there and
+        // count the 4-connected pieces of everything else (outside the raster included) that touch it: one ring each.
+        var (pixels, w, h) = RasterCases[name];
+        var p = new Polygonizer(w, view =>
+        {
+            int x0 = view.PixelCorners[0], y0 = view.PixelCorners[1];
+            var inRegion = new bool[(w + 2) * (h + 2)];
+            var stack = new Stack<(int X, int Y)>([(x0, y0)]);
+            inRegion[(y0 + 1) * (w + 2) + x0 + 1] = true;
+            long count = 0;
+            while (stack.Count > 0)
+            {
+                var (x, y) = stack.Pop();
+                count++;
+                for (var dy = -1; dy <= 1; dy++)
+                for (var dx = -1; dx <= 1; dx++)
+                {
+                    if (dx == 0 && dy == 0) continue;
+                    if (connectivity == PixelConnectivity.Four && dx != 0 && dy != 0) continue;
+                    int qx = x + dx, qy = y + dy;
+                    if (qx < 0 || qy < 0 || qx >= w || qy >= h || pixels[qy * w + qx] != view.Value) continue;
+                    ref var seen = ref inRegion[(qy + 1) * (w + 2) + qx + 1];
+                    if (seen) continue;
+                    seen = true;
+                    stack.Push((qx, qy));
+                }
+            }
+            Assert.Equal(view.PixelCount, count);
+            var piece = new int[inRegion.Length];
+            Array.Fill(piece, -1);
+            var pieces = 0;
+            var touching = new HashSet<int>();
+            for (var i = 0; i < piece.Length; i++)
+            {
+                if (inRegion[i] || piece[i] >= 0) continue;
+                var fill = new Stack<int>([i]);
+                piece[i] = pieces;
+                while (fill.Count > 0)
+                {
+                    var c = fill.Pop();
+                    foreach (var d in new[] { -1, 1, -(w + 2), w + 2 })
+                    {
+                        var q = c + d;
+                        if (q < 0 || q >= piece.Length || (d == 1 && q % (w + 2) == 0) || (d == -1 && c % (w + 2) == 0)) continue;
+                        if (inRegion[q]) touching.Add(pieces);
+                        else if (piece[q] < 0)
+                        {
+                            piece[q] = pieces;
+                            fill.Push(q);
+                        }
+                    }
+                }
+                pieces++;
+            }
+            Assert.Equal(touching.Count, view.RingCount);
+        }, connectivity);
+        p.Push(pixels);
+        p.Finish();
+    }
+
     [Fact]
     public void EightConnectedCheckerboardIsOneSelfTouchingRingPerValue()
     {
