@@ -12,15 +12,18 @@ namespace WeiPian.Bench;
 /// dotnet run -c Release --project bench -- --filter '*Kernels*'            # Default config
 /// dotnet run -c Release --project bench -- --filter '*Kernels*' --short    # Short, CI-sized
 /// dotnet run -c Release --project bench -- --filter '*Kernels*' --job short  # BenchmarkDotNet's own switch, same job
+/// dotnet run -c Release --project bench -- polygonize-vs-gdal [sizes...]    # one-run timing of ours against GDALPolygonize
 /// </code>
 /// </summary>
 public static class Program
 {
-    public static void Main(string[] args)
+    public static int Main(string[] args)
     {
+        if (args is ["polygonize-vs-gdal", .. var rest]) return Vector.PolygonizeVsGdal.Run(rest);
         bool shortRun = args.Contains("--short");
         var config = shortRun ? BenchConfigs.Short : BenchConfigs.Default;
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Where(a => a != "--short").ToArray(), config);
+        return 0;
     }
 }
 
