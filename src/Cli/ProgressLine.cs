@@ -5,7 +5,7 @@ namespace WeiPian.Cli;
 
 /// <summary>
 /// Progress for a terminal (one line redrawn in place, at most ten times a second) or for a log
-/// (a plain line per stage and per tenth of it when the output is not a terminal).
+/// (a plain line per tenth of the tiles when the output is not a terminal).
 /// </summary>
 internal sealed class ProgressLine(TextWriter writer) : IProgress<DetectionProgress>, IDisposable
 {
@@ -13,7 +13,6 @@ internal sealed class ProgressLine(TextWriter writer) : IProgress<DetectionProgr
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly object _gate = new();
     private long _lastDraw = -1000;
-    private DetectionStage? _stage;
     private int _lastTenth = -1;
     private bool _open;
 
@@ -21,13 +20,13 @@ internal sealed class ProgressLine(TextWriter writer) : IProgress<DetectionProgr
     {
         lock (_gate)
         {
-            if (p.Stage != _stage) { _stage = p.Stage; _lastTenth = -1; }
-            var fraction = p.Total <= 0 ? 1.0 : Math.Clamp((double)p.Done / p.Total, 0, 1);
-            var text = $"{Name(p.Stage),-12} {Bar(fraction)} {fraction,4:P0} {p.Done}/{p.Total}  {_clock.Elapsed:mm\\:ss}";
+            var fraction = p.TilesTotal <= 0 ? 1.0 : Math.Clamp((double)p.TilesDone / p.TilesTotal, 0, 1);
+            var eta = fraction > 0 ? TimeSpan.FromSeconds(_clock.Elapsed.TotalSeconds * (1 - fraction) / fraction) : TimeSpan.Zero;
+            var text = $"{Bar(fraction)} {fraction,4:P0}  tiles {p.TilesDone}/{p.TilesTotal}  polygons {p.Polygons}  {_clock.Elapsed:mm\\:ss} (ETA {eta:mm\\:ss})";
             if (_terminal)
             {
                 var now = _clock.ElapsedMilliseconds;
-                if (now - _lastDraw < 100 && p.Done < p.Total) return;
+                if (now - _lastDraw < 100 && p.TilesDone < p.TilesTotal) return;
                 _lastDraw = now;
                 writer.Write("\r" + text);
                 _open = true;
@@ -50,13 +49,6 @@ internal sealed class ProgressLine(TextWriter writer) : IProgress<DetectionProgr
             _open = false;
         }
     }
-
-    private static string Name(DetectionStage s) => s switch
-    {
-        DetectionStage.Inference => "inference",
-        DetectionStage.Polygonizing => "polygonizing",
-        _ => "attributing",
-    };
 
     private static string Bar(double f)
     {

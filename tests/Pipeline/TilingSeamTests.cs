@@ -44,10 +44,12 @@ public class TilingSeamTests
     /// <summary>A band of the masked class raster (1 class, 2 confidence) of the stacked test model (a 3x3 convolution, halo 4) on the sample.</summary>
     private static byte[] ClassRaster(int tile, int band)
     {
+        using var dir = new TempDir();
+        var path = dir.File("class.tif");
         using var model = ChangeModel.Load(TestModels.StackedChange, new InferenceOptions { TileSize = tile, IntraOpThreads = 1 });
-        using var run = new DetectionRun(model, Sample, null, new DetectionOptions { AllLand = true });
-        run.Infer(null, CancellationToken.None);
-        using var raster = RasterDataset.Open(run.ClassRasterPath);
+        using (var run = new DetectionRun(model, Sample, null, new DetectionOptions { AllLand = true, ClassRasterPath = path }))
+            foreach (var _ in run.Run(null, CancellationToken.None)) { }
+        using var raster = RasterDataset.Open(path);
         var classes = new byte[raster.Width * raster.Height];
         raster.Read<byte>(band, raster.Extent, classes);
         return classes;

@@ -67,12 +67,7 @@ public static class BatchTubanFile
                 {
                     var t = p.Tuban;
                     layer.Add(wkb.Write(t.Geometry),
-                    [
-                        t.Jcbh, t.Xzqdm, t.Tblx, t.Qsx, t.Hsx, t.Qqjh, t.Dqjh, Math.Round(t.Jcmj, 2), Math.Round(t.Jcgdmj, 2),
-                        Math.Round(t.Yjjbntmj, 2), t.Sfyn ? "Y" : "N", t.X, t.Y, t.Lzb, t.Bzb, t.Zdbh, t.Zdlx, t.Fxfs,
-                        Math.Round(t.Confidence, 4), t.ClassId, t.ClassName,
-                        p.Tywzjctbwqbh, p.Bctb ? "Y" : "N", p.DlbmNow, p.Ybg ? "Y" : "N", p.Scenes,
-                    ]);
+                        [.. TubanWriter.Values(t), p.Tywzjctbwqbh, p.Bctb ? "Y" : "N", p.DlbmNow, p.Ybg ? "Y" : "N", p.Scenes]);
                     count++;
                 }
                 tx.Commit();

@@ -38,6 +38,14 @@ public static class TubanWriter
         new("confidence", FieldKind.Real, 8, 4), new("class_id", FieldKind.Integer), new("class_name", FieldKind.String, 40),
     ];
 
+    /// <summary>A record's values in <see cref="Fields"/> order, rounded as written (areas to 0.01 m², confidence to 1e-4).</summary>
+    public static object?[] Values(Tuban t) =>
+    [
+        t.Jcbh, t.Xzqdm, t.Tblx, ChangeTypes.ChineseName(t.Tblx), t.Qsx, t.Hsx, t.Qqjh, t.Dqjh, Math.Round(t.Jcmj, 2),
+        Math.Round(t.Jcgdmj, 2), Math.Round(t.Yjjbntmj, 2), t.Sfyn ? "Y" : "N", t.X, t.Y, t.Lzb, t.Bzb, t.Zdbh, t.Zdlx,
+        t.Fxfs, Math.Round(t.Confidence, 4), t.ClassId, t.ClassName,
+    ];
+
     /// <summary>The file name extension of a format (".gdb" for FileGDB, ".shp" for Shapefile).</summary>
     public static string Extension(TubanFormat format) => format switch
     {
@@ -126,12 +134,7 @@ public static class TubanWriter
         public void Add(Tuban t)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
-            _layer.Add(_wkb.Write(t.Geometry),
-            [
-                t.Jcbh, t.Xzqdm, t.Tblx, ChangeTypes.ChineseName(t.Tblx), t.Qsx, t.Hsx, t.Qqjh, t.Dqjh, Math.Round(t.Jcmj, 2), Math.Round(t.Jcgdmj, 2),
-                Math.Round(t.Yjjbntmj, 2), t.Sfyn ? "Y" : "N", t.X, t.Y, t.Lzb, t.Bzb, t.Zdbh, t.Zdlx, t.Fxfs,
-                Math.Round(t.Confidence, 4), t.ClassId, t.ClassName,
-            ]);
+            _layer.Add(_wkb.Write(t.Geometry), Values(t));
             Count++;
         }
 

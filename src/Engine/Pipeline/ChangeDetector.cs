@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Output;
 
@@ -50,13 +51,30 @@ public sealed class ChangeDetector : IDisposable
         IProgress<DetectionProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var run = Start(pair, surveyPath, options ?? new DetectionOptions());
+        // The run streams polygons as strips complete, on its own thread; a bounded channel hands them over.
+        // Leaving the loop early (break, or an exception in the caller) stops the run before it is disposed.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var channel = Channel.CreateBounded<Tuban>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                foreach (var t in run.Run(progress, stop.Token)) await channel.Writer.WriteAsync(t, stop.Token).ConfigureAwait(false);
+                channel.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                channel.Writer.Complete(e);
+            }
+        }, CancellationToken.None);
         try
         {
-            await Task.Run(() => run.Infer(progress, cancellationToken), cancellationToken).ConfigureAwait(false);
-            foreach (var t in run.Polygons(progress, cancellationToken)) yield return t;
+            await foreach (var t in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false)) yield return t;
         }
         finally
         {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await producer.ConfigureAwait(false);
             Volatile.Write(ref _busy, 0);
         }
     }
@@ -76,11 +94,10 @@ public sealed class ChangeDetector : IDisposable
         {
             using var sink = TubanWriter.Create(outputPath, run.Crs, TubanWriter.FormatOf(outputPath), options.ShapefileEncoding);
             using var chips = options.ChipsDirectory is { } dir ? new ChipWriter(dir, pair.Before, pair.After, pair.Bands, options.Chips) : null;
-            await Task.Run(() => run.Infer(progress, cancellationToken), cancellationToken).ConfigureAwait(false);
             var summary = new DetectionSummary.Builder();
             await Task.Run(() =>
             {
-                foreach (var t in run.Polygons(progress, cancellationToken))
+                foreach (var t in run.Run(progress, cancellationToken))
                 {
                     var start = StageTimes.Start();
                     sink.Add(t);

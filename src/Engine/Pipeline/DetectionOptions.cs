@@ -54,18 +54,7 @@ public sealed record DetectionOptions
 }
 
 /// <summary>Where a detection run is.</summary>
-/// <param name="Stage">What is being done.</param>
-/// <param name="Done">Units done in this stage (tiles, polygons).</param>
-/// <param name="Total">Units in this stage.</param>
-public sealed record DetectionProgress(DetectionStage Stage, long Done, long Total);
-
-/// <summary>The stages a run reports.</summary>
-public enum DetectionStage
-{
-    /// <summary>Reading, scaling, inference and stitching, tile by tile.</summary>
-    Inference,
-    /// <summary>Turning the class raster into polygons.</summary>
-    Polygonizing,
-    /// <summary>Overlay with the survey and attributes, polygon by polygon.</summary>
-    Attributing,
-}
+/// <param name="TilesDone">Tiles through the model so far.</param>
+/// <param name="TilesTotal">Tiles in the scene.</param>
+/// <param name="Polygons">Polygons reported so far.</param>
+public sealed record DetectionProgress(long TilesDone, long TilesTotal, long Polygons);

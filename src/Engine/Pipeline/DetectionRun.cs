@@ -14,8 +14,8 @@ namespace WeiPian.Engine.Pipeline;
 
 /// <summary>
 /// One scene pair through the pipeline. The constructor checks everything that can be checked before work
-/// (files, grids, bands against the model, survey, CRS) and throws on the first problem; <see cref="Infer"/>
-/// then writes the masked class raster strip by strip and <see cref="Polygons"/> turns it into attributed 图斑.
+/// (files, grids, bands against the model, survey, CRS) and throws on the first problem; <see cref="Run"/>
+/// then streams attributed 图斑 as the strips go by.
 /// </summary>
 internal sealed class DetectionRun : IDisposable
 {
@@ -82,17 +82,19 @@ internal sealed class DetectionRun : IDisposable
     public string BeforeId { get; }
     public string AfterId { get; }
 
-    /// <summary>The masked class raster (band 1 class, band 2 confidence in percent), once <see cref="Infer"/> ran.</summary>
-    public string ClassRasterPath => Path.Combine(_workDir, "class.tif");
-
     /// <summary>Pixels classified.</summary>
     public long Pixels => (long)Grid.Width * Grid.Height;
 
     /// <summary>Time per stage so far.</summary>
     public StageTimes Times { get; } = new();
 
-    /// <summary>Reads, scales, runs the model and stitches tile row by tile row; masks nodata and (unless all land) non-farmland.</summary>
-    public void Infer(IProgress<DetectionProgress>? progress, CancellationToken ct)
+    /// <summary>
+    /// Runs the pipeline strip by strip and yields each polygon, attributed, as soon as it is closed: reads both
+    /// dates, scales, runs the model, stitches the kept tile centres, masks nodata and (unless all land) everything
+    /// off farmland, optionally writes the class raster, and feeds the strip to the streaming polygoniser. Memory
+    /// holds only the strips in flight and the polygons still open.
+    /// </summary>
+    public IEnumerable<Tuban> Run(IProgress<DetectionProgress>? progress, CancellationToken ct)
     {
         var tiles = Tiles;
         var readBefore = StripReaders.For(_before, _regionBefore, _bandsBefore, tiles);
@@ -103,73 +105,119 @@ internal sealed class DetectionRun : IDisposable
         var farmland = new byte[tiles.Kept * tiles.Width];
         var percent = new byte[tiles.Kept * tiles.Width];
         var plane = tiles.Tile * tiles.Tile;
-        long done = 0;
+        var closed = new PolygonCollector();
+        var connectivity = _options.EightConnected ? PixelConnectivity.Eight : PixelConnectivity.Four;
+        var polygonizer = new Polygonizer(Grid.Width, closed, connectivity, Grid.Transform, noData: 0);
+        using var attributes = new TubanAttributes(this, _model.Card, _survey, _options);
+        using var classRaster = _options.ClassRasterPath is null ? null : CreateClassRaster();
+        long tilesDone = 0, polygons = 0;
 
-        using (var raster = RasterDataset.CreateGeoTiff(ClassRasterPath, Grid.Width, Grid.Height, 2, RasterDataType.Byte,
-                   new GeoTiffOptions { Level = 1, PixelInterleaved = false }))
+        for (var row = 0; row < tiles.Rows; row++)
         {
-            raster.GeoTransform = Grid.Transform;
-            raster.SpatialReference = Crs;
-            raster.SetNoData(1, 0);
-            raster.SetBandDescription(1, "change class");
-            raster.SetBandDescription(2, "confidence (%)");
-            for (var row = 0; row < tiles.Rows; row++)
+            ct.ThrowIfCancellationRequested();
+            var t = StageTimes.Start();
+            readBefore.Read(row);
+            readAfter.Read(row);
+            strip.Begin(row);
+            readBefore.MarkNoData(strip.Window, strip.Valid);
+            readAfter.MarkNoData(strip.Window, strip.Valid);
+            t = Times.Add(StageTimes.Stage.Read, t);
+            for (var c0 = 0; c0 < tiles.Columns; c0 += _model.BatchSize)
             {
                 ct.ThrowIfCancellationRequested();
-                var t = StageTimes.Start();
-                readBefore.Read(row);
-                readAfter.Read(row);
-                strip.Begin(row);
-                readBefore.MarkNoData(strip.Window, strip.Valid);
-                readAfter.MarkNoData(strip.Window, strip.Valid);
-                t = Times.Add(StageTimes.Stage.Read, t);
-                for (var c0 = 0; c0 < tiles.Columns; c0 += _model.BatchSize)
+                var n = Math.Min(_model.BatchSize, tiles.Columns - c0);
+                for (var i = 0; i < n; i++)
                 {
-                    ct.ThrowIfCancellationRequested();
-                    var n = Math.Min(_model.BatchSize, tiles.Columns - c0);
-                    for (var i = 0; i < n; i++)
+                    var before = _model.BeforeTile(i);
+                    var after = _model.AfterTile(i);
+                    for (var b = 0; b < _bandsBefore.Length; b++)
                     {
-                        var before = _model.BeforeTile(i);
-                        var after = _model.AfterTile(i);
-                        for (var b = 0; b < _bandsBefore.Length; b++)
-                        {
-                            float lo = scaling.Low[b], hi = scaling.High[b], a = scaling.Multiplier[b], c = scaling.Offset[b];
-                            readBefore.ScaleTile(c0 + i, b, before.Slice(b * plane, plane), lo, hi, a, c);
-                            readAfter.ScaleTile(c0 + i, b, after.Slice(b * plane, plane), lo, hi, a, c);
-                        }
+                        float lo = scaling.Low[b], hi = scaling.High[b], a = scaling.Multiplier[b], c = scaling.Offset[b];
+                        readBefore.ScaleTile(c0 + i, b, before.Slice(b * plane, plane), lo, hi, a, c);
+                        readAfter.ScaleTile(c0 + i, b, after.Slice(b * plane, plane), lo, hi, a, c);
                     }
-                    t = Times.Add(StageTimes.Stage.Scale, t);
-                    _model.Run(n);
-                    t = Times.Add(StageTimes.Stage.Model, t);
-                    for (var i = 0; i < n; i++)
-                    {
-                        classifier.Classify(_model.OutputTile(i));
-                        strip.Place(c0 + i, classifier);
-                    }
-                    t = Times.Add(StageTimes.Stage.Stitch, t);
-                    done += n;
-                    progress?.Report(new DetectionProgress(DetectionStage.Inference, done, tiles.TileCount));
                 }
-                if (!_options.AllLand) MaskFarmland(strip, farmland);
-                strip.ApplyMask();
-                var len = strip.Length;
-                for (var i = 0; i < len; i++) percent[i] = (byte)Math.Round(strip.Confidence[i] * 100);
-                t = Times.Add(StageTimes.Stage.Mask, t);
-                var window = strip.Window;
-                raster.Write<byte>(1, window, strip.Classes.AsSpan(0, len));
-                raster.Write<byte>(2, window, percent.AsSpan(0, len));
-                Times.Add(StageTimes.Stage.WriteRaster, t);
+                t = Times.Add(StageTimes.Stage.Scale, t);
+                _model.Run(n);
+                t = Times.Add(StageTimes.Stage.Model, t);
+                for (var i = 0; i < n; i++)
+                {
+                    classifier.Classify(_model.OutputTile(i));
+                    strip.Place(c0 + i, classifier);
+                }
+                t = Times.Add(StageTimes.Stage.Stitch, t);
+                tilesDone += n;
+                progress?.Report(new DetectionProgress(tilesDone, tiles.TileCount, polygons));
             }
-            var closing = StageTimes.Start();
-            raster.Dispose();
-            Times.Add(StageTimes.Stage.WriteRaster, closing);
+            if (!_options.AllLand) MaskFarmland(strip, farmland);
+            strip.ApplyMask();
+            var len = strip.Length;
+            for (var i = 0; i < len; i++) percent[i] = (byte)Math.Round(strip.Confidence[i] * 100);
+            t = Times.Add(StageTimes.Stage.Mask, t);
+            if (classRaster is not null)
+            {
+                classRaster.Write<byte>(1, strip.Window, strip.Classes.AsSpan(0, len));
+                classRaster.Write<byte>(2, strip.Window, percent.AsSpan(0, len));
+                t = Times.Add(StageTimes.Stage.WriteRaster, t);
+            }
+            polygonizer.Push(strip.Classes.AsSpan(0, len), [], percent.AsSpan(0, len));
+            Times.Add(StageTimes.Stage.Polygonize, t);
+            foreach (var tuban in Attribute(closed, attributes))
+            {
+                polygons++;
+                yield return tuban;
+            }
         }
-        if (_options.ClassRasterPath is { } target)
+        var last = StageTimes.Start();
+        polygonizer.Finish();
+        Times.Add(StageTimes.Stage.Polygonize, last);
+        foreach (var tuban in Attribute(closed, attributes))
         {
-            using var output = AtomicOutput.Begin(target);
-            using (var raster = RasterDataset.Open(ClassRasterPath)) raster.CopyToCog(output.TempPath, overviewResampling: "NEAREST");
+            polygons++;
+            yield return tuban;
+        }
+        progress?.Report(new DetectionProgress(tilesDone, tiles.TileCount, polygons));
+        if (classRaster is not null) FinishClassRaster(classRaster);
+    }
+
+    private IEnumerable<Tuban> Attribute(PolygonCollector closed, TubanAttributes attributes)
+    {
+        var batch = closed.Polygons.ToArray();
+        closed.Polygons.Clear();
+        foreach (var p in batch)
+        {
+            var t = StageTimes.Start();
+            var tuban = attributes.Build(p);
+            Times.Add(StageTimes.Stage.Attribute, t);
+            if (tuban is not null) yield return tuban;
+        }
+    }
+
+    private string TempClassRaster => Path.Combine(_workDir, "class.tif");
+
+    private RasterDataset CreateClassRaster()
+    {
+        var raster = RasterDataset.CreateGeoTiff(TempClassRaster, Grid.Width, Grid.Height, 2, RasterDataType.Byte,
+            new GeoTiffOptions { Level = 1, PixelInterleaved = false });
+        raster.GeoTransform = Grid.Transform;
+        raster.SpatialReference = Crs;
+        raster.SetNoData(1, 0);
+        raster.SetBandDescription(1, "change class");
+        raster.SetBandDescription(2, "confidence (%)");
+        return raster;
+    }
+
+    // The class raster becomes a COG (overviews by nearest neighbour: classes must not be averaged), renamed into place.
+    private void FinishClassRaster(RasterDataset raster)
+    {
+        var t = StageTimes.Start();
+        raster.Dispose();
+        using (var output = AtomicOutput.Begin(_options.ClassRasterPath!))
+        {
+            using (var temp = RasterDataset.Open(TempClassRaster)) temp.CopyToCog(output.TempPath, overviewResampling: "NEAREST");
             output.Commit();
         }
+        Times.Add(StageTimes.Stage.WriteRaster, t);
     }
 
     private void MaskFarmland(ClassStrip strip, byte[] farmland)
@@ -185,97 +233,6 @@ internal sealed class DetectionRun : IDisposable
             PolygonRasterizer.Burn(parcel, transform, window.Width, window.Height, mask);
         var valid = strip.Valid.AsSpan(0, strip.Length);
         for (var i = 0; i < valid.Length; i++) valid[i] &= mask[i];
-    }
-
-    /// <summary>Polygonises the class raster and yields each polygon with its attributes, in a deterministic order.</summary>
-    public IEnumerable<Tuban> Polygons(IProgress<DetectionProgress>? progress, CancellationToken ct)
-    {
-        using var raster = RasterDataset.Open(ClassRasterPath);
-        using var memory = VectorDataset.CreateInMemory();
-        var layer = memory.CreateLayer("polygons", GeometryKind.Polygon, null, [new FieldDefinition("value", FieldKind.Integer)]);
-        progress?.Report(new DetectionProgress(DetectionStage.Polygonizing, 0, 1));
-        var t = StageTimes.Start();
-        GdalReference.Polygonize(raster, 1, layer, 0, _options.EightConnected, skipNoData: true);
-        Times.Add(StageTimes.Stage.Polygonize, t);
-        progress?.Report(new DetectionProgress(DetectionStage.Polygonizing, 1, 1));
-
-        var card = _model.Card;
-        var unit2 = Crs.LinearUnitMetres * Crs.LinearUnitMetres;
-        var reader = new WKBReader();
-        var serials = new Dictionary<string, int>();
-        var year = (AfterDate ?? DateOnly.FromDateTime(DateTime.Today)).Year % 100;
-        var model = $"{card.Name}@{card.Version}";
-        var method = $"WeiPian.Engine {typeof(DetectionRun).Assembly.GetName().Version?.ToString(3)} / {model}";
-        using var toGeographic = new CoordinateTransform(Crs, SpatialReference.FromEpsg(4490));
-        var total = layer.FeatureCount;
-        long done = 0;
-        foreach (var feature in layer.Features())
-        {
-            ct.ThrowIfCancellationRequested();
-            t = StageTimes.Start();
-            done++;
-            var classId = (int)feature.GetInt64("value")!.Value;
-            var cls = card.Classes[classId];
-            var geometry = reader.Read(feature.Wkb);
-            var area = geometry.Area * unit2;
-            if (area < _options.MinimumAreaFor(cls.Tblx)) continue;
-            var county = _survey?.CountyOf(geometry)?.Code ?? _options.DefaultCounty;
-            var serial = serials[county] = serials.GetValueOrDefault(county) + 1;
-            var inside = geometry.InteriorPoint;
-            var (lon, lat) = toGeographic.Transform(inside.X, inside.Y);
-            var basic = _survey?.BasicFarmlandArea(geometry) * unit2 ?? 0;
-            var tuban = new Tuban
-            {
-                Jcbh = string.Create(CultureInfo.InvariantCulture, $"{county}{_options.SourceTag}{year:00}{serial:00000}"),
-                Xzqdm = county,
-                Tblx = cls.Tblx ?? "QT",
-                Qsx = BeforeDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture) ?? "",
-                Hsx = AfterDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture) ?? "",
-                Qqjh = BeforeId,
-                Dqjh = AfterId,
-                Jcmj = area,
-                Jcgdmj = _survey?.FarmlandArea(geometry) * unit2 ?? 0,
-                Yjjbntmj = basic,
-                Sfyn = basic > 0,
-                X = inside.X,
-                Y = inside.Y,
-                Lzb = lon,
-                Bzb = lat,
-                Zdbh = model,
-                Zdlx = cls.Name,
-                Fxfs = method,
-                Confidence = MeanConfidence(raster, geometry, classId),
-                ClassId = classId,
-                ClassName = cls.Name,
-                Geometry = geometry,
-            };
-            Times.Add(StageTimes.Stage.Attribute, t);
-            yield return tuban;
-            progress?.Report(new DetectionProgress(DetectionStage.Attributing, done, total));
-        }
-    }
-
-    // The mean of band 2 over the polygon's own pixels: pixel centres inside it carrying its class.
-    private double MeanConfidence(RasterDataset raster, Geometry polygon, int classId)
-    {
-        var e = polygon.EnvelopeInternal;
-        var (c0, r0) = Grid.Transform.WorldToPixel(e.MinX, e.MaxY);
-        var (c1, r1) = Grid.Transform.WorldToPixel(e.MaxX, e.MinY);
-        var window = new PixelWindow((int)Math.Floor(c0), (int)Math.Floor(r0), 0, 0);
-        window = window with { Width = (int)Math.Ceiling(c1) - window.X, Height = (int)Math.Ceiling(r1) - window.Y };
-        window = window.Intersect(Grid.Extent);
-        if (window.IsEmpty) return 0;
-        var n = (int)window.PixelCount;
-        var mask = new byte[n];
-        var classes = new byte[n];
-        var confidence = new byte[n];
-        PolygonRasterizer.Burn(polygon, Grid.Transform.Offset(window.X, window.Y), window.Width, window.Height, mask);
-        raster.Read<byte>(1, window, classes);
-        raster.Read<byte>(2, window, confidence);
-        long sum = 0, count = 0;
-        for (var i = 0; i < n; i++)
-            if (mask[i] != 0 && classes[i] == classId) { sum += confidence[i]; count++; }
-        return count == 0 ? 0 : sum / (100.0 * count);
     }
 
     private static DateOnly? AcquisitionDate(Scene scene)

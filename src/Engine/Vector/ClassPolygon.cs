@@ -17,11 +17,12 @@ public readonly ref struct ClassPolygonView
 {
     private readonly double _pixelArea;
 
-    internal ClassPolygonView(byte value, long pixelCount, double pixelArea, ReadOnlySpan<double> coordinates,
+    internal ClassPolygonView(byte value, long pixelCount, long weightSum, double pixelArea, ReadOnlySpan<double> coordinates,
         ReadOnlySpan<int> ringStarts, ReadOnlySpan<int> pixelCorners)
     {
         Value = value;
         PixelCount = pixelCount;
+        WeightSum = weightSum;
         _pixelArea = pixelArea;
         Coordinates = coordinates;
         RingStarts = ringStarts;
@@ -36,6 +37,9 @@ public readonly ref struct ClassPolygonView
 
     /// <summary>Area in map units squared (m² for a metre CRS): pixel count x pixel area, exact.</summary>
     public double Area => PixelCount * _pixelArea;
+
+    /// <summary>Sum over the region's pixels of the weights pushed with the rows; 0 when none were.</summary>
+    public long WeightSum { get; }
 
     /// <summary>Number of rings: 1 + the number of holes.</summary>
     public int RingCount => RingStarts.Length - 1;
@@ -62,7 +66,7 @@ public readonly ref struct ClassPolygonView
     public byte[] ToWkb() => PolygonRings.ToWkb(Coordinates, RingStarts);
 
     /// <summary>A copy that outlives the call.</summary>
-    public ClassPolygon ToClassPolygon() => new(Value, PixelCount, Area, Coordinates.ToArray(), RingStarts.ToArray());
+    public ClassPolygon ToClassPolygon() => new(Value, PixelCount, Area, Coordinates.ToArray(), RingStarts.ToArray()) { WeightSum = WeightSum };
 }
 
 /// <summary>A polygon of a class raster kept in memory: see <see cref="ClassPolygonView"/> for the layout.</summary>
@@ -86,6 +90,9 @@ public sealed class ClassPolygon
 
     /// <summary>Area in map units squared: pixel count x pixel area.</summary>
     public double Area { get; }
+
+    /// <summary>Sum of the per-pixel weights pushed with the rows (see <see cref="ClassPolygonView.WeightSum"/>).</summary>
+    public long WeightSum { get; init; }
 
     /// <summary>x0, y0, x1, y1, ... for all rings back to back, each unclosed; ring 0 the exterior.</summary>
     public double[] Coordinates { get; }

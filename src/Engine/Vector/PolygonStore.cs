@@ -41,7 +41,7 @@ public sealed class PolygonStore : IPolygonSink
             var rings = MemoryMarshal.Read<int>(chunk[4..]);
             var starts = MemoryMarshal.Cast<byte, int>(chunk.Slice(HeaderBytes, 4 * (rings + 1)));
             var coords = MemoryMarshal.Cast<byte, double>(chunk.Slice(HeaderBytes + StartsBytes(rings), 16 * starts[^1]));
-            return new ClassPolygonView(chunk[0], MemoryMarshal.Read<long>(chunk[8..]), _pixelArea, coords, starts, []);
+            return new ClassPolygonView(chunk[0], MemoryMarshal.Read<long>(chunk[8..]), 0, _pixelArea, coords, starts, []);
         }
     }
 

@@ -61,7 +61,7 @@ public sealed partial class Polygonizer
         _ringStarts[rings] = vertices;
         _liveNodes -= vertices;
 
-        _sink.Add(new ClassPolygonView((byte)g.Value, g.PixelCount, PixelArea, _coords.AsSpan(0, 2 * vertices),
+        _sink.Add(new ClassPolygonView((byte)g.Value, g.PixelCount, g.WeightSum, PixelArea, _coords.AsSpan(0, 2 * vertices),
             _ringStarts.AsSpan(0, rings + 1), _corners.AsSpan(0, 2 * vertices)));
         PolygonCount++;
         FreeLabels(r);

@@ -20,6 +20,7 @@ public sealed partial class Polygonizer
         public int LabelNext;     // the labels of a set, linked from the root, to recycle them on emission
         public int LabelTail;
         public long PixelCount;
+        public long WeightSum;    // sum of the per-pixel weights pushed with the rows (see Push with weights)
         public int Stamp;         // the last row in which the region had a run (or was emitted)
         public int Generation;    // bumped when the slot is recycled, so stale references can tell
         public int Value;
@@ -85,6 +86,7 @@ public sealed partial class Polygonizer
         g.LabelNext = -1;
         g.LabelTail = r;
         g.PixelCount = 0;
+        g.WeightSum = 0;
         g.Stamp = -1;
         g.Value = value;
         if (++_liveRegions > _regionHighWater) _regionHighWater = _liveRegions;
@@ -101,6 +103,7 @@ public sealed partial class Polygonizer
         rb.Parent = a;
         ra.Size += rb.Size;
         ra.PixelCount += rb.PixelCount;
+        ra.WeightSum += rb.WeightSum;
         if (rb.FirstNode >= 0 && (ra.FirstNode < 0 || IsBefore(rb.FirstNode, ra.FirstNode))) ra.FirstNode = rb.FirstNode;
         if (rb.RingHead >= 0)
         {
@@ -166,6 +169,7 @@ public sealed partial class Polygonizer
             if (root < 0) root = NewRegion(c);
             bRegion[j] = root;
             _regions[root].PixelCount += e - s;
+            _regions[root].WeightSum += below.Weight[j];
         }
         var na = above.Count;
         for (var i = 1; i <= na; i++)

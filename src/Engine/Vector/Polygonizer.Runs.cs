@@ -29,6 +29,9 @@ public sealed partial class Polygonizer
         /// <summary>The open start (first vertex) of the run's region boundary going up its right edge.</summary>
         public readonly int[] Tail;
 
+        /// <summary>Sum of the pixel weights of each run (0 when the rows came without weights).</summary>
+        public readonly long[] Weight;
+
         public int Count;
 
         public RunRow(int width)
@@ -38,6 +41,24 @@ public sealed partial class Polygonizer
             Region = new int[width + 3];
             Head = new int[width + 3];
             Tail = new int[width + 3];
+            Weight = new long[width + 3];
+        }
+
+        /// <summary>Sums <paramref name="weights"/> over each run of the encoded row (or zeroes the sums when empty).</summary>
+        public void SumWeights(ReadOnlySpan<byte> weights)
+        {
+            var n = Count;
+            if (weights.IsEmpty)
+            {
+                Weight.AsSpan(0, n + 3).Clear();
+                return;
+            }
+            for (var j = 1; j <= n; j++)
+            {
+                long sum = 0;
+                foreach (var w in weights[Start[j]..Start[j + 1]]) sum += w;
+                Weight[j] = sum;
+            }
         }
 
         public void SetMasked(int width)

@@ -115,16 +115,26 @@ public sealed partial class Polygonizer
     /// Consumes whole rows with a validity mask of the same layout: a pixel whose mask byte is 0 is masked
     /// (GDAL's mask-band convention). An empty mask means every pixel is valid (except the nodata value).
     /// </summary>
-    public void Push(ReadOnlySpan<byte> rows, ReadOnlySpan<byte> validMask)
+    public void Push(ReadOnlySpan<byte> rows, ReadOnlySpan<byte> validMask) => Push(rows, validMask, []);
+
+    /// <summary>
+    /// As <see cref="Push(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>, with a weight per pixel (same layout) summed over
+    /// each region: <see cref="ClassPolygonView.WeightSum"/> / <see cref="ClassPolygonView.PixelCount"/> is then the
+    /// region's mean weight, e.g. the mean model confidence of a change polygon, without keeping any row.
+    /// </summary>
+    public void Push(ReadOnlySpan<byte> rows, ReadOnlySpan<byte> validMask, ReadOnlySpan<byte> weights)
     {
         if (_finished) throw new InvalidOperationException("Finish() was called: the polygoniser takes no more rows.");
         if (rows.Length % Width != 0)
             throw new ArgumentException($"{rows.Length} pixels are not whole rows of {Width}.", nameof(rows));
         if (!validMask.IsEmpty && validMask.Length != rows.Length)
             throw new ArgumentException($"The mask holds {validMask.Length} pixels, the rows {rows.Length}.", nameof(validMask));
+        if (!weights.IsEmpty && weights.Length != rows.Length)
+            throw new ArgumentException($"The weights hold {weights.Length} pixels, the rows {rows.Length}.", nameof(weights));
         for (var o = 0; o < rows.Length; o += Width)
         {
             _below.Encode(rows.Slice(o, Width), validMask.IsEmpty ? default : validMask.Slice(o, Width), _noData);
+            _below.SumWeights(weights.IsEmpty ? default : weights.Slice(o, Width));
             ProcessRow();
         }
     }

@@ -1,0 +1,66 @@
+using System.Globalization;
+using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Inference;
+using WeiPian.Engine.Output;
+using WeiPian.Engine.Survey;
+using WeiPian.Engine.Vector;
+
+namespace WeiPian.Engine.Pipeline;
+
+/// <summary>
+/// Turns a closed polygon of the class raster into a 图斑 record: minimum area, county, overlay areas with the
+/// survey, a point inside, its longitude and latitude, and the JCBH serial. Serials follow the order polygons
+/// close (top to bottom), which depends only on the class raster, so the same input numbers the same.
+/// </summary>
+internal sealed class TubanAttributes(DetectionRun run, ModelCard card, LandSurvey? survey, DetectionOptions options) : IDisposable
+{
+    private readonly Dictionary<string, int> _serials = new();
+    private readonly double _unit2 = run.Crs.LinearUnitMetres * run.Crs.LinearUnitMetres;
+    private readonly int _year = (run.AfterDate ?? DateOnly.FromDateTime(DateTime.Today)).Year % 100;
+    private readonly string _model = $"{card.Name}@{card.Version}";
+    private readonly string _method = $"WeiPian.Engine {typeof(DetectionRun).Assembly.GetName().Version?.ToString(3)} / {card.Name}@{card.Version}";
+    private readonly string _qsx = run.BeforeDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture) ?? "";
+    private readonly string _hsx = run.AfterDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture) ?? "";
+    private readonly CoordinateTransform _toGeographic = new(run.Crs, SpatialReference.FromEpsg(4490));
+
+    /// <summary>The record of <paramref name="p"/>, or null when it is smaller than its class's minimum mapping area.</summary>
+    public Tuban? Build(ClassPolygon p)
+    {
+        var cls = card.Classes[p.Value];
+        var area = p.Area * _unit2;
+        if (area < options.MinimumAreaFor(cls.Tblx)) return null;
+        var geometry = p.ToPolygon();
+        var county = survey?.CountyOf(geometry)?.Code ?? options.DefaultCounty;
+        var serial = _serials[county] = _serials.GetValueOrDefault(county) + 1;
+        var inside = geometry.InteriorPoint;
+        var (lon, lat) = _toGeographic.Transform(inside.X, inside.Y);
+        var basic = survey?.BasicFarmlandArea(geometry) * _unit2 ?? 0;
+        return new Tuban
+        {
+            Jcbh = string.Create(CultureInfo.InvariantCulture, $"{county}{options.SourceTag}{_year:00}{serial:00000}"),
+            Xzqdm = county,
+            Tblx = cls.Tblx ?? "QT",
+            Qsx = _qsx,
+            Hsx = _hsx,
+            Qqjh = run.BeforeId,
+            Dqjh = run.AfterId,
+            Jcmj = area,
+            Jcgdmj = survey?.FarmlandArea(geometry) * _unit2 ?? 0,
+            Yjjbntmj = basic,
+            Sfyn = basic > 0,
+            X = inside.X,
+            Y = inside.Y,
+            Lzb = lon,
+            Bzb = lat,
+            Zdbh = _model,
+            Zdlx = cls.Name,
+            Fxfs = _method,
+            Confidence = p.PixelCount == 0 ? 0 : p.WeightSum / (100.0 * p.PixelCount),
+            ClassId = p.Value,
+            ClassName = cls.Name,
+            Geometry = geometry,
+        };
+    }
+
+    public void Dispose() => _toGeographic.Dispose();
+}
