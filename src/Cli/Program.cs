@@ -7,5 +7,6 @@ root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(SynthCommand.Create());
 root.Subcommands.Add(DetectCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(BenchModelsCommand.Create());
 root.Subcommands.Add(ReprocessCommand.Create());
 return await CliErrors.RunAsync(root, args);

@@ -16,12 +16,19 @@ public static class Evaluator
     /// <exception cref="PixelGridException">The rasters are not on one grid.</exception>
     public static PixelMetrics ComparePixels(string truthRaster, string predictedRaster, int classes)
     {
+        var metrics = new PixelMetrics(classes);
+        ComparePixels(truthRaster, predictedRaster, metrics);
+        return metrics;
+    }
+
+    /// <summary>Adds the pixels of one more pair of class rasters to <paramref name="metrics"/> (pooling cases).</summary>
+    public static void ComparePixels(string truthRaster, string predictedRaster, PixelMetrics metrics)
+    {
         using var truth = RasterDataset.Open(truthRaster);
         using var predicted = RasterDataset.Open(predictedRaster);
         var gt = new PixelGrid(truth.Width, truth.Height, truth.GeoTransform, truth.SpatialReference, truthRaster);
         var gp = new PixelGrid(predicted.Width, predicted.Height, predicted.GeoTransform, predicted.SpatialReference, predictedRaster);
         gt.EnsureCompatible(gp, truthRaster, predictedRaster, requireSameExtent: true);
-        var metrics = new PixelMetrics(classes);
         var a = new byte[StripRows * truth.Width];
         var b = new byte[StripRows * truth.Width];
         for (var y = 0; y < truth.Height; y += StripRows)
@@ -32,7 +39,6 @@ public static class Evaluator
             predicted.Read<byte>(1, window, b.AsSpan(0, n));
             metrics.Add(a.AsSpan(0, n), b.AsSpan(0, n));
         }
-        return metrics;
     }
 
     /// <summary>

@@ -53,6 +53,27 @@ public sealed record ObjectMetrics
     /// <summary>The same counts per class (a true polygon found only by predictions of its own class).</summary>
     public IReadOnlyDictionary<int, ObjectMetrics> ByClass { get; init; } = new Dictionary<int, ObjectMetrics>();
 
+    /// <summary>Pools the counts of several evaluations (cases of a benchmark set), class by class.</summary>
+    public static ObjectMetrics Sum(IReadOnlyList<ObjectMetrics> parts)
+    {
+        static ObjectMetrics Add(IEnumerable<ObjectMetrics> ms) => new()
+        {
+            TruthCount = ms.Sum(m => m.TruthCount),
+            Found = ms.Sum(m => m.Found),
+            PredictedCount = ms.Sum(m => m.PredictedCount),
+            Matched = ms.Sum(m => m.Matched),
+            AreaKm2 = ms.Sum(m => m.AreaKm2),
+        };
+        var total = Add(parts);
+        var classes = parts.SelectMany(p => p.ByClass.Keys).Distinct().Order();
+        return total with
+        {
+            ByClass = classes.ToDictionary(c => c, c => Add(parts.Select(p => p.ByClass.TryGetValue(c, out var m) ? m : Empty(p.AreaKm2)))),
+        };
+    }
+
+    private static ObjectMetrics Empty(double areaKm2) => new() { TruthCount = 0, Found = 0, PredictedCount = 0, Matched = 0, AreaKm2 = areaKm2 };
+
     /// <summary>Matches <paramref name="predicted"/> against <paramref name="truth"/> over an area of <paramref name="areaKm2"/>.</summary>
     public static ObjectMetrics Compute(IReadOnlyList<ClassedPolygon> truth, IReadOnlyList<ClassedPolygon> predicted, double areaKm2)
     {

@@ -36,6 +36,19 @@ public sealed class PixelMetrics
         _counts = new long[classes, classes];
     }
 
+    /// <summary>A matrix from its counts (rows true classes, columns predicted), e.g. read back from a report.</summary>
+    public static PixelMetrics FromMatrix(IReadOnlyList<IReadOnlyList<long>> matrix)
+    {
+        var m = new PixelMetrics(matrix.Count);
+        for (var t = 0; t < matrix.Count; t++)
+            for (var p = 0; p < matrix.Count; p++)
+            {
+                m._counts[t, p] = matrix[t][p];
+                m.Total += matrix[t][p];
+            }
+        return m;
+    }
+
     /// <summary>Number of classes.</summary>
     public int Classes { get; }
 

@@ -1,0 +1,229 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using WeiPian.Engine.Evaluation;
+using WeiPian.Engine.Inference;
+using WeiPian.Models;
+
+namespace WeiPian.Cli.Commands;
+
+/// <summary>
+/// <c>weipian bench-models</c>: models side by side on a set of cases, through the real pipeline: speed, peak memory,
+/// per-class pixel F1 and IoU, object recall and precision on farmland, false alarms per km²; a gate for upgrades.
+/// </summary>
+internal static class BenchModelsCommand
+{
+    public const int GateFailed = 4;
+
+    public static Command Create()
+    {
+        var models = new Option<string[]>("--models") { Description = "Models to compare (bundled names or .onnx files)", AllowMultipleArgumentsPerToken = true };
+        var set = new Option<string>("--set") { Description = "Folder of cases (as weipian synth writes them)", Required = true };
+        var output = new Option<string?>("--out") { Description = "Folder for report.md, report.csv and report.json" };
+        var baseline = new Option<string?>("--baseline") { Description = "The model candidates are gated against" };
+        var maxDrop = new Option<double>("--max-drop") { Description = "Largest allowed drop of any headline metric", DefaultValueFactory = _ => 0.02 };
+        var threads = new Option<int>("--threads") { Description = "Inference threads per model run" };
+        var single = new Option<string?>("--single") { Description = "(internal) score one model and print JSON", Hidden = true };
+        var command = new Command("bench-models", "Compare models side by side on a benchmark set: Mpx/s, peak memory, per-class F1/IoU, object recall/precision, false alarms per km²; optionally gate candidates against a baseline.")
+        {
+            models, set, output, baseline, maxDrop, threads, single,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var cases = BenchCase.Find(parse.GetValue(set)!);
+            var inference = new InferenceOptions { IntraOpThreads = parse.GetValue(threads) };
+            if (parse.GetValue(single) is { } one)
+            {
+                var score = await ModelBenchmark.RunAsync(one, cases, inference, cancellationToken: ct);
+                Console.WriteLine(ScoreJson.Write(score with { PeakMemoryMb = PeakResidentMb() }));
+                return 0;
+            }
+            var list = (parse.GetValue(models) ?? []).ToList();
+            var gate = parse.GetValue(baseline);
+            if (gate is not null && !list.Contains(gate)) list.Insert(0, gate);
+            if (list.Count == 0) throw new ArgumentException("Give at least one model with --models.");
+            var scores = new List<ModelScore>();
+            foreach (var m in list)
+            {
+                Console.Error.WriteLine($"bench-models: {m} on {cases.Count} case(s)...");
+                scores.Add(await RunChild(BundledModels.Resolve(m), parse.GetValue(set)!, parse.GetValue(threads), ct));
+            }
+            var table = Markdown(scores, cases.Count);
+            Console.Write(table);
+            if (parse.GetValue(output) is { } dir)
+            {
+                Directory.CreateDirectory(dir);
+                File.WriteAllText(Path.Combine(dir, "report.md"), table);
+                File.WriteAllText(Path.Combine(dir, "report.csv"), Csv(scores));
+                File.WriteAllText(Path.Combine(dir, "report.json"), "[" + string.Join(",\n", scores.Select(ScoreJson.Write)) + "]\n");
+            }
+            if (gate is null) return 0;
+            var failed = false;
+            var reference = scores[0];
+            foreach (var candidate in scores.Skip(1))
+            {
+                var drops = ModelBenchmark.Regressions(reference, candidate, parse.GetValue(maxDrop));
+                Console.WriteLine(drops.Count == 0
+                    ? $"gate: {candidate.Model} passes against {reference.Model}"
+                    : $"gate: {candidate.Model} FAILS against {reference.Model}: {string.Join("; ", drops)}");
+                failed |= drops.Count > 0;
+            }
+            return failed ? GateFailed : 0;
+        });
+        return command;
+    }
+
+    // Each model runs in its own process so its peak memory is its own.
+    private static async Task<ModelScore> RunChild(string model, string set, int threads, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var self = Environment.GetCommandLineArgs()[0];
+        if (self.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) start.ArgumentList.Add(self);
+        foreach (var a in new[] { "bench-models", "--single", model, "--set", set, "--threads", threads.ToString(CultureInfo.InvariantCulture) })
+            start.ArgumentList.Add(a);
+        using var child = Process.Start(start)!;
+        var stdout = child.StandardOutput.ReadToEndAsync(ct);
+        var stderr = child.StandardError.ReadToEndAsync(ct);
+        await child.WaitForExitAsync(ct);
+        if (child.ExitCode != 0) throw new InvalidOperationException($"Benchmarking '{model}' failed: {(await stderr).Trim()}");
+        return ScoreJson.Read(await stdout);
+    }
+
+    private static double PeakResidentMb()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return double.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
+        return 0;
+    }
+
+    internal static string Markdown(IReadOnlyList<ModelScore> scores, int cases)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(inv, $"Models side by side on {cases} case(s); objects on farmland (found when half covered), pixels over all land.");
+        sb.AppendLine();
+        sb.Append("| metric |");
+        foreach (var s in scores) sb.Append(' ').Append(s.Model).Append(" |");
+        sb.AppendLine();
+        sb.Append("|---|").AppendLine(string.Concat(scores.Select(_ => "---|")));
+        void Row(string name, Func<ModelScore, string> value)
+        {
+            sb.Append("| ").Append(name).Append(" |");
+            foreach (var s in scores) sb.Append(' ').Append(value(s)).Append(" |");
+            sb.AppendLine();
+        }
+        Row("Mpx/s (detect, end to end)", s => s.MegapixelsPerSecond.ToString("0.00", inv));
+        Row("peak memory MB", s => s.PeakMemoryMb.ToString("0", inv));
+        Row("object recall (farmland)", s => F(s.Objects.Recall));
+        Row("object precision", s => F(s.Objects.Precision));
+        Row("object F1", s => F(s.Objects.F1));
+        Row("false alarms / km²", s => s.Objects.FalseAlarmsPerKm2.ToString("0.00", inv));
+        Row("mean change F1 (pixels)", s => F(s.MeanChangeF1));
+        Row("mean change IoU (pixels)", s => F(s.MeanChangeIoU));
+        var classes = scores.Max(s => s.Pixels.Classes);
+        for (var k = 1; k < classes; k++)
+        {
+            var id = k;
+            Row($"class {id} F1 / IoU", s => id < s.Pixels.Classes ? $"{F(s.Pixels.Scores[id].F1)} / {F(s.Pixels.Scores[id].IoU)}" : "-");
+        }
+        return sb.ToString();
+    }
+
+    private static string Csv(IReadOnlyList<ModelScore> scores)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder("model,path,cases,mpx_per_s,peak_mb,object_recall,object_precision,object_f1,false_alarms_per_km2,mean_change_f1,mean_change_iou");
+        var classes = scores.Max(s => s.Pixels.Classes);
+        for (var k = 1; k < classes; k++) sb.Append(inv, $",class{k}_f1,class{k}_iou");
+        sb.AppendLine();
+        foreach (var s in scores)
+        {
+            sb.Append(inv, $"{s.Model},{s.ModelPath},{s.Cases},{s.MegapixelsPerSecond:0.000},{s.PeakMemoryMb:0},{F(s.Objects.Recall)},{F(s.Objects.Precision)},{F(s.Objects.F1)},{s.Objects.FalseAlarmsPerKm2:0.000},{F(s.MeanChangeF1)},{F(s.MeanChangeIoU)}");
+            for (var k = 1; k < classes; k++)
+                sb.Append(k < s.Pixels.Classes ? $",{F(s.Pixels.Scores[k].F1)},{F(s.Pixels.Scores[k].IoU)}" : ",,");
+            sb.AppendLine();
+        }
+        return sb.ToString();
+    }
+
+    private static string F(double v) => double.IsFinite(v) ? v.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
+}
+
+/// <summary>A <see cref="ModelScore"/> as one JSON object: what a child process hands back and what report.json holds.</summary>
+internal static class ScoreJson
+{
+    public static string Write(ModelScore s)
+    {
+        using var stream = new MemoryStream();
+        using (var j = new Utf8JsonWriter(stream))
+        {
+            j.WriteStartObject();
+            j.WriteString("model", s.Model);
+            j.WriteString("path", s.ModelPath);
+            j.WriteNumber("cases", s.Cases);
+            j.WriteNumber("megapixelsPerSecond", s.MegapixelsPerSecond);
+            j.WriteNumber("peakMemoryMb", s.PeakMemoryMb);
+            j.WritePropertyName("objects");
+            Objects(j, s.Objects);
+            j.WriteStartObject("objectsByClass");
+            foreach (var (c, m) in s.Objects.ByClass)
+            {
+                j.WritePropertyName(c.ToString(CultureInfo.InvariantCulture));
+                Objects(j, m);
+            }
+            j.WriteEndObject();
+            j.WriteStartArray("confusion");
+            foreach (var row in s.Pixels.Matrix)
+            {
+                j.WriteStartArray();
+                foreach (var v in row) j.WriteNumberValue(v);
+                j.WriteEndArray();
+            }
+            j.WriteEndArray();
+            j.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    public static ModelScore Read(string json)
+    {
+        using var doc = JsonDocument.Parse(json.Trim().Split('\n')[^1]);
+        var r = doc.RootElement;
+        var byClass = r.GetProperty("objectsByClass").EnumerateObject()
+            .ToDictionary(p => int.Parse(p.Name, CultureInfo.InvariantCulture), p => Objects(p.Value));
+        return new ModelScore
+        {
+            Model = r.GetProperty("model").GetString()!,
+            ModelPath = r.GetProperty("path").GetString()!,
+            Cases = r.GetProperty("cases").GetInt32(),
+            MegapixelsPerSecond = r.GetProperty("megapixelsPerSecond").GetDouble(),
+            PeakMemoryMb = r.GetProperty("peakMemoryMb").GetDouble(),
+            Objects = Objects(r.GetProperty("objects")) with { ByClass = byClass },
+            Pixels = PixelMetrics.FromMatrix(r.GetProperty("confusion").EnumerateArray()
+                .Select(row => (IReadOnlyList<long>)row.EnumerateArray().Select(v => v.GetInt64()).ToList()).ToList()),
+        };
+    }
+
+    private static void Objects(Utf8JsonWriter j, ObjectMetrics m)
+    {
+        j.WriteStartObject();
+        j.WriteNumber("truth", m.TruthCount);
+        j.WriteNumber("found", m.Found);
+        j.WriteNumber("predicted", m.PredictedCount);
+        j.WriteNumber("matched", m.Matched);
+        j.WriteNumber("areaKm2", m.AreaKm2);
+        j.WriteEndObject();
+    }
+
+    private static ObjectMetrics Objects(JsonElement e) => new()
+    {
+        TruthCount = e.GetProperty("truth").GetInt32(),
+        Found = e.GetProperty("found").GetInt32(),
+        PredictedCount = e.GetProperty("predicted").GetInt32(),
+        Matched = e.GetProperty("matched").GetInt32(),
+        AreaKm2 = e.GetProperty("areaKm2").GetDouble(),
+    };
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using WeiPian.Engine.Inference;
+using WeiPian.Engine.Pipeline;
+
+namespace WeiPian.Engine.Evaluation;
+
+/// <summary>
+/// One case of a benchmark set: a folder as the synthesiser writes it (before.tif, after.tif, survey.gpkg,
+/// truth.gpkg with class_id and on_farmland, truth.tif).
+/// </summary>
+/// <param name="Name">The folder's name.</param>
+/// <param name="Directory">The folder.</param>
+public sealed record BenchCase(string Name, string Directory)
+{
+    /// <summary>A file of the case.</summary>
+    public string File(string name) => Path.Combine(Directory, name);
+
+    /// <summary>The cases under <paramref name="set"/>: every subfolder (or the folder itself) holding before.tif, after.tif and truth.tif.</summary>
+    /// <exception cref="DirectoryNotFoundException">No such folder.</exception>
+    /// <exception cref="ArgumentException">It holds no case.</exception>
+    public static IReadOnlyList<BenchCase> Find(string set)
+    {
+        if (!System.IO.Directory.Exists(set)) throw new DirectoryNotFoundException($"Benchmark set '{set}' does not exist.");
+        var folders = new[] { set }.Concat(System.IO.Directory.EnumerateDirectories(set).Order(StringComparer.Ordinal));
+        var cases = folders.Where(f => new[] { "before.tif", "after.tif", "truth.tif", "truth.gpkg" }.All(n => System.IO.File.Exists(Path.Combine(f, n))))
+            .Select(f => new BenchCase(Path.GetFileName(Path.GetFullPath(f).TrimEnd('/')), f)).ToList();
+        return cases.Count > 0 ? cases
+            : throw new ArgumentException($"'{set}' holds no benchmark case (folders with before.tif, after.tif, truth.tif and truth.gpkg; make them with weipian synth).");
+    }
+}
+
+/// <summary>How one model did on a benchmark set.</summary>
+public sealed record ModelScore
+{
+    /// <summary>The model file.</summary>
+    public required string ModelPath { get; init; }
+    /// <summary>name@version from its card.</summary>
+    public required string Model { get; init; }
+    /// <summary>Cases run.</summary>
+    public required int Cases { get; init; }
+    /// <summary>Megapixels per second of the default (farmland) detection runs, end to end.</summary>
+    public required double MegapixelsPerSecond { get; init; }
+    /// <summary>Objects on farmland: the default detection against the truth with on_farmland = 1.</summary>
+    public required ObjectMetrics Objects { get; init; }
+    /// <summary>Pixels over all land: a run with AllLand against truth.tif.</summary>
+    public required PixelMetrics Pixels { get; init; }
+    /// <summary>Peak resident memory of the process that ran the model, MB (0 when not measured).</summary>
+    public double PeakMemoryMb { get; init; }
+
+    /// <summary>Mean pixel F1 over the change classes present in the truth.</summary>
+    public double MeanChangeF1 => Pixels.Scores.Skip(1).Where(s => s.TruePixels > 0).Select(s => s.F1).DefaultIfEmpty(double.NaN).Average();
+
+    /// <summary>Mean pixel IoU over the change classes present in the truth.</summary>
+    public double MeanChangeIoU => Pixels.Scores.Skip(1).Where(s => s.TruePixels > 0).Select(s => s.IoU).DefaultIfEmpty(double.NaN).Average();
+}
+
+/// <summary>Runs a model through the real pipeline on every case of a set and scores it.</summary>
+public static class ModelBenchmark
+{
+    /// <summary>Classes of the synthesiser's truth: no change, building, pond, mining, facility agriculture.</summary>
+    public const int TruthClasses = 5;
+
+    /// <summary>Scores <paramref name="modelPath"/> on <paramref name="cases"/>.</summary>
+    public static async Task<ModelScore> RunAsync(string modelPath, IReadOnlyList<BenchCase> cases, InferenceOptions? inference = null,
+        string? tempDirectory = null, CancellationToken cancellationToken = default)
+    {
+        using var detector = new ChangeDetector(modelPath, inference);
+        var objects = new List<ObjectMetrics>();
+        // The matrix spans the truth's classes too (the synthesiser's 0..4), so a model with fewer classes still scores.
+        var pixels = new PixelMetrics(Math.Max(detector.Card.ClassCount, TruthClasses));
+        var work = Path.Combine(tempDirectory ?? Path.GetTempPath(), "weipian-bench-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(work);
+        double seconds = 0;
+        long pixelCount = 0;
+        try
+        {
+            foreach (var c in cases)
+            {
+                var pair = new ScenePair(c.File("before.tif"), c.File("after.tif"));
+                var survey = c.File("survey.gpkg");
+                var predicted = new List<ClassedPolygon>();
+                var clock = Stopwatch.StartNew();
+                await foreach (var t in detector.DetectAsync(pair, survey, null, null, cancellationToken).ConfigureAwait(false))
+                    predicted.Add(new ClassedPolygon(t.ClassId, t.Geometry));
+                seconds += clock.Elapsed.TotalSeconds;
+                var area = Evaluator.AreaKm2(c.File("truth.tif"));
+                pixelCount += (long)Math.Round(area * 1e6 / PixelArea(c.File("truth.tif")));
+                objects.Add(ObjectMetrics.Compute(Evaluator.ReadPolygons(c.File("truth.gpkg"), where: "on_farmland = 1"), predicted, area));
+
+                var classes = Path.Combine(work, c.Name + ".tif");
+                var allLand = new DetectionOptions { AllLand = true, ClassRasterPath = classes };
+                await foreach (var _ in detector.DetectAsync(pair, survey, allLand, null, cancellationToken).ConfigureAwait(false)) { }
+                Evaluator.ComparePixels(c.File("truth.tif"), classes, pixels);
+            }
+        }
+        finally
+        {
+            try { Directory.Delete(work, recursive: true); } catch (IOException) { }
+        }
+        return new ModelScore
+        {
+            ModelPath = modelPath,
+            Model = $"{detector.Card.Name}@{detector.Card.Version}",
+            Cases = cases.Count,
+            MegapixelsPerSecond = pixelCount / 1e6 / Math.Max(seconds, 1e-9),
+            Objects = ObjectMetrics.Sum(objects),
+            Pixels = pixels,
+        };
+    }
+
+    private static double PixelArea(string raster)
+    {
+        using var ds = Gdal.RasterDataset.Open(raster);
+        return ds.GeoTransform.PixelArea;
+    }
+
+    /// <summary>
+    /// The gate for a model upgrade: every headline metric (object recall and precision on farmland, mean change F1 and
+    /// IoU, and the pixel F1 of each change class present) on which <paramref name="candidate"/> is worse than
+    /// <paramref name="baseline"/> by more than <paramref name="maxDrop"/> (absolute, as all are in 0..1). False alarms per
+    /// km² are reported, not gated: object precision already carries them. Empty when the candidate passes.
+    /// </summary>
+    public static IReadOnlyList<string> Regressions(ModelScore baseline, ModelScore candidate, double maxDrop)
+    {
+        var found = new List<string>();
+        void Check(string name, double b, double c)
+        {
+            if (double.IsFinite(b) && (!double.IsFinite(c) || b - c > maxDrop))
+                found.Add(FormattableString.Invariant($"{name} {c:0.000} vs baseline {b:0.000}"));
+        }
+        Check("object recall", baseline.Objects.Recall, candidate.Objects.Recall);
+        Check("object precision", baseline.Objects.Precision, candidate.Objects.Precision);
+        Check("mean change F1", baseline.MeanChangeF1, candidate.MeanChangeF1);
+        Check("mean change IoU", baseline.MeanChangeIoU, candidate.MeanChangeIoU);
+        foreach (var b in baseline.Pixels.Scores.Skip(1).Where(s => s.TruePixels > 0))
+            if (b.ClassId < candidate.Pixels.Classes)
+                Check($"class {b.ClassId} F1", b.F1, candidate.Pixels.Scores[b.ClassId].F1);
+        return found;
+    }
+}
