@@ -48,7 +48,7 @@ public class TilingSeamTests
         var path = dir.File("class.tif");
         using var model = ChangeModel.Load(TestModels.StackedChange, new InferenceOptions { TileSize = tile, IntraOpThreads = 1 });
         using (var run = new DetectionRun(model, Sample, null, new DetectionOptions { AllLand = true, ClassRasterPath = path }))
-            foreach (var _ in run.Run(null, CancellationToken.None)) { }
+            foreach (var _ in run.RunAsync(null, CancellationToken.None).ToBlockingEnumerable()) { }
         using var raster = RasterDataset.Open(path);
         var classes = new byte[raster.Width * raster.Height];
         raster.Read<byte>(band, raster.Extent, classes);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Output;
 
@@ -51,30 +50,12 @@ public sealed class ChangeDetector : IDisposable
         IProgress<DetectionProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var run = Start(pair, surveyPath, options ?? new DetectionOptions());
-        // The run streams polygons as strips complete, on its own thread; a bounded channel hands them over.
-        // Leaving the loop early (break, or an exception in the caller) stops the run before it is disposed.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var channel = Channel.CreateBounded<Tuban>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
-        var producer = Task.Run(async () =>
-        {
-            try
-            {
-                foreach (var t in run.Run(progress, stop.Token)) await channel.Writer.WriteAsync(t, stop.Token).ConfigureAwait(false);
-                channel.Writer.Complete();
-            }
-            catch (Exception e)
-            {
-                channel.Writer.Complete(e);
-            }
-        }, CancellationToken.None);
         try
         {
-            await foreach (var t in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false)) yield return t;
+            await foreach (var t in run.RunAsync(progress, cancellationToken).ConfigureAwait(false)) yield return t;
         }
         finally
         {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await producer.ConfigureAwait(false);
             Volatile.Write(ref _busy, 0);
         }
     }
@@ -95,24 +76,21 @@ public sealed class ChangeDetector : IDisposable
             using var sink = TubanWriter.Create(outputPath, run.Crs, TubanWriter.FormatOf(outputPath), options.ShapefileEncoding);
             using var chips = options.ChipsDirectory is { } dir ? new ChipWriter(dir, pair.Before, pair.After, pair.Bands, options.Chips) : null;
             var summary = new DetectionSummary.Builder();
-            await Task.Run(() =>
+            await foreach (var t in run.RunAsync(progress, cancellationToken).ConfigureAwait(false))
             {
-                foreach (var t in run.Run(progress, cancellationToken))
-                {
-                    var start = StageTimes.Start();
-                    sink.Add(t);
-                    summary.Add(t);
-                    start = run.Times.Add(StageTimes.Stage.WritePolygons, start);
-                    if (chips is null) continue;
-                    chips.Add(t);
-                    run.Times.Add(StageTimes.Stage.Chips, start);
-                }
-                var commit = StageTimes.Start();
-                sink.Commit();
-                commit = run.Times.Add(StageTimes.Stage.WritePolygons, commit);
-                chips?.Finish();
-                run.Times.Add(StageTimes.Stage.Chips, commit);
-            }, cancellationToken).ConfigureAwait(false);
+                var start = StageTimes.Start();
+                sink.Add(t);
+                summary.Add(t);
+                start = run.Times.Add(StageTimes.Stage.WritePolygons, start);
+                if (chips is null) continue;
+                chips.Add(t);
+                run.Times.Add(StageTimes.Stage.Chips, start);
+            }
+            var commit = StageTimes.Start();
+            sink.Commit();
+            commit = run.Times.Add(StageTimes.Stage.WritePolygons, commit);
+            chips?.Finish();
+            run.Times.Add(StageTimes.Stage.Chips, commit);
             return summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed, run.Times);
         }
         finally

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using WeiPian.Engine.Gdal;
@@ -14,7 +16,7 @@ namespace WeiPian.Engine.Pipeline;
 
 /// <summary>
 /// One scene pair through the pipeline. The constructor checks everything that can be checked before work
-/// (files, grids, bands against the model, survey, CRS) and throws on the first problem; <see cref="Run"/>
+/// (files, grids, bands against the model, survey, CRS) and throws on the first problem; <see cref="RunAsync"/>
 /// then streams attributed 图斑 as the strips go by.
 /// </summary>
 internal sealed class DetectionRun : IDisposable
@@ -88,97 +90,176 @@ internal sealed class DetectionRun : IDisposable
     /// <summary>Time per stage so far.</summary>
     public StageTimes Times { get; } = new();
 
+    /// <summary>Strips in flight between two stages: one being produced while the other is consumed.</summary>
+    private const int Slots = 2;
+
     /// <summary>
-    /// Runs the pipeline strip by strip and yields each polygon, attributed, as soon as it is closed: reads both
-    /// dates, scales, runs the model, stitches the kept tile centres, masks nodata and (unless all land) everything
-    /// off farmland, optionally writes the class raster, and feeds the strip to the streaming polygoniser. Memory
-    /// holds only the strips in flight and the polygons still open.
+    /// Runs the pipeline and yields each polygon, attributed, as soon as it is closed. Three stages run at once,
+    /// joined by bounded channels so the slowest sets the pace and the others hide behind it:
+    /// <list type="number">
+    /// <item>read: both dates' padded strips for a row of tiles (GDAL), into one of <see cref="Slots"/> slots;</item>
+    /// <item>infer: nodata mask, scaling into the model's buffers, the model, classes and confidence, kept centres
+    /// stitched into a strip;</item>
+    /// <item>post: farmland mask, the optional class raster, the streaming polygoniser and the attributes.</item>
+    /// </list>
+    /// Memory holds only the strips in flight and the polygons still open. The first failure of any stage ends the
+    /// run and is what the caller sees; cancellation stops every stage.
     /// </summary>
-    public IEnumerable<Tuban> Run(IProgress<DetectionProgress>? progress, CancellationToken ct)
+    public async IAsyncEnumerable<Tuban> RunAsync(IProgress<DetectionProgress>? progress,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var tiles = Tiles;
-        var readBefore = StripReaders.For(_before, _regionBefore, _bandsBefore, tiles);
-        var readAfter = StripReaders.For(_after, _regionAfter, _bandsAfter, tiles);
-        var scaling = _model.Card.Input.Scaling.Coefficients;
-        var classifier = new TileClassifier(_model.Card.Output, _model.Card.ClassCount, tiles.Tile);
-        var strip = new ClassStrip(tiles);
-        var farmland = new byte[tiles.Kept * tiles.Width];
-        var percent = new byte[tiles.Kept * tiles.Width];
-        var plane = tiles.Tile * tiles.Tile;
-        var closed = new PolygonCollector();
-        var connectivity = _options.EightConnected ? PixelConnectivity.Eight : PixelConnectivity.Four;
-        var polygonizer = new Polygonizer(Grid.Width, closed, connectivity, Grid.Transform, noData: 0);
-        using var attributes = new TubanAttributes(this, _model.Card, _survey, _options);
-        using var classRaster = _options.ClassRasterPath is null ? null : CreateClassRaster();
+        var readBefore = StripReaders.For(_before, _regionBefore, _bandsBefore, tiles, Slots);
+        var readAfter = StripReaders.For(_after, _regionAfter, _bandsAfter, tiles, Slots);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var ct = stop.Token;
+        var freeSlots = Bounded<int>(Slots);
+        var read = Bounded<(int Row, int Slot)>(Slots);
+        var freeStrips = Bounded<ClassStrip>(Slots);
+        var classified = Bounded<ClassStrip>(Slots);
+        var output = Bounded<Tuban>(256);
+        for (var i = 0; i < Slots; i++)
+        {
+            freeSlots.Writer.TryWrite(i);
+            freeStrips.Writer.TryWrite(new ClassStrip(tiles));
+        }
         long tilesDone = 0, polygons = 0;
 
-        for (var row = 0; row < tiles.Rows; row++)
+        // A failing stage closes every hand-over with its error first, then stops the others, so its error is the one
+        // the caller gets and no stage waits forever.
+        Task Stage(Func<Task> body) => Task.Run(async () =>
         {
-            ct.ThrowIfCancellationRequested();
-            var t = StageTimes.Start();
-            readBefore.Read(row);
-            readAfter.Read(row);
-            strip.Begin(row);
-            readBefore.MarkNoData(strip.Window, strip.Valid);
-            readAfter.MarkNoData(strip.Window, strip.Valid);
-            t = Times.Add(StageTimes.Stage.Read, t);
-            for (var c0 = 0; c0 < tiles.Columns; c0 += _model.BatchSize)
+            try
             {
-                ct.ThrowIfCancellationRequested();
-                var n = Math.Min(_model.BatchSize, tiles.Columns - c0);
-                for (var i = 0; i < n; i++)
+                await body().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                output.Writer.TryComplete(e);
+                read.Writer.TryComplete(e);
+                classified.Writer.TryComplete(e);
+                await stop.CancelAsync().ConfigureAwait(false);
+            }
+        }, CancellationToken.None);
+
+        var reader = Stage(async () =>
+        {
+            for (var row = 0; row < tiles.Rows; row++)
+            {
+                var slot = await freeSlots.Reader.ReadAsync(ct).ConfigureAwait(false);
+                var t = StageTimes.Start();
+                readBefore.Read(row, slot);
+                readAfter.Read(row, slot);
+                Times.Add(StageTimes.Stage.Read, t);
+                await read.Writer.WriteAsync((row, slot), ct).ConfigureAwait(false);
+            }
+            read.Writer.Complete();
+        });
+
+        var inference = Stage(async () =>
+        {
+            var scaling = _model.Card.Input.Scaling.Coefficients;
+            var classifier = new TileClassifier(_model.Card.Output, _model.Card.ClassCount, tiles.Tile);
+            var plane = tiles.Tile * tiles.Tile;
+            await foreach (var (row, slot) in read.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                var strip = await freeStrips.Reader.ReadAsync(ct).ConfigureAwait(false);
+                var t = StageTimes.Start();
+                strip.Begin(row);
+                readBefore.MarkNoData(slot, strip.Window, strip.Valid);
+                readAfter.MarkNoData(slot, strip.Window, strip.Valid);
+                t = Times.Add(StageTimes.Stage.Mask, t);
+                for (var c0 = 0; c0 < tiles.Columns; c0 += _model.BatchSize)
                 {
-                    var before = _model.BeforeTile(i);
-                    var after = _model.AfterTile(i);
-                    for (var b = 0; b < _bandsBefore.Length; b++)
+                    ct.ThrowIfCancellationRequested();
+                    var n = Math.Min(_model.BatchSize, tiles.Columns - c0);
+                    for (var i = 0; i < n; i++)
                     {
-                        float lo = scaling.Low[b], hi = scaling.High[b], a = scaling.Multiplier[b], c = scaling.Offset[b];
-                        readBefore.ScaleTile(c0 + i, b, before.Slice(b * plane, plane), lo, hi, a, c);
-                        readAfter.ScaleTile(c0 + i, b, after.Slice(b * plane, plane), lo, hi, a, c);
+                        var before = _model.BeforeTile(i);
+                        var after = _model.AfterTile(i);
+                        for (var b = 0; b < _bandsBefore.Length; b++)
+                        {
+                            float lo = scaling.Low[b], hi = scaling.High[b], a = scaling.Multiplier[b], c = scaling.Offset[b];
+                            readBefore.ScaleTile(slot, c0 + i, b, before.Slice(b * plane, plane), lo, hi, a, c);
+                            readAfter.ScaleTile(slot, c0 + i, b, after.Slice(b * plane, plane), lo, hi, a, c);
+                        }
                     }
+                    t = Times.Add(StageTimes.Stage.Scale, t);
+                    _model.Run(n);
+                    t = Times.Add(StageTimes.Stage.Model, t);
+                    for (var i = 0; i < n; i++)
+                    {
+                        classifier.Classify(_model.OutputTile(i));
+                        strip.Place(c0 + i, classifier);
+                    }
+                    t = Times.Add(StageTimes.Stage.Stitch, t);
+                    var done = Interlocked.Add(ref tilesDone, n);
+                    progress?.Report(new DetectionProgress(done, tiles.TileCount, Interlocked.Read(ref polygons)));
                 }
-                t = Times.Add(StageTimes.Stage.Scale, t);
-                _model.Run(n);
-                t = Times.Add(StageTimes.Stage.Model, t);
-                for (var i = 0; i < n; i++)
-                {
-                    classifier.Classify(_model.OutputTile(i));
-                    strip.Place(c0 + i, classifier);
-                }
-                t = Times.Add(StageTimes.Stage.Stitch, t);
-                tilesDone += n;
-                progress?.Report(new DetectionProgress(tilesDone, tiles.TileCount, polygons));
+                freeSlots.Writer.TryWrite(slot);
+                await classified.Writer.WriteAsync(strip, ct).ConfigureAwait(false);
             }
-            if (!_options.AllLand) MaskFarmland(strip, farmland);
-            strip.ApplyMask();
-            var len = strip.Length;
-            for (var i = 0; i < len; i++) percent[i] = (byte)Math.Round(strip.Confidence[i] * 100);
-            t = Times.Add(StageTimes.Stage.Mask, t);
-            if (classRaster is not null)
-            {
-                classRaster.Write<byte>(1, strip.Window, strip.Classes.AsSpan(0, len));
-                classRaster.Write<byte>(2, strip.Window, percent.AsSpan(0, len));
-                t = Times.Add(StageTimes.Stage.WriteRaster, t);
-            }
-            polygonizer.Push(strip.Classes.AsSpan(0, len), [], percent.AsSpan(0, len));
-            Times.Add(StageTimes.Stage.Polygonize, t);
-            foreach (var tuban in Attribute(closed, attributes))
-            {
-                polygons++;
-                yield return tuban;
-            }
-        }
-        var last = StageTimes.Start();
-        polygonizer.Finish();
-        Times.Add(StageTimes.Stage.Polygonize, last);
-        foreach (var tuban in Attribute(closed, attributes))
+            classified.Writer.Complete();
+        });
+
+        var post = Stage(async () =>
         {
-            polygons++;
-            yield return tuban;
+            var farmland = new byte[tiles.Kept * tiles.Width];
+            var percent = new byte[tiles.Kept * tiles.Width];
+            var closed = new PolygonCollector();
+            var connectivity = _options.EightConnected ? PixelConnectivity.Eight : PixelConnectivity.Four;
+            var polygonizer = new Polygonizer(Grid.Width, closed, connectivity, Grid.Transform, noData: 0);
+            using var attributes = new TubanAttributes(this, _model.Card, _survey, _options);
+            using var classRaster = _options.ClassRasterPath is null ? null : CreateClassRaster();
+            async Task Emit()
+            {
+                foreach (var tuban in Attribute(closed, attributes))
+                {
+                    Interlocked.Increment(ref polygons);
+                    await output.Writer.WriteAsync(tuban, ct).ConfigureAwait(false);
+                }
+            }
+            await foreach (var strip in classified.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                var t = StageTimes.Start();
+                if (!_options.AllLand) MaskFarmland(strip, farmland);
+                strip.ApplyMask();
+                var len = strip.Length;
+                for (var i = 0; i < len; i++) percent[i] = (byte)Math.Round(strip.Confidence[i] * 100);
+                t = Times.Add(StageTimes.Stage.Mask, t);
+                if (classRaster is not null)
+                {
+                    classRaster.Write<byte>(1, strip.Window, strip.Classes.AsSpan(0, len));
+                    classRaster.Write<byte>(2, strip.Window, percent.AsSpan(0, len));
+                    t = Times.Add(StageTimes.Stage.WriteRaster, t);
+                }
+                polygonizer.Push(strip.Classes.AsSpan(0, len), [], percent.AsSpan(0, len));
+                Times.Add(StageTimes.Stage.Polygonize, t);
+                freeStrips.Writer.TryWrite(strip);
+                await Emit().ConfigureAwait(false);
+            }
+            var last = StageTimes.Start();
+            polygonizer.Finish();
+            Times.Add(StageTimes.Stage.Polygonize, last);
+            await Emit().ConfigureAwait(false);
+            if (classRaster is not null) FinishClassRaster(classRaster);
+            progress?.Report(new DetectionProgress(Interlocked.Read(ref tilesDone), tiles.TileCount, Interlocked.Read(ref polygons)));
+            output.Writer.TryComplete();
+        });
+
+        try
+        {
+            await foreach (var tuban in output.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false)) yield return tuban;
         }
-        progress?.Report(new DetectionProgress(tilesDone, tiles.TileCount, polygons));
-        if (classRaster is not null) FinishClassRaster(classRaster);
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(reader, inference, post).ConfigureAwait(false);
+        }
     }
+
+    private static Channel<T> Bounded<T>(int capacity) =>
+        Channel.CreateBounded<T>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
 
     private IEnumerable<Tuban> Attribute(PolygonCollector closed, TubanAttributes attributes)
     {

@@ -11,24 +11,29 @@ namespace WeiPian.Engine.Tiling;
 /// repeated), so edge tiles keep the fixed shape and both dates are padded alike.
 /// </summary>
 /// <typeparam name="T">byte, ushort or float: the type the scene is read as.</typeparam>
+/// <remarks>
+/// Holds <c>slots</c> strips, so one can be read while another is scaled into the model: <see cref="Read"/> fills a
+/// slot on the reading thread, <see cref="ScaleTile"/> and <see cref="MarkNoData"/> use a filled one on another. Each
+/// slot belongs to one thread at a time; the pipeline hands slots over through its channels.
+/// </remarks>
 internal sealed class StripReader<T> : IStripReader where T : unmanaged
 {
     private readonly Scene _scene;
     private readonly TileGrid _grid;
     private readonly PixelWindow _region;
     private readonly int[] _bands;
-    private readonly T[] _strip;        // bands x Tile x PaddedWidth
+    private readonly T[][] _strips;     // per slot: bands x Tile x PaddedWidth
     private readonly int[] _columnMap;  // padded column -> region column
     private readonly (int Dst, int Src, int Length)[] _runs; // consecutive stretches of _columnMap
     private T[] _read = [];
 
-    public StripReader(Scene scene, PixelWindow region, int[] bands, TileGrid grid)
+    public StripReader(Scene scene, PixelWindow region, int[] bands, TileGrid grid, int slots = 1)
     {
         _scene = scene;
         _region = region;
         _bands = bands;
         _grid = grid;
-        _strip = new T[bands.Length * grid.Tile * grid.PaddedWidth];
+        _strips = Enumerable.Range(0, slots).Select(_ => new T[bands.Length * grid.Tile * grid.PaddedWidth]).ToArray();
         _columnMap = new int[grid.PaddedWidth];
         for (var c = 0; c < _columnMap.Length; c++) _columnMap[c] = K.ReflectIndex(c - grid.Halo, region.Width);
         _runs = Runs(_columnMap);
@@ -37,12 +42,13 @@ internal sealed class StripReader<T> : IStripReader where T : unmanaged
     /// <summary>Pixels per padded row.</summary>
     public int Stride => _grid.PaddedWidth;
 
-    /// <summary>One padded row (0 .. Tile-1) of one band (index into the model's band list).</summary>
-    public ReadOnlySpan<T> Row(int band, int row) => _strip.AsSpan((band * _grid.Tile + row) * Stride, Stride);
+    /// <summary>One padded row (0 .. Tile-1) of one band (index into the model's band list) in a slot.</summary>
+    public ReadOnlySpan<T> Row(int slot, int band, int row) => _strips[slot].AsSpan((band * _grid.Tile + row) * Stride, Stride);
 
-    /// <summary>Reads the padded strip of tile row <paramref name="tileRow"/>.</summary>
-    public void Read(int tileRow)
+    /// <summary>Reads the padded strip of tile row <paramref name="tileRow"/> into <paramref name="slot"/>.</summary>
+    public void Read(int tileRow, int slot)
     {
+        var strip = _strips[slot];
         var tile = _grid.Tile;
         var top = tileRow * _grid.Kept - _grid.Halo;
         Span<int> rowMap = tile <= 1024 ? stackalloc int[tile] : new int[tile];
@@ -63,7 +69,7 @@ internal sealed class StripReader<T> : IStripReader where T : unmanaged
             for (var r = 0; r < tile; r++)
             {
                 var src = _read.AsSpan(b * plane + (rowMap[r] - minRow) * window.Width, window.Width);
-                var dst = _strip.AsSpan((b * tile + r) * Stride, Stride);
+                var dst = strip.AsSpan((b * tile + r) * Stride, Stride);
                 foreach (var (d, s, n) in _runs) src.Slice(s - minCol, n).CopyTo(dst.Slice(d, n));
             }
     }
@@ -72,13 +78,13 @@ internal sealed class StripReader<T> : IStripReader where T : unmanaged
     /// Writes the model input of tile <paramref name="column"/> for one band: Tile x Tile floats, each pixel
     /// clamped to [lo, hi] and mapped to <c>x * a + c</c> (the card's scaling).
     /// </summary>
-    public void ScaleTile(int column, int band, Span<float> destination, float lo, float hi, float a, float c)
+    public void ScaleTile(int slot, int column, int band, Span<float> destination, float lo, float hi, float a, float c)
     {
         var tile = _grid.Tile;
         var x = column * _grid.Kept;
         for (var r = 0; r < tile; r++)
         {
-            var src = Row(band, r).Slice(x, tile);
+            var src = Row(slot, band, r).Slice(x, tile);
             var dst = destination.Slice(r * tile, tile);
             if (typeof(T) == typeof(ushort)) K.ScaleToFloat(MemoryMarshal.Cast<T, ushort>(src), dst, lo, hi, a, c);
             else if (typeof(T) == typeof(byte)) K.ScaleToFloat(MemoryMarshal.Cast<T, byte>(src), dst, lo, hi, a, c);
@@ -90,7 +96,7 @@ internal sealed class StripReader<T> : IStripReader where T : unmanaged
     /// Clears <paramref name="valid"/> (strip rows x region width) wherever a band of this date holds its nodata
     /// value (or NaN, for float data): such pixels are never change.
     /// </summary>
-    public void MarkNoData(PixelWindow strip, Span<byte> valid)
+    public void MarkNoData(int slot, PixelWindow strip, Span<byte> valid)
     {
         for (var b = 0; b < _bands.Length; b++)
         {
@@ -98,7 +104,7 @@ internal sealed class StripReader<T> : IStripReader where T : unmanaged
             if (typeof(T) != typeof(float) && !Representable(nodata)) continue;
             for (var r = 0; r < strip.Height; r++)
             {
-                var src = Row(b, _grid.Halo + r).Slice(_grid.Halo, strip.Width);
+                var src = Row(slot, b, _grid.Halo + r).Slice(_grid.Halo, strip.Width);
                 var dst = valid.Slice(r * strip.Width, strip.Width);
                 if (typeof(T) == typeof(ushort)) K.MarkNoData(MemoryMarshal.Cast<T, ushort>(src), (ushort)nodata!.Value, dst);
                 else if (typeof(T) == typeof(byte)) K.MarkNoData(MemoryMarshal.Cast<T, byte>(src), (byte)nodata!.Value, dst);
