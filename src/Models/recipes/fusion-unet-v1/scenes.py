@@ -31,6 +31,10 @@ def scenes():
     # Validation at the coarser GSDs the card also claims (1-2 m), default density.
     for k, gsd in enumerate([1.0, 1.25, 1.6, 2.0]):
         out.append(("valgsd", f"g{2910 + k}", 2910 + k, 1024, gsd, 25))
+    # Radiometric robustness (validation seeds): the after date of four validation pairs with a gain and
+    # haze outside what the synthesiser draws (perturb.py); name suffix g<gain x 100>h<haze DN>.
+    for seed, tag in [(2900, "g80h0"), (2901, "g120h0"), (2902, "g100h40"), (2903, "g85h30")]:
+        out.append(("valradio", f"v{seed}-{tag}", seed, 1024, 0.8, 25))
     # Report (held-out test seeds; evaluation only).
     for seed in range(1500, 1520):
         out.append(("test", f"s{seed}", seed, 1024, 0.8, 25))

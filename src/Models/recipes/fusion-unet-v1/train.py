@@ -180,6 +180,7 @@ def main():
     sampler = Sampler(scenes, args.crop, args.batch, args.change_share, args.seed + 1, mean, std)
 
     t0 = time.time()
+    c0 = time.process_time()
     log = open(os.path.join(args.out, "log.tsv"), "w")
     log.write("step\tseconds\tloss\tlr\n")
     avg = None
@@ -206,8 +207,9 @@ def main():
                os.path.join(args.out, "checkpoint.pt"))
     with open(os.path.join(args.out, "train.json"), "w") as f:
         json.dump({"mean": mean, "std": std, "args": vars(args), "train_seconds": round(time.time() - t0),
+                   "train_cpu_seconds": round(time.process_time() - c0),
                    "parameters": parameters(model), "scenes": len(scenes)}, f, indent=2)
-    print(f"trained in {(time.time() - t0) / 60:.1f} min", flush=True)
+    print(f"trained in {(time.time() - t0) / 60:.1f} min ({(time.process_time() - c0) / 60:.1f} CPU min)", flush=True)
 
 
 if __name__ == "__main__":
