@@ -217,6 +217,7 @@ public static class ClusterHosting
     {
         var builder = Host.CreateApplicationBuilder();
         ConfigureLogging(builder.Logging, LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans", LogLevel.Error);   // a client sees connections to dying silos reset: expected, not news
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(x =>

@@ -170,6 +170,7 @@ internal sealed class ScenePump : ILifecycleParticipant<ISiloLifecycle>
         try
         {
             SceneOutcome outcome;
+            _log.LogInformation("scene {Key} of batch {Batch}: started (attempt {Attempt})", lease.Job.Key, lease.BatchId, lease.Attempt);
             try
             {
                 outcome = await _grains.GetGrain<ISceneWorkGrain>(0).RunAsync(lease.BatchId, spec, lease.Job, run.Cancel.Token);
@@ -188,7 +189,9 @@ internal sealed class ScenePump : ILifecycleParticipant<ISiloLifecycle>
             {
                 try
                 {
-                    await batch.CompleteAsync(_silo, lease.LeaseId, outcome);
+                    var recorded = await batch.CompleteAsync(_silo, lease.LeaseId, outcome);
+                    _log.LogInformation("scene {Key} of batch {Batch}: {Result} in {Seconds:0.0} s{Recorded}", lease.Job.Key, lease.BatchId,
+                        outcome.Done ? $"done, {outcome.Polygons} polygons" : $"failed: {outcome.Error}", outcome.Seconds, recorded ? "" : " (already recorded: not counted again)");
                     return;
                 }
                 catch (Exception e) when (e is not OutOfMemoryException && !_stop.IsCancellationRequested && attempt < 20)
