@@ -17,6 +17,7 @@
 # from the Orleans repository, src/AdoNet/...; the 10.x NuGet packages do not ship them): point ORLEANS_SQL at their folder.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/scripts/cluster-scenes.sh
 store=${1:-redis}
 kill_after=${2:-4}
 model=$(realpath "${3:-tests/Fixtures/models/stacked-change.onnx}")
@@ -62,23 +63,7 @@ now() { date +%s.%N; }
 since() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.1f", e - s }'; }
 
 echo "== scenes"
-dotnet "$cli" synth --out synth --size 3072 --height 2048 --seed 7 --no-shapefiles | tail -1
-cp synth/before.tif before.tif
-cp synth/after.tif after.tif
-gdal_rasterize -q -l truth -b 1 -b 2 -b 3 -b 4 -burn 100 -burn 100 -burn 100 -burn 100 synth/truth.gpkg before.tif
-gdal_rasterize -q -l truth -b 1 -b 2 -b 3 -b 4 -burn 1000 -burn 1000 -burn 1000 -burn 1000 synth/truth.gpkg after.tif
-mkdir scenes
-echo "key,before,after,before_date,after_date" > scenes.csv
-for row in 0 1 2; do
-  for col in 0 1 2 3; do
-    key=$(printf "GF2_R%dC%d" "$row" "$col")
-    x=$((col * 640)); y=$((row * 512))
-    gdal_translate -q -srcwin "$x" "$y" 1024 1024 -co TILED=YES -co COMPRESS=DEFLATE before.tif "scenes/$key-before.tif"
-    gdal_translate -q -srcwin "$x" "$y" 1024 1024 -co TILED=YES -co COMPRESS=DEFLATE after.tif "scenes/$key-after.tif"
-    echo "$key,scenes/$key-before.tif,scenes/$key-after.tif,20240309,20240629" >> scenes.csv
-  done
-done
-echo "12 scenes of 1024 x 1024 px in a 4 x 3 grid, overlapping by 384 px across and 512 px down"
+make_scenes "$cli"
 
 echo "== single-machine run (2 workers)"
 start=$(now)
