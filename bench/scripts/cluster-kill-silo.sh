@@ -52,7 +52,7 @@ cleanup() {
     [ "$alive" -eq 0 ] && break; sleep 0.1
   done
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   if [ -n "${pgdata:-}" ] && [ -d "$pgdata" ]; then runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgdata" -m immediate stop >/dev/null 2>&1 || true; fi
   if [ "${status:-1}" -eq 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$work"; else echo "work folder kept: $work" >&2; fi
 }

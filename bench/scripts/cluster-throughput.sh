@@ -28,7 +28,7 @@ stop_all() {
     [ "$alive" -eq 0 ] && break; sleep 0.1
   done
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done   # these only: a Redis started here runs on
   pids=()
 }
 trap 'stop_all; rm -rf "$work"' EXIT
@@ -87,6 +87,7 @@ overhead memory localhost "in-memory state (localhost clustering)"
 if command -v redis-server >/dev/null; then
   redis-server --port 6392 --bind 127.0.0.1 --save "" --appendonly no > redis.log 2>&1 &
   redis_pid=$!
+  trap 'stop_all; kill "$redis_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
   for _ in $(seq 100); do redis-cli -p 6392 ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
   overhead redis redis:127.0.0.1:6392 "Redis state, membership and reminders"
   kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true

@@ -52,9 +52,9 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
 
     private BatchProgressState P => _progress.State;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (_manifest.State.Spec is null) return;
+        if (_manifest.State.Spec is null) return Task.CompletedTask;
         if (P.Phase == BatchPhase.None) InitialiseProgress();   // a crash between the two first writes
         Index();
         // Leases read back from storage get a fresh term: their silos renew them if alive, else they run out.
@@ -65,7 +65,7 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
             StartWatching();
             if (P.Phase == BatchPhase.Merging) StartMerge();   // the silo that merged died: merge again (it is idempotent)
         }
-        await Task.CompletedTask;
+        return Task.CompletedTask;
     }
 
     public async Task<ClusterBatchStatus> SubmitAsync(ClusterBatchSpec spec, List<ClusterSceneJob> jobs)
@@ -212,6 +212,7 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
                 e.LeaseExpiresUtc = null;
             }
             await PersistAsync();
+            await Registry.RemoveAsync(BatchId);
             await StopWatchingAsync();
         }
         return Status();
