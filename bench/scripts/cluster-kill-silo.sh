@@ -7,7 +7,7 @@
 # planted changes are burnt into both dates so the tiny test model reports them, and gdal_translate -srcwin cuts it into
 # a 4 x 3 grid of overlapping 1024 x 1024 scenes. Then: a single-machine run (`weipian reprocess`, 2 workers) into ref/;
 # the store on 127.0.0.1; three silos (1 scene at a time each, leases of 15 s, one-second failure probes); the client
-# submitting the manifest into cluster/ and following it; `kill -9` of a silo that is running a scene once K scene files
+# submitting the manifest into cluster/ (--detach) and following it (--attach); `kill -9` of a silo that is running a scene once K scene files
 # exist; and a comparison of cluster/ with ref/: tuban.gpkg byte for byte, every feature (ogrinfo -al), regions.csv, one
 # file per scene and no partial files.
 #
@@ -113,10 +113,12 @@ for i in 1 2 3; do
 done
 echo "silo1, silo2, silo3 up (1 scene at a time each)"
 
-echo "== client: submit and follow"
+echo "== client: submit (--detach), then follow (--attach)"
 start=$(now)
-dotnet "$cli" reprocess --cluster "$connection" --manifest scenes.csv --survey synth/survey.gpkg --model "$model" --out cluster \
-  --threads 1 > client.log 2> client.err &
+batch=$(dotnet "$cli" reprocess --cluster "$connection" --manifest scenes.csv --survey synth/survey.gpkg --model "$model" --out cluster \
+  --threads 1 --detach 2> submit.err) || { cat submit.err; exit 1; }
+echo "submitted batch $batch in $(since "$start") s"
+dotnet "$cli" reprocess --cluster "$connection" --attach "$batch" > client.log 2> client.err &
 client=$!
 pids+=($client)
 victim=""
