@@ -9,4 +9,5 @@ root.Subcommands.Add(DetectCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(BenchModelsCommand.Create());
 root.Subcommands.Add(ReprocessCommand.Create());
+root.Subcommands.Add(SiloCommand.Create());
 return await CliErrors.RunAsync(root, args);

@@ -13,17 +13,17 @@ namespace WeiPian.Cli.Commands;
 /// <c>weipian reprocess</c>: the year-end bulk reprocessing of a manifest of scene pairs, resumable after a crash, with
 /// merged polygons, regional figures and the yearly ratio.
 /// </summary>
-internal static class ReprocessCommand
+internal static partial class ReprocessCommand
 {
     /// <summary>Exit code when the batch finished but some scenes failed.</summary>
     public const int ScenesFailed = 3;
 
     public static Command Create()
     {
-        var manifest = new Option<string>("--manifest") { Description = "CSV of scene pairs: before,after[,key,before_id,after_id,before_date,after_date,region,bands]", Required = true };
-        var survey = new Option<string>("--survey") { Description = "Land survey the detector finds farmland in (DLTB, YJJBNTTB, XZQ)", Required = true };
+        var manifest = new Option<string>("--manifest") { Description = "CSV of scene pairs: before,after[,key,before_id,after_id,before_date,after_date,region,bands]" };
+        var survey = new Option<string>("--survey") { Description = "Land survey the detector finds farmland in (DLTB, YJJBNTTB, XZQ)" };
         var current = new Option<string?>("--current-survey") { Description = "Current (year-end) survey to mark polygons against (BCTB, DLBM_NOW, YBG); default: --survey" };
-        var output = new Option<string>("--out") { Description = "Batch folder: journal, scenes/, tuban.gpkg, regions.csv, ratio.csv, report.md, report.html", Required = true };
+        var output = new Option<string>("--out") { Description = "Batch folder: journal, scenes/, tuban.gpkg, regions.csv, ratio.csv, report.md, report.html" };
         var model = new Option<string>("--model") { Description = "Bundled model name or .onnx file", DefaultValueFactory = _ => "spectral-v1" };
         var workers = new Option<int>("--workers") { Description = "Scenes run at once, each with its own model", DefaultValueFactory = _ => 1 };
         var previous = new Option<string?>("--previous") { Description = "Earlier months' polygons (layer tuban with JCBH) to link to (TYWZJCTBWQBH)" };
@@ -35,13 +35,53 @@ internal static class ReprocessCommand
         var threads = new Option<int>("--threads") { Description = "Inference threads per worker (default: cores / workers)" };
         var mergeOverlap = new Option<double>("--merge-overlap") { Description = "Share of the smaller polygon two scenes' polygons must share to be one change", DefaultValueFactory = _ => 0.3 };
         var linkOverlap = new Option<double>("--link-overlap") { Description = "Share of the smaller polygon a new and an earlier polygon must share to be linked", DefaultValueFactory = _ => 0.5 };
+        var cluster = new Option<string?>("--cluster") { Description = "Run on a cluster of `weipian silo`s instead of here: localhost[:GATEWAY_PORTS], redis:HOST:PORT or postgres:...; every path must be on storage all silos reach at the same path" };
+        var detach = new Option<bool>("--detach") { Description = "With --cluster: submit, print the batch id and return; the batch goes on" };
+        var attach = new Option<string?>("--attach") { Description = "With --cluster: follow the batch with this id (needs no other option)" };
+        var batchId = new Option<string?>("--batch-id") { Description = "With --cluster: the id to submit the batch under (default: the --out folder's name and a hash of its path)" };
+        var cancel = new Option<bool>("--cancel") { Description = "With --cluster --attach: cancel the batch" };
         var command = new Command("reprocess",
             "Year-end bulk reprocessing: every scene pair of a manifest, in parallel, resumable after a crash; merged polygons, marks against the current survey, links to earlier polygons, regional figures and the yearly ratio R.")
         {
             manifest, survey, current, output, model, workers, previous, judgements, allLand, sourceTag, epsg, device, threads, mergeOverlap, linkOverlap,
+            cluster, detach, attach, batchId, cancel,
         };
+        command.Validators.Add(result =>
+        {
+            var attaching = result.GetValue(attach) is not null;
+            if (attaching && result.GetValue(cluster) is null) result.AddError("--attach needs --cluster.");
+            if ((result.GetValue(detach) || result.GetValue(batchId) is not null) && result.GetValue(cluster) is null)
+                result.AddError("--detach and --batch-id need --cluster.");
+            if (result.GetValue(cancel) && !attaching) result.AddError("--cancel needs --cluster and --attach.");
+            if (attaching) return;
+            foreach (var required in new Option[] { manifest, survey, output })
+                if (result.GetResult(required) is null) result.AddError($"Option '{required.Name}' is required.");
+        });
         command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(cluster) is { } connection)
+            {
+                var attachTo = parse.GetValue(attach);
+                if (attachTo is not null) return await AttachAsync(connection, attachTo, parse.GetValue(cancel), ct);
+                var spec = new WeiPian.Cluster.ClusterBatchSpec
+                {
+                    OutputDirectory = Path.GetFullPath(parse.GetValue(output)!),
+                    ModelPath = Path.GetFullPath(BundledModels.Resolve(parse.GetValue(model)!)),
+                    SurveyPath = Path.GetFullPath(parse.GetValue(survey)!),
+                    CurrentSurveyPath = parse.GetValue(current) is { } cs ? Path.GetFullPath(cs) : null,
+                    PreviousPath = parse.GetValue(previous) is { } ps ? Path.GetFullPath(ps) : null,
+                    JudgementsPath = parse.GetValue(judgements) is { } js ? Path.GetFullPath(js) : null,
+                    AllLand = parse.GetValue(allLand),
+                    SourceTag = parse.GetValue(sourceTag)!,
+                    Epsg = parse.GetValue(epsg),
+                    Device = parse.GetValue(device)!,
+                    Threads = parse.GetValue(threads),
+                    MergeOverlap = parse.GetValue(mergeOverlap),
+                    LinkOverlap = parse.GetValue(linkOverlap),
+                };
+                return await SubmitAsync(connection, parse.GetValue(manifest)!, spec, parse.GetValue(batchId), parse.GetValue(detach), ct);
+            }
+
             var jobs = SceneManifest.Read(parse.GetValue(manifest)!);
             var n = parse.GetValue(workers);
             if (n < 1) throw new ArgumentException($"--workers {n}: give at least 1.");

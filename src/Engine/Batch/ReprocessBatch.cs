@@ -73,10 +73,57 @@ public static class ReprocessBatch
         }
 
         // Everything below is recomputed from the scene files on every run.
-        tracker.Report(BatchStage.Merging, "merging overlapping scenes");
         var final = journal.Scenes().Where(r => keys.Contains(r.Key)).ToDictionary(r => r.Key, StringComparer.Ordinal);
         var done = jobs.Where(j => final[j.Key].State == SceneState.Done).Select(j => (j.Key, final[j.Key].Output!)).ToList();
         var failures = jobs.Where(j => final[j.Key].State == SceneState.Failed).Select(j => (j.Key, final[j.Key].Error ?? "failed")).ToList();
+        var report = await MergeAndReportAsync(jobs, settings, done, failures, judgements, sync, pending.Count, clock, tracker.Report, cancellationToken)
+            .ConfigureAwait(false);
+        journal.EndRun(runId, failures.Count, failures.Count > 0 ? "finished with failures" : "finished");
+        tracker.Report(BatchStage.Finished, null);
+        return report;
+    }
+
+    /// <summary>
+    /// The step after the scenes, for scenes run elsewhere (another process, a cluster): merges the done scenes' files,
+    /// numbers the polygons (JCBH), links them to earlier polygons and writes <c>tuban.gpkg</c>, the regional figures
+    /// and the reports into the batch folder, exactly as <see cref="RunAsync"/> does after its scenes. The outputs depend
+    /// only on the jobs (their manifest order), the settings and the scene files, never on where or in what order the
+    /// scenes ran.
+    /// </summary>
+    /// <param name="jobs">The manifest's jobs in order.</param>
+    /// <param name="settings">The batch's settings (the same as for the scenes; <see cref="BatchSettings.Workers"/> is not used).</param>
+    /// <param name="results">One result per finished job, in any order: done ones with their file, failed ones with their error.
+    /// A job without a result counts as failed ("not run").</param>
+    /// <param name="progress">Receives a report at the merge and report stages.</param>
+    /// <param name="cancellationToken">Stops the merge.</param>
+    /// <returns>What was written; <see cref="BatchReport.Resume"/> is all zeros and <see cref="BatchReport.RunNow"/> the number of results.</returns>
+    /// <exception cref="FormatException">The judgements file is malformed.</exception>
+    public static async Task<BatchReport> FinishAsync(IReadOnlyList<SceneJob> jobs, BatchSettings settings, IReadOnlyCollection<SceneResult> results,
+        IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var byKey = results.ToDictionary(r => r.Key, StringComparer.Ordinal);
+        var done = new List<(string Key, string Output)>();
+        var failures = new List<(string Key, string Error)>();
+        foreach (var job in jobs)
+        {
+            if (byKey.TryGetValue(job.Key, out var r) && r.State == SceneState.Done && r.OutputPath is { } path) done.Add((job.Key, path));
+            else failures.Add((job.Key, byKey.TryGetValue(job.Key, out r) ? r.Error ?? "failed" : "not run"));
+        }
+        var judgements = settings.JudgementsPath is { } jp ? Judgements.Read(jp) : null;
+        var tracker = new Tracker(jobs.Count, 0, results.Sum(r => (long)r.Polygons), progress, clock);
+        var report = await MergeAndReportAsync(jobs, settings, done, failures, judgements, new JournalSync(0, 0, 0, 0, 0), results.Count, clock, tracker.Report,
+            cancellationToken).ConfigureAwait(false);
+        tracker.Report(BatchStage.Finished, null);
+        return report;
+    }
+
+    private static async Task<BatchReport> MergeAndReportAsync(IReadOnlyList<SceneJob> jobs, BatchSettings settings, List<(string Key, string Output)> done,
+        List<(string Key, string Error)> failures, IReadOnlyDictionary<string, Judgement>? judgements, JournalSync sync, int runNow, Stopwatch clock, Action<BatchStage, string?> report,
+        CancellationToken cancellationToken)
+    {
+        report(BatchStage.Merging, "merging overlapping scenes");
+        var scene = settings.SceneSettings();
         var merge = await Task.Run(() => new SceneMerger { OverlapFraction = settings.MergeOverlapFraction }.Merge(done, scene, settings.Crs), cancellationToken)
             .ConfigureAwait(false);
         IReadOnlyList<BatchTuban> polygons = new JcbhNumbering { SourceTag = settings.Detection.SourceTag }.Renumber(merge.Polygons);
@@ -84,14 +131,14 @@ public static class ReprocessBatch
             polygons = new PreviousLinker { OverlapFraction = settings.LinkOverlapFraction }.Link(polygons, PreviousLinker.ReadPrevious(previousPath, merge.Crs));
         BatchTubanFile.Write(settings.MergedPath, merge.Crs, polygons);
 
-        tracker.Report(BatchStage.Reporting, "regional figures and reports");
+        report(BatchStage.Reporting, "regional figures and reports");
         var regions = RegionalFigures.Compute(polygons, judgements, settings.Ratio);
         var notes = judgements is null ? [] : RegionalFigures.IgnoredDeductions(polygons, judgements, settings.Ratio);
-        var report = new BatchReport
+        var result = new BatchReport
         {
             Total = jobs.Count,
             Resume = sync,
-            RunNow = pending.Count,
+            RunNow = runNow,
             Done = done.Count,
             Failures = failures,
             Merge = merge,
@@ -102,11 +149,8 @@ public static class ReprocessBatch
             Outputs = [settings.MergedPath],
             Elapsed = clock.Elapsed,
         };
-        var outputs = BatchReportWriter.WriteAll(report, settings);
-        report = report with { Outputs = [settings.MergedPath, .. outputs], Elapsed = clock.Elapsed };
-        journal.EndRun(runId, failures.Count, failures.Count > 0 ? "finished with failures" : "finished");
-        tracker.Report(BatchStage.Finished, null);
-        return report;
+        var outputs = BatchReportWriter.WriteAll(result, settings);
+        return result with { Outputs = [settings.MergedPath, .. outputs], Elapsed = clock.Elapsed };
     }
 
     private static async Task RunScenesAsync(List<SceneJob> pending, SceneWorkSettings scene, int workers, BatchJournal journal, Tracker tracker, CancellationToken ct)

@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using System.Text;
+using WeiPian.Cluster.Grains;
+using WeiPian.Engine.Batch;
+
+namespace WeiPian.Cluster;
+
+/// <summary>What a client does with a cluster batch: submit it, follow it, cancel it.</summary>
+public static class ClusterBatches
+{
+    /// <summary>
+    /// The default batch id of a batch folder: its name and a hash of its full path, so the same command submits
+    /// (or re-attaches to) the same batch.
+    /// </summary>
+    public static string DefaultId(string outputDirectory)
+    {
+        var full = Path.GetFullPath(outputDirectory).TrimEnd(Path.DirectorySeparatorChar);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(full)))[..8];
+        return SceneJob.KeyFrom(Path.GetFileName(full)) + "-" + hash;
+    }
+
+    /// <summary>Submits a batch (idempotent: the same batch again returns its status).</summary>
+    public static Task<ClusterBatchStatus> SubmitAsync(IGrainFactory grains, string batchId, ClusterBatchSpec spec, IEnumerable<SceneJob> jobs) =>
+        grains.GetGrain<IReprocessBatchGrain>(batchId).SubmitAsync(spec, [.. jobs.Select(ClusterSceneJob.From)]);
+
+    /// <summary>The batch's status.</summary>
+    public static Task<ClusterBatchStatus> StatusAsync(IGrainFactory grains, string batchId) =>
+        grains.GetGrain<IReprocessBatchGrain>(batchId).GetStatusAsync();
+
+    /// <summary>Cancels a batch.</summary>
+    public static Task<ClusterBatchStatus> CancelAsync(IGrainFactory grains, string batchId) =>
+        grains.GetGrain<IReprocessBatchGrain>(batchId).CancelAsync();
+
+    /// <summary>
+    /// Polls the batch until it is over, reporting each status; a status call that fails (the batch is moving to
+    /// another silo) is retried.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Stopped following (the batch goes on).</exception>
+    public static async Task<ClusterBatchStatus> FollowAsync(IGrainFactory grains, string batchId, IProgress<ClusterBatchStatus>? progress,
+        TimeSpan? interval = null, CancellationToken cancellationToken = default)
+    {
+        var every = interval ?? TimeSpan.FromSeconds(1);
+        var errors = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ClusterBatchStatus status;
+            try
+            {
+                status = await StatusAsync(grains, batchId).WaitAsync(cancellationToken);
+                errors = 0;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && ++errors < 120)
+            {
+                await Task.Delay(every, cancellationToken);
+                continue;
+            }
+            progress?.Report(status);
+            if (status.IsOver || status.Phase == BatchPhase.None) return status;
+            await Task.Delay(every, cancellationToken);
+        }
+    }
+}
