@@ -8,4 +8,5 @@ root.Subcommands.Add(SynthCommand.Create());
 root.Subcommands.Add(DetectCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(ReprocessCommand.Create());
+root.Subcommands.Add(RecheckCommand.Create());
 return await CliErrors.RunAsync(root, args);
