@@ -5,7 +5,7 @@ public enum GroundCover : byte
 {
     /// <summary>No data (cloud, shadow, outside the image).</summary>
     NoData = 0,
-    /// <summary>Open water: NDWI = (G - NIR) / (G + NIR) above the water threshold.</summary>
+    /// <summary>Open water: NDWI = (G - NIR) / (G + NIR) above the water threshold, and NIR below red or not bluish.</summary>
     Water = 1,
     /// <summary>Growing vegetation: NDVI = (NIR - R) / (NIR + R) at or above the vegetation threshold.</summary>
     Vegetation = 2,
@@ -37,12 +37,17 @@ public static class GroundCovers
     {
         if (!(blue > 0 && green > 0 && red > 0 && nir > 0) || !float.IsFinite(blue + green + red + nir)) return GroundCover.NoData;
         var ndwi = (green - nir) / (green + nir);
-        if (ndwi > options.WaterNdwi) return GroundCover.Water;
         var ndvi = Ndvi(red, nir);
+        // Water reflects less NIR than green; clear and turbid water also less than red, green (algal) water is not bluish.
+        // A blue steel roof also reflects less NIR than green, but more than red, and is strongly bluish.
+        if (ndwi > options.WaterNdwi && (ndvi < 0 || (blue - red) / (blue + red) < BluishIndex)) return GroundCover.Water;
         if (ndvi >= options.VegetationNdvi) return GroundCover.Vegetation;
         if (ndvi >= options.SoilNdvi && blue <= red) return GroundCover.Soil;
         return GroundCover.Other;
     }
+
+    /// <summary>Blue-red index (B - R) / (B + R) above which a surface is bluish (blue steel and glazed roofs about 0.4; green water under 0.2).</summary>
+    public const float BluishIndex = 0.3f;
 
     /// <summary>NDVI = (NIR - R) / (NIR + R); 0 when both are 0.</summary>
     public static float Ndvi(float red, float nir) => nir + red == 0 ? 0 : (nir - red) / (nir + red);
