@@ -97,7 +97,7 @@ internal static class RecheckCommand
             w.WriteLine(string.Create(inv, $"  {RecheckVerdicts.Name(v),-16} {n,8} {s.Results.Where(r => r.Verdict == v).Sum(r => r.Area),12:0}"));
         if (s.TilesInScene > 0)
             w.WriteLine(string.Create(inv,
-                $"  tiles run {s.TilesRun} of {s.TilesInScene} in the scene ({(double)s.TilesRun / s.TilesInScene:P0}); model {s.ModelTime.TotalSeconds:0.0} s of {s.Elapsed.TotalSeconds:0.0} s"));
+                $"  tiles run {s.TilesRun} of {s.TilesInScene} in the scene ({(double)s.TilesRun / s.TilesInScene:P0}); model {s.ModelTime.TotalSeconds:0.0} s of {s.Elapsed.TotalSeconds:0.0} s (tiles read {s.TileTime.TotalSeconds:0.0} s, polygons judged {s.JudgeTime.TotalSeconds:0.0} s)"));
         else w.WriteLine(string.Create(inv, $"  indices only, {s.Elapsed.TotalSeconds:0.0} s"));
         return w.ToString();
     }

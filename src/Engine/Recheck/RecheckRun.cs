@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using NetTopologySuite.Geometries;
 using WeiPian.Engine.Gdal;
@@ -116,6 +117,12 @@ internal sealed class RecheckRun : IDisposable
     /// <summary>Time spent in the model's runs.</summary>
     public TimeSpan ModelTime { get; private set; }
 
+    /// <summary>Time spent reading and scaling tiles and classifying the model's output.</summary>
+    public TimeSpan TileTime { get; private set; }
+
+    /// <summary>Time spent judging polygons (reading their windows, burning masks, counting).</summary>
+    public TimeSpan JudgeTime { get; private set; }
+
     // A polygon's windows in region pixels and the rectangle of tiles its context needs (rows/columns inclusive).
     private sealed record Plan(int Index, PixelWindow Full, PixelWindow Context, int Row0, int Row1, int Col0, int Col1)
     {
@@ -157,7 +164,10 @@ internal sealed class RecheckRun : IDisposable
         long judged = 0;
         void Emit(Plan p, Dictionary<(int, int), byte[]>? cache)
         {
-            emit(Judge(p, cache));
+            var start = Stopwatch.GetTimestamp();
+            var result = Judge(p, cache);
+            JudgeTime += Stopwatch.GetElapsedTime(start);
+            emit(result);
             progress?.Report(new RecheckProgress(RecheckStage.Polygons, ++judged, _plans.Length));
         }
 
@@ -203,6 +213,7 @@ internal sealed class RecheckRun : IDisposable
             {
                 ct.ThrowIfCancellationRequested();
                 var n = Math.Min(_model.BatchSize, columns.Count - i0);
+                var read = Stopwatch.GetTimestamp();
                 for (var i = 0; i < n; i++)
                 {
                     readReference.Read(columns[i0 + i], row);
@@ -216,15 +227,18 @@ internal sealed class RecheckRun : IDisposable
                         readNewest.Scale(b, after.Slice(b * plane, plane), lo, hi, a, c);
                     }
                 }
-                var start = System.Diagnostics.Stopwatch.GetTimestamp();
+                var start = Stopwatch.GetTimestamp();
+                TileTime += Stopwatch.GetElapsedTime(read, start);
                 _model.Run(n);
-                ModelTime += System.Diagnostics.Stopwatch.GetElapsedTime(start);
+                ModelTime += Stopwatch.GetElapsedTime(start);
+                start = Stopwatch.GetTimestamp();
                 for (var i = 0; i < n; i++)
                 {
                     var col = columns[i0 + i];
                     classifier.Classify(_model.OutputTile(i));
                     if (wanted[col]) cache[(col, row)] = Core(classifier, tiles, col, row);
                 }
+                TileTime += Stopwatch.GetElapsedTime(start);
                 TilesRun += n;
                 progress?.Report(new RecheckProgress(RecheckStage.Inference, TilesRun, TilesPlanned));
             }

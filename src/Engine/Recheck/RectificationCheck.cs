@@ -90,6 +90,8 @@ public sealed class RectificationCheck : IDisposable
                 TilesInScene = run.Tiles?.TileCount ?? 0,
                 Elapsed = clock.Elapsed,
                 ModelTime = run.ModelTime,
+                TileTime = run.TileTime,
+                JudgeTime = run.JudgeTime,
                 Method = run.Method,
                 NewestDate = run.NewestDate,
             };
@@ -203,6 +205,12 @@ public sealed record RecheckSummary
 
     /// <summary>Time inside the model.</summary>
     public required TimeSpan ModelTime { get; init; }
+
+    /// <summary>Time reading and scaling tiles and classifying the model's output.</summary>
+    public TimeSpan TileTime { get; init; }
+
+    /// <summary>Time judging polygons (their windows read, masks burnt, pixels counted).</summary>
+    public TimeSpan JudgeTime { get; init; }
 
     /// <summary>The model (name@version) or "indices".</summary>
     public required string Method { get; init; }
