@@ -10,4 +10,5 @@ root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(BenchModelsCommand.Create());
 root.Subcommands.Add(ReprocessCommand.Create());
 root.Subcommands.Add(SiloCommand.Create());
+root.Subcommands.Add(RecheckCommand.Create());
 return await CliErrors.RunAsync(root, args);

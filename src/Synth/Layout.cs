@@ -15,7 +15,7 @@ internal struct Block
 /// <summary>How one acquisition date looks: illumination, haze, registration and season.</summary>
 internal sealed class DateLook
 {
-    public required int Index { get; init; }           // 0 before, 1 after
+    public required int Index { get; init; }           // 0 before, 1 after, 2 newest (rectification recheck)
     public required DateOnly Date { get; init; }
     public required float[] Gain { get; init; }        // per band
     public required float[] Haze { get; init; }        // per band, DN
@@ -51,6 +51,8 @@ internal sealed class Layout
     public List<Shape> Clouds { get; } = [];            // clouds and their shadows: nodata in the after image
     public DateLook Before { get; }
     public DateLook After { get; }
+    public DateLook? Newest { get; private set; }       // the third date, only with SynthOptions.RecheckDate
+    public List<Shape> NewestClouds { get; } = [];      // clouds and their shadows: nodata in the newest image
     public double SceneWidthM => Width * Gsd;
     public double SceneHeightM => Height * Gsd;
 
@@ -86,6 +88,8 @@ internal sealed class Layout
 
         PlantChanges(rng.Fork(), o.ChangesPerKm2);
         PlaceClouds(rng.Fork());
+        // The third date draws from a stream of its own, so the two dates above are the same with or without it.
+        if (o.RecheckDate) PlanRecheck(new Rng(((ulong)o.Seed ^ 0x5EC4EC4B00DUL) * 0xD1B54A32D192ED03UL + 0x8BB84B93962EACC9UL));
     }
 
     public (double P, double Q) ToRotated(double e, double s) => (e * Cos + s * Sin, -e * Sin + s * Cos);
@@ -333,5 +337,102 @@ internal sealed class Layout
             Clouds.Add(shadow);
             placed++;
         }
+    }
+
+    // ------------------------------------------------------------------ the third date (rectification recheck)
+
+    private void PlanRecheck(Rng rng)
+    {
+        var season = (float)rng.Uniform(-0.05, 0.35);
+        Newest = Look(rng.Fork(), 2, After.Date.AddDays(rng.Next(150, 330)), season, Gsd);
+        var fates = rng.Fork();
+        var clouds = rng.Fork();
+        foreach (var c in Changes) c.Recheck = PlanFate(fates, c);
+        // Clouds planted on purpose over the changes fated to be hidden; they and their shadows must miss every other change.
+        foreach (var c in Changes)
+        {
+            if (c.Recheck!.Fate != RecheckFate.Clouded) continue;
+            if (CloudOver(clouds, c) is { } pair) { NewestClouds.Add(pair.Cloud); NewestClouds.Add(pair.Shadow); }
+            else c.Recheck = new RecheckPlan
+            {
+                Fate = c.Recheck.Hidden, Hidden = c.Recheck.Hidden, Surface = c.Recheck.Surface,
+                CutAlongA = c.Recheck.CutAlongA, CutSign = c.Recheck.CutSign, Cut = c.Recheck.Cut,
+            };
+        }
+        // And a few elsewhere, clear of the changes, as on the after date.
+        var areaKm2 = SceneWidthM * SceneHeightM / 1e6;
+        var count = Math.Max(1, (int)Math.Round(areaKm2 * clouds.Uniform(0.3, 1.0)));
+        for (int placed = 0, attempts = 0; placed < count && attempts < 40 * count; attempts++)
+        {
+            var r = clouds.Uniform(30, Math.Min(110, Math.Min(SceneWidthM, SceneHeightM) / 6));
+            var (cloud, shadow) = CloudShape(clouds, clouds.Uniform(0, SceneWidthM), clouds.Uniform(0, SceneHeightM), r);
+            if (Changes.Any(c => c.Outline.BoxIntersects(cloud, 15) || c.Outline.BoxIntersects(shadow, 15))) continue;
+            NewestClouds.Add(cloud);
+            NewestClouds.Add(shadow);
+            placed++;
+        }
+    }
+
+    private static RecheckPlan PlanFate(Rng rng, ChangeObject c)
+    {
+        var x = rng.NextDouble();
+        var fate = x switch
+        {
+            < 0.15 => RecheckFate.Clouded,
+            < 0.50 => RecheckFate.Restored,
+            < 0.70 => RecheckFate.Partly,
+            < 0.82 => c.Class is ChangeClass.Building or ChangeClass.Facility ? RecheckFate.Rubble : RecheckFate.Untouched,
+            _ => RecheckFate.Untouched,
+        };
+        var hidden = rng.Chance(0.5) ? RecheckFate.Restored : RecheckFate.Untouched;
+        var surface = rng.Chance(0.5) ? RestoredSurface.Crops : RestoredSurface.Ploughed;
+        var alongA = c.HalfW >= c.HalfH;
+        var half = alongA ? c.HalfW : c.HalfH;
+        var share = rng.Uniform(0.4, 0.6);
+        var sign = rng.Chance(0.5) ? 1 : -1;
+        var shown = fate == RecheckFate.Clouded ? hidden : fate;
+        return new RecheckPlan
+        {
+            Fate = fate,
+            Hidden = hidden,
+            Surface = shown is RecheckFate.Restored or RecheckFate.Partly ? surface : RestoredSurface.None,
+            CutAlongA = alongA,
+            CutSign = sign,
+            Cut = (2 * share - 1) * half,
+        };
+    }
+
+    /// <summary>A cloud wholly covering the change (its wobbly edge at least 6 m outside the outline), with its shadow, both clear of other changes.</summary>
+    private (Shape Cloud, Shape Shadow)? CloudOver(Rng rng, ChangeObject c)
+    {
+        var o = c.Outline;
+        var reach = 0.0;
+        for (var k = 0; k < o.E.Length; k++) reach = Math.Max(reach, Math.Sqrt(Math.Pow(o.E[k] - c.CentreE, 2) + Math.Pow(o.S[k] - c.CentreS, 2)));
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            var (cloud, shadow) = CloudShape(rng, c.CentreE + rng.Uniform(-4, 4), c.CentreS + rng.Uniform(-4, 4), (reach + 10) / 0.7);
+            if (Changes.Any(x => !ReferenceEquals(x, c) && (x.Outline.BoxIntersects(cloud, 15) || x.Outline.BoxIntersects(shadow, 15)))) continue;
+            return (cloud, shadow);
+        }
+        return null;
+    }
+
+    /// <summary>A cloud of mean radius about <paramref name="r"/> (between 0.7 r and 1.3 r) and its shadow north-west of it.</summary>
+    private static (Shape Cloud, Shape Shadow) CloudShape(Rng rng, double ce, double cs, double r)
+    {
+        const int n = 36;
+        var seed = (uint)rng.NextUInt64();
+        var es = new double[n];
+        var ss = new double[n];
+        for (var k = 0; k < n; k++)
+        {
+            var t = 2 * Math.PI * k / n;
+            var rr = r * (0.7 + 0.6 * Hash.Value(Math.Cos(t) * 2 + 20, Math.Sin(t) * 2 + 20, seed));
+            es[k] = ce + rr * Math.Cos(t);
+            ss[k] = cs + rr * Math.Sin(t);
+        }
+        var cloud = new Shape(es, ss);
+        var offset = rng.Uniform(40, 110);
+        return (cloud, cloud.Translate(-0.75 * offset, -0.65 * offset));
     }
 }

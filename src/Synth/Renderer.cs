@@ -18,7 +18,10 @@ internal sealed class Renderer(Layout layout)
 
     private readonly Layout _l = layout;
 
-    /// <summary>Renders one row of a date to four band rows of DN (0 = nodata under cloud or its shadow).</summary>
+    /// <summary>
+    /// Renders one row of a date to four band rows of DN (0 = nodata under cloud or its shadow). <paramref name="clouds"/>
+    /// are that date's clouds (the before date has none).
+    /// </summary>
     public void RenderRow(DateLook d, int row, IReadOnlyList<ChangeObject> changes, IReadOnlyList<Shape> clouds,
         Span<ushort> blue, Span<ushort> green, Span<ushort> red, Span<ushort> nir)
     {
@@ -28,13 +31,14 @@ internal sealed class Renderer(Layout layout)
         for (var col = 0; col < _l.Width; col++)
         {
             var e = (col + 0.5) * gsd + d.ShiftE;
-            if (d.Index == 1 && UnderCloud(clouds, e, s))
+            if (d.Index != 0 && UnderCloud(clouds, e, s))
             {
                 blue[col] = green[col] = red[col] = nir[col] = 0;
                 continue;
             }
             var r = Ground(d, e, s);
             if (d.Index == 1) r = Overlay(changes, d, e, s, r);
+            else if (d.Index == 2) r = OverlayNewest(changes, d, e, s, r);
             var hazeScale = 1 + d.HazeGradient * (float)(e / sceneW - 0.5);
             var seed = d.Seed;
             blue[col] = Dn(r.X, d.Gain[0], d.Haze[0] * hazeScale, Hash.Gauss((uint)col, (uint)row, seed));
@@ -129,7 +133,13 @@ internal sealed class Renderer(Layout layout)
         float growth;
         var water = 0f;
         var flower = 0f;
-        if (b.Crop == 0)
+        if (d.Index == 2)
+        {
+            // A later season: each field's own event and growth, drawn independently of the after date's.
+            if (b.Crop == 0) { water = 0.1f; growth = 0.4f + 0.5f * Hash.Unit(fs, 3, 2); }
+            else growth = Hash.Unit(fs, 2, 2) < 0.2f ? 0.03f : Math.Clamp(0.15f + 0.7f * Hash.Unit(fs, 1, 2) + d.Season, 0.02f, 0.95f);
+        }
+        else if (b.Crop == 0)
         {
             if (d.Index == 0) { water = 0.3f + 0.6f * Hash.Unit(fs, 1, 0); growth = 0.1f * Hash.Unit(fs, 2, 0); }
             else { water = 0.15f; growth = 0.45f + 0.45f * Hash.Unit(fs, 3, 0); }
@@ -163,7 +173,7 @@ internal sealed class Renderer(Layout layout)
     private static Vector4 Grass(DateLook d, uint seed, double e, double s)
     {
         var n = Hash.Fractal(e / 8, s / 8, seed);
-        var g = Math.Clamp(0.35f + 0.35f * n + (d.Index == 1 ? 0.5f * d.Season : 0), 0f, 0.95f);
+        var g = Math.Clamp(0.35f + 0.35f * n + (d.Index >= 1 ? 0.5f * d.Season : 0), 0f, 0.95f);
         return Spectra.Lerp(Spectra.SoilDry, Spectra.Vegetation, g);
     }
 
@@ -255,6 +265,79 @@ internal sealed class Renderer(Layout layout)
             }
         }
         return ground;
+    }
+
+    // ------------------------------------------------------------------ the newest date (rectification recheck)
+
+    /// <summary>Still-standing change per pixel of a row on the newest date: its class where not restored, else 0.</summary>
+    public void NewestTruthRow(int row, IReadOnlyList<ChangeObject> changes, Span<byte> truth)
+    {
+        truth.Clear();
+        var gsd = _l.Gsd;
+        var s = (row + 0.5) * gsd;
+        foreach (var c in changes)
+        {
+            var o = c.Outline;
+            if (s < o.MinS || s > o.MaxS) continue;
+            var c0 = Math.Max(0, (int)Math.Floor(o.MinE / gsd - 1));
+            var c1 = Math.Min(_l.Width - 1, (int)Math.Ceiling(o.MaxE / gsd + 1));
+            for (var col = c0; col <= c1; col++)
+            {
+                var e = (col + 0.5) * gsd;
+                if (truth[col] == 0 && o.Contains(e, s) && !c.RestoredAt(e, s)) truth[col] = (byte)c.Class;
+            }
+        }
+    }
+
+    private Vector4 OverlayNewest(IReadOnlyList<ChangeObject> changes, DateLook d, double e, double s, Vector4 ground)
+    {
+        for (var k = 0; k < changes.Count; k++)
+        {
+            var c = changes[k];
+            var o = c.Outline;
+            var plan = c.Recheck!;
+            if (o.Contains(e, s))
+            {
+                if (c.RestoredAt(e, s)) return Restored(c, plan.Surface, d, e, s);
+                return plan.Shown == RecheckFate.Rubble ? Rubble(c, e, s) : Shade(c, d, e, s);
+            }
+            if (c.Class == ChangeClass.Building && plan.Shown is RecheckFate.Untouched or RecheckFate.Partly)
+            {
+                // Shadow of what still stands.
+                var len = d.ShadowLength * 1.8;
+                double e1 = e + SunDir.E * len * 0.5, s1 = s + SunDir.S * len * 0.5, e2 = e + SunDir.E * len, s2 = s + SunDir.S * len;
+                if ((o.Contains(e1, s1) && !c.RestoredAt(e1, s1)) || (o.Contains(e2, s2) && !c.RestoredAt(e2, s2)))
+                    return ground * Spectra.ShadowFactor;
+            }
+        }
+        return ground;
+    }
+
+    /// <summary>Reclaimed ground: crops in rows along the object's axis, or ploughed soil with furrows.</summary>
+    private static Vector4 Restored(ChangeObject c, RestoredSurface surface, DateLook d, double e, double s)
+    {
+        double de = e - c.CentreE, ds = s - c.CentreS;
+        var across = -de * c.AxisS + ds * c.AxisE;
+        var n = Hash.Value(e / 6, s / 6, c.Seed ^ 0x5EEDu);
+        var moisture = Hash.Unit(c.Seed, 31, 0);
+        var soil = Spectra.Lerp(Spectra.SoilDry, Spectra.SoilWet, 0.2f + 0.5f * moisture);
+        if (surface == RestoredSurface.Crops)
+        {
+            var growth = Math.Clamp(0.45f + 0.4f * Hash.Unit(c.Seed, 32, 0) + 0.5f * d.Season, 0.35f, 0.95f);
+            var rows = 1 + 0.08f * MathF.Sin((float)(across * (2 * Math.PI / 2.5)));
+            return Spectra.Lerp(soil, Spectra.Vegetation, Math.Clamp(growth * (0.88f + 0.24f * n) * rows, 0f, 1f));
+        }
+        var furrow = 1 + 0.07f * MathF.Sin((float)(across * (2 * Math.PI / 1.6)));
+        return Spectra.Lerp(soil, Spectra.Vegetation, 0.04f) * (0.9f + 0.2f * n) * furrow;
+    }
+
+    /// <summary>Demolition left in place: broken concrete, brick and spoil, bright and rough.</summary>
+    private static Vector4 Rubble(ChangeObject c, double e, double s)
+    {
+        var n = Hash.Fractal(e / 2, s / 2, c.Seed ^ 0xDEB215u);
+        var m = Hash.Value(e / 0.9, s / 0.9, c.Seed ^ 0xB1C4u);
+        var mix = Spectra.Lerp(Spectra.Concrete, Spectra.Spoil, n);
+        return m < 0.3f ? mix * 0.62f : mix * (0.88f + 0.3f * m);
     }
 
     private static Vector4 Shade(ChangeObject c, DateLook d, double e, double s)

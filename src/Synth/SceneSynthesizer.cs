@@ -31,6 +31,12 @@ public sealed record SynthResult
     public required int Clouds { get; init; }
     /// <summary>County codes (XZQDM) of the scene.</summary>
     public required IReadOnlyList<string> Counties { get; init; }
+    /// <summary>Acquisition date of newest.tif; null unless <see cref="SynthOptions.RecheckDate"/>.</summary>
+    public DateOnly? NewestDate { get; init; }
+    /// <summary>Scene id of newest.tif; null unless <see cref="SynthOptions.RecheckDate"/>.</summary>
+    public string? NewestSceneId { get; init; }
+    /// <summary>Planted changes per fate on the newest date (empty unless <see cref="SynthOptions.RecheckDate"/>).</summary>
+    public IReadOnlyDictionary<RecheckFate, int> Fates { get; init; } = new Dictionary<RecheckFate, int>();
 }
 
 /// <summary>
@@ -42,6 +48,15 @@ public sealed record SynthResult
 /// <item><c>truth.gpkg</c>: layer <c>truth</c> with class_id, class_name, TBLX (and on_farmland, DLBM, area_m2).</item>
 /// <item><c>survey.gpkg</c>: layers DLTB, YJJBNTTB, XZQ; <c>survey_shp/</c>: the same as GBK Shapefiles.</item>
 /// <item><c>scene.json</c>: dates, scene ids, counts.</item>
+/// </list>
+/// With <see cref="SynthOptions.RecheckDate"/> also a third date for rectification monitoring (the files above unchanged):
+/// <list type="bullet">
+/// <item><c>newest.tif</c>: like after.tif, months later, with planted changes restored, partly restored, untouched,
+/// left as rubble or hidden by cloud (nodata).</item>
+/// <item><c>recheck_truth.gpkg</c>: layer <c>recheck_truth</c>, the planted outlines with a JCBH, their class, fate,
+/// restored surface, the true restored and cloud shares (by pixel centres) and the true verdict.</item>
+/// <item><c>recheck_truth.tif</c>: Byte, the class of change still standing on the newest date (0 elsewhere).</item>
+/// <item><c>recheck.json</c>: the newest date, its scene id, planted changes per fate.</item>
 /// </list>
 /// </summary>
 public static class SceneSynthesizer
@@ -74,11 +89,16 @@ public static class SceneSynthesizer
         var (centreLon, centreLat) = CentreLonLat(frame, layout);
         var beforeId = SceneId(centreLon, centreLat, layout.Before.Date, options.Seed, 0);
         var afterId = SceneId(centreLon, centreLat, layout.After.Date, options.Seed, 1);
+        var newestId = layout.Newest is { } n ? SceneId(centreLon, centreLat, n.Date, options.Seed, 2) : null;
 
         using var before = AtomicOutput.Begin(Path.Combine(outDir, "before.tif"));
         using var after = AtomicOutput.Begin(Path.Combine(outDir, "after.tif"));
         using var truthTif = AtomicOutput.Begin(Path.Combine(outDir, "truth.tif"));
-        WriteRasters(options, layout, frame, before.TempPath, after.TempPath, truthTif.TempPath, beforeId, afterId, progress, cancellationToken);
+        using var newest = options.RecheckDate ? AtomicOutput.Begin(Path.Combine(outDir, "newest.tif")) : null;
+        using var recheckTif = options.RecheckDate ? AtomicOutput.Begin(Path.Combine(outDir, "recheck_truth.tif")) : null;
+        using var recheckGpkg = options.RecheckDate ? AtomicOutput.Begin(Path.Combine(outDir, "recheck_truth.gpkg")) : null;
+        WriteRasters(options, layout, frame, before.TempPath, after.TempPath, truthTif.TempPath, beforeId, afterId,
+            newest is null ? null : (newest.TempPath, recheckTif!.TempPath, newestId!), progress, cancellationToken);
 
         using var truthGpkg = AtomicOutput.Begin(Path.Combine(outDir, "truth.gpkg"));
         using var surveyGpkg = AtomicOutput.Begin(Path.Combine(outDir, "survey.gpkg"));
@@ -87,6 +107,7 @@ public static class SceneSynthesizer
         try
         {
             WriteTruth(layout, frame, truthGpkg.TempPath);
+            if (recheckGpkg is not null) WriteRecheckTruth(layout, frame, counties, recheckGpkg.TempPath);
             using (var ds = VectorDataset.Create(surveyGpkg.TempPath, "GPKG"))
                 new SurveyWriter(layout, frame, counties).Write(ds);
             if (options.WriteShapefiles)
@@ -114,9 +135,15 @@ public static class SceneSynthesizer
             ChangesOnFarmland = layout.Changes.Count(c => LandClasses.IsFarmland(c.LandBefore)),
             Clouds = layout.Clouds.Count / 2,
             Counties = counties.Select(c => c.Code).ToList(),
+            NewestDate = layout.Newest?.Date,
+            NewestSceneId = newestId,
+            Fates = layout.Newest is null ? new Dictionary<RecheckFate, int>()
+                : Enum.GetValues<RecheckFate>().ToDictionary(f => f, f => layout.Changes.Count(c => c.Recheck!.Fate == f)),
         };
         using var manifest = AtomicOutput.Begin(Path.Combine(outDir, "scene.json"));
         File.WriteAllBytes(manifest.TempPath, Manifest(options, result));
+        using var recheckJson = options.RecheckDate ? AtomicOutput.Begin(Path.Combine(outDir, "recheck.json")) : null;
+        if (recheckJson is not null) File.WriteAllBytes(recheckJson.TempPath, RecheckManifest(result));
 
         before.Commit();
         after.Commit();
@@ -125,11 +152,15 @@ public static class SceneSynthesizer
         surveyGpkg.Commit();
         if (options.WriteShapefiles) surveyShp.Commit();
         manifest.Commit();
+        newest?.Commit();
+        recheckTif?.Commit();
+        recheckGpkg?.Commit();
+        recheckJson?.Commit();
         return result;
     }
 
     private static void WriteRasters(SynthOptions o, Layout layout, SceneFrame frame, string beforePath, string afterPath, string truthPath,
-        string beforeId, string afterId, IProgress<double>? progress, CancellationToken ct)
+        string beforeId, string afterId, (string Path, string TruthPath, string SceneId)? third, IProgress<double>? progress, CancellationToken ct)
     {
         int w = layout.Width, h = layout.Height;
         var transform = GeoTransform.NorthUp(frame.OriginX, frame.OriginY, o.Gsd);
@@ -139,12 +170,22 @@ public static class SceneSynthesizer
         t.GeoTransform = transform;
         t.SpatialReference = frame.Crs;
         t.SetBandDescription(1, "change class");
+        using var n = third is { } x ? CreateScene(x.Path, w, h, transform, frame.Crs, layout.Newest!, x.SceneId) : null;
+        using var nt = third is { } y ? RasterDataset.CreateGeoTiff(y.TruthPath, w, h, 1, RasterDataType.Byte, Tiff) : null;
+        if (nt is not null)
+        {
+            nt.GeoTransform = transform;
+            nt.SpatialReference = frame.Crs;
+            nt.SetBandDescription(1, "change class still standing on the newest date");
+        }
 
         var renderer = new Renderer(layout);
         var strip = Math.Min(o.StripRows, h);
         var bufB = new ushort[4 * strip * w];
         var bufA = new ushort[4 * strip * w];
         var bufT = new byte[strip * w];
+        var bufN = n is null ? [] : new ushort[4 * strip * w];
+        var bufNT = n is null ? [] : new byte[strip * w];
         var margin = 12.0;   // metres: shadows and misregistration reach this far outside an outline
         for (var y0 = 0; y0 < h; y0 += strip)
         {
@@ -153,6 +194,7 @@ public static class SceneSynthesizer
             double s0 = y0 * o.Gsd - margin, s1 = (y0 + rows) * o.Gsd + margin;
             var changes = layout.Changes.Where(c => c.Outline.MaxS >= s0 && c.Outline.MinS <= s1).ToList();
             var clouds = layout.Clouds.Where(c => c.MaxS >= s0 && c.MinS <= s1).ToList();
+            var newestClouds = layout.NewestClouds.Where(c => c.MaxS >= s0 && c.MinS <= s1).ToList();
             var plane = rows * w;
             Parallel.For(0, rows, new ParallelOptions { CancellationToken = ct }, r =>
             {
@@ -163,15 +205,23 @@ public static class SceneSynthesizer
                 renderer.RenderRow(layout.After, row, changes, clouds,
                     bufA.AsSpan(off, w), bufA.AsSpan(plane + off, w), bufA.AsSpan(2 * plane + off, w), bufA.AsSpan(3 * plane + off, w));
                 renderer.TruthRow(row, changes, bufT.AsSpan(off, w));
+                if (n is null) return;
+                renderer.RenderRow(layout.Newest!, row, changes, newestClouds,
+                    bufN.AsSpan(off, w), bufN.AsSpan(plane + off, w), bufN.AsSpan(2 * plane + off, w), bufN.AsSpan(3 * plane + off, w));
+                renderer.NewestTruthRow(row, changes, bufNT.AsSpan(off, w));
             });
             var window = new PixelWindow(0, y0, w, rows);
             b.WriteBands<ushort>(window, bufB.AsSpan(0, 4 * plane));
             a.WriteBands<ushort>(window, bufA.AsSpan(0, 4 * plane));
             t.Write<byte>(1, window, bufT.AsSpan(0, plane));
+            n?.WriteBands<ushort>(window, bufN.AsSpan(0, 4 * plane));
+            nt?.Write<byte>(1, window, bufNT.AsSpan(0, plane));
             // Whole tile rows are complete: hand them to the file now so the block cache stays small.
             b.FlushCache();
             a.FlushCache();
             t.FlushCache();
+            n?.FlushCache();
+            nt?.FlushCache();
             progress?.Report((double)(y0 + rows) / h);
         }
     }
@@ -213,6 +263,65 @@ public static class SceneSynthesizer
         tx.Commit();
     }
 
+    /// <summary>
+    /// The planted outlines with what became of them by the newest date. JCBH numbers them as a detection would (county
+    /// code, WP, the after date's year, a serial per county in planting order), so the file can be rechecked as it is.
+    /// Shares are counted over the pixel centres inside the outline, exactly as the rasters are rendered.
+    /// </summary>
+    private static void WriteRecheckTruth(Layout layout, SceneFrame frame, County[] counties, string path)
+    {
+        using var ds = VectorDataset.Create(path, "GPKG");
+        FieldDefinition[] fields =
+        [
+            new("JCBH", FieldKind.String, 30), new("TBLX", FieldKind.String, 4), new("class_id", FieldKind.Integer),
+            new("class_name", FieldKind.String, 32), new("on_farmland", FieldKind.Integer), new("QSX", FieldKind.String, 8),
+            new("HSX", FieldKind.String, 8), new("ZXSX", FieldKind.String, 8), new("fate", FieldKind.String, 12),
+            new("surface", FieldKind.String, 12), new("restored_share", FieldKind.Real), new("cloud_share", FieldKind.Real),
+            new("pixels", FieldKind.Integer), new("verdict", FieldKind.String, 20), new("area_m2", FieldKind.Real),
+        ];
+        var layer = ds.CreateLayer("recheck_truth", GeometryKind.Polygon, frame.Crs, fields);
+        using var tx = ds.BeginTransaction();
+        var serials = new Dictionary<string, int>();
+        var year = layout.After.Date.Year % 100;
+        string Date(DateOnly d) => d.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        foreach (var c in layout.Changes)
+        {
+            var (p, q) = layout.ToRotated(c.CentreE, c.CentreS);
+            var county = counties[layout.BlockAt(Layout.Find(layout.RoadP, p), Layout.Find(layout.RoadQ, q)).County].Code;
+            var serial = serials[county] = serials.GetValueOrDefault(county) + 1;
+            var (pixels, restored, clouded) = CountPixels(layout, c);
+            var plan = c.Recheck!;
+            layer.Add(frame.PolygonWkb(c.Outline.E, c.Outline.S),
+            [
+                string.Create(CultureInfo.InvariantCulture, $"{county}WP{year:00}{serial:00000}"), ChangeClasses.Tblx(c.Class), (int)c.Class,
+                ChangeClasses.Name(c.Class), LandClasses.IsFarmland(c.LandBefore) ? 1 : 0, Date(layout.Before.Date), Date(layout.After.Date),
+                Date(layout.Newest!.Date), RecheckTruth.Name(plan.Fate), RecheckTruth.Name(plan.Surface),
+                Math.Round(pixels == 0 ? 0 : (double)restored / pixels, 4), Math.Round(pixels == 0 ? 0 : (double)clouded / pixels, 4),
+                pixels, RecheckTruth.Verdict(plan.Fate), Math.Round(c.Outline.Area, 3),
+            ]);
+        }
+        tx.Commit();
+    }
+
+    // Pixel centres inside the outline; those restored; those under a cloud or its shadow on the newest date (as rendered: shifted by its misregistration).
+    private static (int Pixels, int Restored, int Clouded) CountPixels(Layout layout, ChangeObject c)
+    {
+        var o = c.Outline;
+        var gsd = layout.Gsd;
+        var d = layout.Newest!;
+        int pixels = 0, restored = 0, clouded = 0;
+        for (var row = Math.Max(0, (int)Math.Floor(o.MinS / gsd - 1)); row <= Math.Min(layout.Height - 1, (int)Math.Ceiling(o.MaxS / gsd + 1)); row++)
+            for (var col = Math.Max(0, (int)Math.Floor(o.MinE / gsd - 1)); col <= Math.Min(layout.Width - 1, (int)Math.Ceiling(o.MaxE / gsd + 1)); col++)
+            {
+                double e = (col + 0.5) * gsd, s = (row + 0.5) * gsd;
+                if (!o.Contains(e, s)) continue;
+                pixels++;
+                if (c.RestoredAt(e, s)) restored++;
+                if (layout.NewestClouds.Any(k => k.Contains(e + d.ShiftE, s + d.ShiftS))) clouded++;
+            }
+        return (pixels, restored, clouded);
+    }
+
     /// <summary>Top-left corner near 30.45°N, a quarter degree east of the zone's central meridian, on whole metres.</summary>
     private static SceneFrame Frame(SpatialReference crs, SynthOptions o)
     {
@@ -233,7 +342,26 @@ public static class SceneSynthesizer
 
     private static string SceneId(double lon, double lat, DateOnly date, long seed, int index) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"GF2_PMS{1 + index}_E{lon:0.0}_N{lat:0.0}_{date:yyyyMMdd}_L1A{(ulong)(seed * 2 + index) % 10_000_000_000UL:0000000000}");
+            $"GF2_PMS{1 + index % 2}_E{lon:0.0}_N{lat:0.0}_{date:yyyyMMdd}_L1A{((ulong)(seed * 2 + index) + (index == 2 ? 5_000_000_000UL : 0)) % 10_000_000_000UL:0000000000}");
+
+    /// <summary>recheck.json: the third date (scene.json stays as it is without it).</summary>
+    private static byte[] RecheckManifest(SynthResult r)
+    {
+        using var stream = new MemoryStream();
+        using (var j = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            j.WriteStartObject();
+            j.WriteStartObject("newest");
+            j.WriteString("date", r.NewestDate!.Value.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+            j.WriteString("sceneId", r.NewestSceneId);
+            j.WriteEndObject();
+            j.WriteStartObject("fates");
+            foreach (var (f, count) in r.Fates) j.WriteNumber(RecheckTruth.Name(f), count);
+            j.WriteEndObject();
+            j.WriteEndObject();
+        }
+        return stream.ToArray();
+    }
 
     private static byte[] Manifest(SynthOptions o, SynthResult r)
     {

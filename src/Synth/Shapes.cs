@@ -76,4 +76,22 @@ internal sealed class ChangeObject
     /// <summary>Roof or film variant, terrace spacing, etc.</summary>
     public required int Variant { get; init; }
     public required uint Seed { get; init; }
+    /// <summary>What became of it by the newest date; null unless the third date is synthesised.</summary>
+    public RecheckPlan? Recheck { get; set; }
+
+    /// <summary>True when the point (inside the outline) was restored by the newest date.</summary>
+    public bool RestoredAt(double e, double s)
+    {
+        var plan = Recheck;
+        if (plan is null) return false;
+        switch (plan.Shown)
+        {
+            case RecheckFate.Restored: return true;
+            case RecheckFate.Partly:
+                double de = e - CentreE, ds = s - CentreS;
+                var t = plan.CutAlongA ? de * AxisE + ds * AxisS : -de * AxisS + ds * AxisE;
+                return plan.CutSign * t < plan.Cut;
+            default: return false;
+        }
+    }
 }

@@ -24,6 +24,14 @@ public sealed record SynthOptions
     /// <summary>Also write the survey as GBK Shapefiles under <c>survey_shp/</c>.</summary>
     public bool WriteShapefiles { get; init; } = true;
 
+    /// <summary>
+    /// Also synthesise a third date for rectification monitoring: <c>newest.tif</c> (its own illumination, haze,
+    /// misregistration, season and clouds) in which some planted changes are restored, some partly, some untouched or
+    /// left as rubble and some hidden by cloud, with <c>recheck_truth.gpkg</c>/<c>recheck_truth.tif</c>. Off by default;
+    /// the other outputs are the same bytes either way.
+    /// </summary>
+    public bool RecheckDate { get; init; }
+
     /// <summary>Rows rendered and written per strip (a multiple of the 256-pixel tile keeps writes whole-tile).</summary>
     public int StripRows { get; init; } = 256;
 

@@ -18,9 +18,13 @@ internal static class SynthCommand
         var epsg = new Option<int>("--epsg") { Description = "Output CRS (CGCS2000 3-degree Gauss-Kruger zone)", DefaultValueFactory = _ => 4546 };
         var density = new Option<double>("--changes-per-km2") { Description = "True changes per km² (0: nuisance change only)", DefaultValueFactory = _ => 25 };
         var noShp = new Option<bool>("--no-shapefiles") { Description = "Skip the GBK Shapefile copy of the survey" };
+        var recheck = new Option<bool>("--recheck")
+        {
+            Description = "Also a third date for rectification monitoring: newest.tif, recheck_truth.gpkg/.tif, recheck.json (the other files are unchanged)",
+        };
         var command = new Command("synth", "Synthesise a two-date GF-2-like scene pair with its land survey and ground truth.")
         {
-            outDir, size, height, seed, gsd, epsg, density, noShp,
+            outDir, size, height, seed, gsd, epsg, density, noShp, recheck,
         };
         command.SetAction(parse =>
         {
@@ -33,12 +37,16 @@ internal static class SynthCommand
                 Epsg = parse.GetValue(epsg),
                 ChangesPerKm2 = parse.GetValue(density),
                 WriteShapefiles = !parse.GetValue(noShp),
+                RecheckDate = parse.GetValue(recheck),
             };
             var clock = Stopwatch.StartNew();
             var r = SceneSynthesizer.Run(options, parse.GetValue(outDir)!);
             var changes = string.Join(", ", r.Changes.Select(kv => $"{ChangeClasses.Name(kv.Key)} {kv.Value}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {r.Directory}: {r.Width}x{r.Height} px, {r.BeforeDate:yyyy-MM-dd} -> {r.AfterDate:yyyy-MM-dd}, changes: {changes} ({r.ChangesOnFarmland} on farmland), clouds {r.Clouds}, {clock.Elapsed.TotalSeconds:0.0} s"));
+            if (r.NewestDate is { } newest)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"newest {newest:yyyy-MM-dd}: {string.Join(", ", r.Fates.Select(kv => $"{RecheckTruth.Name(kv.Key)} {kv.Value}"))}"));
             return 0;
         });
         return command;

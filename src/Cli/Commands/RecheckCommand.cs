@@ -1,0 +1,140 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using WeiPian.Engine.Inference;
+using WeiPian.Engine.Raster;
+using WeiPian.Engine.Recheck;
+using WeiPian.Models;
+
+namespace WeiPian.Cli.Commands;
+
+/// <summary><c>weipian recheck</c>: rectification monitoring, earlier polygons re-checked on the newest image.</summary>
+internal static class RecheckCommand
+{
+    public static Command Create()
+    {
+        var defaults = new RecheckOptions();
+        var polygons = new Option<string>("--polygons") { Description = "Earlier polygons (a detection's .gpkg, a Shapefile, any layer with JCBH)", Required = true };
+        var image = new Option<string>("--image") { Description = "The newest image", Required = true };
+        var reference = new Option<string?>("--reference") { Description = "The before date of the earlier detection, on the same grid; without it only spectral indices judge" };
+        var after = new Option<string?>("--after") { Description = "The earlier after date, for chips only" };
+        var model = new Option<string>("--model") { Description = "Bundled model name or .onnx file (used with --reference)", DefaultValueFactory = _ => "spectral-v1" };
+        var output = new Option<string>("--out") { Description = "Results: .gpkg (layer 'recheck'), .shp or .geojson", Required = true };
+        var chips = new Option<string?>("--chips") { Description = "Write reference/after/newest chips of every polygon and an index.html into this folder" };
+        var layer = new Option<string?>("--layer") { Description = "Layer of --polygons (default: tuban, else the first)" };
+        var idField = new Option<string>("--id-field") { Description = "Field holding the polygon id", DefaultValueFactory = _ => defaults.IdField };
+        var margin = new Option<double>("--margin") { Description = "Metres around each polygon also run and reported as change around it", DefaultValueFactory = _ => defaults.MarginMetres };
+        var maxObscured = new Option<double>("--max-obscured") { Description = "Cannot tell above this cloud/nodata share", DefaultValueFactory = _ => defaults.MaxObscuredShare };
+        var restoredMax = new Option<double>("--restored-max") { Description = "Restored at or below this still-changed share", DefaultValueFactory = _ => defaults.RestoredMaxChangedShare };
+        var notRestoredMin = new Option<double>("--not-restored-min") { Description = "Not restored at or above this still-changed share", DefaultValueFactory = _ => defaults.NotRestoredMinChangedShare };
+        var vegNdvi = new Option<double>("--veg-ndvi") { Description = "NDVI of vegetation", DefaultValueFactory = _ => defaults.VegetationNdvi };
+        var soilNdvi = new Option<double>("--soil-ndvi") { Description = "NDVI of tilled soil", DefaultValueFactory = _ => defaults.SoilNdvi };
+        var wholeScene = new Option<bool>("--whole-scene") { Description = "Run the model over every tile of the scene, not only those covering the polygons (same results; for measuring)" };
+        var device = new Option<string>("--device") { Description = "cpu or cuda (cuda needs the -p:Gpu=true build)", DefaultValueFactory = _ => "cpu" };
+        var batch = new Option<int>("--batch") { Description = "Tiles per inference call (dynamic-batch models)" };
+        var threads = new Option<int>("--threads") { Description = "Inference threads (default: ONNX Runtime's choice)" };
+        var bands = new Option<string?>("--bands") { Description = "Band roles of the images in band order, e.g. B,G,R,NIR" };
+        var newestDate = new Option<string?>("--newest-date") { Description = "Date of the newest image as YYYYMMDD (default: the GeoTIFF's)" };
+        var referenceDate = new Option<string?>("--reference-date") { Description = "Date of the reference image as YYYYMMDD" };
+        var command = new Command("recheck",
+            "Rectification monitoring: re-check earlier change polygons on the newest image (restored, partly restored, not restored, cannot tell).")
+        {
+            polygons, image, reference, after, model, output, chips, layer, idField, margin, maxObscured, restoredMax, notRestoredMin,
+            vegNdvi, soilNdvi, wholeScene, device, batch, threads, bands, newestDate, referenceDate,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var inference = new InferenceOptions
+            {
+                Device = parse.GetValue(device)!.ToLowerInvariant() switch
+                {
+                    "cpu" => InferenceDevice.Cpu,
+                    "cuda" or "gpu" => InferenceDevice.Cuda,
+                    var d => throw new ArgumentException($"--device {d}: use cpu or cuda."),
+                },
+                BatchSize = parse.GetValue(batch),
+                IntraOpThreads = parse.GetValue(threads),
+            };
+            var images = new RecheckImages(parse.GetValue(image)!)
+            {
+                Reference = parse.GetValue(reference),
+                After = parse.GetValue(after),
+                NewestDate = Date(parse.GetValue(newestDate), "--newest-date"),
+                ReferenceDate = Date(parse.GetValue(referenceDate), "--reference-date"),
+                Bands = parse.GetValue(bands) is { } b ? BandRoles.ParseList(b) : null,
+            };
+            var options = new RecheckOptions
+            {
+                MarginMetres = parse.GetValue(margin),
+                MaxObscuredShare = parse.GetValue(maxObscured),
+                RestoredMaxChangedShare = parse.GetValue(restoredMax),
+                NotRestoredMinChangedShare = parse.GetValue(notRestoredMin),
+                VegetationNdvi = parse.GetValue(vegNdvi),
+                SoilNdvi = parse.GetValue(soilNdvi),
+                WholeScene = parse.GetValue(wholeScene),
+                Layer = parse.GetValue(layer),
+                IdField = parse.GetValue(idField)!,
+                ChipsDirectory = parse.GetValue(chips),
+            };
+            if (images.Reference is null)
+                Console.Error.WriteLine("weipian: no --reference: judging by spectral indices of the newest image alone (see docs/RECHECK.md for what that cannot see).");
+            using var check = new RectificationCheck(images.Reference is null ? null : BundledModels.Resolve(parse.GetValue(model)!), inference);
+            var outPath = parse.GetValue(output)!;
+            var summary = await check.CheckToFileAsync(parse.GetValue(polygons)!, images, outPath, options, new Progress(Console.Error), ct);
+            Console.Write(Render(summary, outPath));
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Render(RecheckSummary s, string outPath)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var w = new StringWriter(inv);
+        w.WriteLine($"{s.Results.Count} polygons re-checked on {(s.NewestDate.Length > 0 ? s.NewestDate : "the newest image")} by {s.Method} -> {outPath}");
+        w.WriteLine($"  {"verdict",-16} {"polygons",8} {"m²",12}");
+        foreach (var (v, n) in s.ByVerdict)
+            w.WriteLine(string.Create(inv, $"  {RecheckVerdicts.Name(v),-16} {n,8} {s.Results.Where(r => r.Verdict == v).Sum(r => r.Area),12:0}"));
+        if (s.TilesInScene > 0)
+            w.WriteLine(string.Create(inv,
+                $"  tiles run {s.TilesRun} of {s.TilesInScene} in the scene ({(double)s.TilesRun / s.TilesInScene:P0}); model {s.ModelTime.TotalSeconds:0.0} s of {s.Elapsed.TotalSeconds:0.0} s (tiles read {s.TileTime.TotalSeconds:0.0} s, polygons judged {s.JudgeTime.TotalSeconds:0.0} s)"));
+        else w.WriteLine(string.Create(inv, $"  indices only, {s.Elapsed.TotalSeconds:0.0} s"));
+        return w.ToString();
+    }
+
+    private static DateOnly? Date(string? text, string option) =>
+        text is null ? null
+        : DateOnly.TryParseExact(text, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
+        : throw new FormatException($"{option} {text}: give the date as YYYYMMDD.");
+
+    // One line per stage and tenth (a log) or a line redrawn in place (a terminal).
+    private sealed class Progress(TextWriter writer) : IProgress<RecheckProgress>
+    {
+        private readonly bool _terminal = !Console.IsErrorRedirected;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly object _gate = new();
+        private RecheckStage? _stage;
+        private int _tenth = -1;
+
+        public void Report(RecheckProgress p)
+        {
+            lock (_gate)
+            {
+                if (p.Stage != _stage)
+                {
+                    if (_stage is not null && _terminal) writer.WriteLine();
+                    _stage = p.Stage;
+                    _tenth = -1;
+                }
+                var f = p.Total <= 0 ? 1.0 : Math.Clamp((double)p.Done / p.Total, 0, 1);
+                var tenth = (int)(f * 10);
+                if (tenth == _tenth && p.Done < p.Total) return;
+                _tenth = tenth;
+                var text = string.Create(CultureInfo.InvariantCulture,
+                    $"{(p.Stage == RecheckStage.Inference ? "tiles" : "polygons"),-9} {f,4:P0} {p.Done}/{p.Total}  {_clock.Elapsed:mm\\:ss}");
+                if (_terminal) writer.Write("\r" + text + (p.Done >= p.Total && p.Stage == RecheckStage.Polygons ? Environment.NewLine : ""));
+                else writer.WriteLine(text);
+            }
+        }
+    }
+}

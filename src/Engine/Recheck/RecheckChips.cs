@@ -1,0 +1,264 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using NetTopologySuite.Geometries;
+using SkiaSharp;
+using WeiPian.Engine.Output;
+using WeiPian.Engine.Raster;
+
+namespace WeiPian.Engine.Recheck;
+
+/// <summary>
+/// Chips for a recheck ("表格+影像"): per polygon a true-colour chip of each date given (reference, after, newest) and a
+/// NIR false-colour chip of the newest (vegetation shows red), one stretch for the channels shown and all dates, the polygon outlined,
+/// its JCBH, date and verdict written; and an <c>index.html</c> with each polygon's verdict and shares beside them.
+/// </summary>
+/// <remarks>Opens its own handles on the images; one thread at a time. Dates not covering a chip's window show black there.</remarks>
+public sealed class RecheckChips : IDisposable
+{
+    private const string FontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf";
+
+    private readonly string _directory;
+    private readonly ChipOptions _options;
+    private readonly PixelGrid _grid;   // the newest image's grid: windows are in its pixels
+    private readonly List<Date> _dates = [];
+    private readonly List<(RecheckResult Result, string[] Files)> _rows = [];
+    private readonly SKTypeface _typeface;
+
+    private sealed record Date(string Label, string Suffix, Scene Scene, int[] Bands, int OffsetX, int OffsetY, string Day);
+
+    /// <summary>Prepares chips of the recheck's images into <paramref name="directory"/> (created when missing).</summary>
+    public RecheckChips(string directory, RecheckImages images, ChipOptions? options = null)
+    {
+        _options = options ?? new ChipOptions();
+        _directory = directory;
+        Directory.CreateDirectory(directory);
+        var newest = Scene.Open(images.Newest, images.Bands);
+        try
+        {
+            _grid = newest.Grid;
+            if (images.Reference is { } reference) Add("reference", "reference", reference, images.Bands);
+            if (images.After is { } after) Add("after", "after", after, images.Bands);
+            _dates.Add(new Date("newest", "newest", newest, Bands(newest), 0, 0, Day(newest)));
+        }
+        catch
+        {
+            foreach (var d in _dates) d.Scene.Dispose();
+            newest.Dispose();
+            throw;
+        }
+        _typeface = File.Exists(FontPath) ? SKTypeface.FromFile(FontPath) : SKTypeface.Default;
+    }
+
+    private void Add(string label, string suffix, string path, IReadOnlyList<BandRole>? bands)
+    {
+        var scene = Scene.Open(path, bands);
+        try
+        {
+            var c = _grid.EnsureCompatible(scene.Grid, "newest image", path);
+            // This date's pixel (x, y) is the newest's (x - offset).
+            _dates.Add(new Date(label, suffix, scene, Bands(scene), c.OverlapInSecond!.Value.X - c.OverlapInFirst!.Value.X,
+                c.OverlapInSecond.Value.Y - c.OverlapInFirst.Value.Y, Day(scene)));
+        }
+        catch
+        {
+            scene.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The chip file names of a polygon for the dates given, in order (reference, after, newest), then the newest in NIR false colour.</summary>
+    public IReadOnlyList<string> FileNames(string jcbh) => [.. _dates.Select(d => $"{jcbh}_{d.Suffix}.png"), $"{jcbh}_newest_nir.png"];
+
+    /// <summary>Writes the chips of one polygon.</summary>
+    public void Add(RecheckResult r)
+    {
+        var window = WindowAround(r.Geometry);
+        var planes = _dates.Select(d => Read(d, window)).ToArray();
+        var files = FileNames(r.Jcbh);
+        int[] trueColour = [2, 1, 0], falseColour = [3, 2, 1];
+        // One stretch for the three channels shown and every date, so colours stay true and dates compare.
+        var stretch = Percentiles(trueColour.SelectMany(b => planes.Select(p => p[b])));
+        for (var k = 0; k < _dates.Count; k++)
+            Render(planes[k], trueColour, stretch, window, r, files[k], $"{_dates[k].Label} {_dates[k].Day}");
+        Render(planes[^1], falseColour, Percentiles(falseColour.Select(b => planes[^1][b])), window, r, files[^1], $"newest NIR {_dates[^1].Day}");
+        _rows.Add((r, files.ToArray()));
+    }
+
+    /// <summary>Writes index.html (under a temporary name, then renamed).</summary>
+    public void Finish()
+    {
+        using var output = AtomicOutput.Begin(Path.Combine(_directory, "index.html"));
+        File.WriteAllText(output.TempPath, Html(), Encoding.UTF8);
+        output.Commit();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var d in _dates) d.Scene.Dispose();
+        if (!ReferenceEquals(_typeface, SKTypeface.Default)) _typeface?.Dispose();
+    }
+
+    private static int[] Bands(Scene s) => [s.BandOf(BandRole.Blue), s.BandOf(BandRole.Green), s.BandOf(BandRole.Red), s.BandOf(BandRole.Nir)];
+
+    private static string Day(Scene s)
+    {
+        var d = s.Dataset.MetadataItem("ACQUISITION_DATE");
+        return d is { Length: 10 } ? d.Replace("-", "", StringComparison.Ordinal) : "";
+    }
+
+    private PixelWindow WindowAround(Geometry g)
+    {
+        var e = g.EnvelopeInternal;
+        var (c0, r0) = _grid.Transform.WorldToPixel(e.MinX, e.MaxY);
+        var (c1, r1) = _grid.Transform.WorldToPixel(e.MaxX, e.MinY);
+        var side = Math.Max(Math.Abs(c1 - c0), Math.Abs(r1 - r0));
+        side = Math.Max(_options.MinimumWindow, side * (1 + 2 * _options.Margin));
+        var s = (int)Math.Ceiling(side);
+        var x = (int)Math.Floor((c0 + c1 - s) / 2);
+        var y = (int)Math.Floor((r0 + r1 - s) / 2);
+        x = Math.Clamp(x, 0, Math.Max(0, _grid.Width - s));
+        y = Math.Clamp(y, 0, Math.Max(0, _grid.Height - s));
+        return new PixelWindow(x, y, Math.Min(s, _grid.Width), Math.Min(s, _grid.Height));
+    }
+
+    // B, G, R, NIR planes over the window (newest pixels); NaN where the date has no data or does not reach.
+    private static float[][] Read(Date d, PixelWindow window)
+    {
+        var n = (int)window.PixelCount;
+        var planes = Enumerable.Range(0, 4).Select(_ => Enumerable.Repeat(float.NaN, n).ToArray()).ToArray();
+        var inScene = window.Translate(d.OffsetX, d.OffsetY).Intersect(d.Scene.Grid.Extent);
+        if (inScene.IsEmpty) return planes;
+        var m = (int)inScene.PixelCount;
+        var all = new float[4 * m];
+        d.Scene.ReadBands<float>(inScene, all, d.Bands);
+        int dx = inScene.X - d.OffsetX - window.X, dy = inScene.Y - d.OffsetY - window.Y;
+        for (var b = 0; b < 4; b++)
+        {
+            var nodata = d.Scene.NoData[d.Bands[b] - 1];
+            for (var r = 0; r < inScene.Height; r++)
+                for (var c = 0; c < inScene.Width; c++)
+                {
+                    var v = all[b * m + r * inScene.Width + c];
+                    planes[b][(r + dy) * window.Width + c + dx] = nodata is { } nd && v == (float)nd ? float.NaN : v;
+                }
+        }
+        return planes;
+    }
+
+    private (float Low, float High) Percentiles(IEnumerable<float[]> planes)
+    {
+        var values = planes.SelectMany(p => p).Where(v => !float.IsNaN(v)).ToArray();
+        if (values.Length == 0) return (0, 1);
+        Array.Sort(values);
+        var lo = values[(int)Math.Clamp(values.Length * _options.Stretch.Low / 100, 0, values.Length - 1)];
+        var hi = values[(int)Math.Clamp(values.Length * _options.Stretch.High / 100, 0, values.Length - 1)];
+        return hi > lo ? (lo, hi) : (lo, lo + 1);
+    }
+
+    private unsafe void Render(float[][] planes, int[] channels, (float Low, float High) stretch, PixelWindow window, RecheckResult r,
+        string fileName, string label)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(window.Width, window.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var pixels = new Span<byte>((void*)bitmap.GetPixels(), window.Width * window.Height * 4);
+        for (var i = 0; i < window.Width * window.Height; i++)
+        {
+            for (var k = 0; k < 3; k++)
+            {
+                var b = channels[k];
+                var v = planes[b][i];
+                pixels[4 * i + k] = float.IsNaN(v) ? (byte)0 : (byte)Math.Clamp((v - stretch.Low) / (stretch.High - stretch.Low) * 255f, 0f, 255f);
+            }
+            pixels[4 * i + 3] = 255;
+        }
+        var size = _options.Size;
+        using var surface = SKSurface.Create(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var canvas = surface.Canvas;
+        canvas.Clear(SKColors.Black);
+        using (var image = SKImage.FromBitmap(bitmap))
+            canvas.DrawImage(image, new SKRect(0, 0, size, size), new SKSamplingOptions(SKFilterMode.Linear));
+        var scale = (double)size / window.Width;
+        using var outline = new SKPaint { Color = new SKColor(255, 230, 0), Style = SKPaintStyle.Stroke, StrokeWidth = 2, IsAntialias = true };
+        using var path = new SKPath();
+        for (var g = 0; g < r.Geometry.NumGeometries; g++)
+        {
+            if (r.Geometry.GetGeometryN(g) is not Polygon p) continue;
+            AddRing(path, p.ExteriorRing.Coordinates, window, scale);
+            for (var h = 0; h < p.NumInteriorRings; h++) AddRing(path, p.GetInteriorRingN(h).Coordinates, window, scale);
+        }
+        canvas.DrawPath(path, outline);
+        using var font = new SKFont(_typeface, 13);
+        using var ink = new SKPaint { Color = SKColors.White, IsAntialias = true };
+        using var shade = new SKPaint { Color = new SKColor(0, 0, 0, 160) };
+        var top = $"{r.Jcbh}  {label}";
+        var bottom = RecheckVerdicts.Name(r.Verdict);
+        canvas.DrawRect(0, 0, font.MeasureText(top) + 10, 19, shade);
+        canvas.DrawText(top, 5, 14, SKTextAlign.Left, font, ink);
+        canvas.DrawRect(0, size - 19, font.MeasureText(bottom) + 10, 19, shade);
+        canvas.DrawText(bottom, 5, size - 5, SKTextAlign.Left, font, ink);
+        using var snapshot = surface.Snapshot();
+        using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
+        using var output = AtomicOutput.Begin(Path.Combine(_directory, fileName));
+        File.WriteAllBytes(output.TempPath, data.ToArray());
+        output.Commit();
+    }
+
+    private void AddRing(SKPath path, Coordinate[] ring, PixelWindow window, double scale)
+    {
+        for (var i = 0; i < ring.Length; i++)
+        {
+            var (c, r) = _grid.Transform.WorldToPixel(ring[i].X, ring[i].Y);
+            var x = (float)((c - window.X) * scale);
+            var y = (float)((r - window.Y) * scale);
+            if (i == 0) path.MoveTo(x, y); else path.LineTo(x, y);
+        }
+        path.Close();
+    }
+
+    private string Html()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>整改复核 — 表格+影像</title>");
+        sb.AppendLine("<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:4px;vertical-align:top;font-size:13px}" +
+                      "th{background:#eee}img{width:180px;height:180px;display:block}dl{margin:0;display:grid;grid-template-columns:auto auto;gap:0 8px}dt{font-weight:bold}" +
+                      ".restored{background:#e6f4e6}.partly{background:#fff6db}.not{background:#fbe3e3}.cannot{background:#eee}</style></head><body>");
+        var counts = string.Join(", ", Enum.GetValues<RecheckVerdict>().Select(v => $"{RecheckVerdicts.Name(v)} {_rows.Count(x => x.Result.Verdict == v)}"));
+        sb.AppendLine(inv, $"<h1>整改复核 ({_rows.Count}: {WebUtility.HtmlEncode(counts)})</h1><table><tr><th>attributes</th>");
+        foreach (var d in _dates) sb.Append("<th>").Append(d.Label).Append("</th>");
+        sb.AppendLine("<th>newest NIR</th></tr>");
+        foreach (var (r, files) in _rows)
+        {
+            var css = r.Verdict switch
+            {
+                RecheckVerdict.Restored => "restored", RecheckVerdict.PartlyRestored => "partly", RecheckVerdict.NotRestored => "not", _ => "cannot",
+            };
+            sb.Append("<tr id=\"").Append(WebUtility.HtmlEncode(r.Jcbh)).Append("\" class=\"").Append(css).Append("\"><td><dl>");
+            foreach (var (k, v) in Attributes(r)) sb.Append("<dt>").Append(k).Append("</dt><dd>").Append(WebUtility.HtmlEncode(v)).Append("</dd>");
+            sb.Append("</dl></td>");
+            foreach (var f in files)
+                sb.Append("<td><a href=\"").Append(Uri.EscapeDataString(f)).Append("\"><img alt=\"").Append(WebUtility.HtmlEncode(f))
+                  .Append("\" src=\"").Append(Uri.EscapeDataString(f)).Append("\"></a></td>");
+            sb.AppendLine("</tr>");
+        }
+        sb.AppendLine("</table></body></html>");
+        return sb.ToString();
+    }
+
+    private static IEnumerable<(string, string)> Attributes(RecheckResult r)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string P(double v) => double.IsNaN(v) ? "-" : string.Create(inv, $"{v:P0}");
+        yield return ("JCBH", r.Jcbh);
+        yield return ("verdict", $"{RecheckVerdicts.Name(r.Verdict)} ({RecheckVerdicts.ChineseName(r.Verdict)})");
+        yield return ("TBLX", $"{r.Polygon.Tblx} {r.Polygon.ClassName}".Trim());
+        yield return ("dates", $"{r.ReferenceDate} / {r.Polygon.Hsx} / {r.NewestDate}");
+        yield return ("JCMJ", string.Create(inv, $"{r.Area:0.0} m²"));
+        yield return ("obscured", P(r.ObscuredShare));
+        yield return ("still changed", $"{P(r.ChangedShare)} ({(r.Basis == RecheckBasis.Model ? "model" : "indices")})");
+        foreach (var s in r.ClassShares.Where(s => s.Share > 0)) yield return ($"  {s.Name}", P(s.Share));
+        yield return ("vegetation / cultivated", $"{P(r.VegetationShare)} / {P(r.CultivatedShare)}");
+        yield return ("change around", P(r.MarginChangedShare));
+    }
+}

@@ -1,0 +1,438 @@
+using System.Diagnostics;
+using System.Globalization;
+using NetTopologySuite.Geometries;
+using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Inference;
+using WeiPian.Engine.Raster;
+using WeiPian.Engine.Stitching;
+using WeiPian.Engine.Tiling;
+using WeiPian.Engine.Vector;
+
+namespace WeiPian.Engine.Recheck;
+
+/// <summary>
+/// One recheck: earlier polygons on the newest image (and the reference). The constructor checks the inputs and plans,
+/// per polygon, the window it and its margin cover and the model tiles that window needs; <see cref="Execute"/> runs
+/// the model over those tiles only, tile row by tile row from the top, and judges each polygon as soon as its last
+/// tile row is done, so results stream out and only the tiles of polygons still open are held.
+/// </summary>
+/// <remarks>
+/// The tiles are those of a whole-scene detection over the same region (<see cref="TileGrid"/> from the region's
+/// top-left corner, the model's tile and halo, reflect padding at the edges), each fed exactly the same input, so every
+/// class a recheck sees equals the whole-scene run's.
+/// </remarks>
+internal sealed class RecheckRun : IDisposable
+{
+    private static readonly BandRole[] IndexRoles = [BandRole.Blue, BandRole.Green, BandRole.Red, BandRole.Nir];
+
+    private readonly ChangeModel? _model;
+    private readonly RecheckOptions _options;
+    private readonly Scene _newest;
+    private readonly Scene? _reference;
+    private readonly PixelWindow _regionNewest;
+    private readonly PixelWindow _regionReference;
+    private readonly int[] _modelBandsNewest = [];
+    private readonly int[] _modelBandsReference = [];
+    private readonly int[] _readNewest;      // bands read per polygon: B, G, R, NIR first, then any other model band
+    private readonly int[] _readReference = [];
+    private readonly Plan[] _plans;
+
+    public RecheckRun(ChangeModel? model, IReadOnlyList<EarlierPolygon>? polygons, string? polygonsPath, RecheckImages images, RecheckOptions options)
+    {
+        options.Validate();
+        _options = options;
+        if (!File.Exists(images.Newest) && !Directory.Exists(images.Newest))
+            throw new FileNotFoundException($"Newest image '{images.Newest}' does not exist.", images.Newest);
+        if (images.Reference is { } refPath && !File.Exists(refPath) && !Directory.Exists(refPath))
+            throw new FileNotFoundException($"Reference image '{refPath}' does not exist.", refPath);
+        if (images.Reference is not null && model is null)
+            throw new ArgumentException("A reference image is compared with the newest by a change model: give a model, or leave out the reference to judge by indices alone.");
+        try
+        {
+            _newest = Scene.Open(images.Newest, images.Bands);
+            if (images.Reference is { } referencePath)
+            {
+                _reference = Scene.Open(referencePath, images.Bands);
+                var grids = _newest.Grid.EnsureCompatible(_reference.Grid, images.Newest, referencePath);
+                _regionNewest = grids.OverlapInFirst!.Value;
+                _regionReference = grids.OverlapInSecond!.Value;
+                _model = model;
+            }
+            else
+            {
+                _regionNewest = _newest.Grid.Extent;
+            }
+            Grid = _newest.Grid.Subgrid(_regionNewest);
+            Crs = Grid.Crs ?? throw new PixelGridException($"'{images.Newest}' has no CRS; areas and polygon positions need one.");
+            if (!Crs.IsProjected)
+                throw new PixelGridException(
+                    $"'{images.Newest}' is in a geographic CRS ({Crs}); areas need a projected CRS in metres, e.g. CGCS2000 / 3-degree Gauss-Kruger (EPSG:4513-4554). Reproject it with gdalwarp first.");
+            var indexNewest = IndexRoles.Select(_newest.BandOf).ToArray();
+            if (_model is not null)
+            {
+                _modelBandsNewest = _model.Card.BindBands(_newest.BandRoles, images.Newest);
+                _modelBandsReference = _model.Card.BindBands(_reference!.BandRoles, images.Reference!);
+                Tiles = new TileGrid(_regionNewest.Width, _regionNewest.Height, _model.TileSize, _model.Halo);
+                _readReference = [.. IndexRoles.Select(_reference.BandOf).Union(_modelBandsReference)];
+            }
+            _readNewest = [.. indexNewest.Union(_modelBandsNewest)];
+            NewestDate = Yyyymmdd(images.NewestDate ?? AcquisitionDate(_newest));
+            ReferenceDate = _reference is null ? "" : Yyyymmdd(images.ReferenceDate ?? AcquisitionDate(_reference));
+            NewestId = images.NewestId ?? SceneId(_newest);
+            Method = _model is null ? "indices" : $"{_model.Card.Name}@{_model.Card.Version}";
+            Polygons = polygons ?? EarlierPolygon.Read(polygonsPath ?? throw new ArgumentNullException(nameof(polygonsPath)), Crs, options);
+            _plans = Planned();
+        }
+        catch
+        {
+            _newest?.Dispose();
+            _reference?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The grid judged on: the part of the newest image the reference also covers.</summary>
+    public PixelGrid Grid { get; }
+
+    /// <summary>The images' CRS.</summary>
+    public SpatialReference Crs { get; }
+
+    /// <summary>The whole-scene tile grid over <see cref="Grid"/>; null when judging by indices alone.</summary>
+    public TileGrid? Tiles { get; }
+
+    /// <summary>The polygons, in the images' CRS.</summary>
+    public IReadOnlyList<EarlierPolygon> Polygons { get; }
+
+    public string NewestDate { get; }
+    public string ReferenceDate { get; }
+    public string NewestId { get; }
+    public string Method { get; }
+
+    /// <summary>Tiles the run will feed the model: those covering the polygons and margins (every tile with <see cref="RecheckOptions.WholeScene"/>).</summary>
+    public long TilesPlanned { get; private set; }
+
+    /// <summary>Tiles fed to the model so far.</summary>
+    public long TilesRun { get; private set; }
+
+    /// <summary>Time spent in the model's runs.</summary>
+    public TimeSpan ModelTime { get; private set; }
+
+    /// <summary>Time spent reading and scaling tiles and classifying the model's output.</summary>
+    public TimeSpan TileTime { get; private set; }
+
+    /// <summary>Time spent judging polygons (reading their windows, burning masks, counting).</summary>
+    public TimeSpan JudgeTime { get; private set; }
+
+    // A polygon's windows in region pixels and the rectangle of tiles its context needs (rows/columns inclusive).
+    private sealed record Plan(int Index, PixelWindow Full, PixelWindow Context, int Row0, int Row1, int Col0, int Col1)
+    {
+        public bool HasTiles => Row1 >= Row0;
+    }
+
+    private Plan[] Planned()
+    {
+        var t = Grid.Transform;
+        var margin = (int)Math.Ceiling(_options.MarginMetres / Math.Min(Grid.PixelSizeX, Grid.PixelSizeY));
+        var plans = new Plan[Polygons.Count];
+        var needed = new HashSet<(int, int)>();
+        for (var k = 0; k < plans.Length; k++)
+        {
+            var e = Polygons[k].Geometry.EnvelopeInternal;
+            var (c0, r0) = t.WorldToPixel(e.MinX, e.MaxY);
+            var (c1, r1) = t.WorldToPixel(e.MaxX, e.MinY);
+            var x = (int)Math.Floor(Math.Min(c0, c1));
+            var y = (int)Math.Floor(Math.Min(r0, r1));
+            var full = new PixelWindow(x, y, (int)Math.Ceiling(Math.Max(c0, c1)) - x, (int)Math.Ceiling(Math.Max(r0, r1)) - y);
+            var context = new PixelWindow(full.X - margin, full.Y - margin, full.Width + 2 * margin, full.Height + 2 * margin).Intersect(Grid.Extent);
+            if (Tiles is null || context.IsEmpty)
+            {
+                plans[k] = new Plan(k, full, context, 0, -1, 0, -1);
+                continue;
+            }
+            var kept = Tiles.Kept;
+            plans[k] = new Plan(k, full, context, context.Y / kept, (context.Bottom - 1) / kept, context.X / kept, (context.Right - 1) / kept);
+            for (var row = plans[k].Row0; row <= plans[k].Row1; row++)
+                for (var col = plans[k].Col0; col <= plans[k].Col1; col++) needed.Add((col, row));
+        }
+        TilesPlanned = Tiles is null ? 0 : _options.WholeScene ? Tiles.TileCount : needed.Count;
+        return plans;
+    }
+
+    /// <summary>Runs the model over the planned tiles and hands each polygon's result to <paramref name="emit"/> as soon as it is judged.</summary>
+    public void Execute(Action<RecheckResult> emit, IProgress<RecheckProgress>? progress, CancellationToken ct)
+    {
+        long judged = 0;
+        void Emit(Plan p, Dictionary<(int, int), byte[]>? cache)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var result = Judge(p, cache);
+            JudgeTime += Stopwatch.GetElapsedTime(start);
+            emit(result);
+            progress?.Report(new RecheckProgress(RecheckStage.Polygons, ++judged, _plans.Length));
+        }
+
+        // Polygons that need no tile (indices alone, or wholly outside the image) first, in input order.
+        foreach (var p in _plans.Where(p => !p.HasTiles))
+        {
+            ct.ThrowIfCancellationRequested();
+            Emit(p, null);
+        }
+        if (_model is null || Tiles is null) return;
+
+        var tiles = Tiles;
+        var byStart = _plans.Where(p => p.HasTiles).OrderBy(p => p.Row0).ThenBy(p => p.Index).ToArray();
+        var open = new List<Plan>();
+        var cache = new Dictionary<(int, int), byte[]>();
+        var readNewest = TileReaders.For(_newest, _regionNewest, _modelBandsNewest, tiles);
+        var readReference = TileReaders.For(_reference!, _regionReference, _modelBandsReference, tiles);
+        var scaling = _model.Card.Input.Scaling.Coefficients;
+        var classifier = new TileClassifier(_model.Card.Output, _model.Card.ClassCount, tiles.Tile);
+        var plane = tiles.Tile * tiles.Tile;
+        var wanted = new bool[tiles.Columns];
+        var columns = new List<int>(tiles.Columns);
+        var next = 0;
+        progress?.Report(new RecheckProgress(RecheckStage.Inference, 0, TilesPlanned));
+        for (var row = 0; row < tiles.Rows; row++)
+        {
+            ct.ThrowIfCancellationRequested();
+            while (next < byStart.Length && byStart[next].Row0 == row) open.Add(byStart[next++]);
+            if (open.Count == 0 && !_options.WholeScene)
+            {
+                if (next == byStart.Length) break;
+                row = byStart[next].Row0 - 1;   // skip rows no polygon needs
+                continue;
+            }
+            Array.Clear(wanted);
+            foreach (var p in open)
+                for (var col = p.Col0; col <= p.Col1; col++) wanted[col] = true;
+            columns.Clear();
+            for (var col = 0; col < tiles.Columns; col++)
+                if (wanted[col] || _options.WholeScene) columns.Add(col);
+
+            for (var i0 = 0; i0 < columns.Count; i0 += _model.BatchSize)
+            {
+                ct.ThrowIfCancellationRequested();
+                var n = Math.Min(_model.BatchSize, columns.Count - i0);
+                var read = Stopwatch.GetTimestamp();
+                for (var i = 0; i < n; i++)
+                {
+                    readReference.Read(columns[i0 + i], row);
+                    readNewest.Read(columns[i0 + i], row);
+                    var before = _model.BeforeTile(i);
+                    var after = _model.AfterTile(i);
+                    for (var b = 0; b < _modelBandsNewest.Length; b++)
+                    {
+                        float lo = scaling.Low[b], hi = scaling.High[b], a = scaling.Multiplier[b], c = scaling.Offset[b];
+                        readReference.Scale(b, before.Slice(b * plane, plane), lo, hi, a, c);
+                        readNewest.Scale(b, after.Slice(b * plane, plane), lo, hi, a, c);
+                    }
+                }
+                var start = Stopwatch.GetTimestamp();
+                TileTime += Stopwatch.GetElapsedTime(read, start);
+                _model.Run(n);
+                ModelTime += Stopwatch.GetElapsedTime(start);
+                start = Stopwatch.GetTimestamp();
+                for (var i = 0; i < n; i++)
+                {
+                    var col = columns[i0 + i];
+                    classifier.Classify(_model.OutputTile(i));
+                    if (wanted[col]) cache[(col, row)] = Core(classifier, tiles, col, row);
+                }
+                TileTime += Stopwatch.GetElapsedTime(start);
+                TilesRun += n;
+                progress?.Report(new RecheckProgress(RecheckStage.Inference, TilesRun, TilesPlanned));
+            }
+
+            // Judge the polygons whose last tile row this was, then forget tile rows no open polygon reaches.
+            foreach (var p in open.Where(p => p.Row1 == row).OrderBy(p => p.Index).ToList())
+            {
+                ct.ThrowIfCancellationRequested();
+                Emit(p, cache);
+                open.Remove(p);
+            }
+            var keepFrom = open.Count == 0 ? row + 1 : open.Min(p => p.Row0);
+            foreach (var key in cache.Keys.Where(k => k.Item2 < keepFrom).ToList()) cache.Remove(key);
+        }
+    }
+
+    // The kept centre of a classified tile, Kept x Kept with stride Kept (clipped tiles leave the rest 0).
+    private static byte[] Core(TileClassifier classifier, TileGrid tiles, int col, int row)
+    {
+        var core = tiles.Core(col, row);
+        var kept = tiles.Kept;
+        var classes = new byte[kept * kept];
+        for (var r = 0; r < core.Height; r++)
+            classifier.Classes.AsSpan((tiles.Halo + r) * tiles.Tile + tiles.Halo, core.Width).CopyTo(classes.AsSpan(r * kept, core.Width));
+        return classes;
+    }
+
+    private RecheckResult Judge(Plan plan, Dictionary<(int, int), byte[]>? cache)
+    {
+        var polygon = Polygons[plan.Index];
+        var geometry = polygon.Geometry;
+        var unit2 = Crs.LinearUnitMetres * Crs.LinearUnitMetres;
+        var classCount = _model?.Card.ClassCount ?? 1;
+        var classCounts = new long[classCount];
+        long inside = 0, obscured = 0, visible = 0, vegetation = 0, cultivated = 0, water = 0, back = 0, still = 0, ringVisible = 0, ringChanged = 0;
+        double ndviSum = 0;
+        var outside = CountOutside(geometry, plan.Full);
+
+        var ctx = plan.Context;
+        if (!ctx.IsEmpty)
+        {
+            var n = (int)ctx.PixelCount;
+            var transform = Grid.Transform.Offset(ctx.X, ctx.Y);
+            var mask = new byte[n];
+            PolygonRasterizer.Burn(geometry, transform, ctx.Width, ctx.Height, mask);
+            var ring = new byte[n];
+            if (_model is not null && _options.MarginMetres > 0)
+                PolygonRasterizer.Burn(geometry.Buffer(_options.MarginMetres), transform, ctx.Width, ctx.Height, ring);
+            var newest = ReadBands(_newest, _readNewest, ctx.Translate(_regionNewest.X, _regionNewest.Y));
+            var reference = _reference is null ? null : ReadBands(_reference, _readReference, ctx.Translate(_regionReference.X, _regionReference.Y));
+            var kept = Tiles?.Kept ?? 1;
+            for (var r = 0; r < ctx.Height; r++)
+                for (var c = 0; c < ctx.Width; c++)
+                {
+                    var i = r * ctx.Width + c;
+                    var inPolygon = mask[i] != 0;
+                    if (!inPolygon && ring[i] == 0) continue;
+                    var coverNow = Cover(newest, i);
+                    var coverThen = reference is null ? GroundCover.NoData : Cover(reference, i);
+                    var valid = coverNow != GroundCover.NoData && Valid(newest, i)
+                                && (reference is null || (coverThen != GroundCover.NoData && Valid(reference, i)));
+                    int cls = 0;
+                    if (valid && cache is not null)
+                    {
+                        int x = ctx.X + c, y = ctx.Y + r;
+                        cls = cache[(x / kept, y / kept)][(y % kept) * kept + x % kept];
+                    }
+                    if (!inPolygon)
+                    {
+                        if (!valid) continue;
+                        ringVisible++;
+                        if (cls != 0) ringChanged++;
+                        continue;
+                    }
+                    inside++;
+                    if (!valid) { obscured++; continue; }
+                    visible++;
+                    classCounts[cls]++;
+                    if (coverNow == GroundCover.Vegetation) vegetation++;
+                    if (coverNow is GroundCover.Vegetation or GroundCover.Soil) cultivated++;
+                    if (coverNow == GroundCover.Water) water++;
+                    var isBack = GroundCovers.IsBack(coverNow, coverThen);
+                    if (isBack) back++;
+                    if (cls != 0 || !isBack) still++;
+                    ndviSum += GroundCovers.Ndvi(newest.Plane(2)[i], newest.Plane(3)[i]);
+                }
+        }
+
+        var pixels = inside + outside;
+        var obscuredShare = pixels == 0 ? 1 : (double)(obscured + outside) / pixels;
+        double Share(long count) => visible == 0 ? double.NaN : (double)count / visible;
+        var backShare = Share(back);
+        var basis = _model is null ? RecheckBasis.Indices : RecheckBasis.Model;
+        var changedShare = Share(still);
+        var shares = _model is null
+            ? []
+            : _model.Card.Classes.Skip(1).Select(k => new ClassShare(k.Id, k.Name, k.Tblx, Share(classCounts[k.Id]))).ToList();
+        return new RecheckResult
+        {
+            Polygon = polygon,
+            Verdict = RecheckVerdicts.Decide(pixels, obscuredShare, changedShare, _options),
+            Basis = basis,
+            NewestDate = NewestDate,
+            NewestId = NewestId,
+            ReferenceDate = ReferenceDate,
+            Area = geometry.Area * unit2,
+            Pixels = pixels,
+            ObscuredShare = obscuredShare,
+            ChangedShare = changedShare,
+            ClassShares = shares,
+            ModelRestoredShare = basis == RecheckBasis.Model ? Share(classCounts[0]) : double.NaN,
+            VegetationShare = Share(vegetation),
+            CultivatedShare = Share(cultivated),
+            WaterShare = Share(water),
+            BackShare = backShare,
+            MeanNdvi = visible == 0 ? double.NaN : ndviSum / visible,
+            MarginChangedShare = ringVisible == 0 ? double.NaN : (double)ringChanged / ringVisible,
+            Method = Method,
+        };
+    }
+
+    // Pixel centres of the polygon that fall outside the judged region (no imagery there), counted in strips.
+    private long CountOutside(Geometry geometry, PixelWindow full)
+    {
+        if (Grid.Extent.Contains(full)) return 0;
+        long count = 0;
+        const int rows = 256;
+        var buffer = new byte[Math.Max(1, full.Width) * rows];
+        for (var y0 = full.Y; y0 < full.Bottom; y0 += rows)
+        {
+            var h = Math.Min(rows, full.Bottom - y0);
+            var span = buffer.AsSpan(0, full.Width * h);
+            span.Clear();
+            PolygonRasterizer.Burn(geometry, Grid.Transform.Offset(full.X, y0), full.Width, h, span);
+            for (var r = 0; r < h; r++)
+                for (var c = 0; c < full.Width; c++)
+                {
+                    if (span[r * full.Width + c] == 0) continue;
+                    int x = full.X + c, y = y0 + r;
+                    if (x < 0 || y < 0 || x >= Grid.Width || y >= Grid.Height) count++;
+                }
+        }
+        return count;
+    }
+
+    // The bands read for judging: planes 0-3 are B, G, R, NIR; every band read decides validity.
+    private sealed class Bands(float[] values, int plane, double?[] nodata)
+    {
+        public ReadOnlySpan<float> Plane(int b) => values.AsSpan(b * plane, plane);
+
+        public bool Valid(int i)
+        {
+            for (var b = 0; b < nodata.Length; b++)
+            {
+                var v = values[b * plane + i];
+                if (float.IsNaN(v) || (nodata[b] is { } nd && v == (float)nd)) return false;
+            }
+            return true;
+        }
+    }
+
+    private static Bands ReadBands(Scene scene, int[] bands, PixelWindow window)
+    {
+        var plane = (int)window.PixelCount;
+        var values = new float[bands.Length * plane];
+        scene.ReadBands<float>(window, values, bands);
+        return new Bands(values, plane, bands.Select(b => scene.NoData[b - 1]).ToArray());
+    }
+
+    private static bool Valid(Bands bands, int i) => bands.Valid(i);
+
+    private GroundCover Cover(Bands bands, int i) =>
+        GroundCovers.Classify(bands.Plane(0)[i], bands.Plane(1)[i], bands.Plane(2)[i], bands.Plane(3)[i], _options);
+
+    private static string Yyyymmdd(DateOnly? d) => d?.ToString("yyyyMMdd", CultureInfo.InvariantCulture) ?? "";
+
+    // As a detection reads them (DetectionRun): ACQUISITION_DATE, else TIFFTAG_DATETIME; SCENE_ID, else the file name.
+    private static DateOnly? AcquisitionDate(Scene scene)
+    {
+        var raster = scene.Dataset;
+        if (DateOnly.TryParseExact(raster.MetadataItem("ACQUISITION_DATE") ?? "", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            return d;
+        var stamp = raster.MetadataItem("TIFFTAG_DATETIME");
+        return stamp is { Length: >= 10 } && DateOnly.TryParseExact(stamp[..10].Replace(':', '-'), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out d)
+            ? d
+            : null;
+    }
+
+    private static string SceneId(Scene scene) =>
+        scene.Dataset.MetadataItem("SCENE_ID") is { Length: > 0 } id ? id : Path.GetFileNameWithoutExtension(scene.Path);
+
+    public void Dispose()
+    {
+        _newest.Dispose();
+        _reference?.Dispose();
+    }
+}
