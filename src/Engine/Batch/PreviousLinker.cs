@@ -4,6 +4,7 @@ using NetTopologySuite.IO;
 using NetTopologySuite.Operation.Overlay;
 using NetTopologySuite.Operation.OverlayNG;
 using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Vector;
 
 namespace WeiPian.Engine.Batch;
 
@@ -39,7 +40,7 @@ public sealed class PreviousLinker
         {
             if (f.Wkb is null || f.GetString("JCBH") is not { Length: > 0 } jcbh) continue;
             var g = reader.Read(f.Wkb);
-            if (t is not null) g = LandUseSurvey.Reproject(g, t);
+            if (t is not null) g = Reprojection.Apply(g, t);
             if (!g.IsValid) g = g.Buffer(0);
             if (g.IsEmpty || g.Dimension != Dimension.Surface) continue;
             list.Add((jcbh, g));

@@ -3,6 +3,7 @@ using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.Operation.Overlay;
 using NetTopologySuite.Operation.OverlayNG;
 using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Vector;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Survey;
 
@@ -130,7 +131,7 @@ public sealed class SceneMerger
     private static BatchTuban Reproject(BatchTuban p, CoordinateTransform t)
     {
         var (x, y) = t.Transform(p.Tuban.X, p.Tuban.Y);
-        return p with { Tuban = p.Tuban with { Geometry = LandUseSurvey.Reproject(p.Tuban.Geometry, t), X = x, Y = y } };
+        return p with { Tuban = p.Tuban with { Geometry = Reprojection.Apply(p.Tuban.Geometry, t), X = x, Y = y } };
     }
 
     private sealed record Part(int Index, int Scene, BatchTuban Polygon)

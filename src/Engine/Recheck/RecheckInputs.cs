@@ -3,6 +3,7 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Vector;
 
 namespace WeiPian.Engine.Recheck;
 
@@ -57,10 +58,7 @@ public sealed record EarlierPolygon(string Jcbh, Geometry Geometry)
         foreach (var f in layer.Features())
         {
             if (f.Wkb is null) continue;
-            var g = reader.Read(f.Wkb);
-            if (toScene is not null) g = Reproject(g, toScene);
-            if (!g.IsValid) g = g.Buffer(0);
-            if (g.IsEmpty || g.Dimension != Dimension.Surface) continue;
+            if (Reprojection.ReadSurface(reader, f.Wkb, toScene) is not { } g) continue;
             var id = hasId ? Text(f, options.IdField) : null;
             list.Add(new EarlierPolygon(id is { Length: > 0 } ? id : f.Fid.ToString(CultureInfo.InvariantCulture), g)
             {
@@ -81,27 +79,6 @@ public sealed record EarlierPolygon(string Jcbh, Geometry Geometry)
         IFormattable x => x.ToString(null, CultureInfo.InvariantCulture),
         var o => o.ToString(),
     };
-
-    internal static Geometry Reproject(Geometry g, CoordinateTransform t)
-    {
-        var copy = g.Copy();
-        copy.Apply(new ReprojectFilter(t));
-        copy.GeometryChanged();
-        return copy;
-    }
-
-    private sealed class ReprojectFilter(CoordinateTransform t) : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            var (x, y) = t.Transform(seq.GetX(i), seq.GetY(i));
-            seq.SetX(i, x);
-            seq.SetY(i, y);
-        }
-    }
 }
 
 /// <summary>

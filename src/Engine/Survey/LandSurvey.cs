@@ -5,6 +5,7 @@ using NetTopologySuite.IO;
 using NetTopologySuite.Operation.Overlay;
 using NetTopologySuite.Operation.OverlayNG;
 using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Vector;
 
 namespace WeiPian.Engine.Survey;
 
@@ -81,11 +82,11 @@ public sealed class LandSurvey
         using var ds = VectorDataset.Open(path, encoding: options.Encoding);
         var parcels = ParcelLayer(ds, path, options);
         var codes = string.Join(",", options.FarmlandCodes.Select(c => "'" + c.Replace("'", "''", StringComparison.Ordinal) + "'"));
-        var farmland = ReadPolygons(parcels, crs, area, $"{options.LandClassField} IN ({codes})", _ => true, path).Select(p => p.Geometry).ToList();
+        var farmland = ReadPolygons(parcels, crs, area, $"{options.LandClassField} IN ({codes})", path).Select(p => p.Geometry).ToList();
 
         var hasBasic = ds.HasLayer(options.BasicFarmlandLayer);
         var basic = hasBasic
-            ? ReadPolygons(ds.Layer(options.BasicFarmlandLayer), crs, area, null, _ => true, path).Select(p => p.Geometry).ToList()
+            ? ReadPolygons(ds.Layer(options.BasicFarmlandLayer), crs, area, null, path).Select(p => p.Geometry).ToList()
             : [];
 
         var hasCounties = ds.HasLayer(options.CountyLayer);
@@ -96,7 +97,7 @@ public sealed class LandSurvey
             if (layer.FieldIndex(options.CountyCodeField) < 0)
                 throw new SurveyException(
                     $"Survey '{path}': county layer '{layer.Name}' has no field {options.CountyCodeField}; its fields are {FieldList(layer)}.");
-            counties = ReadPolygons(layer, crs, area, null, _ => true, path)
+            counties = ReadPolygons(layer, crs, area, null, path)
                 .Select(p => new County(p.Feature.GetString(options.CountyCodeField) ?? "", p.Geometry)).ToList();
         }
         return new LandSurvey(path, farmland, basic, counties, hasBasic, hasCounties);
@@ -138,7 +139,8 @@ public sealed class LandSurvey
     // Survey polygons do not overlap each other, so summing per-parcel intersections is the area of the union.
     private static Geometry Intersection(Geometry a, Geometry b) => OverlayNGRobust.Overlay(a, b, SpatialFunction.Intersection);
 
-    private static VectorLayer ParcelLayer(VectorDataset ds, string path, SurveyOptions options)
+    /// <summary>The parcel layer (DLTB) with its land-class field, or a <see cref="SurveyException"/> that lists what is there.</summary>
+    internal static VectorLayer ParcelLayer(VectorDataset ds, string path, SurveyOptions options)
     {
         if (!ds.HasLayer(options.ParcelLayer))
             throw new SurveyException(
@@ -154,27 +156,22 @@ public sealed class LandSurvey
 
     private static string FieldList(VectorLayer layer) => string.Join(", ", layer.Fields.Select(f => f.Name));
 
-    private static List<(VectorFeature Feature, Geometry Geometry)> ReadPolygons(VectorLayer layer, SpatialReference crs, BoundingBox area,
-        string? where, Func<VectorFeature, bool> keep, string path)
+    /// <summary>The polygons of <paramref name="layer"/> meeting <paramref name="area"/> (and <paramref name="where"/>), in <paramref name="crs"/>.</summary>
+    internal static List<(VectorFeature Feature, Geometry Geometry)> ReadPolygons(VectorLayer layer, SpatialReference crs, BoundingBox area,
+        string? where, string path)
     {
         var layerCrs = layer.SpatialReference;
         using var toScene = layerCrs is null || layerCrs.IsSame(crs) ? null : new CoordinateTransform(layerCrs, crs);
         using var toLayer = toScene is null ? null : new CoordinateTransform(crs, layerCrs!);
-        layer.SetSpatialFilter(toLayer is null ? area : Reproject(area, toLayer));
+        layer.SetSpatialFilter(toLayer is null ? area : Reprojection.Apply(area, toLayer));
         layer.SetAttributeFilter(where);
         var reader = new WKBReader();
         var result = new List<(VectorFeature, Geometry)>();
         try
         {
             foreach (var f in layer.Features())
-            {
-                if (f.Wkb is null || !keep(f)) continue;
-                var g = reader.Read(f.Wkb);
-                if (toScene is not null) g = Reproject(g, toScene);
-                if (!g.IsValid) g = g.Buffer(0);   // self-touching rings in survey data: repair rather than fail the overlay
-                if (g.IsEmpty || g.Dimension != Dimension.Surface) continue;
-                result.Add((f, g));
-            }
+                if (f.Wkb is not null && Reprojection.ReadSurface(reader, f.Wkb, toScene) is { } g)
+                    result.Add((f, g));
         }
         catch (ParseException e)
         {
@@ -188,48 +185,12 @@ public sealed class LandSurvey
         return result;
     }
 
-    private static BoundingBox Reproject(BoundingBox e, CoordinateTransform t)
-    {
-        // Densify the edges: a rectangle's image under a projection change is not a rectangle.
-        const int steps = 8;
-        double minX = double.MaxValue, minY = double.MaxValue, maxX = double.MinValue, maxY = double.MinValue;
-        for (var i = 0; i <= steps; i++)
-            for (var j = 0; j <= steps; j++)
-            {
-                if (i != 0 && i != steps && j != 0 && j != steps) continue;
-                var (x, y) = t.Transform(e.MinX + e.Width * i / steps, e.MinY + e.Height * j / steps);
-                minX = Math.Min(minX, x); maxX = Math.Max(maxX, x); minY = Math.Min(minY, y); maxY = Math.Max(maxY, y);
-            }
-        return new BoundingBox(minX, minY, maxX, maxY);
-    }
-
-    private static Geometry Reproject(Geometry g, CoordinateTransform t)
-    {
-        var copy = g.Copy();
-        copy.Apply(new ReprojectFilter(t));
-        copy.GeometryChanged();
-        return copy;
-    }
-
     private static STRtree<T> Index<T>(IEnumerable<T> items, Func<T, Geometry> geometry)
     {
         var tree = new STRtree<T>();
         foreach (var item in items) tree.Insert(geometry(item).EnvelopeInternal, item);
         tree.Build();
         return tree;
-    }
-
-    private sealed class ReprojectFilter(CoordinateTransform t) : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            var (x, y) = t.Transform(seq.GetX(i), seq.GetY(i));
-            seq.SetX(i, x);
-            seq.SetY(i, y);
-        }
     }
 
     /// <inheritdoc />
