@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # fusion-unet-v1, end to end: synthesise the data, train, export, evaluate through the real engine.
 #
-#   src/Models/recipes/fusion-unet-v1/run.sh            # everything (about 2 h on 2 CPU cores)
+#   src/Models/recipes/fusion-unet-v1/run.sh            # everything (66 min measured on 2 CPU cores; see README)
 #   STAGES="export eval" src/Models/recipes/fusion-unet-v1/run.sh   # some stages only
 #
 # Stages: build data train export eval seams. Work files go to $WORK (default out/fusion-unet-v1/, ignored
