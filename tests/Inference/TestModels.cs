@@ -22,6 +22,9 @@ internal static class TestModels
     /// <summary>(d) pair, graph takes 3 channels per date, card says B,G,R,NIR.</summary>
     public static string ContradictsGraph => Path.Combine(Folder, "contradicts-graph.onnx");
 
+    /// <summary>(e) stacked 8-bit R,G,B "images" Nx6xHxW → "change" Nx1xHxW (1x1 convolution: red rise); sidecar card min 0 max 255.</summary>
+    public static string StackedRgb8 => Path.Combine(Folder, "stacked-rgb8-change.onnx");
+
     public const int SaltPair = 0, SaltStacked = 1, SaltRgb = 2;
 
     /// <summary>As formula_weight in the recipe: a multiple of 1/8.</summary>

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # fusion-unet-v1, end to end: synthesise the data, train, export, evaluate through the real engine.
 #
-#   src/Models/recipes/fusion-unet-v1/run.sh            # everything (about 2 h on 2 CPU cores)
+#   src/Models/recipes/fusion-unet-v1/run.sh            # everything (66 min measured on 2 CPU cores; see README)
 #   STAGES="export eval" src/Models/recipes/fusion-unet-v1/run.sh   # some stages only
 #
 # Stages: build data train export eval seams. Work files go to $WORK (default out/fusion-unet-v1/, ignored
@@ -34,8 +34,8 @@ data() { "$HERE/data.sh" train val valnull; }
 train() { "$PY" "$HERE/train.py" --scenes "$WORK/scenes" --out "$WORK/train" --steps "$STEPS" | tee "$WORK/train.log"; }
 export_model() { "$PY" "$HERE/export.py" "$WORK/train/checkpoint.pt" "$MODEL" --no-change-bias "$NO_CHANGE_BIAS"; }
 evaluate() {
-  "$HERE/data.sh" valgsd test testnull
-  "$HERE/evaluate.sh" "$MODEL" "$WORK/eval-val" val valnull valgsd | tee "$WORK/eval-val.md"
+  "$HERE/data.sh" valgsd valradio test testnull
+  "$HERE/evaluate.sh" "$MODEL" "$WORK/eval-val" val valnull valgsd valradio | tee "$WORK/eval-val.md"
   "$HERE/evaluate.sh" "$MODEL" "$WORK/eval-test" test testnull | tee "$WORK/eval-test.md"
 }
 seams() { "$HERE/seams.sh" "$MODEL" "$WORK/seams" "$WORK/scenes/s1500" 256 512 | tee "$WORK/seams.txt"; }

@@ -19,6 +19,10 @@ Models written:
                               2x2x32x32, card embedded; salt 2
   contradicts-graph.onnx  (d) pair model whose graph takes 3 channels per date while its embedded
                               card says B,G,R,NIR (4); salt 3
+  stacked-rgb8-change.onnx (e) a model of an 8-bit R,G,B world: input "images" Nx6xHxW (dynamic N, H, W),
+                              card (sidecar stacked-rgb8-change.card.json) scaling min 0 max 255, output
+                              "change" = a 1x1 convolution reading only red: change where the after
+                              date's red exceeds the before date's by at least 63.75 DN (8-bit)
 """
 import json
 import os
@@ -76,6 +80,26 @@ class PairNet(torch.nn.Module):
 
     def forward(self, before, after):
         return self.conv(torch.cat([before, after], dim=1))
+
+
+class RedRiseNet(torch.nn.Module):
+    """Stacked R,G,B of two dates -> change logit = (after R - before R in model units) - 1, a 1x1 convolution.
+
+    With the card's scaling (min 0, max 255, mean 0.5, std 0.25) a model unit is 63.75 DN, so the logit is
+    (clamp(R_after, 0, 255) - clamp(R_before, 0, 255)) / 63.75 - 1 and sigmoid >= 0.5 means a rise of 63.75 DN.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(6, 1, kernel_size=1, bias=True)
+        with torch.no_grad():
+            self.conv.weight.zero_()
+            self.conv.weight[0, 0, 0, 0] = -1.0   # before R
+            self.conv.weight[0, 3, 0, 0] = 1.0    # after R
+            self.conv.bias[0] = -1.0
+
+    def forward(self, images):
+        return self.conv(images)
 
 
 class StackedNet(torch.nn.Module):
@@ -196,6 +220,33 @@ def main():
     x = torch.zeros(1, 3, 64, 64)
     export(PairNet(3, 5, 3), (x, x), os.path.join(out, "contradicts-graph.onnx"),
            ["before", "after"], ["logits"], card=card_d)
+
+    # (e) 8-bit scaling: an R,G,B model trained on 8-bit imagery, run on 4-band scenes (bands chosen by role),
+    # 8-bit (Byte) as the card says, or 10-bit UInt16 with a sidecar saying max 1023.
+    card_e = {
+        "name": "test-stacked-rgb8-change",
+        "version": "1.0.0",
+        "description": "Test model (e): 8-bit R,G,B; change where red rises by at least 63.75 DN (1x1 convolution).",
+        "input": {
+            "form": "stacked",
+            "names": ["images"],
+            "stackOrder": "before-after",
+            "bands": ["R", "G", "B"],
+            "scaling": {"min": [0], "max": [255], "mean": [0.5], "std": [0.25]},
+            "tile": 32,
+            "halo": 2,
+            "batch": 0,
+        },
+        "output": {"name": "change", "form": "change-logit", "threshold": 0.5, "changeClass": 1},
+        "classes": [{"id": 0, "name": "no change", "tblx": None}, {"id": 1, "name": "building", "tblx": "20"}],
+    }
+    x = torch.zeros(1, 6, 32, 32)
+    export(RedRiseNet(), (x,), os.path.join(out, "stacked-rgb8-change.onnx"),
+           ["images"], ["change"],
+           dynamic_axes={"images": {0: "batch", 2: "height", 3: "width"},
+                         "change": {0: "batch", 2: "height", 3: "width"}})
+    with open(os.path.join(out, "stacked-rgb8-change.card.json"), "w", encoding="utf-8", newline="\n") as f:
+        f.write(card_json(card_e))
 
     for name in sorted(os.listdir(out)):
         print(f"{os.path.getsize(os.path.join(out, name)):8d}  {name}")

@@ -1,0 +1,128 @@
+using System.Text.Json.Nodes;
+using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Inference;
+using WeiPian.Engine.Pipeline;
+using WeiPian.Engine.Raster;
+using WeiPian.Engine.Tests.Inference;
+using WeiPian.Engine.Tests.Support;
+
+namespace WeiPian.Engine.Tests.Pipeline;
+
+/// <summary>
+/// A model of an 8-bit R,G,B world (tests/Fixtures/models/stacked-rgb8-change.onnx, card scaling min 0 max 255) through
+/// the whole pipeline on 4-band B,G,R,NIR scenes: the red band is chosen by role, 8-bit scenes are scaled by the card's
+/// 0..255, 10-bit scenes saturate at 255 under that card and match the 8-bit result under a sidecar saying max 1023.
+/// The model is a 1x1 convolution: change where red rises by at least a quarter of the card's range
+/// (63.75 DN at 8 bits, 255.75 DN at 10 bits).
+/// </summary>
+public class EightBitModelTests
+{
+    private const int Block = 32, Columns = 3, Rows = 2;
+
+    /// <summary>Red before/after and blue before/after (8-bit) per 32 x 32 block; blue moves where red does not, so a model fed the wrong band would flip them.</summary>
+    private static readonly (int RedBefore, int RedAfter, int BlueBefore, int BlueAfter)[] Blocks =
+    [
+        (50, 200, 100, 100),  // red +150: change
+        (100, 140, 20, 250),  // red +40: none (blue +230)
+        (10, 80, 200, 10),    // red +70: change (blue falls)
+        (120, 180, 60, 60),   // red +60: none, just under 63.75
+        (200, 100, 30, 220),  // red falls: none (blue +190)
+        (30, 255, 90, 90),    // red +225: change
+    ];
+
+    private static readonly bool[] ExpectedChange = [true, false, true, false, false, true];
+
+    [Fact]
+    public void EightBitSceneIsScaledByTheCardsRange()
+    {
+        using var dir = new TempDir();
+        var pair = WritePair(dir, RasterDataType.Byte, scale: 1);
+        AssertBlocks(ExpectedChange, ClassRaster(TestModels.StackedRgb8, pair, dir));
+    }
+
+    [Fact]
+    public void TenBitSceneWithASidecarSayingMax1023GivesTheEightBitResult()
+    {
+        using var dir = new TempDir();
+        var pair = WritePair(dir, RasterDataType.UInt16, scale: 4);
+        var model = TestModels.CopyModel(TestModels.StackedRgb8, dir);
+        var card = JsonNode.Parse(File.ReadAllText(ChangeModel.SidecarPath(TestModels.StackedRgb8)))!;
+        card["input"]!["scaling"]!["max"] = new JsonArray(1023);
+        File.WriteAllText(ChangeModel.SidecarPath(model), card.ToJsonString());
+        Assert.Equal(1023, ChangeModel.ReadCard(model).Input.Scaling.Max[0]);
+        AssertBlocks(ExpectedChange, ClassRaster(model, pair, dir));
+    }
+
+    [Fact]
+    public void TenBitSceneUnderTheEightBitCardSaturatesAt255()
+    {
+        using var dir = new TempDir();
+        var pair = WritePair(dir, RasterDataType.UInt16, scale: 4);
+        // Scalar reference: clamp to the card's 0..255, then a rise of at least 63.75. Block 0 (200 -> 800) rises
+        // only 55 once clamped; blocks 2 (40 -> 320: +215) and 5 (120 -> 1020: +135) still change.
+        var expected = Blocks.Select(b => Math.Min(4 * b.RedAfter, 255) - Math.Min(4 * b.RedBefore, 255) >= 63.75).ToArray();
+        Assert.Equal([false, false, true, false, false, true], expected);
+        AssertBlocks(expected, ClassRaster(TestModels.StackedRgb8, pair, dir));
+    }
+
+    private static void AssertBlocks(bool[] expected, byte[] classes)
+    {
+        for (var k = 0; k < Blocks.Length; k++)
+        {
+            int x0 = k % Columns * Block, y0 = k / Columns * Block;
+            var want = expected[k] ? (byte)1 : (byte)0;
+            var wrong = 0;
+            for (var y = y0; y < y0 + Block; y++)
+                for (var x = x0; x < x0 + Block; x++)
+                    if (classes[y * Columns * Block + x] != want) wrong++;
+            Assert.True(wrong == 0, $"block {k} {Blocks[k]}: {wrong} pixels are not class {want}");
+        }
+    }
+
+    /// <summary>Before and after 4-band B,G,R,NIR GeoTIFFs (1 m, EPSG:4546) with the blocks' values times <paramref name="scale"/>.</summary>
+    private static ScenePair WritePair(TempDir dir, RasterDataType type, int scale)
+    {
+        string Write(string name, bool after)
+        {
+            int w = Columns * Block, h = Rows * Block;
+            var bands = new ushort[4][];
+            for (var b = 0; b < 4; b++) bands[b] = new ushort[w * h];
+            for (var y = 0; y < h; y++)
+                for (var x = 0; x < w; x++)
+                {
+                    var (rb, ra, bb, ba) = Blocks[y / Block * Columns + x / Block];
+                    var i = y * w + x;
+                    bands[0][i] = (ushort)(scale * (after ? ba : bb));
+                    bands[1][i] = (ushort)(scale * 90);
+                    bands[2][i] = (ushort)(scale * (after ? ra : rb));
+                    bands[3][i] = (ushort)(scale * 120);
+                }
+            var path = dir.File(name);
+            using var ds = RasterDataset.CreateGeoTiff(path, w, h, 4, type);
+            ds.GeoTransform = GeoTransform.NorthUp(521000, 3374000, 1.0);
+            ds.SpatialReference = SpatialReference.FromEpsg(4546);
+            string[] roles = ["B", "G", "R", "NIR"];
+            for (var b = 0; b < 4; b++)
+            {
+                ds.SetBandDescription(b + 1, roles[b]);
+                if (type == RasterDataType.Byte) ds.Write<byte>(b + 1, ds.Extent, bands[b].Select(v => (byte)v).ToArray());
+                else ds.Write<ushort>(b + 1, ds.Extent, bands[b]);
+            }
+            return path;
+        }
+        return new ScenePair(Write($"before-{type}.tif", after: false), Write($"after-{type}.tif", after: true));
+    }
+
+    /// <summary>Band 1 (class) of the class raster of an all-land run at the card's tile.</summary>
+    private static byte[] ClassRaster(string model, ScenePair pair, TempDir dir)
+    {
+        var path = dir.File($"class-{Guid.NewGuid():N}.tif");
+        using var loaded = ChangeModel.Load(model, new InferenceOptions { IntraOpThreads = 1 });
+        using (var run = new DetectionRun(loaded, pair, null, new DetectionOptions { AllLand = true, ClassRasterPath = path }))
+            foreach (var _ in run.RunAsync(null, CancellationToken.None).ToBlockingEnumerable()) { }
+        using var raster = RasterDataset.Open(path);
+        var classes = new byte[raster.Width * raster.Height];
+        raster.Read<byte>(1, raster.Extent, classes);
+        return classes;
+    }
+}
