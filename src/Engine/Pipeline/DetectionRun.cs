@@ -268,9 +268,9 @@ internal sealed class DetectionRun : IDisposable
         foreach (var p in batch)
         {
             var t = StageTimes.Start();
-            var tuban = attributes.Build(p);
+            var tubans = attributes.Build(p).ToList();
             Times.Add(StageTimes.Stage.Attribute, t);
-            if (tuban is not null) yield return tuban;
+            foreach (var tuban in tubans) yield return tuban;
         }
     }
 
