@@ -42,6 +42,14 @@ public sealed record DetectionOptions
     /// <summary>Join diagonal neighbours into one polygon (8-connectivity); 4-connectivity by default, as gdal_polygonize.</summary>
     public bool EightConnected { get; init; }
 
+    /// <summary>
+    /// Simplify each polygon with this tolerance, in metres, keeping its topology (NTS TopologyPreservingSimplifier:
+    /// no ring crosses itself or another, no hole leaves its polygon); 0, the default, keeps the exact pixel edges that
+    /// GDAL's polygoniser gives. The minimum mapping area is judged before simplification; the areas (JCMJ, JCGDMJ,
+    /// YJJBNTMJ) and the point inside are those of the simplified polygon, which moves no vertex by more than the tolerance.
+    /// </summary>
+    public double SimplifyTolerance { get; init; }
+
     /// <summary>Write one file per county (XZQDM) instead of one file: see <see cref="OutputSplit"/>.</summary>
     public OutputSplit SplitBy { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Simplify;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Output;
@@ -9,7 +10,7 @@ using WeiPian.Engine.Vector;
 namespace WeiPian.Engine.Pipeline;
 
 /// <summary>
-/// Turns a closed polygon of the class raster into 图斑 records: minimum area, the split at
+/// Turns a closed polygon of the class raster into 图斑 records: minimum area, optional simplification, the split at
 /// county borders, overlay areas with the survey, a point inside, its longitude and latitude, and the JCBH serial.
 /// Serials follow the order polygons close (top to bottom) and, within a polygon, the order of its county pieces, which
 /// depend only on the class raster and the survey, so the same input numbers the same.
@@ -18,6 +19,7 @@ internal sealed class TubanAttributes(DetectionRun run, ModelCard card, LandSurv
 {
     private readonly Dictionary<string, int> _serials = new();
     private readonly double _unit2 = run.Crs.LinearUnitMetres * run.Crs.LinearUnitMetres;
+    private readonly double _tolerance = options.SimplifyTolerance / run.Crs.LinearUnitMetres;
     private readonly int _year = (run.AfterDate ?? DateOnly.FromDateTime(DateTime.Today)).Year % 100;
     private readonly string _model = $"{card.Name}@{card.Version}";
     private readonly string _method = $"WeiPian.Engine {typeof(DetectionRun).Assembly.GetName().Version?.ToString(3)} / {card.Name}@{card.Version}";
@@ -27,7 +29,7 @@ internal sealed class TubanAttributes(DetectionRun run, ModelCard card, LandSurv
 
     /// <summary>
     /// The records of <paramref name="p"/>: none when it is smaller than its class's minimum mapping area (judged on the
-    /// change as detected, before splitting), else one per piece in each county it lies in.
+    /// change as detected, before simplification and splitting), else one per piece in each county it lies in.
     /// </summary>
     public IEnumerable<Tuban> Build(ClassPolygon p)
     {
@@ -35,13 +37,14 @@ internal sealed class TubanAttributes(DetectionRun run, ModelCard card, LandSurv
         var area = p.Area * _unit2;
         if (area < options.MinimumAreaFor(cls.Tblx)) yield break;
         Geometry geometry = p.ToPolygon();
+        if (_tolerance > 0) geometry = TopologyPreservingSimplifier.Simplify(geometry, _tolerance);
         IReadOnlyList<CountyPiece> pieces = survey is { HasCountyLayer: true } ? survey.SplitByCounty(geometry)
             : geometry is Polygon whole ? [new CountyPiece(null, whole)]
             : [.. Enumerable.Range(0, geometry.NumGeometries).Select(i => new CountyPiece(null, (Polygon)geometry.GetGeometryN(i)))];
         foreach (var piece in pieces)
         {
             // The polygon as detected keeps its exact area, pixel count x pixel area.
-            var exact = ReferenceEquals(piece.Geometry, geometry);
+            var exact = _tolerance <= 0 && ReferenceEquals(piece.Geometry, geometry);
             yield return Record(p, cls, piece, exact ? area : piece.Geometry.Area * _unit2);
         }
     }
