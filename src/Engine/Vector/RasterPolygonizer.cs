@@ -120,15 +120,18 @@ public static class RasterPolygonizer
             // A Byte band masked only by its nodata value: the polygoniser skips that value itself, no mask to read.
             if (type == RasterDataType.Byte && flags == RasterMaskFlags.NoData && raster.NoData(band) is { } nd && nd is >= 0 and <= 255 && nd == Math.Floor(nd))
                 NoData = (byte)nd;
+            // Whole blocks per strip, unless a block is very tall (a single-strip TIFF): then GDAL's block cache serves
+            // the strips and memory still follows the width.
             var blockRows = Math.Max(1, raster.BlockSize(band).Height);
-            StripRows = Math.Min(raster.Height, (MinStripRows + blockRows - 1) / blockRows * blockRows);
+            var rows = blockRows <= 4 * MinStripRows ? (MinStripRows + blockRows - 1) / blockRows * blockRows : MinStripRows;
+            StripRows = Math.Min(raster.Height, rows);
             var size = StripRows * raster.Width;
             _pixels = new byte[size];
             if (NoData is null && !flags.HasFlag(RasterMaskFlags.AllValid)) _mask = new byte[size];
             if (type != RasterDataType.Byte) _wide = new int[size];
         }
 
-        /// <summary>Rows per strip: a whole number of the band's blocks, at least <see cref="MinStripRows"/> unless the raster is shorter.</summary>
+        /// <summary>Rows per strip: at least <see cref="MinStripRows"/> (unless the raster is shorter), a whole number of the band's blocks where they are not taller than 4 strips.</summary>
         public int StripRows { get; }
 
         /// <summary>The value the polygoniser masks itself, when no mask needs reading.</summary>
