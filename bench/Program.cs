@@ -13,13 +13,22 @@ namespace WeiPian.Bench;
 /// dotnet run -c Release --project bench -- --filter '*Kernels*' --short    # Short, CI-sized
 /// dotnet run -c Release --project bench -- --filter '*Kernels*' --job short  # BenchmarkDotNet's own switch, same job
 /// dotnet run -c Release --project bench -- polygonize-vs-gdal [sizes...]    # one-run timing of ours against GDALPolygonize
+/// dotnet run -c Release --project bench -- rasterize-vs-gdal --parcels DIR  # PolygonRasterizer against GDALRasterizeLayers
+/// dotnet run -c Release --project bench -- write-tubans --count 100000      # 图斑 records written per format
+/// dotnet run -c Release --project bench -- class-raster --out FILE.tif      # a class raster for file-to-file comparisons
 /// </code>
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
-        if (args is ["polygonize-vs-gdal", .. var rest]) return Vector.PolygonizeVsGdal.Run(rest);
+        switch (args)
+        {
+            case ["polygonize-vs-gdal", .. var rest]: return Vector.PolygonizeVsGdal.Run(rest);
+            case ["rasterize-vs-gdal", .. var rest]: return Vector.RasterizeVsGdal.Run(rest);
+            case ["write-tubans", .. var rest]: return Vector.WriteTubans.Run(rest);
+            case ["class-raster", .. var rest]: return Vector.ClassRasters.WriteFile(rest);
+        }
         bool shortRun = args.Contains("--short");
         var config = shortRun ? BenchConfigs.Short : BenchConfigs.Default;
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Where(a => a != "--short").ToArray(), config);

@@ -6,6 +6,7 @@ var root = new RootCommand("WeiPian.Engine: change polygons (图斑) from pairs 
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(SynthCommand.Create());
 root.Subcommands.Add(DetectCommand.Create());
+root.Subcommands.Add(PolygonizeCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(BenchModelsCommand.Create());
 root.Subcommands.Add(ReprocessCommand.Create());

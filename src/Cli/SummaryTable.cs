@@ -13,7 +13,8 @@ internal static class SummaryTable
     {
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        sb.AppendLine(inv, $"wrote {s.Count} polygon(s) to {output}  (model {card.Name}@{card.Version})");
+        var files = s.Files.Count == 1 ? s.Files[0] : s.Files.Count == 0 ? output : $"{s.Files.Count} files ({string.Join(", ", s.Files.Select(Path.GetFileName))})";
+        sb.AppendLine(inv, $"wrote {s.Count} polygon(s) to {files}  (model {card.Name}@{card.Version})");
         sb.AppendLine(inv, $"{"TBLX",-5} {"class",-22} {"polygons",8} {"area m²",12} {"area 亩",10} {"farmland m²",12} {"farmland 亩",11}");
         foreach (var t in s.ByType)
             sb.AppendLine(inv, $"{t.Tblx,-5} {t.ClassName,-22} {t.Count,8} {t.Area,12:0.0} {t.AreaMu,10:0.00} {t.FarmlandArea,12:0.0} {t.FarmlandAreaMu,11:0.00}");

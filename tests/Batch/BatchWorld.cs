@@ -19,7 +19,8 @@ namespace WeiPian.Engine.Tests.Batch;
 /// before, the rest 300 at both dates, so each rectangle comes out as one polygon of about its size.</para>
 /// <para>Scenes (x, y of the window in the big scene): S00 (0,0), S01 (192,0), S02 (384,0), S10 (0,224), S11 (192,224),
 /// S12 (384,224): columns overlap on x 192-256 and 384-448, rows on y 224-256.</para>
-/// <para>Counties: 430102 (city 430100) west of x = 320, 430321 (city 430300) east of it; province 430000.
+/// <para>Counties: 430102 (city 430100) west of x = 320, 430321 (city 430300) east of it; province 430000. No change
+/// crosses the border (one that did would be split into a record per county, see LandSurvey.SplitByCounty).
 /// The detection survey is farmland (0101) throughout, with permanent basic farmland on x, y 0-60. The current survey
 /// records the land under D as rural homestead (0702: already construction) and under G as pond (1104).</para>
 /// </remarks>
@@ -34,7 +35,7 @@ public sealed class BatchWorld : IDisposable
         ["A"] = (40, 40, 30, 30),     // S00 only; partly on permanent basic farmland
         ["B"] = (205, 60, 40, 30),    // inside the S00/S01 overlap: seen whole by both
         ["C"] = (230, 120, 60, 30),   // crosses S00's east edge: S00 sees 26 columns, S01 all 60
-        ["D"] = (300, 150, 30, 30),   // S01 only; the current survey already records construction there
+        ["D"] = (285, 160, 30, 30),   // S01 only, just west of the county border; the current survey already records construction there
         ["E"] = (400, 230, 30, 20),   // in the overlap of S01, S02, S11 and S12
         ["F"] = (100, 350, 40, 40),   // S10 only
         ["G"] = (500, 400, 30, 30),   // S12 only; the current survey records a pond there
@@ -160,7 +161,7 @@ public sealed class BatchWorld : IDisposable
         var parcels = new List<(string Dlbm, string Dlmc, Geometry G)>();
         if (current)
         {
-            Geometry homestead = Box(290, 140, 50, 50), pond = Box(490, 390, 50, 50);
+            Geometry homestead = Box(275, 155, 50, 45), pond = Box(490, 390, 50, 50);
             parcels.Add(("0702", "农村宅基地", homestead));
             parcels.Add(("1104", "坑塘水面", pond));
             parcels.Add(("0101", "水田", all.Difference(homestead).Difference(pond)));

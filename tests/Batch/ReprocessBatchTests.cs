@@ -179,7 +179,7 @@ public class ReprocessMergeTests(BatchRunFixture run) : IClassFixture<BatchRunFi
         var previous = new List<(string, NetTopologySuite.Geometries.Geometry)>
         {
             ("430102WP2400077", BatchWorld.Box(200, 55, 50, 40)),
-            ("430102WP2400078", BatchWorld.Box(324, 150, 30, 30)),
+            ("430102WP2400078", BatchWorld.Box(309, 160, 30, 30)),
             ("430102WP2400079", BatchWorld.Box(10, 400, 20, 20)),
         };
         var linked = new PreviousLinker().Link(run.Report.Polygons, previous);

@@ -25,12 +25,12 @@ public class ReprocessKillResumeTests(ITestOutputHelper log)
         ];
 
         var reference = outDir.File("reference");
-        var (code, output) = await RunAsync(Args(reference));
+        var (code, output) = await CliProcess.RunAsync(Args(reference));
         Assert.True(code == 0, output);
 
         var killed = outDir.File("killed");
         var scenes = Path.Combine(killed, "scenes");
-        using (var child = Start(Args(killed)))
+        using (var child = CliProcess.Start(Args(killed)))
         {
             var clock = Stopwatch.StartNew();
             while (!child.HasExited && Done(scenes) < 2 && clock.Elapsed < TimeSpan.FromSeconds(120)) await Task.Delay(10);
@@ -47,7 +47,7 @@ public class ReprocessKillResumeTests(ITestOutputHelper log)
         }
         Assert.False(File.Exists(Path.Combine(killed, "tuban.gpkg")));
 
-        (code, output) = await RunAsync(Args(killed));
+        (code, output) = await CliProcess.RunAsync(Args(killed));
         log.WriteLine(output);
         Assert.True(code == 0, output);
         Assert.Matches(@"\(([1-5]) by an earlier run", output);
@@ -62,7 +62,7 @@ public class ReprocessKillResumeTests(ITestOutputHelper log)
         using var world = new BatchWorld();
         var manifest = world.Manifest("scenes.csv", world.Jobs(corruptAt: 3));
         using var outDir = new TempDir();
-        var (code, output) = await RunAsync(
+        var (code, output) = await CliProcess.RunAsync(
         [
             "reprocess", "--manifest", manifest, "--survey", world.SurveyPath, "--model", BatchWorld.ModelPath, "--out", outDir.File("b"),
             "--workers", "2", "--threads", "1",
@@ -76,34 +76,4 @@ public class ReprocessKillResumeTests(ITestOutputHelper log)
 
     private static int Done(string scenes) =>
         Directory.Exists(scenes) ? Directory.EnumerateFiles(scenes, "*.gpkg").Count(f => !Path.GetFileName(f).StartsWith('.')) : 0;
-
-    /// <summary>The weipian.dll built beside the tests (same configuration), run with <c>dotnet</c>.</summary>
-    private static Process Start(IEnumerable<string> args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(CliPath);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        var p = Process.Start(info)!;
-        return p;
-    }
-
-    private static async Task<(int Code, string Output)> RunAsync(IEnumerable<string> args)
-    {
-        using var p = Start(args);
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await p.WaitForExitAsync(timeout.Token);
-        return (p.ExitCode, await stdout + await stderr);
-    }
-
-    private static string CliPath
-    {
-        get
-        {
-            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-            var path = Path.Combine(TestPaths.RepoRoot, "src", "Cli", "bin", configuration, "net10.0", "weipian.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException($"weipian.dll not built at {path} (the test project builds it through its reference to src/Cli).", path);
-        }
-    }
 }

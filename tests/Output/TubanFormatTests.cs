@@ -36,13 +36,27 @@ public class TubanFormatTests(SampleDetection sample) : IClassFixture<SampleDete
         var read = layer.Features().ToList();
         Assert.Equal(sample.Tubans.Count, read.Count);
         var reader = new WKBReader();
+        Assert.All(sample.Tubans, t => Assert.Matches(@"^\p{IsCJKUnifiedIdeographs}+[区市县]$", t.Xzqmc));
         foreach (var (t, f) in sample.Tubans.OrderBy(t => t.Jcbh).Zip(read.OrderBy(f => f.GetString("JCBH"))))
         {
             Assert.Equal(t.Jcbh, f.GetString("JCBH"));
             Assert.Equal(ChangeTypes.ChineseName(t.Tblx), f.GetString("TBLXMC"));
-            Assert.Equal(t.Xzqdm, f.GetString("XZQDM"));
-            Assert.Equal(t.Jcmj, f.GetDouble("JCMJ")!.Value, 2);
-            Assert.Equal(t.Sfyn ? "Y" : "N", f.GetString("SFYN"));
+            Assert.Equal(t.Xzqmc, f.GetString("XZQMC"));
+            // Every field as written: text exactly (Chinese included), numbers to the precision of the field.
+            var values = TubanWriter.Values(t);
+            for (var i = 0; i < values.Length; i++)
+            {
+                var field = TubanWriter.Fields[i];
+                switch (values[i])
+                {
+                    case string text: Assert.Equal(text, f.GetString(field.Name)); break;
+                    case int n: Assert.Equal(n, f.GetInt64(field.Name)); break;
+                    case double d:
+                        var tolerance = 0.5 * Math.Pow(10, -Math.Max(field.Precision, 2)) + 1e-9 * Math.Abs(d);
+                        Assert.True(Math.Abs(d - f.GetDouble(field.Name)!.Value) <= tolerance, $"{file} {t.Jcbh} {field.Name}: {d} vs {f.GetDouble(field.Name)}");
+                        break;
+                }
+            }
             var g = reader.Read(f.Wkb);
             // FileGDB snaps coordinates to its XY resolution (below a millimetre), hence areas to 0.01 m².
             if (epsg == 4546) Assert.Equal(t.Geometry.Area, g.Area, 2);

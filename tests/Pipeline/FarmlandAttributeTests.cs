@@ -56,7 +56,7 @@ public class FarmlandAttributeTests(SampleDetection sample) : IClassFixture<Samp
         }
     }
 
-    private static Geometry Union(string path, string layer, string? where)
+    internal static Geometry Union(string path, string layer, string? where)
     {
         using var ds = VectorDataset.Open(path);
         var l = ds.Layer(layer);

@@ -42,6 +42,22 @@ public static class PolygonizerOracle
         using var mem = VectorDataset.CreateInMemory();
         var layer = mem.CreateLayer("polygons", GeometryKind.Polygon, null, [new FieldDefinition("value", FieldKind.Integer)]);
         GdalReference.Polygonize(raster, 1, layer, 0, connectivity == PixelConnectivity.Eight, skipNoData: true);
+        return FromLayer(layer);
+    }
+
+    /// <summary>GDALPolygonize of a band of a raster file, through the band's own mask, into an in-memory layer.</summary>
+    public static List<CanonicalPolygon> RunGdal(string rasterPath, int band, PixelConnectivity connectivity)
+    {
+        using var raster = RasterDataset.Open(rasterPath);
+        using var mem = VectorDataset.CreateInMemory();
+        var layer = mem.CreateLayer("polygons", GeometryKind.Polygon, null, [new FieldDefinition("value", FieldKind.Integer)]);
+        GdalReference.Polygonize(raster, band, layer, 0, connectivity == PixelConnectivity.Eight, skipNoData: true);
+        return FromLayer(layer);
+    }
+
+    /// <summary>The polygons of a layer (value in <paramref name="field"/>) in canonical form, sorted.</summary>
+    public static List<CanonicalPolygon> FromLayer(VectorLayer layer, string field = "value")
+    {
         var reader = new WKBReader();
         var list = new List<CanonicalPolygon>();
         foreach (var f in layer.Features())
@@ -49,7 +65,7 @@ public static class PolygonizerOracle
             var g = (Polygon)reader.Read(f.Wkb);
             var rings = new List<double[]> { Unclosed(g.ExteriorRing) };
             for (var i = 0; i < g.NumInteriorRings; i++) rings.Add(Unclosed(g.GetInteriorRingN(i)));
-            list.Add(Canonical(f.GetInt64("value")!.Value, rings, g.Area));
+            list.Add(Canonical(f.GetInt64(field)!.Value, rings, g.Area));
         }
         list.Sort();
         return list;

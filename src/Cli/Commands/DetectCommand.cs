@@ -34,10 +34,12 @@ internal static class DetectCommand
         var encoding = new Option<string>("--encoding") { Description = "Shapefile text encoding: GBK or UTF-8", DefaultValueFactory = _ => "GBK" };
         var chips = new Option<string?>("--chips") { Description = "Write before/after chips of every polygon and an index.html into this folder" };
         var profile = new Option<bool>("--profile") { Description = "Print the wall time per pipeline stage" };
+        var simplify = new Option<double>("--simplify") { Description = "Simplify polygons, keeping topology, with this tolerance in metres (default 0: exact pixel edges)" };
+        var splitBy = new Option<string?>("--split-by") { Description = "county: one file per XZQDM, OUT_<XZQDM>.ext beside --out" };
         var command = new Command("detect", "Find change polygons (图斑) between two dates, on farmland by default, with the national attributes.")
         {
             before, after, survey, model, output, classRaster, device, tile, halo, batch, threads, allLand, bands, beforeId, afterId,
-            beforeDate, afterDate, sourceTag, eight, encoding, chips, profile,
+            beforeDate, afterDate, sourceTag, eight, encoding, chips, profile, simplify, splitBy,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -70,6 +72,13 @@ internal static class DetectCommand
                 EightConnected = parse.GetValue(eight),
                 ChipsDirectory = parse.GetValue(chips),
                 ShapefileEncoding = parse.GetValue(encoding)!,
+                SimplifyTolerance = parse.GetValue(simplify),
+                SplitBy = parse.GetValue(splitBy)?.ToLowerInvariant() switch
+                {
+                    null => OutputSplit.None,
+                    "county" => OutputSplit.County,
+                    var s => throw new ArgumentException($"--split-by {s}: the output can be split by county."),
+                },
             };
             using var detector = new ChangeDetector(BundledModels.Resolve(parse.GetValue(model)!), inference);
             var outPath = parse.GetValue(output)!;

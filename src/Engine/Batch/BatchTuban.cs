@@ -102,7 +102,7 @@ public static class BatchTubanFile
             catch (ParseException e) { throw new FormatException($"'{path}': feature {f.Fid} has an unreadable geometry ({e.Message})."); }
             var tuban = new Tuban
             {
-                Jcbh = S(f, "JCBH"), Xzqdm = S(f, "XZQDM"), Tblx = S(f, "TBLX"), Qsx = S(f, "QSX"), Hsx = S(f, "HSX"),
+                Jcbh = S(f, "JCBH"), Xzqdm = S(f, "XZQDM"), Xzqmc = S(f, "XZQMC"), Tblx = S(f, "TBLX"), Qsx = S(f, "QSX"), Hsx = S(f, "HSX"),
                 Qqjh = S(f, "QQJH"), Dqjh = S(f, "DQJH"), Jcmj = D(f, "JCMJ"), Jcgdmj = D(f, "JCGDMJ"), Yjjbntmj = D(f, "YJJBNTMJ"),
                 Sfyn = S(f, "SFYN") == "Y", X = D(f, "X"), Y = D(f, "Y"), Lzb = D(f, "LZB"), Bzb = D(f, "BZB"),
                 Zdbh = S(f, "ZDBH"), Zdlx = S(f, "ZDLX"), Fxfs = S(f, "FXFS"), Confidence = D(f, "confidence"),

@@ -108,9 +108,11 @@ public sealed class SceneMerger
         var (lon, lat) = toGeographic.Transform(inside.X, inside.Y);
         var weight = group.Sum(p => p.Polygon.Tuban.Jcmj);
         var basic = survey.BasicFarmlandArea(geometry) * unit2;
+        var county = survey.CountyOf(geometry);
         var tuban = largest.Tuban with
         {
-            Xzqdm = survey.CountyOf(geometry)?.Code ?? largest.Tuban.Xzqdm,
+            Xzqdm = county?.Code ?? largest.Tuban.Xzqdm,
+            Xzqmc = county?.Name ?? largest.Tuban.Xzqmc,
             Jcmj = geometry.Area * unit2,
             Jcgdmj = survey.FarmlandArea(geometry) * unit2,
             Yjjbntmj = basic,

@@ -125,6 +125,10 @@ internal static partial class GdalNative
     [LibraryImport(Library)]
     internal static partial nint GDALGetMaskBand(nint band);
 
+    // int GDALGetMaskFlags(GDALRasterBandH);
+    [LibraryImport(Library)]
+    internal static partial int GDALGetMaskFlags(nint band);
+
     // int GDALGetOverviewCount(GDALRasterBandH);
     [LibraryImport(Library)]
     internal static partial int GDALGetOverviewCount(nint band);

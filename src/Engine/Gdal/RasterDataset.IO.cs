@@ -13,6 +13,16 @@ public sealed partial class RasterDataset
     public void Read<T>(int band, PixelWindow window, Span<T> buffer) where T : unmanaged =>
         BandIO(GfRead, band, window, MemoryMarshal.AsBytes(buffer), buffer.Length, RasterDataTypes.Of<T>());
 
+    /// <summary>
+    /// Reads a window of a band's validity mask (GDAL's mask band, what gdal_polygonize and the warper honour): 0 where
+    /// the pixel is nodata, transparent in an alpha band or off in a .msk, non-zero where it is valid.
+    /// </summary>
+    public void ReadMask(int band, PixelWindow window, Span<byte> buffer) =>
+        HandleIO(GfRead, GdalNative.GDALGetMaskBand(Band(band)), $"mask of band {band}", window, buffer, buffer.Length, RasterDataType.Byte);
+
+    /// <summary>How GDAL derives a band's mask; <see cref="RasterMaskFlags.AllValid"/> means there is nothing to read.</summary>
+    public RasterMaskFlags MaskFlags(int band) => (RasterMaskFlags)GdalNative.GDALGetMaskFlags(Band(band));
+
     /// <summary>Writes a window of one band from <paramref name="buffer"/> (row-major).</summary>
     public void Write<T>(int band, PixelWindow window, ReadOnlySpan<T> buffer) where T : unmanaged =>
         BandIO(GfWrite, band, window, MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(buffer), buffer.Length)),
@@ -31,17 +41,19 @@ public sealed partial class RasterDataset
         DatasetIO(GfWrite, window, MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(buffer), buffer.Length)),
             buffer.Length, RasterDataTypes.Of<T>(), bands);
 
-    private unsafe void BandIO(int rw, int band, PixelWindow window, Span<byte> bytes, int elements, RasterDataType type)
+    private void BandIO(int rw, int band, PixelWindow window, Span<byte> bytes, int elements, RasterDataType type) =>
+        HandleIO(rw, Band(band), $"band {band}", window, bytes, elements, type);
+
+    private unsafe void HandleIO(int rw, nint h, string what, PixelWindow window, Span<byte> bytes, int elements, RasterDataType type)
     {
         CheckAccess(rw, window, elements, 1);
-        var h = Band(band);
         var size = RasterDataTypes.SizeOf(type);
         fixed (byte* p = bytes)
         {
             GdalLibrary.ResetError();
             GdalLibrary.Check(GdalNative.GDALRasterIO(h, rw, window.X, window.Y, window.Width, window.Height, p,
                     window.Width, window.Height, (int)type, size, size * window.Width),
-                $"{(rw == GfRead ? "read" : "write")} band {band} window {window} of", Path);
+                $"{(rw == GfRead ? "read" : "write")} {what} window {window} of", Path);
         }
     }
 
@@ -80,4 +92,20 @@ public sealed partial class RasterDataset
         if (elements < needed)
             throw new ArgumentException($"Buffer holds {elements} values; window {window} x {bands} band(s) of '{Path}' needs {needed}.");
     }
+}
+
+/// <summary>GDAL's mask flags (GMF_*): how a band's validity mask is derived.</summary>
+[Flags]
+public enum RasterMaskFlags
+{
+    /// <summary>No flag: a mask of its own (a .msk file or an internal mask).</summary>
+    None = 0,
+    /// <summary>GMF_ALL_VALID: every pixel is valid.</summary>
+    AllValid = 0x01,
+    /// <summary>GMF_PER_DATASET: one mask shared by all bands.</summary>
+    PerDataset = 0x02,
+    /// <summary>GMF_ALPHA: derived from an alpha band.</summary>
+    Alpha = 0x04,
+    /// <summary>GMF_NODATA: derived from the band's nodata value.</summary>
+    NoData = 0x08,
 }

@@ -14,8 +14,14 @@ public sealed record Tuban
     /// <summary>监测编号: county code + source tag + 2-digit year + 5-digit serial, unique in a run.</summary>
     public required string Jcbh { get; init; }
 
-    /// <summary>行政区代码: the county holding most of the polygon (from the survey's XZQ layer).</summary>
+    /// <summary>
+    /// 行政区代码: the county the polygon lies in (from the survey's XZQ layer). A change crossing a county border is
+    /// split at the border into one record per county, so a record lies in one county only.
+    /// </summary>
     public required string Xzqdm { get; init; }
+
+    /// <summary>行政区名称: the county's name from the XZQ layer (its XZQMC), empty when the survey has none.</summary>
+    public string Xzqmc { get; init; } = "";
 
     /// <summary>图斑类型: national change-type code of the class (20 building, KT pond, CK mining, ...).</summary>
     public required string Tblx { get; init; }

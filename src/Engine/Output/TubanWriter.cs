@@ -28,7 +28,8 @@ public static class TubanWriter
     /// <summary>The fields, in order.</summary>
     public static IReadOnlyList<FieldDefinition> Fields { get; } =
     [
-        new("JCBH", FieldKind.String, 30), new("XZQDM", FieldKind.String, 12), new("TBLX", FieldKind.String, 8),
+        new("JCBH", FieldKind.String, 30), new("XZQDM", FieldKind.String, 12), new("XZQMC", FieldKind.String, 60),
+        new("TBLX", FieldKind.String, 8),
         new("TBLXMC", FieldKind.String, 20),
         new("QSX", FieldKind.String, 8), new("HSX", FieldKind.String, 8), new("QQJH", FieldKind.String, 80),
         new("DQJH", FieldKind.String, 80), new("JCMJ", FieldKind.Real, 18, 2), new("JCGDMJ", FieldKind.Real, 18, 2),
@@ -41,7 +42,7 @@ public static class TubanWriter
     /// <summary>A record's values in <see cref="Fields"/> order, rounded as written (areas to 0.01 m², confidence to 1e-4).</summary>
     public static object?[] Values(Tuban t) =>
     [
-        t.Jcbh, t.Xzqdm, t.Tblx, ChangeTypes.ChineseName(t.Tblx), t.Qsx, t.Hsx, t.Qqjh, t.Dqjh, Math.Round(t.Jcmj, 2),
+        t.Jcbh, t.Xzqdm, t.Xzqmc, t.Tblx, ChangeTypes.ChineseName(t.Tblx), t.Qsx, t.Hsx, t.Qqjh, t.Dqjh, Math.Round(t.Jcmj, 2),
         Math.Round(t.Jcgdmj, 2), Math.Round(t.Yjjbntmj, 2), t.Sfyn ? "Y" : "N", t.X, t.Y, t.Lzb, t.Bzb, t.Zdbh, t.Zdlx,
         t.Fxfs, Math.Round(t.Confidence, 4), t.ClassId, t.ClassName,
     ];
@@ -74,7 +75,7 @@ public static class TubanWriter
     /// <param name="shapefileEncoding">Shapefile text encoding: "GBK" (default) or "UTF-8".</param>
     public static Sink Create(string path, SpatialReference crs, TubanFormat format, string shapefileEncoding = "GBK")
     {
-        var output = AtomicOutput.Begin(path);
+        var output = VectorOutput.Create(path, Driver(format));
         try
         {
             return new Sink(output, crs, format, shapefileEncoding);
@@ -86,6 +87,14 @@ public static class TubanWriter
         }
     }
 
+    private static string Driver(TubanFormat format) => format switch
+    {
+        TubanFormat.Shapefile => "ESRI Shapefile",
+        TubanFormat.GeoJson => "GeoJSON",
+        TubanFormat.FileGdb => "OpenFileGDB",
+        _ => "GPKG",
+    };
+
     /// <summary>Writes all polygons to <paramref name="path"/> at once.</summary>
     public static int Write(string path, SpatialReference crs, IEnumerable<Tuban> tubans, TubanFormat? format = null)
     {
@@ -96,31 +105,25 @@ public static class TubanWriter
     }
 
     /// <summary>A tuban output being written.</summary>
-    public sealed class Sink : IDisposable
+    public sealed class Sink : ITubanSink
     {
-        private readonly AtomicOutput _output;
-        private readonly VectorDataset _dataset;
+        private readonly VectorOutput _output;
         private readonly VectorLayer _layer;
         private readonly VectorTransaction _transaction;
         private readonly WKBWriter _wkb = new(ByteOrder.LittleEndian, handleSRID: false, emitZ: false);
         private bool _closed;
 
-        internal Sink(AtomicOutput output, SpatialReference crs, TubanFormat format, string encoding)
+        internal Sink(VectorOutput output, SpatialReference crs, TubanFormat format, string encoding)
         {
             _output = output;
-            var (driver, target, layerName, options) = format switch
+            var options = format switch
             {
-                // A Shapefile is a set of files: write them into a temporary folder and move them as one.
-                TubanFormat.Shapefile => ("ESRI Shapefile", output.TempPath, Path.GetFileNameWithoutExtension(output.FinalPath),
-                    new[] { "ENCODING=" + encoding }),
-                TubanFormat.GeoJson => ("GeoJSON", output.TempPath, LayerName, new[] { "RFC7946=YES", "WRITE_NAME=NO" }),
-                TubanFormat.FileGdb => ("OpenFileGDB", output.TempPath, LayerName, Array.Empty<string>()),
-                _ => ("GPKG", output.TempPath, LayerName, Array.Empty<string>()),
+                TubanFormat.Shapefile => new[] { "ENCODING=" + encoding },
+                TubanFormat.GeoJson => new[] { "RFC7946=YES", "WRITE_NAME=NO" },
+                _ => Array.Empty<string>(),
             };
-            if (format == TubanFormat.Shapefile) Directory.CreateDirectory(target);
-            _dataset = VectorDataset.Create(target, driver);
-            _layer = _dataset.CreateLayer(layerName, GeometryKind.Polygon, crs, Fields, options);
-            _transaction = _dataset.BeginTransaction();
+            _layer = output.Dataset.CreateLayer(output.LayerName(LayerName), GeometryKind.Polygon, crs, Fields, options);
+            _transaction = output.Dataset.BeginTransaction();
             Format = format;
         }
 
@@ -129,6 +132,9 @@ public static class TubanWriter
 
         /// <summary>Polygons written so far.</summary>
         public int Count { get; private set; }
+
+        /// <inheritdoc />
+        public IReadOnlyList<string> Paths => [_output.FinalPath];
 
         /// <summary>Writes one polygon.</summary>
         public void Add(Tuban t)
@@ -143,11 +149,8 @@ public static class TubanWriter
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             _transaction.Commit();
-            _dataset.Dispose();
             _closed = true;
-            if (Format == TubanFormat.Shapefile) MoveShapefile();
-            else _output.Commit();
-            _output.Dispose();
+            _output.Commit();
         }
 
         /// <summary>Abandons an uncommitted output: nothing is left at the final path.</summary>
@@ -157,19 +160,8 @@ public static class TubanWriter
             {
                 _closed = true;
                 _transaction.Dispose();
-                try { _dataset.Dispose(); } catch (GdalException) { }
             }
             _output.Dispose();
-        }
-
-        // The Shapefile's members (.shp .shx .dbf .prj .cpg) replace those beside the final path one by one,
-        // each by an atomic rename.
-        private void MoveShapefile()
-        {
-            var dir = Path.GetDirectoryName(_output.FinalPath)!;
-            foreach (var file in Directory.EnumerateFiles(_output.TempPath))
-                File.Move(file, Path.Combine(dir, Path.GetFileName(file)), overwrite: true);
-            Directory.Delete(_output.TempPath, recursive: true);
         }
     }
 }

@@ -62,7 +62,8 @@ public sealed class ChangeDetector : IDisposable
 
     /// <summary>
     /// Detects change and writes the polygons to <paramref name="outputPath"/> (format from its extension:
-    /// .gpkg, .shp, .geojson, .gdb) under a temporary name, renamed into place only when complete.
+    /// .gpkg, .shp, .geojson, .gdb) under a temporary name, renamed into place only when complete; with
+    /// <see cref="DetectionOptions.SplitBy"/> = <see cref="OutputSplit.County"/>, to one such file per county beside it.
     /// </summary>
     /// <returns>Counts and areas by change type, and the run's speed.</returns>
     public async Task<DetectionSummary> DetectToFileAsync(ScenePair pair, string? surveyPath, string outputPath,
@@ -73,7 +74,10 @@ public sealed class ChangeDetector : IDisposable
         using var run = Start(pair, surveyPath, options);
         try
         {
-            using var sink = TubanWriter.Create(outputPath, run.Crs, TubanWriter.FormatOf(outputPath), options.ShapefileEncoding);
+            var format = TubanWriter.FormatOf(outputPath);
+            using ITubanSink sink = options.SplitBy == OutputSplit.County
+                ? new CountySplitSink(outputPath, run.Crs, format, options.ShapefileEncoding)
+                : TubanWriter.Create(outputPath, run.Crs, format, options.ShapefileEncoding);
             using var chips = options.ChipsDirectory is { } dir ? new ChipWriter(dir, pair.Before, pair.After, pair.Bands, options.Chips) : null;
             var summary = new DetectionSummary.Builder();
             await foreach (var t in run.RunAsync(progress, cancellationToken).ConfigureAwait(false))
@@ -91,7 +95,7 @@ public sealed class ChangeDetector : IDisposable
             commit = run.Times.Add(StageTimes.Stage.WritePolygons, commit);
             chips?.Finish();
             run.Times.Add(StageTimes.Stage.Chips, commit);
-            return summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed, run.Times);
+            return summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed, run.Times) with { Files = sink.Paths };
         }
         finally
         {

@@ -42,6 +42,17 @@ public sealed record DetectionOptions
     /// <summary>Join diagonal neighbours into one polygon (8-connectivity); 4-connectivity by default, as gdal_polygonize.</summary>
     public bool EightConnected { get; init; }
 
+    /// <summary>
+    /// Simplify each polygon with this tolerance, in metres, keeping its topology (NTS TopologyPreservingSimplifier:
+    /// no ring crosses itself or another, no hole leaves its polygon); 0, the default, keeps the exact pixel edges that
+    /// GDAL's polygoniser gives. The minimum mapping area is judged before simplification; the areas (JCMJ, JCGDMJ,
+    /// YJJBNTMJ) and the point inside are those of the simplified polygon, which moves no vertex by more than the tolerance.
+    /// </summary>
+    public double SimplifyTolerance { get; init; }
+
+    /// <summary>Write one file per county (XZQDM) instead of one file: see <see cref="OutputSplit"/>.</summary>
+    public OutputSplit SplitBy { get; init; }
+
     /// <summary>How to read the survey.</summary>
     public SurveyOptions Survey { get; init; } = new();
 
@@ -51,6 +62,19 @@ public sealed record DetectionOptions
     /// <summary>The minimum area for a class's TBLX code.</summary>
     public double MinimumAreaFor(string? tblx) =>
         tblx is not null && MinimumArea.TryGetValue(tblx, out var a) ? a : DefaultMinimumArea;
+}
+
+/// <summary>How <see cref="ChangeDetector.DetectToFileAsync"/> divides its output.</summary>
+public enum OutputSplit
+{
+    /// <summary>One file at the output path.</summary>
+    None,
+
+    /// <summary>
+    /// One file per county, <c>OUT_XZQDM.ext</c> beside the output path (see <see cref="CountySplitSink"/>), each written
+    /// atomically; a county without polygons gets no file, and the output path itself is not written.
+    /// </summary>
+    County,
 }
 
 /// <summary>Where a detection run is.</summary>

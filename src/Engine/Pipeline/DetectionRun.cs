@@ -36,6 +36,8 @@ internal sealed class DetectionRun : IDisposable
     {
         _model = model;
         _options = options;
+        if (!(options.SimplifyTolerance >= 0) || double.IsPositiveInfinity(options.SimplifyTolerance))
+            throw new ArgumentOutOfRangeException(nameof(options), options.SimplifyTolerance, "The simplification tolerance is a distance in metres, 0 or more.");
         if (surveyPath is null && !options.AllLand)
             throw new ArgumentException("A land survey (DLTB) is needed to find farmland; give one, or report change on all land (AllLand / --all-land).");
         if (surveyPath is not null) LandSurvey.Validate(surveyPath, options.Survey);
@@ -268,9 +270,9 @@ internal sealed class DetectionRun : IDisposable
         foreach (var p in batch)
         {
             var t = StageTimes.Start();
-            var tuban = attributes.Build(p);
+            var tubans = attributes.Build(p).ToList();
             Times.Add(StageTimes.Stage.Attribute, t);
-            if (tuban is not null) yield return tuban;
+            foreach (var tuban in tubans) yield return tuban;
         }
     }
 

@@ -36,6 +36,9 @@ public sealed record DetectionSummary
     /// <summary>Pixels classified.</summary>
     public required long Pixels { get; init; }
 
+    /// <summary>The files written: the output, or one per county with <see cref="OutputSplit.County"/>.</summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
+
     /// <summary>Ground area classified, km².</summary>
     public required double AreaKm2 { get; init; }
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Simplify;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Output;
@@ -8,14 +10,16 @@ using WeiPian.Engine.Vector;
 namespace WeiPian.Engine.Pipeline;
 
 /// <summary>
-/// Turns a closed polygon of the class raster into a 图斑 record: minimum area, county, overlay areas with the
-/// survey, a point inside, its longitude and latitude, and the JCBH serial. Serials follow the order polygons
-/// close (top to bottom), which depends only on the class raster, so the same input numbers the same.
+/// Turns a closed polygon of the class raster into 图斑 records: minimum area, optional simplification, the split at
+/// county borders, overlay areas with the survey, a point inside, its longitude and latitude, and the JCBH serial.
+/// Serials follow the order polygons close (top to bottom) and, within a polygon, the order of its county pieces, which
+/// depend only on the class raster and the survey, so the same input numbers the same.
 /// </summary>
 internal sealed class TubanAttributes(DetectionRun run, ModelCard card, LandSurvey? survey, DetectionOptions options) : IDisposable
 {
     private readonly Dictionary<string, int> _serials = new();
     private readonly double _unit2 = run.Crs.LinearUnitMetres * run.Crs.LinearUnitMetres;
+    private readonly double _tolerance = options.SimplifyTolerance / run.Crs.LinearUnitMetres;
     private readonly int _year = (run.AfterDate ?? DateOnly.FromDateTime(DateTime.Today)).Year % 100;
     private readonly string _model = $"{card.Name}@{card.Version}";
     private readonly string _method = $"WeiPian.Engine {typeof(DetectionRun).Assembly.GetName().Version?.ToString(3)} / {card.Name}@{card.Version}";
@@ -23,14 +27,32 @@ internal sealed class TubanAttributes(DetectionRun run, ModelCard card, LandSurv
     private readonly string _hsx = run.AfterDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture) ?? "";
     private readonly CoordinateTransform _toGeographic = new(run.Crs, SpatialReference.FromEpsg(4490));
 
-    /// <summary>The record of <paramref name="p"/>, or null when it is smaller than its class's minimum mapping area.</summary>
-    public Tuban? Build(ClassPolygon p)
+    /// <summary>
+    /// The records of <paramref name="p"/>: none when it is smaller than its class's minimum mapping area (judged on the
+    /// change as detected, before simplification and splitting), else one per piece in each county it lies in.
+    /// </summary>
+    public IEnumerable<Tuban> Build(ClassPolygon p)
     {
         var cls = card.Classes[p.Value];
         var area = p.Area * _unit2;
-        if (area < options.MinimumAreaFor(cls.Tblx)) return null;
-        var geometry = p.ToPolygon();
-        var county = survey?.CountyOf(geometry)?.Code ?? options.DefaultCounty;
+        if (area < options.MinimumAreaFor(cls.Tblx)) yield break;
+        Geometry geometry = p.ToPolygon();
+        if (_tolerance > 0) geometry = TopologyPreservingSimplifier.Simplify(geometry, _tolerance);
+        IReadOnlyList<CountyPiece> pieces = survey is { HasCountyLayer: true } ? survey.SplitByCounty(geometry)
+            : geometry is Polygon whole ? [new CountyPiece(null, whole)]
+            : [.. Enumerable.Range(0, geometry.NumGeometries).Select(i => new CountyPiece(null, (Polygon)geometry.GetGeometryN(i)))];
+        foreach (var piece in pieces)
+        {
+            // The polygon as detected keeps its exact area, pixel count x pixel area.
+            var exact = _tolerance <= 0 && ReferenceEquals(piece.Geometry, geometry);
+            yield return Record(p, cls, piece, exact ? area : piece.Geometry.Area * _unit2);
+        }
+    }
+
+    private Tuban Record(ClassPolygon p, CardClass cls, CountyPiece piece, double area)
+    {
+        var geometry = piece.Geometry;
+        var county = piece.County?.Code ?? options.DefaultCounty;
         var serial = _serials[county] = _serials.GetValueOrDefault(county) + 1;
         var inside = geometry.InteriorPoint;
         var (lon, lat) = _toGeographic.Transform(inside.X, inside.Y);
@@ -39,6 +61,7 @@ internal sealed class TubanAttributes(DetectionRun run, ModelCard card, LandSurv
         {
             Jcbh = string.Create(CultureInfo.InvariantCulture, $"{county}{options.SourceTag}{_year:00}{serial:00000}"),
             Xzqdm = county,
+            Xzqmc = piece.County?.Name ?? "",
             Tblx = cls.Tblx ?? "QT",
             Qsx = _qsx,
             Hsx = _hsx,

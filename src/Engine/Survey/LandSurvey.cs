@@ -1,5 +1,6 @@
 using System.Globalization;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.IO;
 using NetTopologySuite.Operation.Overlay;
@@ -9,8 +10,8 @@ using WeiPian.Engine.Vector;
 
 namespace WeiPian.Engine.Survey;
 
-/// <summary>A county polygon of the survey.</summary>
-public sealed record County(string Code, Geometry Geometry);
+/// <summary>A county polygon of the survey: its code (XZQDM), outline and name (XZQMC, empty when the layer has none).</summary>
+public sealed record County(string Code, Geometry Geometry, string Name = "");
 
 /// <summary>
 /// The land-change survey (国土变更调查) as the engine uses it, in the scene's CRS and limited to the scene:
@@ -18,11 +19,12 @@ public sealed record County(string Code, Geometry Geometry);
 /// each with a spatial index. Areas are exact vector overlays (NetTopologySuite's OverlayNG).
 /// </summary>
 /// <remarks>Read-only once loaded: safe to query from several threads.</remarks>
-public sealed class LandSurvey
+public sealed partial class LandSurvey
 {
     private readonly STRtree<Geometry> _farmland;
     private readonly STRtree<Geometry> _basic;
     private readonly STRtree<County> _counties;
+    private readonly Dictionary<County, IPreparedGeometry> _preparedCounties;
 
     private LandSurvey(string path, List<Geometry> farmland, List<Geometry> basic, List<County> counties, bool hasBasic, bool hasCounties)
     {
@@ -35,6 +37,8 @@ public sealed class LandSurvey
         _farmland = Index(farmland, g => g);
         _basic = Index(basic, g => g);
         _counties = Index(counties, c => c.Geometry);
+        _preparedCounties = new Dictionary<County, IPreparedGeometry>(ReferenceEqualityComparer.Instance);
+        foreach (var c in counties) _preparedCounties[c] = PreparedGeometryFactory.Prepare(c.Geometry);
     }
 
     /// <summary>The survey source.</summary>
@@ -97,8 +101,10 @@ public sealed class LandSurvey
             if (layer.FieldIndex(options.CountyCodeField) < 0)
                 throw new SurveyException(
                     $"Survey '{path}': county layer '{layer.Name}' has no field {options.CountyCodeField}; its fields are {FieldList(layer)}.");
+            var named = layer.FieldIndex(options.CountyNameField) >= 0;
             counties = ReadPolygons(layer, crs, area, null, path)
-                .Select(p => new County(p.Feature.GetString(options.CountyCodeField) ?? "", p.Geometry)).ToList();
+                .Select(p => new County(p.Feature.GetString(options.CountyCodeField) ?? "", p.Geometry,
+                    named ? p.Feature.GetString(options.CountyNameField) ?? "" : "")).ToList();
         }
         return new LandSurvey(path, farmland, basic, counties, hasBasic, hasCounties);
     }

@@ -18,6 +18,9 @@ public sealed record SurveyOptions
     /// <summary>County code field of the county layer.</summary>
     public string CountyCodeField { get; init; } = "XZQDM";
 
+    /// <summary>County name field of the county layer; optional in the source (names are left empty without it).</summary>
+    public string CountyNameField { get; init; } = "XZQMC";
+
     /// <summary>DLBM codes that are farmland: 0101 paddy, 0102 irrigated, 0103 dry by default.</summary>
     public IReadOnlyList<string> FarmlandCodes { get; init; } = ["0101", "0102", "0103"];
 

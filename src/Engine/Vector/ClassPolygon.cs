@@ -65,6 +65,13 @@ public readonly ref struct ClassPolygonView
     /// <summary>Little-endian ISO WKB of the polygon, rings closed, as OGR and NTS read it.</summary>
     public byte[] ToWkb() => PolygonRings.ToWkb(Coordinates, RingStarts);
 
+    /// <summary>Bytes of the polygon's WKB (<see cref="ToWkb"/>).</summary>
+    public int WkbSize => PolygonRings.WkbSize(RingStarts);
+
+    /// <summary>Writes the WKB of <see cref="ToWkb"/> into <paramref name="destination"/> (at least <see cref="WkbSize"/>
+    /// bytes) and returns its length: a writer that reuses one buffer allocates nothing per polygon.</summary>
+    public int WriteWkb(Span<byte> destination) => PolygonRings.WriteWkb(Coordinates, RingStarts, destination);
+
     /// <summary>A copy that outlives the call.</summary>
     public ClassPolygon ToClassPolygon() => new(Value, PixelCount, Area, Coordinates.ToArray(), RingStarts.ToArray()) { WeightSum = WeightSum };
 }
@@ -136,10 +143,18 @@ internal static class PolygonRings
 
     public static byte[] ToWkb(ReadOnlySpan<double> xy, ReadOnlySpan<int> ringStarts)
     {
+        var wkb = new byte[WkbSize(ringStarts)];
+        WriteWkb(xy, ringStarts, wkb);
+        return wkb;
+    }
+
+    public static int WkbSize(ReadOnlySpan<int> ringStarts) => 9 + 4 * (ringStarts.Length - 1) + 16 * (ringStarts[^1] + ringStarts.Length - 1);
+
+    public static int WriteWkb(ReadOnlySpan<double> xy, ReadOnlySpan<int> ringStarts, Span<byte> span)
+    {
         var ringCount = ringStarts.Length - 1;
-        var size = 9 + 4 * ringCount + 16 * (ringStarts[^1] + ringCount);
-        var wkb = new byte[size];
-        var span = wkb.AsSpan();
+        var size = WkbSize(ringStarts);
+        if (span.Length < size) throw new ArgumentException($"The WKB needs {size} bytes; the buffer holds {span.Length}.", nameof(span));
         span[0] = 1; // little-endian
         BinaryPrimitives.WriteUInt32LittleEndian(span[1..], 3); // wkbPolygon
         BinaryPrimitives.WriteInt32LittleEndian(span[5..], ringCount);
@@ -158,6 +173,6 @@ internal static class PolygonRings
                 o += 16;
             }
         }
-        return wkb;
+        return size;
     }
 }
