@@ -18,8 +18,11 @@ public static partial class Kernels
     /// <para>Classes are bit-equal to the reference; confidences agree within 1e-6 (exp here is a
     /// vector polynomial, the reference uses <see cref="MathF.Exp"/>).</para>
     /// <para>Lanes: 16 pixels per 512-bit iteration (8 per 256-bit); a first pass over the planes
-    /// keeps the running maximum and its class index (int32 lanes, narrowed to bytes at the store),
-    /// a second pass sums the exps (the 16 x classes floats are still in L1). The remainder is scalar.</para>
+    /// keeps the running maximum and its class index (int32 lanes, narrowed to bytes at the store)
+    /// and the sum of the logits; a second pass sums 2^((l_k - max) log2 e) with a degree-5
+    /// polynomial (the 16 x classes floats are still in L1). Finite logits take only this path: the
+    /// NaN and infinity rules cost nothing there, because a block whose logit sum is not finite
+    /// (some logit NaN or infinite) is redone by the scalar rules. The remainder is scalar.</para>
     /// </remarks>
     /// <param name="logits">classes x n logits, plane by plane.</param>
     /// <param name="classes">Number of class planes, 1..256.</param>
@@ -81,28 +84,33 @@ public static partial class Kernels
         {
             for (; i <= nn - 16; i += 16)
             {
+                // Pass 1: the running maximum and its class (strictly greater wins, so ties go to the lowest class),
+                // and the sum of the logits, finite only when every logit of every lane is.
                 var best = Vector512.LoadUnsafe(ref l, i);
                 var index = Vector512<int>.Zero;
+                var total = best;
                 nuint plane = nn;
                 for (int k = 1; k < classes; k++, plane += nn)
                 {
                     var v = Vector512.LoadUnsafe(ref l, plane + i);
-                    // v wins if larger, or if the best so far is NaN and v is not
-                    var win = Vector512.GreaterThan(v, best) | Vector512.AndNot(Vector512.Equals(v, v), Vector512.Equals(best, best));
+                    var win = Vector512.GreaterThan(v, best);
                     best = Vector512.ConditionalSelect(win, v, best);
                     index = Vector512.ConditionalSelect(win.AsInt32(), Vector512.Create(k), index);
+                    total += v;
+                }
+                if (!Vector512.EqualsAll(total - total, Vector512<float>.Zero))
+                {
+                    SoftmaxBlock(logits, classes, n, (int)i, 16, cls, confidence); // NaN, ±Inf (or a sum past float): the exact rules
+                    continue;
                 }
 
+                // Pass 2: sum of 2^((l_k - max) log2 e); the winner's term is exactly 1.
                 var sum = Vector512<float>.Zero;
                 plane = 0;
                 for (int k = 0; k < classes; k++, plane += nn)
-                {
-                    var v = Vector512.LoadUnsafe(ref l, plane + i);
-                    var term = Vector512.ConditionalSelect(Vector512.Equals(v, best), Vector512<float>.One, ExpNonPositive(v - best));
-                    sum += term & Vector512.Equals(v, v); // NaN counts 0
-                }
+                    sum += Exp2NonPositive((Vector512.LoadUnsafe(ref l, plane + i) - best) * Vector512.Create(Log2E));
 
-                (Vector512<float>.One / sum & Vector512.Equals(best, best)).StoreUnsafe(ref p, i); // all NaN → 0
+                (Vector512<float>.One / sum).StoreUnsafe(ref p, i);
                 StoreAsBytes(index, ref c, i);
             }
         }
@@ -112,30 +120,39 @@ public static partial class Kernels
             {
                 var best = Vector256.LoadUnsafe(ref l, i);
                 var index = Vector256<int>.Zero;
+                var total = best;
                 nuint plane = nn;
                 for (int k = 1; k < classes; k++, plane += nn)
                 {
                     var v = Vector256.LoadUnsafe(ref l, plane + i);
-                    var win = Vector256.GreaterThan(v, best) | Vector256.AndNot(Vector256.Equals(v, v), Vector256.Equals(best, best));
+                    var win = Vector256.GreaterThan(v, best);
                     best = Vector256.ConditionalSelect(win, v, best);
                     index = Vector256.ConditionalSelect(win.AsInt32(), Vector256.Create(k), index);
+                    total += v;
+                }
+                if (!Vector256.EqualsAll(total - total, Vector256<float>.Zero))
+                {
+                    SoftmaxBlock(logits, classes, n, (int)i, 8, cls, confidence);
+                    continue;
                 }
 
                 var sum = Vector256<float>.Zero;
                 plane = 0;
                 for (int k = 0; k < classes; k++, plane += nn)
-                {
-                    var v = Vector256.LoadUnsafe(ref l, plane + i);
-                    var term = Vector256.ConditionalSelect(Vector256.Equals(v, best), Vector256<float>.One, ExpNonPositive(v - best));
-                    sum += term & Vector256.Equals(v, v);
-                }
+                    sum += Exp2NonPositive((Vector256.LoadUnsafe(ref l, plane + i) - best) * Vector256.Create(Log2E));
 
-                (Vector256<float>.One / sum & Vector256.Equals(best, best)).StoreUnsafe(ref p, i);
+                (Vector256<float>.One / sum).StoreUnsafe(ref p, i);
                 StoreAsBytes(index, ref c, i);
             }
         }
 
         for (int j = (int)i; j < n; j++) ReferenceKernels.SoftmaxPixel(logits, classes, n, j, out cls[j], out confidence[j]);
+    }
+
+    // The scalar rules for the pixels [start, start + count) of a vector block that holds a non-finite logit.
+    private static void SoftmaxBlock(ReadOnlySpan<float> logits, int classes, int n, int start, int count, Span<byte> cls, Span<float> confidence)
+    {
+        for (int j = start; j < start + count; j++) ReferenceKernels.SoftmaxPixel(logits, classes, n, j, out cls[j], out confidence[j]);
     }
 
     internal static void ArgmaxProbabilities(ReadOnlySpan<float> probabilities, int classes, int n, Span<byte> cls, Span<float> confidence, KernelIsa isa)
