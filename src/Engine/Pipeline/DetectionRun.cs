@@ -53,7 +53,7 @@ internal sealed class DetectionRun : IDisposable
                     $"'{pair.Before}' is in a geographic CRS ({Crs}); areas need a projected CRS in metres, e.g. CGCS2000 / 3-degree Gauss-Kruger (EPSG:4513-4554). Reproject it with gdalwarp first.");
             _bandsBefore = model.Card.BindBands(_before.BandRoles, pair.Before);
             _bandsAfter = model.Card.BindBands(_after.BandRoles, pair.After);
-            Tiles = new TileGrid(_regionBefore.Width, _regionBefore.Height, model.TileSize, model.Halo);
+            Tiles = new TileGrid(_regionBefore.Width, _regionBefore.Height, model.TileSize, model.Halo, ChunkTiles(model));
             _survey = surveyPath is null ? null : LandSurvey.Load(surveyPath, Crs, Grid.Bounds, options.Survey);
             BeforeDate = pair.BeforeDate ?? AcquisitionDate(_before);
             AfterDate = pair.AfterDate ?? AcquisitionDate(_after);
@@ -93,11 +93,21 @@ internal sealed class DetectionRun : IDisposable
     /// <summary>Strips in flight between two stages: one being produced while the other is consumed.</summary>
     private const int Slots = 2;
 
+    /// <summary>Chunks of input in flight between the read and inference stages.</summary>
+    private const int ReadSlots = 3;
+
+    // Whole batches per chunk, enough of them to cover TileGrid.ChunkColumns columns.
+    private static int ChunkTiles(ChangeModel model)
+    {
+        var tiles = (TileGrid.ChunkColumns + model.Kept - 1) / model.Kept;
+        return (tiles + model.BatchSize - 1) / model.BatchSize * model.BatchSize;
+    }
+
     /// <summary>
     /// Runs the pipeline and yields each polygon, attributed, as soon as it is closed. Three stages run at once,
     /// joined by bounded channels so the slowest sets the pace and the others hide behind it:
     /// <list type="number">
-    /// <item>read: both dates' padded strips for a row of tiles (GDAL), into one of <see cref="Slots"/> slots;</item>
+    /// <item>read: both dates' padded windows for a chunk of a row of tiles (GDAL), into one of <see cref="ReadSlots"/> slots;</item>
     /// <item>infer: nodata mask, scaling into the model's buffers, the model, classes and confidence, kept centres
     /// stitched into a strip;</item>
     /// <item>post: farmland mask, the optional class raster, the streaming polygoniser and the attributes.</item>
@@ -109,20 +119,17 @@ internal sealed class DetectionRun : IDisposable
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var tiles = Tiles;
-        var readBefore = StripReaders.For(_before, _regionBefore, _bandsBefore, tiles, Slots);
-        var readAfter = StripReaders.For(_after, _regionAfter, _bandsAfter, tiles, Slots);
+        var readBefore = StripReaders.For(_before, _regionBefore, _bandsBefore, tiles, ReadSlots);
+        var readAfter = StripReaders.For(_after, _regionAfter, _bandsAfter, tiles, ReadSlots);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var ct = stop.Token;
-        var freeSlots = Bounded<int>(Slots);
-        var read = Bounded<(int Row, int Slot)>(Slots);
+        var freeSlots = Bounded<int>(ReadSlots);
+        var read = Bounded<(int Row, int Chunk, int Slot)>(ReadSlots);
         var freeStrips = Bounded<ClassStrip>(Slots);
         var classified = Bounded<ClassStrip>(Slots);
         var output = Bounded<Tuban>(256);
-        for (var i = 0; i < Slots; i++)
-        {
-            freeSlots.Writer.TryWrite(i);
-            freeStrips.Writer.TryWrite(new ClassStrip(tiles));
-        }
+        for (var i = 0; i < ReadSlots; i++) freeSlots.Writer.TryWrite(i);
+        for (var i = 0; i < Slots; i++) freeStrips.Writer.TryWrite(new ClassStrip(tiles));
         long tilesDone = 0, polygons = 0;
 
         // A failing stage closes every hand-over with its error first, then stops the others, so its error is the one
@@ -145,14 +152,15 @@ internal sealed class DetectionRun : IDisposable
         var reader = Stage(async () =>
         {
             for (var row = 0; row < tiles.Rows; row++)
-            {
-                var slot = await freeSlots.Reader.ReadAsync(ct).ConfigureAwait(false);
-                var t = StageTimes.Start();
-                readBefore.Read(row, slot);
-                readAfter.Read(row, slot);
-                Times.Add(StageTimes.Stage.Read, t);
-                await read.Writer.WriteAsync((row, slot), ct).ConfigureAwait(false);
-            }
+                for (var chunk = 0; chunk < tiles.Chunks; chunk++)
+                {
+                    var slot = await freeSlots.Reader.ReadAsync(ct).ConfigureAwait(false);
+                    var t = StageTimes.Start();
+                    readBefore.Read(row, chunk, slot);
+                    readAfter.Read(row, chunk, slot);
+                    Times.Add(StageTimes.Stage.Read, t);
+                    await read.Writer.WriteAsync((row, chunk, slot), ct).ConfigureAwait(false);
+                }
             read.Writer.Complete();
         });
 
@@ -161,18 +169,23 @@ internal sealed class DetectionRun : IDisposable
             var scaling = _model.Card.Input.Scaling.Coefficients;
             var classifier = new TileClassifier(_model.Card.Output, _model.Card.ClassCount, tiles.Tile);
             var plane = tiles.Tile * tiles.Tile;
-            await foreach (var (row, slot) in read.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            ClassStrip? strip = null;
+            await foreach (var (row, chunk, slot) in read.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
-                var strip = await freeStrips.Reader.ReadAsync(ct).ConfigureAwait(false);
+                if (chunk == 0)
+                {
+                    strip = await freeStrips.Reader.ReadAsync(ct).ConfigureAwait(false);
+                    strip.Begin(row);
+                }
                 var t = StageTimes.Start();
-                strip.Begin(row);
-                readBefore.MarkNoData(slot, strip.Window, strip.Valid);
+                readBefore.MarkNoData(slot, strip!.Window, strip.Valid);
                 readAfter.MarkNoData(slot, strip.Window, strip.Valid);
                 t = Times.Add(StageTimes.Stage.Mask, t);
-                for (var c0 = 0; c0 < tiles.Columns; c0 += _model.BatchSize)
+                var end = chunk * tiles.ChunkTiles + tiles.TilesIn(chunk);
+                for (var c0 = chunk * tiles.ChunkTiles; c0 < end; c0 += _model.BatchSize)
                 {
                     ct.ThrowIfCancellationRequested();
-                    var n = Math.Min(_model.BatchSize, tiles.Columns - c0);
+                    var n = Math.Min(_model.BatchSize, end - c0);
                     for (var i = 0; i < n; i++)
                     {
                         var before = _model.BeforeTile(i);
@@ -197,7 +210,7 @@ internal sealed class DetectionRun : IDisposable
                     progress?.Report(new DetectionProgress(done, tiles.TileCount, Interlocked.Read(ref polygons)));
                 }
                 freeSlots.Writer.TryWrite(slot);
-                await classified.Writer.WriteAsync(strip, ct).ConfigureAwait(false);
+                if (chunk == tiles.Chunks - 1) await classified.Writer.WriteAsync(strip, ct).ConfigureAwait(false);
             }
             classified.Writer.Complete();
         });
