@@ -90,11 +90,14 @@ internal sealed class DetectionRun : IDisposable
     /// <summary>Time per stage so far.</summary>
     public StageTimes Times { get; } = new();
 
-    /// <summary>Strips in flight between two stages: one being produced while the other is consumed.</summary>
-    private const int Slots = 2;
+    /// <summary>Class strips: one being masked and filled, one being finished, one in the post stage.</summary>
+    private const int Strips = 3;
 
-    /// <summary>Chunks of input in flight between the read and inference stages.</summary>
+    /// <summary>Chunks of input in flight between the read and prepare stages.</summary>
     private const int ReadSlots = 3;
+
+    /// <summary>Model batches: one being filled, one in the model, one being classified, one spare to absorb jitter.</summary>
+    private const int Batches = 4;
 
     // Whole batches per chunk, enough of them to cover TileGrid.ChunkColumns columns.
     private static int ChunkTiles(ChangeModel model)
@@ -103,17 +106,22 @@ internal sealed class DetectionRun : IDisposable
         return (tiles + model.BatchSize - 1) / model.BatchSize * model.BatchSize;
     }
 
+    /// <summary>A batch of tiles between the prepare, infer and stitch stages: tiles <c>Column .. Column + Count - 1</c> of the strip's row.</summary>
+    private readonly record struct Work(ClassStrip Strip, int Column, int Count, TileBatch Batch);
+
     /// <summary>
-    /// Runs the pipeline and yields each polygon, attributed, as soon as it is closed. Three stages run at once,
-    /// joined by bounded channels so the slowest sets the pace and the others hide behind it:
+    /// Runs the pipeline and yields each polygon, attributed, as soon as it is closed. Five stages run at once, each on
+    /// its own thread, joined by bounded channels so the slowest (the model) sets the pace and the others hide behind it:
     /// <list type="number">
     /// <item>read: both dates' padded windows for a chunk of a row of tiles (GDAL), into one of <see cref="ReadSlots"/> slots;</item>
-    /// <item>infer: nodata mask, scaling into the model's buffers, the model, classes and confidence, kept centres
-    /// stitched into a strip;</item>
+    /// <item>prepare: the nodata mask, then each batch of tiles scaled into one of <see cref="Batches"/> model batches;</item>
+    /// <item>infer: the model, and nothing else, so its cores never wait for our work;</item>
+    /// <item>stitch: classes and confidence from the model output, kept centres placed in the strip;</item>
     /// <item>post: farmland mask, the optional class raster, the streaming polygoniser and the attributes.</item>
     /// </list>
-    /// Memory holds only the strips in flight and the polygons still open. The first failure of any stage ends the
-    /// run and is what the caller sees; cancellation stops every stage.
+    /// Buffers are made once and circulate (chunks, batches, strips), so the steady state allocates nothing per tile;
+    /// memory holds only what is in flight and the polygons still open. The first failure of any stage ends the run and
+    /// is what the caller sees; cancellation stops every stage between tiles.
     /// </summary>
     public async IAsyncEnumerable<Tuban> RunAsync(IProgress<DetectionProgress>? progress,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -125,11 +133,15 @@ internal sealed class DetectionRun : IDisposable
         var ct = stop.Token;
         var freeSlots = Bounded<int>(ReadSlots);
         var read = Bounded<(int Row, int Chunk, int Slot)>(ReadSlots);
-        var freeStrips = Bounded<ClassStrip>(Slots);
-        var classified = Bounded<ClassStrip>(Slots);
+        var freeBatches = Bounded<TileBatch>(Batches);
+        var scaled = Bounded<Work>(1);
+        var inferred = Bounded<Work>(1);
+        var freeStrips = Bounded<ClassStrip>(Strips);
+        var classified = Bounded<ClassStrip>(Strips);
         var output = Bounded<Tuban>(256);
         for (var i = 0; i < ReadSlots; i++) freeSlots.Writer.TryWrite(i);
-        for (var i = 0; i < Slots; i++) freeStrips.Writer.TryWrite(new ClassStrip(tiles));
+        for (var i = 0; i < Batches; i++) freeBatches.Writer.TryWrite(_model.Batch(i));
+        for (var i = 0; i < Strips; i++) freeStrips.Writer.TryWrite(new ClassStrip(tiles));
         long tilesDone = 0, polygons = 0;
 
         // A failing stage closes every hand-over with its error first, then stops the others, so its error is the one
@@ -144,6 +156,8 @@ internal sealed class DetectionRun : IDisposable
             {
                 output.Writer.TryComplete(e);
                 read.Writer.TryComplete(e);
+                scaled.Writer.TryComplete(e);
+                inferred.Writer.TryComplete(e);
                 classified.Writer.TryComplete(e);
                 await stop.CancelAsync().ConfigureAwait(false);
             }
@@ -164,10 +178,9 @@ internal sealed class DetectionRun : IDisposable
             read.Writer.Complete();
         });
 
-        var inference = Stage(async () =>
+        var prepare = Stage(async () =>
         {
             var scaling = _model.Card.Input.Scaling.Coefficients;
-            var classifier = new TileClassifier(_model.Card.Output, _model.Card.ClassCount, tiles.Tile);
             var plane = tiles.Tile * tiles.Tile;
             ClassStrip? strip = null;
             await foreach (var (row, chunk, slot) in read.Reader.ReadAllAsync(ct).ConfigureAwait(false))
@@ -180,16 +193,17 @@ internal sealed class DetectionRun : IDisposable
                 var t = StageTimes.Start();
                 readBefore.MarkNoData(slot, strip!.Window, strip.Valid);
                 readAfter.MarkNoData(slot, strip.Window, strip.Valid);
-                t = Times.Add(StageTimes.Stage.Mask, t);
+                Times.Add(StageTimes.Stage.Mask, t);
                 var end = chunk * tiles.ChunkTiles + tiles.TilesIn(chunk);
                 for (var c0 = chunk * tiles.ChunkTiles; c0 < end; c0 += _model.BatchSize)
                 {
-                    ct.ThrowIfCancellationRequested();
                     var n = Math.Min(_model.BatchSize, end - c0);
+                    var batch = await freeBatches.Reader.ReadAsync(ct).ConfigureAwait(false);
+                    t = StageTimes.Start();
                     for (var i = 0; i < n; i++)
                     {
-                        var before = _model.BeforeTile(i);
-                        var after = _model.AfterTile(i);
+                        var before = batch.BeforeTile(i);
+                        var after = batch.AfterTile(i);
                         for (var b = 0; b < _bandsBefore.Length; b++)
                         {
                             float lo = scaling.Low[b], hi = scaling.High[b], a = scaling.Multiplier[b], c = scaling.Offset[b];
@@ -197,20 +211,42 @@ internal sealed class DetectionRun : IDisposable
                             readAfter.ScaleTile(slot, c0 + i, b, after.Slice(b * plane, plane), lo, hi, a, c);
                         }
                     }
-                    t = Times.Add(StageTimes.Stage.Scale, t);
-                    _model.Run(n);
-                    t = Times.Add(StageTimes.Stage.Model, t);
-                    for (var i = 0; i < n; i++)
-                    {
-                        classifier.Classify(_model.OutputTile(i));
-                        strip.Place(c0 + i, classifier);
-                    }
-                    t = Times.Add(StageTimes.Stage.Stitch, t);
-                    var done = Interlocked.Add(ref tilesDone, n);
-                    progress?.Report(new DetectionProgress(done, tiles.TileCount, Interlocked.Read(ref polygons)));
+                    Times.Add(StageTimes.Stage.Scale, t);
+                    await scaled.Writer.WriteAsync(new Work(strip, c0, n, batch), ct).ConfigureAwait(false);
                 }
                 freeSlots.Writer.TryWrite(slot);
-                if (chunk == tiles.Chunks - 1) await classified.Writer.WriteAsync(strip, ct).ConfigureAwait(false);
+            }
+            scaled.Writer.Complete();
+        });
+
+        var inference = Stage(async () =>
+        {
+            await foreach (var work in scaled.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                var t = StageTimes.Start();
+                _model.Run(work.Batch, work.Count);
+                Times.Add(StageTimes.Stage.Model, t);
+                await inferred.Writer.WriteAsync(work, ct).ConfigureAwait(false);
+            }
+            inferred.Writer.Complete();
+        });
+
+        var stitch = Stage(async () =>
+        {
+            var classifier = new TileClassifier(_model.Card.Output, _model.Card.ClassCount, tiles.Tile);
+            await foreach (var (strip, column, count, batch) in inferred.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                var t = StageTimes.Start();
+                for (var i = 0; i < count; i++)
+                {
+                    classifier.Classify(batch.OutputTile(i));
+                    strip.Place(column + i, classifier);
+                }
+                Times.Add(StageTimes.Stage.Stitch, t);
+                freeBatches.Writer.TryWrite(batch);
+                var done = Interlocked.Add(ref tilesDone, count);
+                progress?.Report(new DetectionProgress(done, tiles.TileCount, Interlocked.Read(ref polygons)));
+                if (column + count == tiles.Columns) await classified.Writer.WriteAsync(strip, ct).ConfigureAwait(false);
             }
             classified.Writer.Complete();
         });
@@ -218,7 +254,6 @@ internal sealed class DetectionRun : IDisposable
         var post = Stage(async () =>
         {
             var farmland = new byte[tiles.Kept * tiles.Width];
-            var percent = new byte[tiles.Kept * tiles.Width];
             var closed = new PolygonCollector();
             var connectivity = _options.EightConnected ? PixelConnectivity.Eight : PixelConnectivity.Four;
             var polygonizer = new Polygonizer(Grid.Width, closed, connectivity, Grid.Transform, noData: 0);
@@ -238,15 +273,14 @@ internal sealed class DetectionRun : IDisposable
                 if (!_options.AllLand) MaskFarmland(strip, farmland);
                 strip.ApplyMask();
                 var len = strip.Length;
-                for (var i = 0; i < len; i++) percent[i] = (byte)Math.Round(strip.Confidence[i] * 100);
                 t = Times.Add(StageTimes.Stage.Mask, t);
                 if (classRaster is not null)
                 {
                     classRaster.Write<byte>(1, strip.Window, strip.Classes.AsSpan(0, len));
-                    classRaster.Write<byte>(2, strip.Window, percent.AsSpan(0, len));
+                    classRaster.Write<byte>(2, strip.Window, strip.Percent.AsSpan(0, len));
                     t = Times.Add(StageTimes.Stage.WriteRaster, t);
                 }
-                polygonizer.Push(strip.Classes.AsSpan(0, len), [], percent.AsSpan(0, len));
+                polygonizer.Push(strip.Classes.AsSpan(0, len), [], strip.Percent.AsSpan(0, len));
                 Times.Add(StageTimes.Stage.Polygonize, t);
                 freeStrips.Writer.TryWrite(strip);
                 await Emit().ConfigureAwait(false);
@@ -267,7 +301,7 @@ internal sealed class DetectionRun : IDisposable
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(reader, inference, post).ConfigureAwait(false);
+            await Task.WhenAll(reader, prepare, inference, stitch, post).ConfigureAwait(false);
         }
     }
 
