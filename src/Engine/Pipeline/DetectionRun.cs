@@ -106,18 +106,26 @@ internal sealed class DetectionRun : IDisposable
         return (tiles + model.BatchSize - 1) / model.BatchSize * model.BatchSize;
     }
 
-    /// <summary>A batch of tiles between the prepare, infer and stitch stages: tiles <c>Column .. Column + Count - 1</c> of the strip's row.</summary>
-    private readonly record struct Work(ClassStrip Strip, int Column, int Count, TileBatch Batch);
+    /// <summary>
+    /// A batch between the prepare, infer and stitch stages: tiles <c>Column .. Column + Span - 1</c> of the strip's row,
+    /// of which those with bit <c>i</c> of <c>Skipped</c> set hold no pixel that may be change (off farmland or nodata in
+    /// a date) and are not run; the other <c>Count</c> fill the batch's first slots in column order.
+    /// </summary>
+    private readonly record struct Work(ClassStrip Strip, int Column, int Span, int Count, ulong Skipped, TileBatch Batch);
+
+    /// <summary>Most tiles one <see cref="Work"/> covers (the bits of its skip mask).</summary>
+    private const int MaxSpan = 64;
 
     /// <summary>
     /// Runs the pipeline and yields each polygon, attributed, as soon as it is closed. Five stages run at once, each on
     /// its own thread, joined by bounded channels so the slowest (the model) sets the pace and the others hide behind it:
     /// <list type="number">
     /// <item>read: both dates' padded windows for a chunk of a row of tiles (GDAL), into one of <see cref="ReadSlots"/> slots;</item>
-    /// <item>prepare: the nodata mask, then each batch of tiles scaled into one of <see cref="Batches"/> model batches;</item>
+    /// <item>prepare: the farmland and nodata masks, then each batch of tiles scaled into one of <see cref="Batches"/> model
+    /// batches; a tile whose kept centre holds no pixel that may be change is left out of the model altogether;</item>
     /// <item>infer: the model, and nothing else, so its cores never wait for our work;</item>
     /// <item>stitch: classes and confidence from the model output, kept centres placed in the strip;</item>
-    /// <item>post: farmland mask, the optional class raster, the streaming polygoniser and the attributes.</item>
+    /// <item>post: the masks applied, the optional class raster, the streaming polygoniser and the attributes.</item>
     /// </list>
     /// Buffers are made once and circulate (chunks, batches, strips), so the steady state allocates nothing per tile;
     /// memory holds only what is in flight and the polygons still open. The first failure of any stage ends the run and
@@ -182,37 +190,49 @@ internal sealed class DetectionRun : IDisposable
         {
             var scaling = _model.Card.Input.Scaling.Coefficients;
             var plane = tiles.Tile * tiles.Tile;
+            var farmland = _options.AllLand ? [] : new byte[tiles.Kept * tiles.Width];
             ClassStrip? strip = null;
             await foreach (var (row, chunk, slot) in read.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
+                var t = StageTimes.Start();
                 if (chunk == 0)
                 {
                     strip = await freeStrips.Reader.ReadAsync(ct).ConfigureAwait(false);
+                    t = StageTimes.Start();
                     strip.Begin(row);
+                    if (!_options.AllLand) MaskFarmland(strip, farmland);
                 }
-                var t = StageTimes.Start();
                 readBefore.MarkNoData(slot, strip!.Window, strip.Valid);
                 readAfter.MarkNoData(slot, strip.Window, strip.Valid);
                 Times.Add(StageTimes.Stage.Mask, t);
                 var end = chunk * tiles.ChunkTiles + tiles.TilesIn(chunk);
-                for (var c0 = chunk * tiles.ChunkTiles; c0 < end; c0 += _model.BatchSize)
+                for (var c0 = chunk * tiles.ChunkTiles; c0 < end;)
                 {
-                    var n = Math.Min(_model.BatchSize, end - c0);
                     var batch = await freeBatches.Reader.ReadAsync(ct).ConfigureAwait(false);
                     t = StageTimes.Start();
-                    for (var i = 0; i < n; i++)
+                    int span = 0, n = 0;
+                    var skipped = 0UL;
+                    for (; c0 + span < end && n < _model.BatchSize && span < MaxSpan; span++)
                     {
-                        var before = batch.BeforeTile(i);
-                        var after = batch.AfterTile(i);
+                        var column = c0 + span;
+                        if (!strip.AnyValid(column))
+                        {
+                            skipped |= 1UL << span;
+                            continue;
+                        }
+                        var before = batch.BeforeTile(n);
+                        var after = batch.AfterTile(n);
                         for (var b = 0; b < _bandsBefore.Length; b++)
                         {
                             float lo = scaling.Low[b], hi = scaling.High[b], a = scaling.Multiplier[b], c = scaling.Offset[b];
-                            readBefore.ScaleTile(slot, c0 + i, b, before.Slice(b * plane, plane), lo, hi, a, c);
-                            readAfter.ScaleTile(slot, c0 + i, b, after.Slice(b * plane, plane), lo, hi, a, c);
+                            readBefore.ScaleTile(slot, column, b, before.Slice(b * plane, plane), lo, hi, a, c);
+                            readAfter.ScaleTile(slot, column, b, after.Slice(b * plane, plane), lo, hi, a, c);
                         }
+                        n++;
                     }
                     Times.Add(StageTimes.Stage.Scale, t);
-                    await scaled.Writer.WriteAsync(new Work(strip, c0, n, batch), ct).ConfigureAwait(false);
+                    await scaled.Writer.WriteAsync(new Work(strip, c0, span, n, skipped, batch), ct).ConfigureAwait(false);
+                    c0 += span;
                 }
                 freeSlots.Writer.TryWrite(slot);
             }
@@ -223,9 +243,12 @@ internal sealed class DetectionRun : IDisposable
         {
             await foreach (var work in scaled.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
-                var t = StageTimes.Start();
-                _model.Run(work.Batch, work.Count);
-                Times.Add(StageTimes.Stage.Model, t);
+                if (work.Count > 0)
+                {
+                    var t = StageTimes.Start();
+                    _model.Run(work.Batch, work.Count);
+                    Times.Add(StageTimes.Stage.Model, t);
+                }
                 await inferred.Writer.WriteAsync(work, ct).ConfigureAwait(false);
             }
             inferred.Writer.Complete();
@@ -234,26 +257,26 @@ internal sealed class DetectionRun : IDisposable
         var stitch = Stage(async () =>
         {
             var classifier = new TileClassifier(_model.Card.Output, _model.Card.ClassCount, tiles.Tile);
-            await foreach (var (strip, column, count, batch) in inferred.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            await foreach (var (strip, column, span, _, skipped, batch) in inferred.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
                 var t = StageTimes.Start();
-                for (var i = 0; i < count; i++)
+                for (int i = 0, k = 0; i < span; i++)
                 {
-                    classifier.Classify(batch.OutputTile(i));
+                    if ((skipped & (1UL << i)) != 0) continue; // all masked: the post stage zeroes it
+                    classifier.Classify(batch.OutputTile(k++));
                     strip.Place(column + i, classifier);
                 }
                 Times.Add(StageTimes.Stage.Stitch, t);
                 freeBatches.Writer.TryWrite(batch);
-                var done = Interlocked.Add(ref tilesDone, count);
+                var done = Interlocked.Add(ref tilesDone, span);
                 progress?.Report(new DetectionProgress(done, tiles.TileCount, Interlocked.Read(ref polygons)));
-                if (column + count == tiles.Columns) await classified.Writer.WriteAsync(strip, ct).ConfigureAwait(false);
+                if (column + span == tiles.Columns) await classified.Writer.WriteAsync(strip, ct).ConfigureAwait(false);
             }
             classified.Writer.Complete();
         });
 
         var post = Stage(async () =>
         {
-            var farmland = new byte[tiles.Kept * tiles.Width];
             var closed = new PolygonCollector();
             var connectivity = _options.EightConnected ? PixelConnectivity.Eight : PixelConnectivity.Four;
             var polygonizer = new Polygonizer(Grid.Width, closed, connectivity, Grid.Transform, noData: 0);
@@ -270,7 +293,6 @@ internal sealed class DetectionRun : IDisposable
             await foreach (var strip in classified.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
                 var t = StageTimes.Start();
-                if (!_options.AllLand) MaskFarmland(strip, farmland);
                 strip.ApplyMask();
                 var len = strip.Length;
                 t = Times.Add(StageTimes.Stage.Mask, t);

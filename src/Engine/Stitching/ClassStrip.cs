@@ -42,6 +42,15 @@ internal sealed class ClassStrip
         Valid.AsSpan(0, Length).Fill(1);
     }
 
+    /// <summary>True when the kept centre of tile <paramref name="column"/> holds a pixel that is still <see cref="Valid"/>.</summary>
+    public bool AnyValid(int column)
+    {
+        var core = _grid.Core(column, Window.Y / _grid.Kept);
+        for (var r = 0; r < core.Height; r++)
+            if (Valid.AsSpan(r * Window.Width + core.X, core.Width).ContainsAnyExcept((byte)0)) return true;
+        return false;
+    }
+
     /// <summary>Copies a classified tile's kept centre into place, confidence rounded to whole percent (half to even).</summary>
     public void Place(int column, TileClassifier tile)
     {
