@@ -64,26 +64,24 @@ internal static class VectorMath
         return p * scale;
     }
 
-    // 2^t for t <= 0: t = n + f with n = round(t), |f| <= 1/2, 2^f by a degree-5 polynomial fitted for relative
-    // error (1.9e-7 at most in float32 over [-1/2, 1/2]; 2^0 is exactly 1), times 2^n: vscalefps where AVX-512F
-    // is there, else built in the exponent bits. Arguments below -126 (and -Inf) are clamped to -126, so the
-    // smallest result is 2^-126 times the polynomial (instead of a smaller subnormal or 0). NaN lanes give an
-    // unspecified value: callers keep them out.
+    // 2^t for t <= 0: t = n + f with n = round(t), |f| <= 1/2, 2^f by a degree-4 polynomial fitted for relative
+    // error (2.9e-6 at most in float32 over [-1/2, 1/2]; 2^0 is exactly 1), times 2^n. With AVX-512F the 2^n is
+    // vscalefps, which flushes arguments far below -126 to 0 and lets NaN (and -Inf, through f = NaN) through as NaN,
+    // so callers can see them in the result. Without it 2^n is built in the exponent bits, after arguments below -126
+    // are raised to -126 (NaN kept), so the smallest result is about 2^-126 instead of 0.
     private const float Exp2Floor = -126f;
-    private const float E1 = 6.931470037e-1f;
-    private const float E2 = 2.402224243e-1f;
-    private const float E3 = 5.550733581e-2f;
-    private const float E4 = 9.671512991e-3f;
-    private const float E5 = 1.326472615e-3f;
+    private const float E1 = 6.931241751e-1f;
+    private const float E2 = 2.402409911e-1f;
+    private const float E3 = 5.590642616e-2f;
+    private const float E4 = 9.582852945e-3f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Exp2NonPositive(Vector512<float> t)
     {
-        t = Vector512.MaxNative(t, Vector512.Create(Exp2Floor));
+        if (!Avx512F.IsSupported) t = Vector512.ConditionalSelect(Vector512.LessThan(t, Vector512.Create(Exp2Floor)), Vector512.Create(Exp2Floor), t);
         var n = Vector512.Round(t);
         var f = t - n;
-        var p = Vector512.FusedMultiplyAdd(Vector512.Create(E5), f, Vector512.Create(E4));
-        p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(E3));
+        var p = Vector512.FusedMultiplyAdd(Vector512.Create(E4), f, Vector512.Create(E3));
         p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(E2));
         p = Vector512.FusedMultiplyAdd(p, f, Vector512.Create(E1));
         p = Vector512.FusedMultiplyAdd(p, f, Vector512<float>.One);
@@ -94,11 +92,10 @@ internal static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp2NonPositive(Vector256<float> t)
     {
-        t = Vector256.MaxNative(t, Vector256.Create(Exp2Floor));
+        if (!Avx512F.VL.IsSupported) t = Vector256.ConditionalSelect(Vector256.LessThan(t, Vector256.Create(Exp2Floor)), Vector256.Create(Exp2Floor), t);
         var n = Vector256.Round(t);
         var f = t - n;
-        var p = Vector256.FusedMultiplyAdd(Vector256.Create(E5), f, Vector256.Create(E4));
-        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(E3));
+        var p = Vector256.FusedMultiplyAdd(Vector256.Create(E4), f, Vector256.Create(E3));
         p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(E2));
         p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(E1));
         p = Vector256.FusedMultiplyAdd(p, f, Vector256<float>.One);
