@@ -39,9 +39,10 @@ public sealed partial class RasterDataset
         fixed (byte* p = bytes)
         {
             GdalLibrary.ResetError();
-            GdalLibrary.Check(GdalNative.GDALRasterIO(h, rw, window.X, window.Y, window.Width, window.Height, p,
-                    window.Width, window.Height, (int)type, size, size * window.Width),
-                $"{(rw == GfRead ? "read" : "write")} band {band} window {window} of", Path);
+            // The message is built only on failure: windowed I/O is the pipeline's steady state and must not allocate.
+            if (GdalNative.GDALRasterIO(h, rw, window.X, window.Y, window.Width, window.Height, p,
+                    window.Width, window.Height, (int)type, size, size * window.Width) != 0)
+                throw GdalLibrary.Failure($"{(rw == GfRead ? "read" : "write")} band {band} window {window} of", Path);
         }
     }
 
@@ -63,9 +64,9 @@ public sealed partial class RasterDataset
         fixed (int* pm = map)
         {
             GdalLibrary.ResetError();
-            GdalLibrary.Check(GdalNative.GDALDatasetRasterIO(Handle, rw, window.X, window.Y, window.Width, window.Height, p,
-                    window.Width, window.Height, (int)type, count, pm, size, size * window.Width, (int)bandSpace),
-                $"{(rw == GfRead ? "read" : "write")} {count} bands window {window} of", Path);
+            if (GdalNative.GDALDatasetRasterIO(Handle, rw, window.X, window.Y, window.Width, window.Height, p,
+                    window.Width, window.Height, (int)type, count, pm, size, size * window.Width, (int)bandSpace) != 0)
+                throw GdalLibrary.Failure($"{(rw == GfRead ? "read" : "write")} {count} bands window {window} of", Path);
         }
     }
 

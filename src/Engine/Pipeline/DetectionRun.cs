@@ -152,8 +152,23 @@ internal sealed class DetectionRun : IDisposable
         for (var i = 0; i < Strips; i++) freeStrips.Writer.TryWrite(new ClassStrip(tiles));
         long tilesDone = 0, polygons = 0;
 
-        // A failing stage closes every hand-over with its error first, then stops the others, so its error is the one
-        // the caller gets and no stage waits forever.
+        // A failing stage closes every hand-over (the free pools too) with its error first, then stops the others, so
+        // its error is the one the caller gets and no stage waits forever. Cancellation closes them the same way, once:
+        // the stages wait on the channels without a token, because a cancellable wait allocates (a registration) and
+        // an uncancellable one reuses the channel's own operation, which keeps the steady state free of allocations.
+        void Close(Exception e)
+        {
+            output.Writer.TryComplete(e);
+            read.Writer.TryComplete(e);
+            scaled.Writer.TryComplete(e);
+            inferred.Writer.TryComplete(e);
+            classified.Writer.TryComplete(e);
+            freeSlots.Writer.TryComplete(e);
+            freeBatches.Writer.TryComplete(e);
+            freeStrips.Writer.TryComplete(e);
+        }
+        using var closeOnStop = ct.Register(() => Close(new OperationCanceledException(ct)));
+
         Task Stage(Func<Task> body) => Task.Run(async () =>
         {
             try
@@ -162,11 +177,7 @@ internal sealed class DetectionRun : IDisposable
             }
             catch (Exception e)
             {
-                output.Writer.TryComplete(e);
-                read.Writer.TryComplete(e);
-                scaled.Writer.TryComplete(e);
-                inferred.Writer.TryComplete(e);
-                classified.Writer.TryComplete(e);
+                Close(e);
                 await stop.CancelAsync().ConfigureAwait(false);
             }
         }, CancellationToken.None);
@@ -176,12 +187,12 @@ internal sealed class DetectionRun : IDisposable
             for (var row = 0; row < tiles.Rows; row++)
                 for (var chunk = 0; chunk < tiles.Chunks; chunk++)
                 {
-                    var slot = await freeSlots.Reader.ReadAsync(ct).ConfigureAwait(false);
+                    var slot = await freeSlots.Reader.ReadAsync().ConfigureAwait(false);
                     var t = StageTimes.Start();
                     readBefore.Read(row, chunk, slot);
                     readAfter.Read(row, chunk, slot);
                     Times.Add(StageTimes.Stage.Read, t);
-                    await read.Writer.WriteAsync((row, chunk, slot), ct).ConfigureAwait(false);
+                    await read.Writer.WriteAsync((row, chunk, slot)).ConfigureAwait(false);
                 }
             read.Writer.Complete();
         });
@@ -192,12 +203,12 @@ internal sealed class DetectionRun : IDisposable
             var plane = tiles.Tile * tiles.Tile;
             var farmland = _options.AllLand ? [] : new byte[tiles.Kept * tiles.Width];
             ClassStrip? strip = null;
-            await foreach (var (row, chunk, slot) in read.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            await foreach (var (row, chunk, slot) in read.Reader.ReadAllAsync().ConfigureAwait(false))
             {
                 var t = StageTimes.Start();
                 if (chunk == 0)
                 {
-                    strip = await freeStrips.Reader.ReadAsync(ct).ConfigureAwait(false);
+                    strip = await freeStrips.Reader.ReadAsync().ConfigureAwait(false);
                     t = StageTimes.Start();
                     strip.Begin(row);
                     if (!_options.AllLand) MaskFarmland(strip, farmland);
@@ -208,7 +219,7 @@ internal sealed class DetectionRun : IDisposable
                 var end = chunk * tiles.ChunkTiles + tiles.TilesIn(chunk);
                 for (var c0 = chunk * tiles.ChunkTiles; c0 < end;)
                 {
-                    var batch = await freeBatches.Reader.ReadAsync(ct).ConfigureAwait(false);
+                    var batch = await freeBatches.Reader.ReadAsync().ConfigureAwait(false);
                     t = StageTimes.Start();
                     int span = 0, n = 0;
                     var skipped = 0UL;
@@ -231,7 +242,7 @@ internal sealed class DetectionRun : IDisposable
                         n++;
                     }
                     Times.Add(StageTimes.Stage.Scale, t);
-                    await scaled.Writer.WriteAsync(new Work(strip, c0, span, n, skipped, batch), ct).ConfigureAwait(false);
+                    await scaled.Writer.WriteAsync(new Work(strip, c0, span, n, skipped, batch)).ConfigureAwait(false);
                     c0 += span;
                 }
                 freeSlots.Writer.TryWrite(slot);
@@ -241,7 +252,7 @@ internal sealed class DetectionRun : IDisposable
 
         var inference = Stage(async () =>
         {
-            await foreach (var work in scaled.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            await foreach (var work in scaled.Reader.ReadAllAsync().ConfigureAwait(false))
             {
                 if (work.Count > 0)
                 {
@@ -249,7 +260,7 @@ internal sealed class DetectionRun : IDisposable
                     _model.Run(work.Batch, work.Count);
                     Times.Add(StageTimes.Stage.Model, t);
                 }
-                await inferred.Writer.WriteAsync(work, ct).ConfigureAwait(false);
+                await inferred.Writer.WriteAsync(work).ConfigureAwait(false);
             }
             inferred.Writer.Complete();
         });
@@ -257,7 +268,7 @@ internal sealed class DetectionRun : IDisposable
         var stitch = Stage(async () =>
         {
             var classifier = new TileClassifier(_model.Card.Output, _model.Card.ClassCount, tiles.Tile);
-            await foreach (var (strip, column, span, _, skipped, batch) in inferred.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            await foreach (var (strip, column, span, _, skipped, batch) in inferred.Reader.ReadAllAsync().ConfigureAwait(false))
             {
                 var t = StageTimes.Start();
                 for (int i = 0, k = 0; i < span; i++)
@@ -270,7 +281,7 @@ internal sealed class DetectionRun : IDisposable
                 freeBatches.Writer.TryWrite(batch);
                 var done = Interlocked.Add(ref tilesDone, span);
                 progress?.Report(new DetectionProgress(done, tiles.TileCount, Interlocked.Read(ref polygons)));
-                if (column + span == tiles.Columns) await classified.Writer.WriteAsync(strip, ct).ConfigureAwait(false);
+                if (column + span == tiles.Columns) await classified.Writer.WriteAsync(strip).ConfigureAwait(false);
             }
             classified.Writer.Complete();
         });
@@ -287,10 +298,10 @@ internal sealed class DetectionRun : IDisposable
                 foreach (var tuban in Attribute(closed, attributes))
                 {
                     Interlocked.Increment(ref polygons);
-                    await output.Writer.WriteAsync(tuban, ct).ConfigureAwait(false);
+                    await output.Writer.WriteAsync(tuban).ConfigureAwait(false);
                 }
             }
-            await foreach (var strip in classified.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            await foreach (var strip in classified.Reader.ReadAllAsync().ConfigureAwait(false))
             {
                 var t = StageTimes.Start();
                 strip.ApplyMask();
