@@ -24,7 +24,7 @@ peak() { # size -> "kB seconds"
   local dir
   dir=$(scene "$1")
   /usr/bin/time -v -o "$work/time$1" dotnet "$cli" detect --before "$dir/before.tif" --after "$dir/after.tif" \
-    --survey "$dir/survey.gpkg" --model "$model" --out "$work/tuban$1.gpkg" >"$work/detect$1.log"
+    --survey "$dir/survey.gpkg" --model "$model" --out "$work/tuban$1.gpkg" >"$work/detect$1.log" 2>&1
   local kb s
   kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time$1")
   s=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); t = 0; for (i = 1; i <= n; i++) t = t * 60 + p[i]; print t}' "$work/time$1")
