@@ -45,7 +45,10 @@ public static class BenchConfigs
     /// <summary>As <see cref="Default"/> with <see cref="Job.ShortRun"/>: minutes, not hours; for CI and quick looks.</summary>
     public static IConfig Short { get; } = Common(ManualConfig.Create(DefaultConfig.Instance)).AddJob(Job.ShortRun);
 
+    // The build timeout is raised from BenchmarkDotNet's 2 minutes: on a shared 2-core machine the generated
+    // project's build alone can take longer.
     private static ManualConfig Common(ManualConfig config) => config
+        .WithBuildTimeout(TimeSpan.FromMinutes(15))
         .AddDiagnoser(MemoryDiagnoser.Default)
         .AddColumn(new ThroughputColumn(), new SpeedupOverReferenceColumn());
 }

@@ -29,7 +29,7 @@ internal static class SummaryTable
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         var wall = s.Elapsed.TotalSeconds;
-        sb.AppendLine("stage            seconds   busy share of wall (read, infer and post stages overlap)");
+        sb.AppendLine("stage            seconds   busy share of wall (the stages run at once, on their own threads)");
         foreach (var (stage, time) in s.Times.All)
             sb.AppendLine(inv, $"{stage,-15} {time.TotalSeconds,8:0.000}   {time.TotalSeconds / wall,6:P1}");
         sb.AppendLine(inv, $"{"wall",-15} {wall,8:0.000}   (from the checks of the inputs to the last polygon written)");

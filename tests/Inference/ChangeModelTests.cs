@@ -45,6 +45,34 @@ public class ChangeModelTests
     }
 
     [Fact]
+    public void BatchesHoldTheirOwnBuffersAndAreMadeOncePerModel()
+    {
+        using var model = ChangeModel.Load(TestModels.PairLogits);
+        using var other = ChangeModel.Load(TestModels.PairLogits);
+        var first = model.Batch(1);
+        var second = model.Batch(2);
+        Assert.Same(model.DefaultBatch, model.Batch(0));
+        Assert.Same(first, model.Batch(1));
+        Assert.NotSame(first, second);
+
+        TestModels.Fill(first.BeforeTile(0), 0, 4, 64, date: 0);
+        TestModels.Fill(first.AfterTile(0), 0, 4, 64, date: 1);
+        TestModels.Fill(second.BeforeTile(0), 3, 4, 64, date: 0);
+        TestModels.Fill(second.AfterTile(0), 3, 4, 64, date: 1);
+        var expected1 = TestModels.Conv3x3(TestModels.Concat(first.BeforeTile(0), first.AfterTile(0)), 8, 5, 64, TestModels.SaltPair);
+        var expected2 = TestModels.Conv3x3(TestModels.Concat(second.BeforeTile(0), second.AfterTile(0)), 8, 5, 64, TestModels.SaltPair);
+
+        model.Run(first, 1);
+        model.Run(second, 1);
+
+        // Each run wrote its own batch's output; the default batch saw none.
+        TestModels.AssertClose(expected1, first.OutputTile(0));
+        TestModels.AssertClose(expected2, second.OutputTile(0));
+        Assert.Equal(0, model.OutputCount);
+        Assert.Throws<ArgumentException>(() => other.Run(first, 1));
+    }
+
+    [Fact]
     public void StackedModelLoadsItsSidecarAndEqualsFeedingTheStackedTensorDirectly()
     {
         const int tiles = 3, t = 48;

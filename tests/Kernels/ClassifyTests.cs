@@ -78,6 +78,29 @@ public class ClassifyTests
         }
     }
 
+    [Theory, MemberData(nameof(Isas))]
+    public void ArgmaxSoftmaxIsWithinToleranceOverEveryGapToTheWinner(string isa)
+    {
+        // Two classes a gap d apart, d swept finely over [0, 24]: every fraction of the exp's argument and the
+        // confidences near 1/2, where the polynomial's error reaches the confidence most.
+        const int n = 1 << 18;
+        var logits = new float[2 * n];
+        for (int i = 0; i < n; i++)
+        {
+            logits[i] = 3f;
+            logits[n + i] = 3f - 24f * i / n;
+        }
+        var cls = new byte[n];
+        var conf = new float[n];
+        Fast.ArgmaxSoftmax(logits, 2, n, cls, conf, Isa(isa));
+        for (int i = 0; i < n; i++)
+        {
+            double expected = 1 / (1 + Math.Exp((double)logits[n + i] - logits[i]));
+            Assert.True(Math.Abs(expected - conf[i]) <= Tolerance, $"gap {logits[i] - logits[n + i]:R}: {conf[i]:R} vs {expected:R}");
+            Assert.Equal(0, cls[i]);
+        }
+    }
+
     [Fact]
     public void ArgmaxSoftmaxRules()
     {

@@ -1,6 +1,7 @@
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Pipeline;
+using WeiPian.Engine.Raster;
 using WeiPian.Engine.Tests.Inference;
 using WeiPian.Engine.Tests.Support;
 
@@ -41,13 +42,52 @@ public class TilingSeamTests
         Assert.All(cloud, i => Assert.Equal(0, classes[i]));
     }
 
+    [Fact]
+    public void TilesOffFarmlandAreLeftOutWithoutChangingTheResult()
+    {
+        // Tiles whose kept centre holds no farmland (or only nodata) never reach the model; what the model would have
+        // said there is masked anyway, so the farmland run equals the all-land run masked by the farmland raster.
+        const int tile = 48;
+        var allLand = ClassRaster(tile, band: 1);
+        var onFarmland = ClassRaster(tile, band: 1, survey: Path.Combine(TestPaths.SampleTiles, "survey.gpkg"));
+        var farmland = FarmlandMask();
+        var kept = tile - 2 * 4;
+        var tilesOff = 0;
+        for (var y = 0; y < 1024; y += kept)
+            for (var x = 0; x < 1024; x += kept)
+            {
+                var any = false;
+                for (var r = y; r < Math.Min(y + kept, 1024) && !any; r++)
+                    for (var c = x; c < Math.Min(x + kept, 1024) && !any; c++) any = farmland[r * 1024 + c] != 0;
+                if (!any) tilesOff++;
+            }
+        Assert.True(tilesOff > 10, $"the sample has {tilesOff} tiles with no farmland");
+        var expected = allLand.Zip(farmland, (c, f) => f == 0 ? (byte)0 : c).ToArray();
+        Assert.Equal(expected, onFarmland);
+    }
+
+    private static byte[] FarmlandMask()
+    {
+        using var dir = new TempDir();
+        using var scene = RasterDataset.Open(Sample.Before);
+        using var mask = RasterDataset.CreateGeoTiff(dir.File("farmland.tif"), scene.Width, scene.Height, 1, RasterDataType.Byte);
+        mask.GeoTransform = scene.GeoTransform;
+        using var survey = VectorDataset.Open(Path.Combine(TestPaths.SampleTiles, "survey.gpkg"));
+        var parcels = survey.Layer("DLTB");
+        parcels.SetAttributeFilter("DLBM IN ('0101','0102','0103')");
+        GdalReference.RasterizeLayers(mask, 1, [parcels], [1.0]);
+        var values = new byte[scene.Width * scene.Height];
+        mask.Read<byte>(1, mask.Extent, values);
+        return values;
+    }
+
     /// <summary>A band of the masked class raster (1 class, 2 confidence) of the stacked test model (a 3x3 convolution, halo 4) on the sample.</summary>
-    private static byte[] ClassRaster(int tile, int band)
+    private static byte[] ClassRaster(int tile, int band, string? survey = null)
     {
         using var dir = new TempDir();
         var path = dir.File("class.tif");
         using var model = ChangeModel.Load(TestModels.StackedChange, new InferenceOptions { TileSize = tile, IntraOpThreads = 1 });
-        using (var run = new DetectionRun(model, Sample, null, new DetectionOptions { AllLand = true, ClassRasterPath = path }))
+        using (var run = new DetectionRun(model, Sample, survey, new DetectionOptions { AllLand = survey is null, ClassRasterPath = path }))
             foreach (var _ in run.RunAsync(null, CancellationToken.None).ToBlockingEnumerable()) { }
         using var raster = RasterDataset.Open(path);
         var classes = new byte[raster.Width * raster.Height];

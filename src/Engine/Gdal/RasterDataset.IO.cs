@@ -18,7 +18,7 @@ public sealed partial class RasterDataset
     /// the pixel is nodata, transparent in an alpha band or off in a .msk, non-zero where it is valid.
     /// </summary>
     public void ReadMask(int band, PixelWindow window, Span<byte> buffer) =>
-        HandleIO(GfRead, GdalNative.GDALGetMaskBand(Band(band)), $"mask of band {band}", window, buffer, buffer.Length, RasterDataType.Byte);
+        HandleIO(GfRead, GdalNative.GDALGetMaskBand(Band(band)), band, true, window, buffer, buffer.Length, RasterDataType.Byte);
 
     /// <summary>How GDAL derives a band's mask; <see cref="RasterMaskFlags.AllValid"/> means there is nothing to read.</summary>
     public RasterMaskFlags MaskFlags(int band) => (RasterMaskFlags)GdalNative.GDALGetMaskFlags(Band(band));
@@ -42,18 +42,19 @@ public sealed partial class RasterDataset
             buffer.Length, RasterDataTypes.Of<T>(), bands);
 
     private void BandIO(int rw, int band, PixelWindow window, Span<byte> bytes, int elements, RasterDataType type) =>
-        HandleIO(rw, Band(band), $"band {band}", window, bytes, elements, type);
+        HandleIO(rw, Band(band), band, false, window, bytes, elements, type);
 
-    private unsafe void HandleIO(int rw, nint h, string what, PixelWindow window, Span<byte> bytes, int elements, RasterDataType type)
+    private unsafe void HandleIO(int rw, nint h, int band, bool mask, PixelWindow window, Span<byte> bytes, int elements, RasterDataType type)
     {
         CheckAccess(rw, window, elements, 1);
         var size = RasterDataTypes.SizeOf(type);
         fixed (byte* p = bytes)
         {
             GdalLibrary.ResetError();
-            GdalLibrary.Check(GdalNative.GDALRasterIO(h, rw, window.X, window.Y, window.Width, window.Height, p,
-                    window.Width, window.Height, (int)type, size, size * window.Width),
-                $"{(rw == GfRead ? "read" : "write")} {what} window {window} of", Path);
+            // The message is built only on failure: windowed I/O is the pipeline's steady state and must not allocate.
+            if (GdalNative.GDALRasterIO(h, rw, window.X, window.Y, window.Width, window.Height, p,
+                    window.Width, window.Height, (int)type, size, size * window.Width) != 0)
+                throw GdalLibrary.Failure($"{(rw == GfRead ? "read" : "write")} {(mask ? "mask of band" : "band")} {band} window {window} of", Path);
         }
     }
 
@@ -75,9 +76,9 @@ public sealed partial class RasterDataset
         fixed (int* pm = map)
         {
             GdalLibrary.ResetError();
-            GdalLibrary.Check(GdalNative.GDALDatasetRasterIO(Handle, rw, window.X, window.Y, window.Width, window.Height, p,
-                    window.Width, window.Height, (int)type, count, pm, size, size * window.Width, (int)bandSpace),
-                $"{(rw == GfRead ? "read" : "write")} {count} bands window {window} of", Path);
+            if (GdalNative.GDALDatasetRasterIO(Handle, rw, window.X, window.Y, window.Width, window.Height, p,
+                    window.Width, window.Height, (int)type, count, pm, size, size * window.Width, (int)bandSpace) != 0)
+                throw GdalLibrary.Failure($"{(rw == GfRead ? "read" : "write")} {count} bands window {window} of", Path);
         }
     }
 

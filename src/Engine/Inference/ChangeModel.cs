@@ -9,36 +9,20 @@ namespace WeiPian.Engine.Inference;
 /// <remarks>
 /// <para>Per batch: write each tile's normalised before and after values (C x T x T float32, channel-major,
 /// rows top to bottom) straight into <see cref="BeforeTile"/> and <see cref="AfterTile"/>, call
-/// <see cref="Run"/>, read <see cref="OutputTile"/>. The spans are views over pinned memory that ONNX Runtime
+/// <see cref="Run(int)"/>, read <see cref="OutputTile"/>. The spans are views over pinned memory that ONNX Runtime
 /// reads and writes in place, so a stacked model's 2C-channel tensor is assembled without a copy and the steady
-/// state allocates nothing.</para>
-/// <para>Not thread-safe: one instance is one inference lane. Spans obtained earlier stay valid (same memory)
+/// state allocates nothing. A pipeline that fills the next batch while the model runs takes more sets of buffers
+/// from <see cref="Batch"/> and runs them with <see cref="Run(TileBatch, int)"/>.</para>
+/// <para>One instance is one inference lane: runs must not overlap. Spans obtained earlier stay valid (same memory)
 /// until <see cref="Dispose"/>.</para>
 /// </remarks>
 public sealed partial class ChangeModel : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions;
-    private readonly OrtIoBinding _binding;
-
-    // Pair: _input0 = before, _input1 = after, both BatchSize x C x T x T.
-    // Stacked: _input0 = the stacked BatchSize x 2C x T x T tensor, _input1 = null.
-    // Pinned (pinned object heap) so ONNX Runtime can keep pointers to them for the model's lifetime.
-    private readonly float[] _input0;
-    private readonly float[]? _input1;
-    private readonly float[] _output;
-
-    // OrtValues over prefixes of the buffers, by number of tiles; created on first use of a count, then reused.
-    // A fixed-batch graph only ever uses [BatchSize].
-    private readonly OrtValue?[] _input0Values;
-    private readonly OrtValue?[] _input1Values;
-    private readonly OrtValue?[] _outputValues;
-
-    private readonly int _tileStride;   // floats from one tile to the next inside an input buffer
-    private readonly int _beforeOffset; // floats from a tile's start to its before channels
-    private readonly int _afterOffset;  // ... and to its after channels (in _input1 for a pair)
-    private int _boundCount;
-    private int _lastCount;
+    private readonly TileBatch _default;
+    private readonly List<TileBatch> _batches = [];
+    private readonly Lock _batchesLock = new();
     private bool _disposed;
 
     private ChangeModel(string path, ModelCard card, InferenceSession session, InferenceDevice device, int batchSize, bool fixedBatch, int tileSize, int halo)
@@ -55,26 +39,10 @@ public sealed partial class ChangeModel : IDisposable
         var plane = TileSize * TileSize;
         TileLength = BandCount * plane;
         OutputTileLength = OutputChannels * plane;
-
         _session = session;
-        if (card.Input.Form == InputForm.Pair)
-        {
-            _tileStride = TileLength;
-            _input0 = GC.AllocateArray<float>(batchSize * TileLength, pinned: true);
-            _input1 = GC.AllocateArray<float>(batchSize * TileLength, pinned: true);
-        }
-        else
-        {
-            _tileStride = 2 * TileLength;
-            _input0 = GC.AllocateArray<float>(batchSize * 2 * TileLength, pinned: true);
-            (_beforeOffset, _afterOffset) = card.Input.StackOrder == StackOrder.BeforeAfter ? (0, TileLength) : (TileLength, 0);
-        }
-        _output = GC.AllocateArray<float>(batchSize * OutputTileLength, pinned: true);
-        _input0Values = new OrtValue?[batchSize + 1];
-        _input1Values = new OrtValue?[batchSize + 1];
-        _outputValues = new OrtValue?[batchSize + 1];
         _runOptions = new RunOptions();
-        _binding = _session.CreateIoBinding();
+        _default = new TileBatch(this, session);
+        _batches.Add(_default);
     }
 
     /// <summary>The .onnx file (full path).</summary>
@@ -86,7 +54,7 @@ public sealed partial class ChangeModel : IDisposable
     /// <summary>Where the model runs.</summary>
     public InferenceDevice Device { get; }
 
-    /// <summary>Tiles per <see cref="Run"/> at most: the graph's fixed batch, or <see cref="InferenceOptions.BatchSize"/> for a dynamic one.</summary>
+    /// <summary>Tiles per run at most: the graph's fixed batch, or <see cref="InferenceOptions.BatchSize"/> for a dynamic one.</summary>
     public int BatchSize { get; }
 
     /// <summary>True when the graph fixes its batch size: a short batch is padded to <see cref="BatchSize"/> tiles.</summary>
@@ -113,47 +81,41 @@ public sealed partial class ChangeModel : IDisposable
     /// <summary>Floats in one tile's output: <see cref="OutputChannels"/> x T x T.</summary>
     public int OutputTileLength { get; }
 
-    /// <summary>
-    /// Where tile <paramref name="index"/> of the next batch takes its before-date values: C x T x T floats,
-    /// channel c (card band order) at [c x T x T, (c + 1) x T x T), row-major, already scaled
-    /// (<see cref="CardScaling.Coefficients"/>). For a stacked model this is the before channel range of the
-    /// stacked tensor itself.
-    /// </summary>
-    /// <param name="index">0 .. <see cref="BatchSize"/> - 1.</param>
-    public Span<float> BeforeTile(int index)
-    {
-        CheckTileIndex(index, BatchSize);
-        return _input0.AsSpan(index * _tileStride + _beforeOffset, TileLength);
-    }
+    /// <summary>The model's first batch, the one <see cref="BeforeTile"/>, <see cref="Run(int)"/> and <see cref="OutputTile"/> use.</summary>
+    public TileBatch DefaultBatch => _default;
 
-    /// <summary>Where tile <paramref name="index"/> of the next batch takes its after-date values; laid out like <see cref="BeforeTile"/>.</summary>
-    /// <param name="index">0 .. <see cref="BatchSize"/> - 1.</param>
-    public Span<float> AfterTile(int index)
-    {
-        CheckTileIndex(index, BatchSize);
-        return _input1 is null
-            ? _input0.AsSpan(index * _tileStride + _afterOffset, TileLength)
-            : _input1.AsSpan(index * _tileStride, TileLength);
-    }
+    /// <inheritdoc cref="TileBatch.BeforeTile"/>
+    public Span<float> BeforeTile(int index) => DefaultBatch.BeforeTile(index);
 
-    /// <summary>
-    /// Runs the model on tiles 0 .. <paramref name="count"/> - 1 of the input buffers. A fixed-batch graph always
-    /// runs all <see cref="BatchSize"/> slots (the ones past <paramref name="count"/> hold whatever they held; their
-    /// outputs are not exposed); a dynamic-batch graph runs exactly <paramref name="count"/> tiles.
-    /// </summary>
+    /// <inheritdoc cref="TileBatch.AfterTile"/>
+    public Span<float> AfterTile(int index) => DefaultBatch.AfterTile(index);
+
+    /// <summary>Runs the model on tiles 0 .. <paramref name="count"/> - 1 of <see cref="DefaultBatch"/>; see <see cref="Run(TileBatch, int)"/>.</summary>
     /// <param name="count">Tiles filled, 1 .. <see cref="BatchSize"/>.</param>
     /// <exception cref="InferenceException">ONNX Runtime failed (the message carries its reason).</exception>
-    public void Run(int count)
+    public void Run(int count) => Run(DefaultBatch, count);
+
+    /// <summary>
+    /// Runs the model on tiles 0 .. <paramref name="count"/> - 1 of a batch's input buffers into its output buffer. A
+    /// fixed-batch graph always runs all <see cref="BatchSize"/> slots (the ones past <paramref name="count"/> hold
+    /// whatever they held; their outputs are not exposed); a dynamic-batch graph runs exactly <paramref name="count"/>
+    /// tiles. Runs of different batches may not overlap in time: one model is one inference lane.
+    /// </summary>
+    /// <param name="batch">A batch of this model (<see cref="DefaultBatch"/> or one from <see cref="Batch"/>).</param>
+    /// <param name="count">Tiles filled, 1 .. <see cref="BatchSize"/>.</param>
+    /// <exception cref="InferenceException">ONNX Runtime failed (the message carries its reason).</exception>
+    public void Run(TileBatch batch, int count)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(batch);
+        if (!batch.Belongs(this)) throw new ArgumentException($"The batch was made by another model than '{ModelPath}'.", nameof(batch));
         if (count < 1 || count > BatchSize)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"A batch of '{ModelPath}' holds 1 to {BatchSize} tiles.");
         var run = FixedBatch ? BatchSize : count;
-        if (run != _boundCount) Bind(run);
-        _lastCount = 0;
+        var binding = batch.Prepare(run);
         try
         {
-            _session.RunWithBinding(_runOptions, _binding);
+            _session.RunWithBinding(_runOptions, binding);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -161,32 +123,41 @@ public sealed partial class ChangeModel : IDisposable
                 $"ONNX Runtime failed running '{ModelPath}' on {run} tile(s) of {Card.Input.GraphChannels} x {TileSize} x {TileSize} " +
                 $"(output '{Card.Output.Name}' expected {run} x {OutputChannels} x {TileSize} x {TileSize}): {ex.Message.TrimEnd()}", ex);
         }
-        _lastCount = count;
+        batch.Completed(count);
     }
 
-    /// <summary>Tiles in the last successful <see cref="Run"/> (0 before the first).</summary>
-    public int OutputCount => _lastCount;
-
-    /// <summary>The last run's output for its tiles, tile after tile: <see cref="OutputCount"/> x <see cref="OutputTileLength"/> floats. Same memory on every run.</summary>
-    public ReadOnlySpan<float> Output => _output.AsSpan(0, _lastCount * OutputTileLength);
-
-    /// <summary>The last run's output for tile <paramref name="index"/>: K (or 1) x T x T floats, channel-major, as <see cref="CardOutput.Form"/> says.</summary>
-    /// <param name="index">0 .. <see cref="OutputCount"/> - 1.</param>
-    public ReadOnlySpan<float> OutputTile(int index)
+    /// <summary>
+    /// The model's set of buffers number <paramref name="index"/> (pinned, bound once; 0 is <see cref="DefaultBatch"/>),
+    /// made on first use and the same object ever after, for a pipeline that fills one batch while another runs. Every
+    /// run of a detector asks for the same few, so they are made once per model. Disposed with the model.
+    /// </summary>
+    /// <param name="index">0 or more.</param>
+    public TileBatch Batch(int index)
     {
-        CheckTileIndex(index, _lastCount);
-        return _output.AsSpan(index * OutputTileLength, OutputTileLength);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        lock (_batchesLock)
+        {
+            while (_batches.Count <= index) _batches.Add(new TileBatch(this, _session));
+            return _batches[index];
+        }
     }
+
+    /// <summary>Tiles in the last successful <see cref="Run(int)"/> (0 before the first).</summary>
+    public int OutputCount => DefaultBatch.OutputCount;
+
+    /// <inheritdoc cref="TileBatch.Output"/>
+    public ReadOnlySpan<float> Output => DefaultBatch.Output;
+
+    /// <inheritdoc cref="TileBatch.OutputTile"/>
+    public ReadOnlySpan<float> OutputTile(int index) => DefaultBatch.OutputTile(index);
 
     /// <inheritdoc />
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        _binding.Dispose();
-        foreach (var v in _input0Values) v?.Dispose();
-        foreach (var v in _input1Values) v?.Dispose();
-        foreach (var v in _outputValues) v?.Dispose();
+        lock (_batchesLock) foreach (var batch in _batches) batch.Dispose();
         _runOptions.Dispose();
         _session.Dispose();
     }
@@ -194,28 +165,4 @@ public sealed partial class ChangeModel : IDisposable
     /// <inheritdoc />
     public override string ToString() =>
         $"{ModelPath}: {Card}; {Device}, batch {BatchSize}{(FixedBatch ? " (fixed)" : "")}";
-
-    private void Bind(int count)
-    {
-        _binding.ClearBoundInputs();
-        _binding.ClearBoundOutputs();
-        var input = Card.Input;
-        long[] inputShape = [count, input.GraphChannels, TileSize, TileSize];
-        _binding.BindInput(input.Names[0], _input0Values[count] ??= Wrap(_input0, count * _tileStride, inputShape));
-        if (_input1 is not null)
-            _binding.BindInput(input.Names[1], _input1Values[count] ??= Wrap(_input1, count * _tileStride, inputShape));
-        _binding.BindOutput(Card.Output.Name, _outputValues[count] ??= Wrap(_output, count * OutputTileLength, [count, OutputChannels, TileSize, TileSize]));
-        _boundCount = count;
-    }
-
-    // A tensor over the first `length` floats of a pinned buffer: ONNX Runtime reads/writes the array in place.
-    private static OrtValue Wrap(float[] buffer, int length, long[] shape) =>
-        OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(buffer, 0, length), shape);
-
-    private void CheckTileIndex(int index, int count)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if ((uint)index >= (uint)count)
-            throw new ArgumentOutOfRangeException(nameof(index), index, count == 0 ? "No tiles: run the model first." : $"Tile index must be 0 .. {count - 1}.");
-    }
 }

@@ -55,7 +55,7 @@ internal sealed class DetectionRun : IDisposable
                     $"'{pair.Before}' is in a geographic CRS ({Crs}); areas need a projected CRS in metres, e.g. CGCS2000 / 3-degree Gauss-Kruger (EPSG:4513-4554). Reproject it with gdalwarp first.");
             _bandsBefore = model.Card.BindBands(_before.BandRoles, pair.Before);
             _bandsAfter = model.Card.BindBands(_after.BandRoles, pair.After);
-            Tiles = new TileGrid(_regionBefore.Width, _regionBefore.Height, model.TileSize, model.Halo);
+            Tiles = new TileGrid(_regionBefore.Width, _regionBefore.Height, model.TileSize, model.Halo, ChunkTiles(model));
             _survey = surveyPath is null ? null : LandSurvey.Load(surveyPath, Crs, Grid.Bounds, options.Survey);
             BeforeDate = pair.BeforeDate ?? AcquisitionDate(_before);
             AfterDate = pair.AfterDate ?? AcquisitionDate(_after);
@@ -92,43 +92,85 @@ internal sealed class DetectionRun : IDisposable
     /// <summary>Time per stage so far.</summary>
     public StageTimes Times { get; } = new();
 
-    /// <summary>Strips in flight between two stages: one being produced while the other is consumed.</summary>
-    private const int Slots = 2;
+    /// <summary>Class strips: one being masked and filled, one being finished, one in the post stage.</summary>
+    private const int Strips = 3;
+
+    /// <summary>Chunks of input in flight between the read and prepare stages.</summary>
+    private const int ReadSlots = 3;
+
+    /// <summary>Model batches: one being filled, one in the model, one being classified, one spare to absorb jitter.</summary>
+    private const int Batches = 4;
+
+    // Whole batches per chunk, enough of them to cover TileGrid.ChunkColumns columns.
+    private static int ChunkTiles(ChangeModel model)
+    {
+        var tiles = (TileGrid.ChunkColumns + model.Kept - 1) / model.Kept;
+        return (tiles + model.BatchSize - 1) / model.BatchSize * model.BatchSize;
+    }
 
     /// <summary>
-    /// Runs the pipeline and yields each polygon, attributed, as soon as it is closed. Three stages run at once,
-    /// joined by bounded channels so the slowest sets the pace and the others hide behind it:
+    /// A batch between the prepare, infer and stitch stages: tiles <c>Column .. Column + Span - 1</c> of the strip's row,
+    /// of which those with bit <c>i</c> of <c>Skipped</c> set hold no pixel that may be change (off farmland or nodata in
+    /// a date) and are not run; the other <c>Count</c> fill the batch's first slots in column order.
+    /// </summary>
+    private readonly record struct Work(ClassStrip Strip, int Column, int Span, int Count, ulong Skipped, TileBatch Batch);
+
+    /// <summary>Most tiles one <see cref="Work"/> covers (the bits of its skip mask).</summary>
+    private const int MaxSpan = 64;
+
+    /// <summary>
+    /// Runs the pipeline and yields each polygon, attributed, as soon as it is closed. Five stages run at once, each on
+    /// its own thread, joined by bounded channels so the slowest (the model) sets the pace and the others hide behind it:
     /// <list type="number">
-    /// <item>read: both dates' padded strips for a row of tiles (GDAL), into one of <see cref="Slots"/> slots;</item>
-    /// <item>infer: nodata mask, scaling into the model's buffers, the model, classes and confidence, kept centres
-    /// stitched into a strip;</item>
-    /// <item>post: farmland mask, the optional class raster, the streaming polygoniser and the attributes.</item>
+    /// <item>read: both dates' padded windows for a chunk of a row of tiles (GDAL), into one of <see cref="ReadSlots"/> slots;</item>
+    /// <item>prepare: the farmland and nodata masks, then each batch of tiles scaled into one of <see cref="Batches"/> model
+    /// batches; a tile whose kept centre holds no pixel that may be change is left out of the model altogether;</item>
+    /// <item>infer: the model, and nothing else, so its cores never wait for our work;</item>
+    /// <item>stitch: classes and confidence from the model output, kept centres placed in the strip;</item>
+    /// <item>post: the masks applied, the optional class raster, the streaming polygoniser and the attributes.</item>
     /// </list>
-    /// Memory holds only the strips in flight and the polygons still open. The first failure of any stage ends the
-    /// run and is what the caller sees; cancellation stops every stage.
+    /// Buffers are made once and circulate (chunks, batches, strips), so the steady state allocates nothing per tile;
+    /// memory holds only what is in flight and the polygons still open. The first failure of any stage ends the run and
+    /// is what the caller sees; cancellation stops every stage between tiles.
     /// </summary>
     public async IAsyncEnumerable<Tuban> RunAsync(IProgress<DetectionProgress>? progress,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var tiles = Tiles;
-        var readBefore = StripReaders.For(_before, _regionBefore, _bandsBefore, tiles, Slots);
-        var readAfter = StripReaders.For(_after, _regionAfter, _bandsAfter, tiles, Slots);
+        var readBefore = StripReaders.For(_before, _regionBefore, _bandsBefore, tiles, ReadSlots);
+        var readAfter = StripReaders.For(_after, _regionAfter, _bandsAfter, tiles, ReadSlots);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var ct = stop.Token;
-        var freeSlots = Bounded<int>(Slots);
-        var read = Bounded<(int Row, int Slot)>(Slots);
-        var freeStrips = Bounded<ClassStrip>(Slots);
-        var classified = Bounded<ClassStrip>(Slots);
+        var freeSlots = Bounded<int>(ReadSlots);
+        var read = Bounded<(int Row, int Chunk, int Slot)>(ReadSlots);
+        var freeBatches = Bounded<TileBatch>(Batches);
+        var scaled = Bounded<Work>(1);
+        var inferred = Bounded<Work>(1);
+        var freeStrips = Bounded<ClassStrip>(Strips);
+        var classified = Bounded<ClassStrip>(Strips);
         var output = Bounded<Tuban>(256);
-        for (var i = 0; i < Slots; i++)
-        {
-            freeSlots.Writer.TryWrite(i);
-            freeStrips.Writer.TryWrite(new ClassStrip(tiles));
-        }
+        for (var i = 0; i < ReadSlots; i++) freeSlots.Writer.TryWrite(i);
+        for (var i = 0; i < Batches; i++) freeBatches.Writer.TryWrite(_model.Batch(i));
+        for (var i = 0; i < Strips; i++) freeStrips.Writer.TryWrite(new ClassStrip(tiles));
         long tilesDone = 0, polygons = 0;
 
-        // A failing stage closes every hand-over with its error first, then stops the others, so its error is the one
-        // the caller gets and no stage waits forever.
+        // A failing stage closes every hand-over (the free pools too) with its error first, then stops the others, so
+        // its error is the one the caller gets and no stage waits forever. Cancellation closes them the same way, once:
+        // the stages wait on the channels without a token, because a cancellable wait allocates (a registration) and
+        // an uncancellable one reuses the channel's own operation, which keeps the steady state free of allocations.
+        void Close(Exception e)
+        {
+            output.Writer.TryComplete(e);
+            read.Writer.TryComplete(e);
+            scaled.Writer.TryComplete(e);
+            inferred.Writer.TryComplete(e);
+            classified.Writer.TryComplete(e);
+            freeSlots.Writer.TryComplete(e);
+            freeBatches.Writer.TryComplete(e);
+            freeStrips.Writer.TryComplete(e);
+        }
+        using var closeOnStop = ct.Register(() => Close(new OperationCanceledException(ct)));
+
         Task Stage(Func<Task> body) => Task.Run(async () =>
         {
             try
@@ -137,9 +179,7 @@ internal sealed class DetectionRun : IDisposable
             }
             catch (Exception e)
             {
-                output.Writer.TryComplete(e);
-                read.Writer.TryComplete(e);
-                classified.Writer.TryComplete(e);
+                Close(e);
                 await stop.CancelAsync().ConfigureAwait(false);
             }
         }, CancellationToken.None);
@@ -147,67 +187,109 @@ internal sealed class DetectionRun : IDisposable
         var reader = Stage(async () =>
         {
             for (var row = 0; row < tiles.Rows; row++)
-            {
-                var slot = await freeSlots.Reader.ReadAsync(ct).ConfigureAwait(false);
-                var t = StageTimes.Start();
-                readBefore.Read(row, slot);
-                readAfter.Read(row, slot);
-                Times.Add(StageTimes.Stage.Read, t);
-                await read.Writer.WriteAsync((row, slot), ct).ConfigureAwait(false);
-            }
+                for (var chunk = 0; chunk < tiles.Chunks; chunk++)
+                {
+                    var slot = await freeSlots.Reader.ReadAsync().ConfigureAwait(false);
+                    var t = StageTimes.Start();
+                    readBefore.Read(row, chunk, slot);
+                    readAfter.Read(row, chunk, slot);
+                    Times.Add(StageTimes.Stage.Read, t);
+                    await read.Writer.WriteAsync((row, chunk, slot)).ConfigureAwait(false);
+                }
             read.Writer.Complete();
+        });
+
+        var prepare = Stage(async () =>
+        {
+            var scaling = _model.Card.Input.Scaling.Coefficients;
+            var plane = tiles.Tile * tiles.Tile;
+            var farmland = _options.AllLand ? [] : new byte[tiles.Kept * tiles.Width];
+            ClassStrip? strip = null;
+            await foreach (var (row, chunk, slot) in read.Reader.ReadAllAsync().ConfigureAwait(false))
+            {
+                var t = StageTimes.Start();
+                if (chunk == 0)
+                {
+                    strip = await freeStrips.Reader.ReadAsync().ConfigureAwait(false);
+                    t = StageTimes.Start();
+                    strip.Begin(row);
+                    if (!_options.AllLand) MaskFarmland(strip, farmland);
+                }
+                readBefore.MarkNoData(slot, strip!.Window, strip.Valid);
+                readAfter.MarkNoData(slot, strip.Window, strip.Valid);
+                Times.Add(StageTimes.Stage.Mask, t);
+                var end = chunk * tiles.ChunkTiles + tiles.TilesIn(chunk);
+                for (var c0 = chunk * tiles.ChunkTiles; c0 < end;)
+                {
+                    var batch = await freeBatches.Reader.ReadAsync().ConfigureAwait(false);
+                    t = StageTimes.Start();
+                    int span = 0, n = 0;
+                    var skipped = 0UL;
+                    for (; c0 + span < end && n < _model.BatchSize && span < MaxSpan; span++)
+                    {
+                        var column = c0 + span;
+                        if (!strip.AnyValid(column))
+                        {
+                            skipped |= 1UL << span;
+                            continue;
+                        }
+                        var before = batch.BeforeTile(n);
+                        var after = batch.AfterTile(n);
+                        for (var b = 0; b < _bandsBefore.Length; b++)
+                        {
+                            float lo = scaling.Low[b], hi = scaling.High[b], a = scaling.Multiplier[b], c = scaling.Offset[b];
+                            readBefore.ScaleTile(slot, column, b, before.Slice(b * plane, plane), lo, hi, a, c);
+                            readAfter.ScaleTile(slot, column, b, after.Slice(b * plane, plane), lo, hi, a, c);
+                        }
+                        n++;
+                    }
+                    Times.Add(StageTimes.Stage.Scale, t);
+                    await scaled.Writer.WriteAsync(new Work(strip, c0, span, n, skipped, batch)).ConfigureAwait(false);
+                    c0 += span;
+                }
+                freeSlots.Writer.TryWrite(slot);
+            }
+            scaled.Writer.Complete();
         });
 
         var inference = Stage(async () =>
         {
-            var scaling = _model.Card.Input.Scaling.Coefficients;
-            var classifier = new TileClassifier(_model.Card.Output, _model.Card.ClassCount, tiles.Tile);
-            var plane = tiles.Tile * tiles.Tile;
-            await foreach (var (row, slot) in read.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            await foreach (var work in scaled.Reader.ReadAllAsync().ConfigureAwait(false))
             {
-                var strip = await freeStrips.Reader.ReadAsync(ct).ConfigureAwait(false);
-                var t = StageTimes.Start();
-                strip.Begin(row);
-                readBefore.MarkNoData(slot, strip.Window, strip.Valid);
-                readAfter.MarkNoData(slot, strip.Window, strip.Valid);
-                t = Times.Add(StageTimes.Stage.Mask, t);
-                for (var c0 = 0; c0 < tiles.Columns; c0 += _model.BatchSize)
+                if (work.Count > 0)
                 {
-                    ct.ThrowIfCancellationRequested();
-                    var n = Math.Min(_model.BatchSize, tiles.Columns - c0);
-                    for (var i = 0; i < n; i++)
-                    {
-                        var before = _model.BeforeTile(i);
-                        var after = _model.AfterTile(i);
-                        for (var b = 0; b < _bandsBefore.Length; b++)
-                        {
-                            float lo = scaling.Low[b], hi = scaling.High[b], a = scaling.Multiplier[b], c = scaling.Offset[b];
-                            readBefore.ScaleTile(slot, c0 + i, b, before.Slice(b * plane, plane), lo, hi, a, c);
-                            readAfter.ScaleTile(slot, c0 + i, b, after.Slice(b * plane, plane), lo, hi, a, c);
-                        }
-                    }
-                    t = Times.Add(StageTimes.Stage.Scale, t);
-                    _model.Run(n);
-                    t = Times.Add(StageTimes.Stage.Model, t);
-                    for (var i = 0; i < n; i++)
-                    {
-                        classifier.Classify(_model.OutputTile(i));
-                        strip.Place(c0 + i, classifier);
-                    }
-                    t = Times.Add(StageTimes.Stage.Stitch, t);
-                    var done = Interlocked.Add(ref tilesDone, n);
-                    progress?.Report(new DetectionProgress(done, tiles.TileCount, Interlocked.Read(ref polygons)));
+                    var t = StageTimes.Start();
+                    _model.Run(work.Batch, work.Count);
+                    Times.Add(StageTimes.Stage.Model, t);
                 }
-                freeSlots.Writer.TryWrite(slot);
-                await classified.Writer.WriteAsync(strip, ct).ConfigureAwait(false);
+                await inferred.Writer.WriteAsync(work).ConfigureAwait(false);
+            }
+            inferred.Writer.Complete();
+        });
+
+        var stitch = Stage(async () =>
+        {
+            var classifier = new TileClassifier(_model.Card.Output, _model.Card.ClassCount, tiles.Tile);
+            await foreach (var (strip, column, span, _, skipped, batch) in inferred.Reader.ReadAllAsync().ConfigureAwait(false))
+            {
+                var t = StageTimes.Start();
+                for (int i = 0, k = 0; i < span; i++)
+                {
+                    if ((skipped & (1UL << i)) != 0) continue; // all masked: the post stage zeroes it
+                    classifier.Classify(batch.OutputTile(k++));
+                    strip.Place(column + i, classifier);
+                }
+                Times.Add(StageTimes.Stage.Stitch, t);
+                freeBatches.Writer.TryWrite(batch);
+                var done = Interlocked.Add(ref tilesDone, span);
+                progress?.Report(new DetectionProgress(done, tiles.TileCount, Interlocked.Read(ref polygons)));
+                if (column + span == tiles.Columns) await classified.Writer.WriteAsync(strip).ConfigureAwait(false);
             }
             classified.Writer.Complete();
         });
 
         var post = Stage(async () =>
         {
-            var farmland = new byte[tiles.Kept * tiles.Width];
-            var percent = new byte[tiles.Kept * tiles.Width];
             var closed = new PolygonCollector();
             var connectivity = _options.EightConnected ? PixelConnectivity.Eight : PixelConnectivity.Four;
             var polygonizer = new Polygonizer(Grid.Width, closed, connectivity, Grid.Transform, noData: 0);
@@ -218,24 +300,22 @@ internal sealed class DetectionRun : IDisposable
                 foreach (var tuban in Attribute(closed, attributes))
                 {
                     Interlocked.Increment(ref polygons);
-                    await output.Writer.WriteAsync(tuban, ct).ConfigureAwait(false);
+                    await output.Writer.WriteAsync(tuban).ConfigureAwait(false);
                 }
             }
-            await foreach (var strip in classified.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            await foreach (var strip in classified.Reader.ReadAllAsync().ConfigureAwait(false))
             {
                 var t = StageTimes.Start();
-                if (!_options.AllLand) MaskFarmland(strip, farmland);
                 strip.ApplyMask();
                 var len = strip.Length;
-                for (var i = 0; i < len; i++) percent[i] = (byte)Math.Round(strip.Confidence[i] * 100);
                 t = Times.Add(StageTimes.Stage.Mask, t);
                 if (classRaster is not null)
                 {
                     classRaster.Write<byte>(1, strip.Window, strip.Classes.AsSpan(0, len));
-                    classRaster.Write<byte>(2, strip.Window, percent.AsSpan(0, len));
+                    classRaster.Write<byte>(2, strip.Window, strip.Percent.AsSpan(0, len));
                     t = Times.Add(StageTimes.Stage.WriteRaster, t);
                 }
-                polygonizer.Push(strip.Classes.AsSpan(0, len), [], percent.AsSpan(0, len));
+                polygonizer.Push(strip.Classes.AsSpan(0, len), [], strip.Percent.AsSpan(0, len));
                 Times.Add(StageTimes.Stage.Polygonize, t);
                 freeStrips.Writer.TryWrite(strip);
                 await Emit().ConfigureAwait(false);
@@ -256,7 +336,7 @@ internal sealed class DetectionRun : IDisposable
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(reader, inference, post).ConfigureAwait(false);
+            await Task.WhenAll(reader, prepare, inference, stitch, post).ConfigureAwait(false);
         }
     }
 

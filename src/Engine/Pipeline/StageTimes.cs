@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace WeiPian.Engine.Pipeline;
 
 /// <summary>
-/// Wall time spent per pipeline stage in one run (the <c>--profile</c> breakdown). The stages of the inference
-/// loop run one after the other on one thread, so their times add up to the loop's wall time.
+/// Wall time spent per pipeline stage in one run (the <c>--profile</c> breakdown). The pipeline's stages run on
+/// their own threads at the same time, so the times overlap: each is how long its work took, and
+/// <see cref="Stage.Model"/> is the time inside the model's Run calls alone.
 /// </summary>
 public sealed class StageTimes
 {

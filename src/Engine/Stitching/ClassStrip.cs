@@ -16,7 +16,7 @@ internal sealed class ClassStrip
     {
         _grid = grid;
         Classes = new byte[grid.Kept * grid.Width];
-        Confidence = new float[grid.Kept * grid.Width];
+        Percent = new byte[grid.Kept * grid.Width];
         Valid = new byte[grid.Kept * grid.Width];
     }
 
@@ -26,8 +26,8 @@ internal sealed class ClassStrip
     /// <summary>Class per pixel, row-major over <see cref="Window"/>.</summary>
     public byte[] Classes { get; }
 
-    /// <summary>Confidence per pixel.</summary>
-    public float[] Confidence { get; }
+    /// <summary>Confidence per pixel in whole percent (0..100), as the class raster and the polygons carry it.</summary>
+    public byte[] Percent { get; }
 
     /// <summary>1 where the result may stand (data in both dates, on farmland when masked), else 0.</summary>
     public byte[] Valid { get; }
@@ -42,7 +42,16 @@ internal sealed class ClassStrip
         Valid.AsSpan(0, Length).Fill(1);
     }
 
-    /// <summary>Copies a classified tile's kept centre into place.</summary>
+    /// <summary>True when the kept centre of tile <paramref name="column"/> holds a pixel that is still <see cref="Valid"/>.</summary>
+    public bool AnyValid(int column)
+    {
+        var core = _grid.Core(column, Window.Y / _grid.Kept);
+        for (var r = 0; r < core.Height; r++)
+            if (Valid.AsSpan(r * Window.Width + core.X, core.Width).ContainsAnyExcept((byte)0)) return true;
+        return false;
+    }
+
+    /// <summary>Copies a classified tile's kept centre into place, confidence rounded to whole percent (half to even).</summary>
     public void Place(int column, TileClassifier tile)
     {
         var core = _grid.Core(column, Window.Y / _grid.Kept);
@@ -52,7 +61,9 @@ internal sealed class ClassStrip
             var src = (_grid.Halo + r) * t + _grid.Halo;
             var dst = r * Window.Width + core.X;
             tile.Classes.AsSpan(src, core.Width).CopyTo(Classes.AsSpan(dst, core.Width));
-            tile.Confidence.AsSpan(src, core.Width).CopyTo(Confidence.AsSpan(dst, core.Width));
+            var confidence = tile.Confidence.AsSpan(src, core.Width);
+            var percent = Percent.AsSpan(dst, core.Width);
+            for (var i = 0; i < confidence.Length; i++) percent[i] = (byte)Math.Round(confidence[i] * 100);
         }
     }
 
@@ -60,6 +71,6 @@ internal sealed class ClassStrip
     public void ApplyMask()
     {
         K.ApplyMask(Classes.AsSpan(0, Length), Valid.AsSpan(0, Length));
-        K.ApplyMask(Confidence.AsSpan(0, Length), Valid.AsSpan(0, Length));
+        K.ApplyMask(Percent.AsSpan(0, Length), Valid.AsSpan(0, Length));
     }
 }

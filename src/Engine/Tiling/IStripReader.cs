@@ -2,16 +2,16 @@ using WeiPian.Engine.Raster;
 
 namespace WeiPian.Engine.Tiling;
 
-/// <summary>A date's padded strip reader, whatever pixel type the scene is read as.</summary>
+/// <summary>A date's reader of padded chunks of tile rows, whatever pixel type the scene is read as.</summary>
 internal interface IStripReader
 {
-    /// <summary>Reads the padded strip of a tile row into a slot.</summary>
-    void Read(int tileRow, int slot);
+    /// <summary>Reads the padded window of a chunk of a tile row into a slot.</summary>
+    void Read(int tileRow, int chunk, int slot);
 
-    /// <summary>Scales one band of one tile of a slot's strip into model input.</summary>
+    /// <summary>Scales one band of one tile (a column of the chunk in the slot) into model input.</summary>
     void ScaleTile(int slot, int column, int band, Span<float> destination, float lo, float hi, float a, float c);
 
-    /// <summary>Clears validity where this date has no data in a slot's strip.</summary>
+    /// <summary>Clears validity where this date has no data, in the columns of the slot's chunk.</summary>
     void MarkNoData(int slot, PixelWindow strip, Span<byte> valid);
 }
 

@@ -5,14 +5,15 @@ using K = WeiPian.Engine.Kernels;
 namespace WeiPian.Engine.Tiling;
 
 /// <summary>
-/// Reads, for one date, the padded strip that a row of tiles needs: <see cref="TileGrid.Tile"/> rows of
-/// <see cref="TileGrid.PaddedWidth"/> pixels per band, in the scene's own pixel type. Where the strip reaches
-/// past the region it is filled by reflection inside the region (numpy's 'reflect': the edge pixel is not
-/// repeated), so edge tiles keep the fixed shape and both dates are padded alike.
+/// Reads, for one date, the padded window that a chunk of tiles needs: up to <see cref="TileGrid.ChunkTiles"/>
+/// consecutive tiles of a tile row, <see cref="TileGrid.Tile"/> rows of <see cref="TileGrid.ChunkPaddedWidth"/> pixels
+/// per band, in the scene's own pixel type. Where the window reaches past the region it is filled by reflection
+/// inside the region (numpy's 'reflect': the edge pixel is not repeated), so edge tiles keep the fixed shape and
+/// both dates are padded alike. A chunk, not the whole strip, so memory does not grow with the scene's width.
 /// </summary>
 /// <typeparam name="T">byte, ushort or float: the type the scene is read as.</typeparam>
 /// <remarks>
-/// Holds <c>slots</c> strips, so one can be read while another is scaled into the model: <see cref="Read"/> fills a
+/// Holds <c>slots</c> chunks, so one can be read while another is scaled into the model: <see cref="Read"/> fills a
 /// slot on the reading thread, <see cref="ScaleTile"/> and <see cref="MarkNoData"/> use a filled one on another. Each
 /// slot belongs to one thread at a time; the pipeline hands slots over through its channels.
 /// </remarks>
@@ -22,10 +23,13 @@ internal sealed class StripReader<T> : IStripReader where T : unmanaged
     private readonly TileGrid _grid;
     private readonly PixelWindow _region;
     private readonly int[] _bands;
-    private readonly T[][] _strips;     // per slot: bands x Tile x PaddedWidth
-    private readonly int[] _columnMap;  // padded column -> region column
-    private readonly (int Dst, int Src, int Length)[] _runs; // consecutive stretches of _columnMap
-    private T[] _read = [];
+    private readonly T[][] _chunks;     // per slot: bands x Tile x ChunkPaddedWidth
+    private readonly int[] _first;      // per slot: the tile column its chunk starts at
+    private readonly int[] _columnMap;  // padded column of the whole strip -> region column
+    private readonly (int Dst, int Src, int Length)[][] _runs; // per chunk: consecutive stretches of its part of _columnMap
+    private readonly (int Min, int Max)[] _columns; // per chunk: the region columns it reads
+    private readonly int[] _rowMap;
+    private readonly T[] _read;
 
     public StripReader(Scene scene, PixelWindow region, int[] bands, TileGrid grid, int slots = 1)
     {
@@ -33,44 +37,55 @@ internal sealed class StripReader<T> : IStripReader where T : unmanaged
         _region = region;
         _bands = bands;
         _grid = grid;
-        _strips = Enumerable.Range(0, slots).Select(_ => new T[bands.Length * grid.Tile * grid.PaddedWidth]).ToArray();
+        _chunks = Enumerable.Range(0, slots).Select(_ => new T[bands.Length * grid.Tile * grid.ChunkPaddedWidth]).ToArray();
+        _first = new int[slots];
         _columnMap = new int[grid.PaddedWidth];
         for (var c = 0; c < _columnMap.Length; c++) _columnMap[c] = K.ReflectIndex(c - grid.Halo, region.Width);
-        _runs = Runs(_columnMap);
+        _runs = new (int, int, int)[grid.Chunks][];
+        _columns = new (int, int)[grid.Chunks];
+        for (var k = 0; k < grid.Chunks; k++)
+        {
+            var map = ChunkColumns(k);
+            _runs[k] = Runs(map);
+            _columns[k] = (map.Min(), map.Max());
+        }
+        _rowMap = new int[grid.Tile];
+        var widest = _columns.Max(c => c.Max - c.Min + 1);
+        _read = new T[bands.Length * Math.Min(grid.Tile, region.Height) * widest];
     }
 
-    /// <summary>Pixels per padded row.</summary>
-    public int Stride => _grid.PaddedWidth;
+    /// <summary>Pixels per padded row of a chunk.</summary>
+    public int Stride => _grid.ChunkPaddedWidth;
 
-    /// <summary>One padded row (0 .. Tile-1) of one band (index into the model's band list) in a slot.</summary>
-    public ReadOnlySpan<T> Row(int slot, int band, int row) => _strips[slot].AsSpan((band * _grid.Tile + row) * Stride, Stride);
+    /// <summary>One padded row (0 .. Tile-1) of one band (index into the model's band list) of the chunk in a slot.</summary>
+    public ReadOnlySpan<T> Row(int slot, int band, int row) => _chunks[slot].AsSpan((band * _grid.Tile + row) * Stride, Stride);
 
-    /// <summary>Reads the padded strip of tile row <paramref name="tileRow"/> into <paramref name="slot"/>.</summary>
-    public void Read(int tileRow, int slot)
+    /// <summary>Reads the padded window of chunk <paramref name="chunk"/> of tile row <paramref name="tileRow"/> into <paramref name="slot"/>.</summary>
+    public void Read(int tileRow, int chunk, int slot)
     {
-        var strip = _strips[slot];
+        var buffer = _chunks[slot];
         var tile = _grid.Tile;
         var top = tileRow * _grid.Kept - _grid.Halo;
-        Span<int> rowMap = tile <= 1024 ? stackalloc int[tile] : new int[tile];
         int minRow = int.MaxValue, maxRow = -1;
         for (var r = 0; r < tile; r++)
         {
-            rowMap[r] = K.ReflectIndex(top + r, _region.Height);
-            minRow = Math.Min(minRow, rowMap[r]);
-            maxRow = Math.Max(maxRow, rowMap[r]);
+            _rowMap[r] = K.ReflectIndex(top + r, _region.Height);
+            minRow = Math.Min(minRow, _rowMap[r]);
+            maxRow = Math.Max(maxRow, _rowMap[r]);
         }
-        int minCol = _columnMap.Min(), maxCol = _columnMap.Max();
+        var (minCol, maxCol) = _columns[chunk];
         var window = new PixelWindow(_region.X + minCol, _region.Y + minRow, maxCol - minCol + 1, maxRow - minRow + 1);
         var plane = window.Width * window.Height;
-        if (_read.Length < plane * _bands.Length) _read = new T[plane * _bands.Length];
         _scene.ReadBands<T>(window, _read.AsSpan(0, plane * _bands.Length), _bands);
+        _first[slot] = chunk * _grid.ChunkTiles;
 
+        var runs = _runs[chunk];
         for (var b = 0; b < _bands.Length; b++)
             for (var r = 0; r < tile; r++)
             {
-                var src = _read.AsSpan(b * plane + (rowMap[r] - minRow) * window.Width, window.Width);
-                var dst = strip.AsSpan((b * tile + r) * Stride, Stride);
-                foreach (var (d, s, n) in _runs) src.Slice(s - minCol, n).CopyTo(dst.Slice(d, n));
+                var src = _read.AsSpan(b * plane + (_rowMap[r] - minRow) * window.Width, window.Width);
+                var dst = buffer.AsSpan((b * tile + r) * Stride, Stride);
+                foreach (var (d, s, n) in runs) src.Slice(s - minCol, n).CopyTo(dst.Slice(d, n));
             }
     }
 
@@ -81,7 +96,7 @@ internal sealed class StripReader<T> : IStripReader where T : unmanaged
     public void ScaleTile(int slot, int column, int band, Span<float> destination, float lo, float hi, float a, float c)
     {
         var tile = _grid.Tile;
-        var x = column * _grid.Kept;
+        var x = (column - _first[slot]) * _grid.Kept;
         for (var r = 0; r < tile; r++)
         {
             var src = Row(slot, band, r).Slice(x, tile);
@@ -94,18 +109,20 @@ internal sealed class StripReader<T> : IStripReader where T : unmanaged
 
     /// <summary>
     /// Clears <paramref name="valid"/> (strip rows x region width) wherever a band of this date holds its nodata
-    /// value (or NaN, for float data): such pixels are never change.
+    /// value (or NaN, for float data), in the columns of the slot's chunk: such pixels are never change.
     /// </summary>
     public void MarkNoData(int slot, PixelWindow strip, Span<byte> valid)
     {
+        var x0 = _first[slot] * _grid.Kept;
+        var width = Math.Min(_grid.ChunkTiles * _grid.Kept, strip.Width - x0);
         for (var b = 0; b < _bands.Length; b++)
         {
             var nodata = _scene.NoData[_bands[b] - 1];
             if (typeof(T) != typeof(float) && !Representable(nodata)) continue;
             for (var r = 0; r < strip.Height; r++)
             {
-                var src = Row(slot, b, _grid.Halo + r).Slice(_grid.Halo, strip.Width);
-                var dst = valid.Slice(r * strip.Width, strip.Width);
+                var src = Row(slot, b, _grid.Halo + r).Slice(_grid.Halo, width);
+                var dst = valid.Slice(r * strip.Width + x0, width);
                 if (typeof(T) == typeof(ushort)) K.MarkNoData(MemoryMarshal.Cast<T, ushort>(src), (ushort)nodata!.Value, dst);
                 else if (typeof(T) == typeof(byte)) K.MarkNoData(MemoryMarshal.Cast<T, byte>(src), (byte)nodata!.Value, dst);
                 else MarkFloat(MemoryMarshal.Cast<T, float>(src), nodata, dst);
@@ -122,6 +139,13 @@ internal sealed class StripReader<T> : IStripReader where T : unmanaged
         var nd = (float)(nodata ?? double.NaN);
         for (var i = 0; i < src.Length; i++)
             if (float.IsNaN(src[i]) || src[i] == nd) valid[i] = 0;
+    }
+
+    // The part of the strip's column map a chunk covers: its tiles' padded columns, clipped at the strip's end.
+    private int[] ChunkColumns(int chunk)
+    {
+        var start = chunk * _grid.ChunkTiles * _grid.Kept;
+        return _columnMap.AsSpan(start, Math.Min(_grid.ChunkPaddedWidth, _columnMap.Length - start)).ToArray();
     }
 
     private static (int, int, int)[] Runs(int[] map)

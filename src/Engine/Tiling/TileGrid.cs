@@ -6,12 +6,21 @@ namespace WeiPian.Engine.Tiling;
 /// How a region is cut into model tiles: tiles of <see cref="Tile"/> x <see cref="Tile"/> pixels whose
 /// centres of <see cref="Kept"/> x <see cref="Kept"/> pixels tile the region edge to edge, each with a halo of
 /// <see cref="Halo"/> pixels of context on every side that is fed to the model and then discarded.
-/// Tiles are grouped in rows; a row of kept centres is one strip of the output.
+/// Tiles are grouped in rows; a row of kept centres is one strip of the output. A row is read in chunks of
+/// <see cref="ChunkTiles"/> consecutive tiles, so what is read at once does not grow with the region's width.
 /// </summary>
 public sealed class TileGrid
 {
+    /// <summary>Columns a chunk covers at least when <see cref="ChunkTiles"/> is chosen automatically.</summary>
+    public const int ChunkColumns = 2048;
+
     /// <summary>Cuts a region of <paramref name="width"/> x <paramref name="height"/> pixels.</summary>
-    public TileGrid(int width, int height, int tile, int halo)
+    /// <param name="width">Region columns.</param>
+    /// <param name="height">Region rows.</param>
+    /// <param name="tile">Tile side fed to the model.</param>
+    /// <param name="halo">Context margin per side.</param>
+    /// <param name="chunkTiles">Tiles read at once; 0 chooses enough to cover <see cref="ChunkColumns"/> columns. Capped at a row's tiles.</param>
+    public TileGrid(int width, int height, int tile, int halo, int chunkTiles = 0)
     {
         if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), $"Region {width}x{height} must not be empty.");
         if (halo < 0 || tile <= 2 * halo)
@@ -23,6 +32,9 @@ public sealed class TileGrid
         Kept = tile - 2 * halo;
         Columns = (width + Kept - 1) / Kept;
         Rows = (height + Kept - 1) / Kept;
+        ArgumentOutOfRangeException.ThrowIfNegative(chunkTiles);
+        ChunkTiles = Math.Min(Columns, chunkTiles > 0 ? chunkTiles : (ChunkColumns + Kept - 1) / Kept);
+        Chunks = (Columns + ChunkTiles - 1) / ChunkTiles;
     }
 
     /// <summary>Region columns.</summary>
@@ -45,6 +57,18 @@ public sealed class TileGrid
 
     /// <summary>Rows of tiles (strips).</summary>
     public int Rows { get; }
+
+    /// <summary>Tiles per chunk: the tiles of a row read at once (the last chunk of a row may hold fewer).</summary>
+    public int ChunkTiles { get; }
+
+    /// <summary>Chunks per row.</summary>
+    public int Chunks { get; }
+
+    /// <summary>Tiles in chunk <paramref name="chunk"/> of a row.</summary>
+    public int TilesIn(int chunk) => Math.Min(ChunkTiles, Columns - chunk * ChunkTiles);
+
+    /// <summary>Width of a chunk's padded window: its tiles side by side, overlapping by their halos.</summary>
+    public int ChunkPaddedWidth => ChunkTiles * Kept + 2 * Halo;
 
     /// <summary>All tiles.</summary>
     public long TileCount => (long)Columns * Rows;
@@ -71,5 +95,5 @@ public sealed class TileGrid
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"{Columns}x{Rows} tiles of {Tile} (halo {Halo}, kept {Kept}) over {Width}x{Height}";
+    public override string ToString() => $"{Columns}x{Rows} tiles of {Tile} (halo {Halo}, kept {Kept}, read {ChunkTiles} at a time) over {Width}x{Height}";
 }
