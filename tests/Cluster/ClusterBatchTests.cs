@@ -73,7 +73,8 @@ public sealed class ClusterKillSiloTests(ITestOutputHelper log)
     [InlineData(false)]
     public async Task LosingASiloMidBatchStillCompletesIt(bool kill)
     {
-        await using var w = await ClusterWorld.StartAsync(silos: 3, workers: 1, sceneDelay: TimeSpan.FromSeconds(1.5), handBackOnStop: !kill);
+        // Scenes long enough that, on a loaded machine, the victim seen busy is still busy when it is killed or stopped.
+        await using var w = await ClusterWorld.StartAsync(silos: 3, workers: 1, sceneDelay: TimeSpan.FromSeconds(4), handBackOnStop: !kill);
         var output = w.Folder("batch");
         var id = ClusterBatches.DefaultId(output);
         await ClusterBatches.SubmitAsync(w.Cluster.Client, id, w.Spec(output), w.Jobs);
