@@ -2,6 +2,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using WeiPian.Bench.Kernels;
 
 namespace WeiPian.Bench;
@@ -44,6 +45,14 @@ public static class BenchConfigs
 
     /// <summary>As <see cref="Default"/> with <see cref="Job.ShortRun"/>: minutes, not hours; for CI and quick looks.</summary>
     public static IConfig Short { get; } = Common(ManualConfig.Create(DefaultConfig.Instance)).AddJob(Job.ShortRun);
+
+    /// <summary>
+    /// For seconds-long operations (whole rasters, whole scenes): one invocation per iteration, a warm-up and three
+    /// measured iterations, in process (no generated project to build: on a busy 2-core machine that build can outlast
+    /// BenchmarkDotNet's limit).
+    /// </summary>
+    public static Job SecondsLong { get; } = Job.Default.WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3)
+        .WithInvocationCount(1).WithUnrollFactor(1).WithToolchain(InProcessEmitToolchain.Instance);
 
     // The build timeout is raised from BenchmarkDotNet's 2 minutes: on a shared 2-core machine the generated
     // project's build alone can take longer.

@@ -1,4 +1,3 @@
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
@@ -12,45 +11,30 @@ public sealed class InputBytesPerPixelAttribute(int bytes) : Attribute
 }
 
 /// <summary>MB/s of input: Pixels x InputBytesPerPixel / mean time (10^6 bytes per second).</summary>
-public sealed class ThroughputColumn : IColumn
+public sealed class ThroughputColumn : BenchColumn
 {
-    public string Id => nameof(ThroughputColumn);
-    public string ColumnName => "MB/s in";
-    public bool AlwaysShow => true;
-    public ColumnCategory Category => ColumnCategory.Custom;
-    public int PriorityInCategory => 0;
-    public bool IsNumeric => true;
-    public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Input bytes (Pixels x bytes read per pixel) per second, in 10^6 bytes/s";
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-    public bool IsAvailable(Summary summary) => true;
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
+    public override string Id => nameof(ThroughputColumn);
+    public override string ColumnName => "MB/s in";
+    public override string Legend => "Input bytes (Pixels x bytes read per pixel) per second, in 10^6 bytes/s";
 
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    protected override string? Value(Summary summary, BenchmarkCase benchmarkCase)
     {
         var perPixel = benchmarkCase.Descriptor.Type.GetCustomAttributes(typeof(InputBytesPerPixelAttribute), true).OfType<InputBytesPerPixelAttribute>().FirstOrDefault();
         double? mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        if (perPixel is null || mean is not > 0 || benchmarkCase.Parameters["Pixels"] is not int pixels) return "-";
+        if (perPixel is null || mean is not > 0 || benchmarkCase.Parameters["Pixels"] is not int pixels) return null;
         return ((double)pixels * perPixel.Bytes / mean.Value * 1e3).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
     }
 }
 
 /// <summary>Mean time of the "Reference" benchmark with the same parameters / this benchmark's mean time.</summary>
-public sealed class SpeedupOverReferenceColumn : IColumn
+public sealed class SpeedupOverReferenceColumn : BenchColumn
 {
-    public string Id => nameof(SpeedupOverReferenceColumn);
-    public string ColumnName => "x Reference";
-    public bool AlwaysShow => true;
-    public ColumnCategory Category => ColumnCategory.Custom;
-    public int PriorityInCategory => 1;
-    public bool IsNumeric => true;
-    public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Speed-up over the scalar ReferenceKernels twin (Reference mean / this mean)";
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-    public bool IsAvailable(Summary summary) => true;
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
+    public override string Id => nameof(SpeedupOverReferenceColumn);
+    public override string ColumnName => "x Reference";
+    public override int PriorityInCategory => 1;
+    public override string Legend => "Speed-up over the scalar ReferenceKernels twin (Reference mean / this mean)";
 
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    protected override string? Value(Summary summary, BenchmarkCase benchmarkCase)
     {
         var reference = summary.BenchmarksCases.FirstOrDefault(c =>
             c.Descriptor.Type == benchmarkCase.Descriptor.Type &&
@@ -59,6 +43,6 @@ public sealed class SpeedupOverReferenceColumn : IColumn
             c.Parameters.FolderInfo == benchmarkCase.Parameters.FolderInfo);
         double? refMean = reference is null ? null : summary[reference]?.ResultStatistics?.Mean;
         double? mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        return refMean is > 0 && mean is > 0 ? (refMean.Value / mean.Value).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) : "-";
+        return refMean is > 0 && mean is > 0 ? (refMean.Value / mean.Value).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 }

@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Pipeline;
@@ -35,14 +33,12 @@ public class PipelineBenchmarks
     private LandSurvey? _survey;
     private PixelGrid? _grid;
 
-    /// <summary>Seconds-long operations: one invocation per iteration, a warm-up and three measured iterations, in process
-    /// (no generated project to build).</summary>
+    /// <summary><see cref="BenchConfigs.SecondsLong"/> with the scene throughput columns.</summary>
     public sealed class Config : ManualConfig
     {
         public Config()
         {
-            AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3)
-                .WithInvocationCount(1).WithUnrollFactor(1).WithToolchain(InProcessEmitToolchain.Instance));
+            AddJob(BenchConfigs.SecondsLong);
             AddColumn(new SceneMegapixelsPerSecond(), new SceneSquareKilometresPerMinute());
         }
     }

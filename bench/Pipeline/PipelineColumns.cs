@@ -1,5 +1,4 @@
 using System.Globalization;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
@@ -13,27 +12,14 @@ public sealed class SceneGsdAttribute(double metres) : Attribute
 }
 
 /// <summary>A throughput column over the scene of a benchmark with an int parameter <c>Size</c> (a Size x Size scene).</summary>
-public abstract class SceneThroughputColumn : IColumn
+public abstract class SceneThroughputColumn : BenchColumn
 {
-    public abstract string Id { get; }
-    public abstract string ColumnName { get; }
-    public abstract string Legend { get; }
-    public bool AlwaysShow => true;
-    public ColumnCategory Category => ColumnCategory.Custom;
-    public int PriorityInCategory => 0;
-    public bool IsNumeric => true;
-    public UnitType UnitType => UnitType.Dimensionless;
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-    public bool IsAvailable(Summary summary) => true;
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    protected override string? Value(Summary summary, BenchmarkCase benchmarkCase)
     {
         double? mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        if (mean is not > 0 || benchmarkCase.Parameters["Size"] is not int size) return "-";
+        if (mean is not > 0 || benchmarkCase.Parameters["Size"] is not int size) return null;
         var gsd = benchmarkCase.Descriptor.Type.GetCustomAttributes(typeof(SceneGsdAttribute), true).OfType<SceneGsdAttribute>().FirstOrDefault();
-        var value = Value((double)size * size, gsd?.Metres, mean.Value / 1e9);
-        return value is null ? "-" : value.Value.ToString("F1", CultureInfo.InvariantCulture);
+        return Value((double)size * size, gsd?.Metres, mean.Value / 1e9)?.ToString("F1", CultureInfo.InvariantCulture);
     }
 
     /// <summary>The column's value for a scene of <paramref name="pixels"/> pixels done in <paramref name="seconds"/>.</summary>

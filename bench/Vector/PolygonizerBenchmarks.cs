@@ -1,11 +1,8 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Raster;
 using WeiPian.Engine.Vector;
@@ -27,14 +24,12 @@ public class PolygonizerBenchmarks
     private VectorDataset? _layerSource;
     private PolygonStore? _store;
 
-    /// <summary>Seconds-long operations: one invocation per iteration, a warm-up, three measured iterations; in process
-    /// (no generated project to build: on a busy 2-core machine that build outlasts BenchmarkDotNet's 2-minute limit).</summary>
+    /// <summary><see cref="BenchConfigs.SecondsLong"/> with a Mpx/s column.</summary>
     public sealed class Config : ManualConfig
     {
         public Config()
         {
-            AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3)
-                .WithInvocationCount(1).WithUnrollFactor(1).WithToolchain(InProcessEmitToolchain.Instance));
+            AddJob(BenchConfigs.SecondsLong);
             AddColumn(new MegapixelsPerSecond());
         }
     }
@@ -96,24 +91,16 @@ public class PolygonizerBenchmarks
     }
 
     /// <summary>Throughput: raster megapixels per second of the mean time.</summary>
-    private sealed class MegapixelsPerSecond : IColumn
+    private sealed class MegapixelsPerSecond : BenchColumn
     {
-        public string Id => "Mpx/s";
-        public string ColumnName => "Mpx/s";
-        public bool AlwaysShow => true;
-        public ColumnCategory Category => ColumnCategory.Custom;
-        public int PriorityInCategory => 0;
-        public bool IsNumeric => true;
-        public UnitType UnitType => UnitType.Dimensionless;
-        public string Legend => "Raster megapixels per second (mean)";
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-        public bool IsAvailable(Summary summary) => true;
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+        public override string Id => "Mpx/s";
+        public override string ColumnName => "Mpx/s";
+        public override string Legend => "Raster megapixels per second (mean)";
 
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+        protected override string? Value(Summary summary, BenchmarkCase benchmarkCase)
         {
             var stats = summary[benchmarkCase]?.ResultStatistics;
-            if (stats is null || benchmarkCase.Parameters["Raster"] is not RasterCase raster) return "-";
+            if (stats is null || benchmarkCase.Parameters["Raster"] is not RasterCase raster) return null;
             var seconds = stats.Mean / 1e9;
             return ((double)raster.Size * raster.Size / 1e6 / seconds).ToString("F1", CultureInfo.InvariantCulture);
         }

@@ -79,8 +79,10 @@ public sealed class ClusterKillSiloTests(ITestOutputHelper log)
         var id = ClusterBatches.DefaultId(output);
         await ClusterBatches.SubmitAsync(w.Cluster.Client, id, w.Spec(output), w.Jobs);
 
-        // Wait until some scenes are done and a secondary silo (the primary holds the test cluster's membership table)
-        // is running one.
+        // Wait until a secondary silo (the primary holds the test cluster's membership table) has finished a scene and
+        // is running its next one: that one is then early in its SceneDelay, so the stop or kill lands while it runs.
+        // (A silo still on its first scene may be in the last moments of the detection itself, which is fast, and
+        // finish it while the silo is being stopped: then there is nothing to hand back.)
         var clock = Stopwatch.StartNew();
         Orleans.TestingHost.SiloHandle? victim;
         ClusterBatchStatus status;
@@ -88,7 +90,7 @@ public sealed class ClusterKillSiloTests(ITestOutputHelper log)
         {
             await Task.Delay(50);
             status = await ClusterBatches.StatusAsync(w.Cluster.Client, id);
-            var busy = status.Silos.Where(s => s.Running > 0).Select(s => s.Silo).ToHashSet();
+            var busy = status.Silos.Where(s => s.Running > 0 && s.Done > 0).Select(s => s.Silo).ToHashSet();
             victim = status.Done == 0 ? null : w.Cluster.SecondarySilos.FirstOrDefault(s => busy.Contains(s.Name));
         }
         while (victim is null && !status.IsOver && clock.Elapsed < TimeSpan.FromMinutes(1));
