@@ -72,10 +72,8 @@ public sealed class ChipWriter : IDisposable
             _after?.Dispose();
             throw;
         }
-        _typeface = File.Exists(FontPath) ? SKTypeface.FromFile(FontPath) : SKTypeface.Default;
+        _typeface = ChipRendering.LoadTypeface();
     }
-
-    private const string FontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf";
 
     /// <summary>Polygons charted so far.</summary>
     public int Count => _rows.Count;
@@ -94,8 +92,8 @@ public sealed class ChipWriter : IDisposable
         // Channels: 0 B, 1 G, 2 R, 3 NIR. True colour R,G,B; false colour NIR,R,G. One stretch for the three
         // channels of a rendering and both dates: per-band stretches tint the picture, and the dates must compare.
         int[] trueColour = [2, 1, 0], falseColour = [3, 2, 1];
-        var trueStretch = Percentiles(trueColour.SelectMany(b => before[b].Concat(after[b])));
-        var falseStretch = Percentiles(falseColour.SelectMany(b => before[b].Concat(after[b])));
+        var trueStretch = ChipRendering.Stretch(trueColour.SelectMany(b => before[b].Concat(after[b])), _options.Stretch);
+        var falseStretch = ChipRendering.Stretch(falseColour.SelectMany(b => before[b].Concat(after[b])), _options.Stretch);
         Render(before, trueColour, trueStretch, window, t, names.Before, "before");
         Render(after, trueColour, trueStretch, window, t, names.After, "after");
         Render(before, falseColour, falseStretch, window, t, names.BeforeNir, "before NIR");
@@ -116,7 +114,7 @@ public sealed class ChipWriter : IDisposable
     {
         _before.Dispose();
         _after.Dispose();
-        if (!ReferenceEquals(_typeface, SKTypeface.Default)) _typeface.Dispose();
+        ChipRendering.Release(_typeface);
     }
 
     private int[] Bands(Scene s) => [s.BandOf(BandRole.Blue), s.BandOf(BandRole.Green), s.BandOf(BandRole.Red), s.BandOf(BandRole.Nir)];
@@ -154,75 +152,10 @@ public sealed class ChipWriter : IDisposable
         return planes;
     }
 
-    private (float Low, float High) Percentiles(IEnumerable<float> pixels)
-    {
-        var values = pixels.Where(v => !float.IsNaN(v)).ToArray();
-        if (values.Length == 0) return (0, 1);
-        Array.Sort(values);
-        var lo = values[(int)Math.Clamp(values.Length * _options.Stretch.Low / 100, 0, values.Length - 1)];
-        var hi = values[(int)Math.Clamp(values.Length * _options.Stretch.High / 100, 0, values.Length - 1)];
-        return hi > lo ? (lo, hi) : (lo, lo + 1);
-    }
-
-    private unsafe void Render(float[][] planes, int[] channels, (float Low, float High) stretch, PixelWindow window,
-        Tuban t, string fileName, string label)
-    {
-        using var bitmap = new SKBitmap(new SKImageInfo(window.Width, window.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        var pixels = new Span<byte>((void*)bitmap.GetPixels(), window.Width * window.Height * 4);
-        for (var i = 0; i < window.Width * window.Height; i++)
-        {
-            for (var k = 0; k < 3; k++)
-            {
-                var b = channels[k];
-                var v = planes[b][i];
-                pixels[4 * i + k] = float.IsNaN(v) ? (byte)0 : (byte)Math.Clamp((v - stretch.Low) / (stretch.High - stretch.Low) * 255f, 0f, 255f);
-            }
-            pixels[4 * i + 3] = 255;
-        }
-
-        var size = _options.Size;
-        using var surface = SKSurface.Create(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.Black);
-        using (var image = SKImage.FromBitmap(bitmap))
-            canvas.DrawImage(image, new SKRect(0, 0, size, size), new SKSamplingOptions(SKFilterMode.Linear));
-
-        var scale = (double)size / window.Width;
-        using var outline = new SKPaint { Color = new SKColor(255, 230, 0), Style = SKPaintStyle.Stroke, StrokeWidth = 2, IsAntialias = true };
-        using var path = new SKPath();
-        for (var g = 0; g < t.Geometry.NumGeometries; g++)
-        {
-            if (t.Geometry.GetGeometryN(g) is not Polygon p) continue;
-            AddRing(path, p.ExteriorRing.Coordinates, window, scale);
-            for (var h = 0; h < p.NumInteriorRings; h++) AddRing(path, p.GetInteriorRingN(h).Coordinates, window, scale);
-        }
-        canvas.DrawPath(path, outline);
-
-        using var font = new SKFont(_typeface, 13);
-        using var ink = new SKPaint { Color = SKColors.White, IsAntialias = true };
-        using var shade = new SKPaint { Color = new SKColor(0, 0, 0, 160) };
-        var text = $"{t.Jcbh}  {label}";
-        canvas.DrawRect(0, 0, font.MeasureText(text) + 10, 19, shade);
-        canvas.DrawText(text, 5, 14, SKTextAlign.Left, font, ink);
-
-        using var snapshot = surface.Snapshot();
-        using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        using var output = AtomicOutput.Begin(Path.Combine(_directory, fileName));
-        File.WriteAllBytes(output.TempPath, data.ToArray());
-        output.Commit();
-    }
-
-    private void AddRing(SKPath path, Coordinate[] ring, PixelWindow window, double scale)
-    {
-        for (var i = 0; i < ring.Length; i++)
-        {
-            var (c, r) = _transform.WorldToPixel(ring[i].X, ring[i].Y);
-            var x = (float)((c - window.X) * scale);
-            var y = (float)((r - window.Y) * scale);
-            if (i == 0) path.MoveTo(x, y); else path.LineTo(x, y);
-        }
-        path.Close();
-    }
+    private void Render(float[][] planes, int[] channels, (float Low, float High) stretch, PixelWindow window, Tuban t,
+        string fileName, string label) =>
+        ChipRendering.Render(planes, channels, stretch, window, _transform, t.Geometry, _options.Size, _typeface, $"{t.Jcbh}  {label}", null,
+            Path.Combine(_directory, fileName));
 
     private string Html()
     {
@@ -238,9 +171,7 @@ public sealed class ChipWriter : IDisposable
             sb.Append("<tr id=\"").Append(WebUtility.HtmlEncode(t.Jcbh)).Append("\"><td><dl>");
             foreach (var (k, v) in Attributes(t)) sb.Append("<dt>").Append(k).Append("</dt><dd>").Append(WebUtility.HtmlEncode(v)).Append("</dd>");
             sb.Append("</dl></td>");
-            foreach (var f in new[] { n.Before, n.After, n.BeforeNir, n.AfterNir })
-                sb.Append("<td><a href=\"").Append(Uri.EscapeDataString(f)).Append("\"><img alt=\"").Append(WebUtility.HtmlEncode(f))
-                  .Append("\" src=\"").Append(Uri.EscapeDataString(f)).Append("\"></a></td>");
+            ChipRendering.AppendImageCells(sb, [n.Before, n.After, n.BeforeNir, n.AfterNir]);
             sb.AppendLine("</tr>");
         }
         sb.AppendLine("</table></body></html>");

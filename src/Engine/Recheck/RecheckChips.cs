@@ -16,8 +16,6 @@ namespace WeiPian.Engine.Recheck;
 /// <remarks>Opens its own handles on the images; one thread at a time. Dates not covering a chip's window show black there.</remarks>
 public sealed class RecheckChips : IDisposable
 {
-    private const string FontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf";
-
     private readonly string _directory;
     private readonly ChipOptions _options;
     private readonly PixelGrid _grid;   // the newest image's grid: windows are in its pixels
@@ -47,7 +45,7 @@ public sealed class RecheckChips : IDisposable
             newest.Dispose();
             throw;
         }
-        _typeface = File.Exists(FontPath) ? SKTypeface.FromFile(FontPath) : SKTypeface.Default;
+        _typeface = ChipRendering.LoadTypeface();
     }
 
     private void Add(string label, string suffix, string path, IReadOnlyList<BandRole>? bands)
@@ -78,10 +76,10 @@ public sealed class RecheckChips : IDisposable
         var files = FileNames(r.Jcbh);
         int[] trueColour = [2, 1, 0], falseColour = [3, 2, 1];
         // One stretch for the three channels shown and every date, so colours stay true and dates compare.
-        var stretch = Percentiles(trueColour.SelectMany(b => planes.Select(p => p[b])));
+        var stretch = ChipRendering.Stretch(trueColour.SelectMany(b => planes.SelectMany(p => p[b])), _options.Stretch);
         for (var k = 0; k < _dates.Count; k++)
             Render(planes[k], trueColour, stretch, window, r, files[k], $"{_dates[k].Label} {_dates[k].Day}");
-        Render(planes[^1], falseColour, Percentiles(falseColour.Select(b => planes[^1][b])), window, r, files[^1], $"newest NIR {_dates[^1].Day}");
+        Render(planes[^1], falseColour, ChipRendering.Stretch(falseColour.SelectMany(b => planes[^1][b]), _options.Stretch), window, r, files[^1], $"newest NIR {_dates[^1].Day}");
         _rows.Add((r, files.ToArray()));
     }
 
@@ -97,7 +95,7 @@ public sealed class RecheckChips : IDisposable
     public void Dispose()
     {
         foreach (var d in _dates) d.Scene.Dispose();
-        if (!ReferenceEquals(_typeface, SKTypeface.Default)) _typeface?.Dispose();
+        ChipRendering.Release(_typeface);
     }
 
     private static int[] Bands(Scene s) => [s.BandOf(BandRole.Blue), s.BandOf(BandRole.Green), s.BandOf(BandRole.Red), s.BandOf(BandRole.Nir)];
@@ -147,74 +145,10 @@ public sealed class RecheckChips : IDisposable
         return planes;
     }
 
-    private (float Low, float High) Percentiles(IEnumerable<float[]> planes)
-    {
-        var values = planes.SelectMany(p => p).Where(v => !float.IsNaN(v)).ToArray();
-        if (values.Length == 0) return (0, 1);
-        Array.Sort(values);
-        var lo = values[(int)Math.Clamp(values.Length * _options.Stretch.Low / 100, 0, values.Length - 1)];
-        var hi = values[(int)Math.Clamp(values.Length * _options.Stretch.High / 100, 0, values.Length - 1)];
-        return hi > lo ? (lo, hi) : (lo, lo + 1);
-    }
-
-    private unsafe void Render(float[][] planes, int[] channels, (float Low, float High) stretch, PixelWindow window, RecheckResult r,
-        string fileName, string label)
-    {
-        using var bitmap = new SKBitmap(new SKImageInfo(window.Width, window.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        var pixels = new Span<byte>((void*)bitmap.GetPixels(), window.Width * window.Height * 4);
-        for (var i = 0; i < window.Width * window.Height; i++)
-        {
-            for (var k = 0; k < 3; k++)
-            {
-                var b = channels[k];
-                var v = planes[b][i];
-                pixels[4 * i + k] = float.IsNaN(v) ? (byte)0 : (byte)Math.Clamp((v - stretch.Low) / (stretch.High - stretch.Low) * 255f, 0f, 255f);
-            }
-            pixels[4 * i + 3] = 255;
-        }
-        var size = _options.Size;
-        using var surface = SKSurface.Create(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.Black);
-        using (var image = SKImage.FromBitmap(bitmap))
-            canvas.DrawImage(image, new SKRect(0, 0, size, size), new SKSamplingOptions(SKFilterMode.Linear));
-        var scale = (double)size / window.Width;
-        using var outline = new SKPaint { Color = new SKColor(255, 230, 0), Style = SKPaintStyle.Stroke, StrokeWidth = 2, IsAntialias = true };
-        using var path = new SKPath();
-        for (var g = 0; g < r.Geometry.NumGeometries; g++)
-        {
-            if (r.Geometry.GetGeometryN(g) is not Polygon p) continue;
-            AddRing(path, p.ExteriorRing.Coordinates, window, scale);
-            for (var h = 0; h < p.NumInteriorRings; h++) AddRing(path, p.GetInteriorRingN(h).Coordinates, window, scale);
-        }
-        canvas.DrawPath(path, outline);
-        using var font = new SKFont(_typeface, 13);
-        using var ink = new SKPaint { Color = SKColors.White, IsAntialias = true };
-        using var shade = new SKPaint { Color = new SKColor(0, 0, 0, 160) };
-        var top = $"{r.Jcbh}  {label}";
-        var bottom = RecheckVerdicts.Name(r.Verdict);
-        canvas.DrawRect(0, 0, font.MeasureText(top) + 10, 19, shade);
-        canvas.DrawText(top, 5, 14, SKTextAlign.Left, font, ink);
-        canvas.DrawRect(0, size - 19, font.MeasureText(bottom) + 10, 19, shade);
-        canvas.DrawText(bottom, 5, size - 5, SKTextAlign.Left, font, ink);
-        using var snapshot = surface.Snapshot();
-        using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        using var output = AtomicOutput.Begin(Path.Combine(_directory, fileName));
-        File.WriteAllBytes(output.TempPath, data.ToArray());
-        output.Commit();
-    }
-
-    private void AddRing(SKPath path, Coordinate[] ring, PixelWindow window, double scale)
-    {
-        for (var i = 0; i < ring.Length; i++)
-        {
-            var (c, r) = _grid.Transform.WorldToPixel(ring[i].X, ring[i].Y);
-            var x = (float)((c - window.X) * scale);
-            var y = (float)((r - window.Y) * scale);
-            if (i == 0) path.MoveTo(x, y); else path.LineTo(x, y);
-        }
-        path.Close();
-    }
+    private void Render(float[][] planes, int[] channels, (float Low, float High) stretch, PixelWindow window, RecheckResult r,
+        string fileName, string label) =>
+        ChipRendering.Render(planes, channels, stretch, window, _grid.Transform, r.Geometry, _options.Size, _typeface, $"{r.Jcbh}  {label}",
+            RecheckVerdicts.Name(r.Verdict), Path.Combine(_directory, fileName));
 
     private string Html()
     {
@@ -237,9 +171,7 @@ public sealed class RecheckChips : IDisposable
             sb.Append("<tr id=\"").Append(WebUtility.HtmlEncode(r.Jcbh)).Append("\" class=\"").Append(css).Append("\"><td><dl>");
             foreach (var (k, v) in Attributes(r)) sb.Append("<dt>").Append(k).Append("</dt><dd>").Append(WebUtility.HtmlEncode(v)).Append("</dd>");
             sb.Append("</dl></td>");
-            foreach (var f in files)
-                sb.Append("<td><a href=\"").Append(Uri.EscapeDataString(f)).Append("\"><img alt=\"").Append(WebUtility.HtmlEncode(f))
-                  .Append("\" src=\"").Append(Uri.EscapeDataString(f)).Append("\"></a></td>");
+            ChipRendering.AppendImageCells(sb, files);
             sb.AppendLine("</tr>");
         }
         sb.AppendLine("</table></body></html>");
