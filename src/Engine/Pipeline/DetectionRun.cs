@@ -57,10 +57,10 @@ internal sealed class DetectionRun : IDisposable
             _bandsAfter = model.Card.BindBands(_after.BandRoles, pair.After);
             Tiles = new TileGrid(_regionBefore.Width, _regionBefore.Height, model.TileSize, model.Halo, ChunkTiles(model));
             _survey = surveyPath is null ? null : LandSurvey.Load(surveyPath, Crs, Grid.Bounds, options.Survey);
-            BeforeDate = pair.BeforeDate ?? AcquisitionDate(_before);
-            AfterDate = pair.AfterDate ?? AcquisitionDate(_after);
-            BeforeId = pair.BeforeId ?? SceneId(_before);
-            AfterId = pair.AfterId ?? SceneId(_after);
+            BeforeDate = pair.BeforeDate ?? _before.AcquisitionDate;
+            AfterDate = pair.AfterDate ?? _after.AcquisitionDate;
+            BeforeId = pair.BeforeId ?? _before.SceneId;
+            AfterId = pair.AfterId ?? _after.SceneId;
             _workDir = Path.Combine(options.TempDirectory ?? Path.GetTempPath(), "weipian-" + Guid.NewGuid().ToString("N")[..12]);
             Directory.CreateDirectory(_workDir);
         }
@@ -397,20 +397,6 @@ internal sealed class DetectionRun : IDisposable
         var valid = strip.Valid.AsSpan(0, strip.Length);
         for (var i = 0; i < valid.Length; i++) valid[i] &= mask[i];
     }
-
-    private static DateOnly? AcquisitionDate(Scene scene)
-    {
-        var raster = scene.Dataset;
-        if (DateOnly.TryParseExact(raster.MetadataItem("ACQUISITION_DATE") ?? "", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-            return d;
-        var stamp = raster.MetadataItem("TIFFTAG_DATETIME");
-        return stamp is { Length: >= 10 } && DateOnly.TryParseExact(stamp[..10].Replace(':', '-'), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out d)
-            ? d
-            : null;
-    }
-
-    private static string SceneId(Scene scene) =>
-        scene.Dataset.MetadataItem("SCENE_ID") is { Length: > 0 } id ? id : Path.GetFileNameWithoutExtension(scene.Path);
 
     public void Dispose()
     {

@@ -1,4 +1,5 @@
 using RoleNames = WeiPian.Engine.Raster.BandRoles;
+using System.Globalization;
 using WeiPian.Engine.Gdal;
 
 namespace WeiPian.Engine.Raster;
@@ -80,6 +81,26 @@ public sealed class Scene : IDisposable
 
     /// <summary>What each band measures (index 0 = band 1).</summary>
     public IReadOnlyList<BandRole> BandRoles { get; }
+
+    /// <summary>
+    /// The acquisition date the file records: metadata ACQUISITION_DATE (YYYY-MM-DD), else the date of
+    /// TIFFTAG_DATETIME; null when neither is there.
+    /// </summary>
+    public DateOnly? AcquisitionDate
+    {
+        get
+        {
+            if (DateOnly.TryParseExact(_raster.MetadataItem("ACQUISITION_DATE") ?? "", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+                return d;
+            var stamp = _raster.MetadataItem("TIFFTAG_DATETIME");
+            return stamp is { Length: >= 10 } && DateOnly.TryParseExact(stamp[..10].Replace(':', '-'), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out d)
+                ? d
+                : null;
+        }
+    }
+
+    /// <summary>The scene's id: metadata SCENE_ID, else the file name without extension.</summary>
+    public string SceneId => _raster.MetadataItem("SCENE_ID") is { Length: > 0 } id ? id : System.IO.Path.GetFileNameWithoutExtension(Path);
 
     /// <summary>The 1-based band number holding <paramref name="role"/>.</summary>
     /// <exception cref="InvalidOperationException">No band has that role; the message lists the scene's roles.</exception>

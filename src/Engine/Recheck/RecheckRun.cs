@@ -76,9 +76,9 @@ internal sealed class RecheckRun : IDisposable
                 _readReference = [.. IndexRoles.Select(_reference.BandOf).Union(_modelBandsReference)];
             }
             _readNewest = [.. indexNewest.Union(_modelBandsNewest)];
-            NewestDate = Yyyymmdd(images.NewestDate ?? AcquisitionDate(_newest));
-            ReferenceDate = _reference is null ? "" : Yyyymmdd(images.ReferenceDate ?? AcquisitionDate(_reference));
-            NewestId = images.NewestId ?? SceneId(_newest);
+            NewestDate = Yyyymmdd(images.NewestDate ?? _newest.AcquisitionDate);
+            ReferenceDate = _reference is null ? "" : Yyyymmdd(images.ReferenceDate ?? _reference.AcquisitionDate);
+            NewestId = images.NewestId ?? _newest.SceneId;
             Method = _model is null ? "indices" : $"{_model.Card.Name}@{_model.Card.Version}";
             Polygons = polygons ?? EarlierPolygon.Read(polygonsPath ?? throw new ArgumentNullException(nameof(polygonsPath)), Crs, options);
             _plans = Planned();
@@ -414,21 +414,6 @@ internal sealed class RecheckRun : IDisposable
         GroundCovers.Classify(bands.Plane(0)[i], bands.Plane(1)[i], bands.Plane(2)[i], bands.Plane(3)[i], _options);
 
     private static string Yyyymmdd(DateOnly? d) => d?.ToString("yyyyMMdd", CultureInfo.InvariantCulture) ?? "";
-
-    // As a detection reads them (DetectionRun): ACQUISITION_DATE, else TIFFTAG_DATETIME; SCENE_ID, else the file name.
-    private static DateOnly? AcquisitionDate(Scene scene)
-    {
-        var raster = scene.Dataset;
-        if (DateOnly.TryParseExact(raster.MetadataItem("ACQUISITION_DATE") ?? "", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-            return d;
-        var stamp = raster.MetadataItem("TIFFTAG_DATETIME");
-        return stamp is { Length: >= 10 } && DateOnly.TryParseExact(stamp[..10].Replace(':', '-'), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out d)
-            ? d
-            : null;
-    }
-
-    private static string SceneId(Scene scene) =>
-        scene.Dataset.MetadataItem("SCENE_ID") is { Length: > 0 } id ? id : Path.GetFileNameWithoutExtension(scene.Path);
 
     public void Dispose()
     {
