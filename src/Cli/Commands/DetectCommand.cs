@@ -45,12 +45,7 @@ internal static class DetectCommand
         {
             var inference = new InferenceOptions
             {
-                Device = parse.GetValue(device)!.ToLowerInvariant() switch
-                {
-                    "cpu" => InferenceDevice.Cpu,
-                    "cuda" or "gpu" => InferenceDevice.Cuda,
-                    var d => throw new ArgumentException($"--device {d}: use cpu or cuda."),
-                },
+                Device = DeviceOption.Parse(parse.GetValue(device)!),
                 TileSize = parse.GetValue(tile),
                 Halo = parse.GetValue(halo),
                 BatchSize = parse.GetValue(batch),

@@ -46,12 +46,7 @@ internal static class RecheckCommand
         {
             var inference = new InferenceOptions
             {
-                Device = parse.GetValue(device)!.ToLowerInvariant() switch
-                {
-                    "cpu" => InferenceDevice.Cpu,
-                    "cuda" or "gpu" => InferenceDevice.Cuda,
-                    var d => throw new ArgumentException($"--device {d}: use cpu or cuda."),
-                },
+                Device = DeviceOption.Parse(parse.GetValue(device)!),
                 BatchSize = parse.GetValue(batch),
                 IntraOpThreads = parse.GetValue(threads),
             };

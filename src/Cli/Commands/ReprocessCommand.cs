@@ -98,12 +98,7 @@ internal static partial class ReprocessCommand
                 Detection = new DetectionOptions { AllLand = parse.GetValue(allLand), SourceTag = parse.GetValue(sourceTag)! },
                 Inference = new InferenceOptions
                 {
-                    Device = parse.GetValue(device)!.ToLowerInvariant() switch
-                    {
-                        "cpu" => InferenceDevice.Cpu,
-                        "cuda" or "gpu" => InferenceDevice.Cuda,
-                        var d => throw new ArgumentException($"--device {d}: use cpu or cuda."),
-                    },
+                    Device = DeviceOption.Parse(parse.GetValue(device)!),
                     IntraOpThreads = parse.GetValue(threads),
                 },
                 MergeOverlapFraction = parse.GetValue(mergeOverlap),
