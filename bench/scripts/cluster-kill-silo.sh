@@ -45,14 +45,7 @@ cli=$(realpath src/Cli/bin/Release/net10.0/weipian.dll)
 work=$(mktemp -d)
 pids=()
 cleanup() {
-  # Only the processes this script started, by pid: SIGTERM (a silo stops cleanly), then SIGKILL after 15 s.
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for _ in $(seq 150); do
-    alive=0; for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-    [ "$alive" -eq 0 ] && break; sleep 0.1
-  done
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  stop_pids   # the silos, the client and a Redis started here; PostgreSQL (pg_ctl) is stopped below
   if [ -n "${pgdata:-}" ] && [ -d "$pgdata" ]; then runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgdata" -m immediate stop >/dev/null 2>&1 || true; fi
   if [ "${status:-1}" -eq 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$work"; else echo "work folder kept: $work" >&2; fi
 }

@@ -2,7 +2,7 @@
 # Sourced by the cluster-*.sh scripts: make_scenes CLI writes, in the current folder, the 12 overlapping scenes of
 # reprocess-kill-resume.sh (a 3072 x 2048 `weipian synth` pair, seed 7, its planted changes burnt into both dates so
 # the tiny test model reports them, cut into a 4 x 3 grid of 1024 x 1024 scenes) and their manifest scenes.csv, with
-# the survey at synth/survey.gpkg.
+# the survey at synth/survey.gpkg. stop_pids stops the processes a script started (their pids in the array pids).
 make_scenes() { # weipian.dll
   local cli=$1
   dotnet "$cli" synth --out synth --size 3072 --height 2048 --seed 7 --no-shapefiles | tail -1
@@ -23,4 +23,15 @@ make_scenes() { # weipian.dll
     done
   done
   echo "12 scenes of 1024 x 1024 px in a 4 x 3 grid, overlapping by 384 px across and 512 px down"
+}
+
+stop_pids() { # only the processes in ${pids[@]}, by pid: SIGTERM (a silo stops cleanly), then SIGKILL after 15 s
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for _ in $(seq 150); do
+    alive=0; for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break; sleep 0.1
+  done
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  pids=()
 }

@@ -21,17 +21,7 @@ dotnet build -c Release src/Cli -v q -nologo >/dev/null
 cli=$(realpath src/Cli/bin/Release/net10.0/weipian.dll)
 work=$(mktemp -d)
 pids=()
-stop_all() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for _ in $(seq 150); do
-    alive=0; for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-    [ "$alive" -eq 0 ] && break; sleep 0.1
-  done
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done   # these only: a Redis started here runs on
-  pids=()
-}
-trap 'stop_all; rm -rf "$work"' EXIT
+trap 'stop_pids; rm -rf "$work"' EXIT
 cd "$work"
 echo "== scenes"
 make_scenes "$cli"
@@ -70,7 +60,7 @@ for n in 1 2; do
   t=$(scenes_seconds "cluster$n.log")
   cmp -s local1/tuban.gpkg "cluster$n/tuban.gpkg" && same="tuban.gpkg identical to the single-machine run" || same="tuban.gpkg DIFFERS"
   echo "$n silo(s) x 1 scene at a time: 12 scenes in $t s (submission to last scene) = $(awk -v t="$t" 'BEGIN { printf "%.1f", 12 * 60 / t }') scenes/min; $(grep '^silo ' "cluster$n.log" | tr '\n' ' ')| $same"
-  stop_all
+  stop_pids
 done
 
 echo "== scheduling overhead: $noop no-op scenes, one silo, one lane (scenes one after another)"
@@ -81,13 +71,13 @@ overhead() { # name connection description
     --out "noop-$1" > "noop-$1.log" 2> "noop-$1.err" || true   # every no-op scene "fails": exit 3 or 1 is expected
   t=$(scenes_seconds "noop-$1.log")
   echo "$3: $noop scenes in $t s = $(awk -v t="$t" -v n="$noop" 'BEGIN { printf "%.1f", t * 1000 / n }') ms per scene"
-  stop_all
+  stop_pids
 }
 overhead memory localhost "in-memory state (localhost clustering)"
 if command -v redis-server >/dev/null; then
   redis-server --port 6392 --bind 127.0.0.1 --save "" --appendonly no > redis.log 2>&1 &
   redis_pid=$!
-  trap 'stop_all; kill "$redis_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+  trap 'stop_pids; kill "$redis_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
   for _ in $(seq 100); do redis-cli -p 6392 ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
   overhead redis redis:127.0.0.1:6392 "Redis state, membership and reminders"
   kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true
