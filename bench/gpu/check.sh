@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The GPU check of issue 6: builds the GPU variant of the CLI (-p:Gpu=true: Microsoft.ML.OnnxRuntime.Gpu.Linux),
-# synthesises a large pair, detects on it with --device cuda and with --device cpu (same build, same model), and
-# prints Mpx/s for each and the share of pixels on which the two class rasters agree.
+# synthesises a large pair, detects on it with --device cpu, --device cuda and --device cuda --fp16 (same build, same
+# model), and prints Mpx/s for each and the share of pixels on which each CUDA class raster agrees with the CPU's.
 #
 #   bench/gpu/check.sh [size] [model]          (defaults 8192, fusion-unet-v1)
 #
@@ -43,30 +43,41 @@ scene="$out/s$size-seed$seed"
 [ -f "$scene/after.tif" ] || dotnet "$cli" synth --out "$scene" --size "$size" --seed "$seed" --no-shapefiles >/dev/null
 inputs=(--before "$scene/before.tif" --after "$scene/after.tif" --survey "$scene/survey.gpkg" --model "$model")
 
-detect() { # device -> the summary line's Mpx/s
-  dotnet "$cli" detect "${inputs[@]}" --device "$1" --out "$out/tuban-$1.gpkg" --class-raster "$out/classes-$1.tif" --profile \
-    >"$out/detect-$1.log" 2>&1 || { tail -20 "$out/detect-$1.log" >&2; echo "bench/gpu/check.sh: detect --device $1 failed (log above)" >&2; return 1; }
-  grep -oE '[0-9.]+ Mpx/s' "$out/detect-$1.log" | head -1
+detect() { # name device [options...] -> the summary line's Mpx/s
+  local name=$1 device=$2
+  shift 2
+  dotnet "$cli" detect "${inputs[@]}" --device "$device" "$@" --out "$out/tuban-$name.gpkg" --class-raster "$out/classes-$name.tif" \
+    --profile >"$out/detect-$name.log" 2>&1 \
+    || { tail -20 "$out/detect-$name.log" >&2; echo "bench/gpu/check.sh: detect $name failed (log above)" >&2; return 1; }
+  grep -oE '[0-9.]+ Mpx/s' "$out/detect-$name.log" | head -1
+}
+
+run() { # name device [options...]: prints Mpx/s and the profile's model and wall lines
+  local mpx
+  mpx=$(detect "$@")
+  echo "$1: $mpx"
+  grep -E "^(Model|wall)" "$out/detect-$1.log" | sed "s/^/  $1 /"
+}
+
+# Agreement: the diagonal of the pixel confusion matrix between two class rasters over all pixels.
+agree() { # name: the CPU's class raster against this run's
+  dotnet "$cli" eval --truth "$out/classes-cpu.tif" --pred "$out/classes-$1.tif" --json >"$out/eval-$1.json"
+  python3 - "$out/eval-$1.json" "$1" <<'EOF'
+import json, sys
+m = json.load(open(sys.argv[1]))["pixels"]
+same = sum(m["confusion"][k][k] for k in range(len(m["confusion"])))
+print(f"class rasters agree on {same / m['total']:.6%} of {m['total']} pixels (cpu vs {sys.argv[2]})")
+EOF
 }
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); scene ${size}x${size} seed $seed, model $model"
 [ "$skip_cuda" = 1 ] || nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | sed 's/^/gpu: /'
-cpu=$(detect cpu)
-echo "cpu : $cpu"
-grep -E "^(Model|wall)" "$out/detect-cpu.log" | sed 's/^/  cpu /'
+run cpu cpu
 if [ "$skip_cuda" = 1 ]; then
   echo "cuda: skipped (WEIPIAN_GPU_CHECK_SKIP_CUDA=1)"
   exit 0
 fi
-cuda=$(detect cuda)
-echo "cuda: $cuda"
-grep -E "^(Model|wall)" "$out/detect-cuda.log" | sed 's/^/  cuda /'
-
-# Agreement: the diagonal of the pixel confusion matrix between the two class rasters over all pixels.
-dotnet "$cli" eval --truth "$out/classes-cpu.tif" --pred "$out/classes-cuda.tif" --json >"$out/eval.json"
-python3 - "$out/eval.json" <<'EOF'
-import json, sys
-m = json.load(open(sys.argv[1]))["pixels"]
-same = sum(m["confusion"][k][k] for k in range(len(m["confusion"])))
-print(f"class rasters agree on {same / m['total']:.6%} of {m['total']} pixels (cpu vs cuda)")
-EOF
+run cuda cuda
+run cuda-fp16 cuda --fp16
+agree cuda
+agree cuda-fp16

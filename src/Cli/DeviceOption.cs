@@ -1,10 +1,15 @@
+using System.CommandLine;
 using WeiPian.Engine.Inference;
 
 namespace WeiPian.Cli;
 
-/// <summary>The <c>--device</c> value every inference command takes.</summary>
+/// <summary>The <c>--device</c> value and the <c>--fp16</c> switch every inference command takes.</summary>
 internal static class DeviceOption
 {
+    /// <summary>A new <c>--fp16</c> switch (each command owns its options).</summary>
+    public static Option<bool> Fp16() =>
+        new("--fp16") { Description = "Compute in float16 (for CUDA; on the CPU slower than float32, useful to compare classes)" };
+
     /// <summary><c>cpu</c>, or <c>cuda</c> (also <c>gpu</c>), in any case.</summary>
     /// <exception cref="ArgumentException">Anything else; the message names the option and its values.</exception>
     public static InferenceDevice Parse(string value) => value.ToLowerInvariant() switch

@@ -53,6 +53,9 @@ public sealed class ClusterBatchSpec
     /// <summary>See <see cref="BatchSettings.LinkOverlapFraction"/>.</summary>
     [Id(12)] public double LinkOverlap { get; set; } = 0.5;
 
+    /// <summary>Compute in float16 (<see cref="InferenceOptions.Fp16"/>).</summary>
+    [Id(13)] public bool Fp16 { get; set; }
+
     /// <summary>The local settings these stand for, with <paramref name="workers"/> scenes at once (it sets the default threads).</summary>
     public BatchSettings ToBatchSettings(int workers = 1) => new()
     {
@@ -65,7 +68,7 @@ public sealed class ClusterBatchSpec
         Workers = Math.Max(1, workers),
         Crs = Epsg is { } code ? SpatialReference.FromEpsg(code) : null,
         Detection = new DetectionOptions { AllLand = AllLand, SourceTag = SourceTag },
-        Inference = new InferenceOptions { Device = ParseDevice(Device), IntraOpThreads = Threads },
+        Inference = new InferenceOptions { Device = ParseDevice(Device), IntraOpThreads = Threads, Fp16 = Fp16 },
         MergeOverlapFraction = MergeOverlap,
         LinkOverlapFraction = LinkOverlap,
     };
@@ -80,7 +83,8 @@ public sealed class ClusterBatchSpec
 
     /// <summary>The fields as one text, to tell whether a resubmitted batch is the same batch.</summary>
     public string Describe() => string.Join("|", OutputDirectory, ModelPath, SurveyPath, CurrentSurveyPath, PreviousPath, JudgementsPath, AllLand, SourceTag,
-        Epsg, Device, Threads, MergeOverlap.ToString("R", CultureInfo.InvariantCulture), LinkOverlap.ToString("R", CultureInfo.InvariantCulture));
+        Epsg, Device, Threads, MergeOverlap.ToString("R", CultureInfo.InvariantCulture), LinkOverlap.ToString("R", CultureInfo.InvariantCulture))
+        + (Fp16 ? "|fp16" : ""); // only when set, so batches submitted before the switch existed describe the same
 }
 
 /// <summary>One scene pair of a cluster batch: the plain-data form of <see cref="SceneJob"/>.</summary>

@@ -318,7 +318,6 @@ public class ChangeModelTests
     [Fact]
     public void OptionsAreChecked()
     {
-        Assert.Throws<NotSupportedException>(() => ChangeModel.Load(TestModels.PairLogits, new InferenceOptions { Fp16 = true }));
         Assert.Throws<ArgumentException>(() => ChangeModel.Load(TestModels.PairLogits, new InferenceOptions { IntraOpThreads = -1 }));
         var ex = Assert.Throws<ArgumentException>(() => ChangeModel.Load(TestModels.PairLogits, new InferenceOptions { BatchSize = 4 }));
         Assert.Contains("fixed batch of 1", ex.Message);

@@ -19,6 +19,7 @@ internal static class DetectCommand
         var output = new Option<string>("--out") { Description = "Output polygons: .gpkg (default layer 'tuban'), .shp, .geojson or .gdb", Required = true };
         var classRaster = new Option<string?>("--class-raster") { Description = "Also write the class raster (COG: class, confidence %)" };
         var device = new Option<string>("--device") { Description = "cpu or cuda (cuda needs the -p:Gpu=true build)", DefaultValueFactory = _ => "cpu" };
+        var fp16 = DeviceOption.Fp16();
         var tile = new Option<int>("--tile") { Description = "Tile size (default: the model card's)" };
         var halo = new Option<int>("--halo") { Description = "Halo per tile side (default: the model card's)" };
         var batch = new Option<int>("--batch") { Description = "Tiles per inference call (dynamic-batch models)" };
@@ -38,7 +39,7 @@ internal static class DetectCommand
         var splitBy = new Option<string?>("--split-by") { Description = "county: one file per XZQDM, OUT_<XZQDM>.ext beside --out" };
         var command = new Command("detect", "Find change polygons (图斑) between two dates, on farmland by default, with the national attributes.")
         {
-            before, after, survey, model, output, classRaster, device, tile, halo, batch, threads, allLand, bands, beforeId, afterId,
+            before, after, survey, model, output, classRaster, device, fp16, tile, halo, batch, threads, allLand, bands, beforeId, afterId,
             beforeDate, afterDate, sourceTag, eight, encoding, chips, profile, simplify, splitBy,
         };
         command.SetAction(async (parse, ct) =>
@@ -46,6 +47,7 @@ internal static class DetectCommand
             var inference = new InferenceOptions
             {
                 Device = DeviceOption.Parse(parse.GetValue(device)!),
+                Fp16 = parse.GetValue(fp16),
                 TileSize = parse.GetValue(tile),
                 Halo = parse.GetValue(halo),
                 BatchSize = parse.GetValue(batch),

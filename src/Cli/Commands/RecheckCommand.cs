@@ -31,6 +31,7 @@ internal static class RecheckCommand
         var soilNdvi = new Option<double>("--soil-ndvi") { Description = "NDVI of tilled soil", DefaultValueFactory = _ => defaults.SoilNdvi };
         var wholeScene = new Option<bool>("--whole-scene") { Description = "Run the model over every tile of the scene, not only those covering the polygons (same results; for measuring)" };
         var device = new Option<string>("--device") { Description = "cpu or cuda (cuda needs the -p:Gpu=true build)", DefaultValueFactory = _ => "cpu" };
+        var fp16 = DeviceOption.Fp16();
         var batch = new Option<int>("--batch") { Description = "Tiles per inference call (dynamic-batch models)" };
         var threads = new Option<int>("--threads") { Description = "Inference threads (default: ONNX Runtime's choice)" };
         var bands = new Option<string?>("--bands") { Description = "Band roles of the images in band order, e.g. B,G,R,NIR" };
@@ -40,13 +41,14 @@ internal static class RecheckCommand
             "Rectification monitoring: re-check earlier change polygons on the newest image (restored, partly restored, not restored, cannot tell).")
         {
             polygons, image, reference, after, model, output, chips, layer, idField, margin, maxObscured, restoredMax, notRestoredMin,
-            vegNdvi, soilNdvi, wholeScene, device, batch, threads, bands, newestDate, referenceDate,
+            vegNdvi, soilNdvi, wholeScene, device, fp16, batch, threads, bands, newestDate, referenceDate,
         };
         command.SetAction(async (parse, ct) =>
         {
             var inference = new InferenceOptions
             {
                 Device = DeviceOption.Parse(parse.GetValue(device)!),
+                Fp16 = parse.GetValue(fp16),
                 BatchSize = parse.GetValue(batch),
                 IntraOpThreads = parse.GetValue(threads),
             };

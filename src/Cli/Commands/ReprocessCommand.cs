@@ -32,6 +32,7 @@ internal static partial class ReprocessCommand
         var sourceTag = new Option<string>("--source-tag") { Description = "JCBH source tag", DefaultValueFactory = _ => "WP" };
         var epsg = new Option<int?>("--epsg") { Description = "CRS of the merged output (default: the first done scene's)" };
         var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
+        var fp16 = DeviceOption.Fp16();
         var threads = new Option<int>("--threads") { Description = "Inference threads per worker (default: cores / workers)" };
         var mergeOverlap = new Option<double>("--merge-overlap") { Description = "Share of the smaller polygon two scenes' polygons must share to be one change", DefaultValueFactory = _ => 0.3 };
         var linkOverlap = new Option<double>("--link-overlap") { Description = "Share of the smaller polygon a new and an earlier polygon must share to be linked", DefaultValueFactory = _ => 0.5 };
@@ -43,7 +44,7 @@ internal static partial class ReprocessCommand
         var command = new Command("reprocess",
             "Year-end bulk reprocessing: every scene pair of a manifest, in parallel, resumable after a crash; merged polygons, marks against the current survey, links to earlier polygons, regional figures and the yearly ratio R.")
         {
-            manifest, survey, current, output, model, workers, previous, judgements, allLand, sourceTag, epsg, device, threads, mergeOverlap, linkOverlap,
+            manifest, survey, current, output, model, workers, previous, judgements, allLand, sourceTag, epsg, device, fp16, threads, mergeOverlap, linkOverlap,
             cluster, detach, attach, batchId, cancel,
         };
         command.Validators.Add(result =>
@@ -75,6 +76,7 @@ internal static partial class ReprocessCommand
                     SourceTag = parse.GetValue(sourceTag)!,
                     Epsg = parse.GetValue(epsg),
                     Device = parse.GetValue(device)!,
+                    Fp16 = parse.GetValue(fp16),
                     Threads = parse.GetValue(threads),
                     MergeOverlap = parse.GetValue(mergeOverlap),
                     LinkOverlap = parse.GetValue(linkOverlap),
@@ -99,6 +101,7 @@ internal static partial class ReprocessCommand
                 Inference = new InferenceOptions
                 {
                     Device = DeviceOption.Parse(parse.GetValue(device)!),
+                    Fp16 = parse.GetValue(fp16),
                     IntraOpThreads = parse.GetValue(threads),
                 },
                 MergeOverlapFraction = parse.GetValue(mergeOverlap),

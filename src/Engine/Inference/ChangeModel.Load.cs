@@ -13,7 +13,7 @@ public sealed partial class ChangeModel
     /// <param name="options">Device, threads, batch size; null for the defaults (CPU).</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="ModelContractException">No card, an invalid card, or a card that contradicts the graph; the message names the file, what the card says and what the graph has.</exception>
-    /// <exception cref="NotSupportedException">CUDA asked of a CPU build of the engine, or <see cref="InferenceOptions.Fp16"/> set.</exception>
+    /// <exception cref="NotSupportedException">CUDA asked of a CPU build of the engine, or <see cref="InferenceOptions.Fp16"/> asked of a graph the float16 rewrite does not handle.</exception>
     /// <exception cref="InferenceException">ONNX Runtime cannot load the file or start the device.</exception>
     /// <exception cref="ArgumentException">An option is out of range, or <see cref="InferenceOptions.BatchSize"/> contradicts the graph's fixed batch.</exception>
     public static ChangeModel Load(string onnxPath, InferenceOptions? options = null)
@@ -72,8 +72,6 @@ public sealed partial class ChangeModel
 
     private static void CheckOptions(InferenceOptions o)
     {
-        if (o.Fp16)
-            throw new NotSupportedException("InferenceOptions.Fp16 is reserved and not yet supported: the engine feeds and reads float32 tensors.");
         if (o.IntraOpThreads < 0) throw new ArgumentException($"InferenceOptions.IntraOpThreads is {o.IntraOpThreads}; use 0 (ONNX Runtime's choice) or more.", nameof(o));
         if (o.InterOpThreads < 0) throw new ArgumentException($"InferenceOptions.InterOpThreads is {o.InterOpThreads}; use 0 (sequential) or more.", nameof(o));
         if (o.Halo < 0) throw new ArgumentException($"InferenceOptions.Halo is {o.Halo}; use 0 (the card's halo) or a positive margin.", nameof(o));
@@ -94,12 +92,24 @@ public sealed partial class ChangeModel
         using var so = CreateSessionOptions(path, options);
         try
         {
-            return new InferenceSession(path, so);
+            return options.Fp16 ? new InferenceSession(Float16Graph(path), so) : new InferenceSession(path, so);
         }
         catch (OnnxRuntimeException ex)
         {
             var hint = options.Device == InferenceDevice.Cuda ? " " + CudaHint : "";
             throw new InferenceException($"ONNX Runtime cannot load '{path}': {ex.Message.TrimEnd()}{hint}", ex);
+        }
+    }
+
+    private static byte[] Float16Graph(string path)
+    {
+        try
+        {
+            return Fp16Graph.Convert(File.ReadAllBytes(path), path);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InferenceException($"'{path}' is not an ONNX model: {ex.Message}", ex);
         }
     }
 
