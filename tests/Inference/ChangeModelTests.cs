@@ -348,6 +348,55 @@ public class ChangeModelTests
     }
 
     [Fact]
+    public void TheOptimizedModelCacheIsReadBackOnlyWhileItsKeyHolds()
+    {
+        using var dir = new TempDir();
+        var cache = Path.Combine(dir.File("cache"), "pair.optimized.onnx");
+        var options = new InferenceOptions { OptimizedModelCachePath = cache };
+        var expected = PairOutput(TestModels.PairLogits, options, out var name);
+        Assert.Equal("test-pair-logits", name);
+        Assert.True(File.Exists(cache) && File.Exists(cache + ".key"));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(cache)!, "*.tmp*"));
+
+        // A graph put in the cache's place (its key kept) is what the next load runs: the cache is read, not remade.
+        File.WriteAllBytes(cache, WithBias(TestModels.PairLogits, 100f));
+        var cached = PairOutput(TestModels.PairLogits, options, out name);
+        Assert.Equal("test-pair-logits", name); // the card travels in the graph's metadata
+        for (var i = 0; i < expected.Length; i++)
+            Assert.Equal(expected[i] - TestModels.Bias(i / (64 * 64), TestModels.SaltPair) + 100, cached[i], 1e-3);
+
+        // Other options (here another optimisation level) do not trust it: optimised again and replaced.
+        var extended = options with { Optimization = GraphOptimization.Extended };
+        Assert.Equal(expected, PairOutput(TestModels.PairLogits, extended, out _));
+        Assert.Contains("optimization Extended", File.ReadAllText(cache + ".key"));
+
+        // A broken file under a current key is replaced, not an error.
+        File.WriteAllText(cache, "not a graph");
+        Assert.Equal(expected, PairOutput(TestModels.PairLogits, extended, out _));
+        Assert.Equal(expected, PairOutput(TestModels.PairLogits, extended, out _));
+        Assert.True(new FileInfo(cache).Length > 100);
+    }
+
+    private static float[] PairOutput(string path, InferenceOptions options, out string cardName)
+    {
+        using var model = ChangeModel.Load(path, options);
+        TestModels.Fill(model.BeforeTile(0), 0, 4, 64, 0);
+        TestModels.Fill(model.AfterTile(0), 0, 4, 64, 1);
+        model.Run(1);
+        cardName = model.Card.Name;
+        return model.Output.ToArray();
+    }
+
+    // The model with its five biases set to a value (ModelProto.graph = 7, GraphProto.initializer = 5, TensorProto.name = 8, raw_data = 9).
+    private static byte[] WithBias(string path, float value)
+    {
+        var model = ProtoMessage.Parse(File.ReadAllBytes(path));
+        var bias = model.Message(7)!.Messages(5).Single(t => t.String(8) == "conv.bias");
+        bias.SetBytes(9, MemoryMarshal.AsBytes(Enumerable.Repeat(value, 5).ToArray().AsSpan()).ToArray());
+        return model.ToArray();
+    }
+
+    [Fact]
     public void MissingOrBrokenFilesGiveClearErrors()
     {
         using var dir = new TempDir();

@@ -15,6 +15,7 @@ public sealed partial class ChangeModel
     /// <exception cref="ModelContractException">No card, an invalid card, or a card that contradicts the graph; the message names the file, what the card says and what the graph has.</exception>
     /// <exception cref="NotSupportedException">CUDA asked of a CPU build of the engine, or <see cref="InferenceOptions.Fp16"/> asked of a graph the float16 rewrite does not handle.</exception>
     /// <exception cref="InferenceException">ONNX Runtime cannot load the file or start the device.</exception>
+    /// <exception cref="IOException">The optimised graph cannot be written to <see cref="InferenceOptions.OptimizedModelCachePath"/>.</exception>
     /// <exception cref="ArgumentException">An option is out of range, or <see cref="InferenceOptions.BatchSize"/> contradicts the graph's fixed batch.</exception>
     public static ChangeModel Load(string onnxPath, InferenceOptions? options = null)
     {
@@ -89,15 +90,49 @@ public sealed partial class ChangeModel
     private static InferenceSession CreateSession(string path, InferenceOptions options)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
-        using var so = CreateSessionOptions(path, options);
+        var graph = options.Fp16 ? Float16Graph(path) : null;
+        var cache = options.OptimizedModelCachePath is { Length: > 0 } cachePath
+            ? OptimizedModelCache.For(cachePath, graph ?? File.ReadAllBytes(path), options)
+            : null;
+        if (cache is { IsCurrent: true })
+        {
+            try
+            {
+                // Optimising again would redo the work the cache saves; the graph is already optimised.
+                return NewSession(path, cache.FilePath, null, options with { Optimization = GraphOptimization.None }, optimizedTo: null);
+            }
+            catch (InferenceException)
+            {
+                cache.Discard(current: true);
+            }
+        }
+        var session = NewSession(path, path, graph, options, cache?.WritePath);
         try
         {
-            return options.Fp16 ? new InferenceSession(Float16Graph(path), so) : new InferenceSession(path, so);
+            cache?.Commit();
+            return session;
+        }
+        catch
+        {
+            cache?.Discard(current: false);
+            session.Dispose();
+            throw;
+        }
+    }
+
+    // path names the model in messages; the session reads file (or graph, when given).
+    private static InferenceSession NewSession(string path, string file, byte[]? graph, InferenceOptions options, string? optimizedTo)
+    {
+        using var so = CreateSessionOptions(path, options, optimizedTo);
+        try
+        {
+            return graph is not null ? new InferenceSession(graph, so) : new InferenceSession(file, so);
         }
         catch (OnnxRuntimeException ex)
         {
             var hint = options.Device == InferenceDevice.Cuda ? " " + CudaHint : "";
-            throw new InferenceException($"ONNX Runtime cannot load '{path}': {ex.Message.TrimEnd()}{hint}", ex);
+            var what = file == path ? $"'{path}'" : $"'{path}' (its optimised graph '{file}')";
+            throw new InferenceException($"ONNX Runtime cannot load {what}: {ex.Message.TrimEnd()}{hint}", ex);
         }
     }
 
@@ -117,7 +152,7 @@ public sealed partial class ChangeModel
         "The CUDA provider needs the NVIDIA driver, CUDA 13 (libcudart.so.13, libcublas.so.13, libcublasLt.so.13, libcurand.so.10) " +
         "and cuDNN 9 (libcudnn.so.9) findable through LD_LIBRARY_PATH.";
 
-    private static SessionOptions CreateSessionOptions(string path, InferenceOptions o)
+    private static SessionOptions CreateSessionOptions(string path, InferenceOptions o, string? optimizedTo)
     {
         var so = new SessionOptions();
         try
@@ -137,7 +172,7 @@ public sealed partial class ChangeModel
             var spin = o.AllowSpinning ? "1" : "0";
             so.AddSessionConfigEntry("session.intra_op.allow_spinning", spin);
             so.AddSessionConfigEntry("session.inter_op.allow_spinning", spin);
-            if (o.OptimizedModelCachePath is { Length: > 0 } cache) so.OptimizedModelFilePath = Path.GetFullPath(cache);
+            if (optimizedTo is not null) so.OptimizedModelFilePath = optimizedTo;
             if (o.Device == InferenceDevice.Cuda) AppendCuda(so, path, o);
             return so;
         }

@@ -51,10 +51,11 @@ public sealed record InferenceOptions
     public GraphOptimization Optimization { get; init; } = GraphOptimization.All;
 
     /// <summary>
-    /// Optional file where ONNX Runtime writes the optimized graph when the model loads (ORT's
-    /// <c>optimized_model_filepath</c>), for inspection or to load later as a pre-optimized model. The engine
-    /// does not read it back by itself yet. With <see cref="GraphOptimization.All"/> the file may be specific
-    /// to this machine's CPU.
+    /// Optional file that keeps ONNX Runtime's optimised graph of the model between loads: the first load optimises
+    /// and writes it (with a <c>.key</c> file beside it), later loads of the same model with the same options, ONNX
+    /// Runtime version and CPU read it instead of optimising again. A stale or unreadable file is replaced, never used.
+    /// Saves the optimisation time of every session (worth it for large graphs and many short scenes); the bundled
+    /// models optimise in a fraction of a second.
     /// </summary>
     public string? OptimizedModelCachePath { get; init; }
 
