@@ -19,24 +19,30 @@ internal static class BenchModelsCommand
 
     public static Command Create()
     {
-        var models = new Option<string[]>("--models") { Description = "Models to compare (bundled names or .onnx files)", AllowMultipleArgumentsPerToken = true };
+        var models = new Option<string[]>("--models")
+        {
+            Description = "Models to compare (bundled names or .onnx files); NAME:fp16 runs that model in float16, e.g. --models fusion-unet-v1 fusion-unet-v1:fp16",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var set = new Option<string>("--set") { Description = "Folder of cases (as weipian synth writes them)", Required = true };
         var output = new Option<string?>("--out") { Description = "Folder for report.md, report.csv and report.json" };
         var baseline = new Option<string?>("--baseline") { Description = "The model candidates are gated against" };
         var maxDrop = new Option<double>("--max-drop") { Description = "Largest allowed drop of any headline metric", DefaultValueFactory = _ => 0.02 };
         var threads = new Option<int>("--threads") { Description = "Inference threads per model run" };
+        var device = new Option<string>("--device") { Description = "cpu or cuda (cuda needs the -p:Gpu=true build)", DefaultValueFactory = _ => "cpu" };
         var single = new Option<string?>("--single") { Description = "(internal) score one model and print JSON", Hidden = true };
         var command = new Command("bench-models", "Compare models side by side on a benchmark set: Mpx/s, peak memory, per-class F1/IoU, object recall/precision, false alarms per km²; optionally gate candidates against a baseline.")
         {
-            models, set, output, baseline, maxDrop, threads, single,
+            models, set, output, baseline, maxDrop, threads, device, single,
         };
         command.SetAction(async (parse, ct) =>
         {
             var cases = BenchCase.Find(parse.GetValue(set)!);
-            var inference = new InferenceOptions { IntraOpThreads = parse.GetValue(threads) };
+            var inference = new InferenceOptions { IntraOpThreads = parse.GetValue(threads), Device = DeviceOption.Parse(parse.GetValue(device)!) };
             if (parse.GetValue(single) is { } one)
             {
-                var score = await ModelBenchmark.RunAsync(one, cases, inference, cancellationToken: ct);
+                var (path, fp16) = Entry(one);
+                var score = await ModelBenchmark.RunAsync(path, cases, inference with { Fp16 = fp16 }, cancellationToken: ct);
                 Console.WriteLine(ScoreJson.Write(score with { PeakMemoryMb = PeakResidentMb() }));
                 return 0;
             }
@@ -48,7 +54,9 @@ internal static class BenchModelsCommand
             foreach (var m in list)
             {
                 Console.Error.WriteLine($"bench-models: {m} on {cases.Count} case(s)...");
-                scores.Add(await RunChild(BundledModels.Resolve(m), parse.GetValue(set)!, parse.GetValue(threads), ct));
+                var (name, fp16) = Entry(m);
+                var resolved = BundledModels.Resolve(name) + (fp16 ? Fp16Suffix : "");
+                scores.Add(await RunChild(resolved, parse.GetValue(set)!, parse.GetValue(threads), parse.GetValue(device)!, ct));
             }
             var table = Markdown(scores, cases.Count);
             Console.Write(table);
@@ -75,13 +83,19 @@ internal static class BenchModelsCommand
         return command;
     }
 
+    private const string Fp16Suffix = ":fp16";
+
+    // "NAME:fp16" is NAME in float16; the suffix travels to the child process with the resolved path.
+    private static (string Model, bool Fp16) Entry(string entry) =>
+        entry.EndsWith(Fp16Suffix, StringComparison.OrdinalIgnoreCase) ? (entry[..^Fp16Suffix.Length], true) : (entry, false);
+
     // Each model runs in its own process so its peak memory is its own.
-    private static async Task<ModelScore> RunChild(string model, string set, int threads, CancellationToken ct)
+    private static async Task<ModelScore> RunChild(string model, string set, int threads, string device, CancellationToken ct)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
         var self = Environment.GetCommandLineArgs()[0];
         if (self.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) start.ArgumentList.Add(self);
-        foreach (var a in new[] { "bench-models", "--single", model, "--set", set, "--threads", threads.ToString(CultureInfo.InvariantCulture) })
+        foreach (var a in new[] { "bench-models", "--single", model, "--set", set, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--device", device })
             start.ArgumentList.Add(a);
         using var child = Process.Start(start)!;
         var stdout = child.StandardOutput.ReadToEndAsync(ct);
