@@ -29,7 +29,7 @@ internal static class BenchModelsCommand
         var baseline = new Option<string?>("--baseline") { Description = "The model candidates are gated against" };
         var maxDrop = new Option<double>("--max-drop") { Description = "Largest allowed drop of any headline metric", DefaultValueFactory = _ => 0.02 };
         var threads = new Option<int>("--threads") { Description = "Inference threads per model run" };
-        var device = new Option<string>("--device") { Description = "cpu or cuda (cuda needs the -p:Gpu=true build)", DefaultValueFactory = _ => "cpu" };
+        var device = DeviceOption.Create();
         var single = new Option<string?>("--single") { Description = "(internal) score one model and print JSON", Hidden = true };
         var command = new Command("bench-models", "Compare models side by side on a benchmark set: Mpx/s, peak memory, per-class F1/IoU, object recall/precision, false alarms per km²; optionally gate candidates against a baseline.")
         {

@@ -18,7 +18,7 @@ internal static class DetectCommand
         var model = new Option<string>("--model") { Description = "Bundled model name or .onnx file", DefaultValueFactory = _ => "spectral-v1" };
         var output = new Option<string>("--out") { Description = "Output polygons: .gpkg (default layer 'tuban'), .shp, .geojson or .gdb", Required = true };
         var classRaster = new Option<string?>("--class-raster") { Description = "Also write the class raster (COG: class, confidence %)" };
-        var device = new Option<string>("--device") { Description = "cpu or cuda (cuda needs the -p:Gpu=true build)", DefaultValueFactory = _ => "cpu" };
+        var device = DeviceOption.Create();
         var fp16 = DeviceOption.Fp16();
         var tile = new Option<int>("--tile") { Description = "Tile size (default: the model card's)" };
         var halo = new Option<int>("--halo") { Description = "Halo per tile side (default: the model card's)" };

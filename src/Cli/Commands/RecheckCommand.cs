@@ -30,7 +30,7 @@ internal static class RecheckCommand
         var vegNdvi = new Option<double>("--veg-ndvi") { Description = "NDVI of vegetation", DefaultValueFactory = _ => defaults.VegetationNdvi };
         var soilNdvi = new Option<double>("--soil-ndvi") { Description = "NDVI of tilled soil", DefaultValueFactory = _ => defaults.SoilNdvi };
         var wholeScene = new Option<bool>("--whole-scene") { Description = "Run the model over every tile of the scene, not only those covering the polygons (same results; for measuring)" };
-        var device = new Option<string>("--device") { Description = "cpu or cuda (cuda needs the -p:Gpu=true build)", DefaultValueFactory = _ => "cpu" };
+        var device = DeviceOption.Create();
         var fp16 = DeviceOption.Fp16();
         var batch = new Option<int>("--batch") { Description = "Tiles per inference call (dynamic-batch models)" };
         var threads = new Option<int>("--threads") { Description = "Inference threads (default: ONNX Runtime's choice)" };

@@ -31,7 +31,7 @@ internal static partial class ReprocessCommand
         var allLand = new Option<bool>("--all-land") { Description = "Report change on all land, not only on the survey's farmland" };
         var sourceTag = new Option<string>("--source-tag") { Description = "JCBH source tag", DefaultValueFactory = _ => "WP" };
         var epsg = new Option<int?>("--epsg") { Description = "CRS of the merged output (default: the first done scene's)" };
-        var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
+        var device = DeviceOption.Create();
         var fp16 = DeviceOption.Fp16();
         var threads = new Option<int>("--threads") { Description = "Inference threads per worker (default: cores / workers)" };
         var mergeOverlap = new Option<double>("--merge-overlap") { Description = "Share of the smaller polygon two scenes' polygons must share to be one change", DefaultValueFactory = _ => 0.3 };
