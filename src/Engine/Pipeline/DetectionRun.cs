@@ -303,28 +303,41 @@ internal sealed class DetectionRun : IDisposable
                     await output.Writer.WriteAsync(tuban).ConfigureAwait(false);
                 }
             }
-            await foreach (var strip in classified.Reader.ReadAllAsync().ConfigureAwait(false))
+            Task? finishing = null;
+            try
             {
-                var t = StageTimes.Start();
-                strip.ApplyMask();
-                var len = strip.Length;
-                t = Times.Add(StageTimes.Stage.Mask, t);
-                if (classRaster is not null)
+                await foreach (var strip in classified.Reader.ReadAllAsync().ConfigureAwait(false))
                 {
-                    classRaster.Write<byte>(1, strip.Window, strip.Classes.AsSpan(0, len));
-                    classRaster.Write<byte>(2, strip.Window, strip.Percent.AsSpan(0, len));
-                    t = Times.Add(StageTimes.Stage.WriteRaster, t);
+                    var t = StageTimes.Start();
+                    strip.ApplyMask();
+                    var len = strip.Length;
+                    t = Times.Add(StageTimes.Stage.Mask, t);
+                    if (classRaster is not null)
+                    {
+                        classRaster.Write<byte>(1, strip.Window, strip.Classes.AsSpan(0, len));
+                        classRaster.Write<byte>(2, strip.Window, strip.Percent.AsSpan(0, len));
+                        t = Times.Add(StageTimes.Stage.WriteRaster, t);
+                    }
+                    polygonizer.Push(strip.Classes.AsSpan(0, len), [], strip.Percent.AsSpan(0, len));
+                    Times.Add(StageTimes.Stage.Polygonize, t);
+                    freeStrips.Writer.TryWrite(strip);
+                    await Emit().ConfigureAwait(false);
                 }
-                polygonizer.Push(strip.Classes.AsSpan(0, len), [], strip.Percent.AsSpan(0, len));
-                Times.Add(StageTimes.Stage.Polygonize, t);
-                freeStrips.Writer.TryWrite(strip);
+                // The last strip is written: the COG is built on its own thread while the polygoniser closes what is
+                // still open, the last polygons are attributed and the consumer writes them; the output ends after both.
+                if (classRaster is not null) finishing = Task.Run(() => FinishClassRaster(classRaster, ct), CancellationToken.None);
+                var last = StageTimes.Start();
+                polygonizer.Finish();
+                Times.Add(StageTimes.Stage.Polygonize, last);
                 await Emit().ConfigureAwait(false);
+                if (finishing is not null) await finishing.ConfigureAwait(false);
             }
-            var last = StageTimes.Start();
-            polygonizer.Finish();
-            Times.Add(StageTimes.Stage.Polygonize, last);
-            await Emit().ConfigureAwait(false);
-            if (classRaster is not null) FinishClassRaster(classRaster);
+            finally
+            {
+                // On a failure here or elsewhere the token stops the COG at its next progress step; it must be over
+                // before the work folder it reads is deleted. Its own error, if any, already ended the run above.
+                if (finishing is not null) await finishing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
             progress?.Report(new DetectionProgress(Interlocked.Read(ref tilesDone), tiles.TileCount, Interlocked.Read(ref polygons)));
             output.Writer.TryComplete();
         });
@@ -371,17 +384,21 @@ internal sealed class DetectionRun : IDisposable
     }
 
     // The class raster becomes a COG (overviews by nearest neighbour: classes must not be averaged), renamed into place.
-    private void FinishClassRaster(RasterDataset raster)
+    // It runs after the last strip, when the model is done, so GDAL may compress on every core.
+    private void FinishClassRaster(RasterDataset raster, CancellationToken cancellationToken)
     {
         var t = StageTimes.Start();
         raster.Dispose();
         using (var output = AtomicOutput.Begin(_options.ClassRasterPath!))
         {
-            using (var temp = RasterDataset.Open(TempClassRaster)) temp.CopyToCog(output.TempPath, overviewResampling: "NEAREST");
+            using (var temp = RasterDataset.Open(TempClassRaster))
+                temp.CopyToCog(output.TempPath, CogOptions, overviewResampling: "NEAREST", cancellationToken);
             output.Commit();
         }
         Times.Add(StageTimes.Stage.WriteRaster, t);
     }
+
+    private static readonly GeoTiffOptions CogOptions = new() { CompressionThreads = Environment.ProcessorCount };
 
     private void MaskFarmland(ClassStrip strip, byte[] farmland)
     {
