@@ -371,10 +371,17 @@ internal sealed class DetectionRun : IDisposable
 
     private string TempClassRaster => Path.Combine(_workDir, "class.tif");
 
+    // The temporary class raster is written once and read once, by the COG step after the last strip: ZSTD level 1
+    // without a predictor costs less CPU both ways than DEFLATE level 1 with one, and is smaller on these rasters.
+    private static readonly GeoTiffOptions TempClassRasterOptions = new()
+    {
+        Compression = TiffCompression.Zstd, Level = 1, Predictor = false, PixelInterleaved = false,
+    };
+
     private RasterDataset CreateClassRaster()
     {
         var raster = RasterDataset.CreateGeoTiff(TempClassRaster, Grid.Width, Grid.Height, 2, RasterDataType.Byte,
-            new GeoTiffOptions { Level = 1, PixelInterleaved = false });
+            TempClassRasterOptions);
         raster.GeoTransform = Grid.Transform;
         raster.SpatialReference = Crs;
         raster.SetNoData(1, 0);
@@ -384,7 +391,7 @@ internal sealed class DetectionRun : IDisposable
     }
 
     // The class raster becomes a COG (overviews by nearest neighbour: classes must not be averaged), renamed into place.
-    // It runs after the last strip, when the model is done, so GDAL may compress on every core.
+    // One compression thread: with GDAL's NUM_THREADS = 2 the step took no less time on the 2 shared vCPUs (bench/Pipeline/RESULTS.md).
     private void FinishClassRaster(RasterDataset raster, CancellationToken cancellationToken)
     {
         var t = StageTimes.Start();
@@ -392,13 +399,11 @@ internal sealed class DetectionRun : IDisposable
         using (var output = AtomicOutput.Begin(_options.ClassRasterPath!))
         {
             using (var temp = RasterDataset.Open(TempClassRaster))
-                temp.CopyToCog(output.TempPath, CogOptions, overviewResampling: "NEAREST", cancellationToken);
+                temp.CopyToCog(output.TempPath, overviewResampling: "NEAREST", cancellationToken: cancellationToken);
             output.Commit();
         }
         Times.Add(StageTimes.Stage.WriteRaster, t);
     }
-
-    private static readonly GeoTiffOptions CogOptions = new() { CompressionThreads = Environment.ProcessorCount };
 
     private void MaskFarmland(ClassStrip strip, byte[] farmland)
     {
