@@ -1,6 +1,7 @@
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Tests.Support;
+using WeiPian.Synth;
 
 namespace WeiPian.Engine.Tests.Pipeline;
 
@@ -41,17 +42,21 @@ public class ClassRasterCogFailureTests
     [Fact]
     public async Task AFailingCogStepIsTheRunsErrorAndLeavesNoPartialFile()
     {
+        using var scene = new TempDir();
+        // Odd sides: the GeoTIFF driver would size the overviews differently, so the COG driver computes them itself,
+        // into a temporary file under CPL_TMPDIR; a missing folder there fails the COG step.
+        SceneSynthesizer.Run(new SynthOptions { Size = 600, Height = 333, Seed = 5, WriteShapefiles = false }, scene.Path);
+        Assert.Null(ClassRasterOverviews.For(600, 333, GeoTiffOptions.Default.BlockSize));
         using var dir = new TempDir();
         var output = dir.File("out.gpkg");
         var classes = dir.File("class.tif");
         using var detector = new ChangeDetector(SampleDetection.Model);
-        // The COG driver writes the overviews it computes to a temporary file under CPL_TMPDIR: a missing folder fails it.
         GdalLibrary.SetConfigOption("CPL_TMPDIR", dir.File("missing"));
         try
         {
             var e = await Assert.ThrowsAsync<GdalException>(() =>
-                detector.DetectToFileAsync(SampleDetection.Pair, SampleDetection.SamplePath("survey.gpkg"), output,
-                    new DetectionOptions { ClassRasterPath = classes }));
+                detector.DetectToFileAsync(new ScenePair(scene.File("before.tif"), scene.File("after.tif")), null, output,
+                    new DetectionOptions { AllLand = true, ClassRasterPath = classes }));
             Assert.Contains("COG", e.Message);
         }
         finally

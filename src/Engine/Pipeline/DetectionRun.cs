@@ -295,6 +295,8 @@ internal sealed class DetectionRun : IDisposable
             var polygonizer = new Polygonizer(Grid.Width, closed, connectivity, Grid.Transform, noData: 0);
             using var attributes = new TubanAttributes(this, _model.Card, _survey, _options);
             using var classRaster = _options.ClassRasterPath is null ? null : CreateClassRaster();
+            var overviews = classRaster is null ? null : ClassRasterOverviews.For(Grid.Width, Grid.Height, GeoTiffOptions.Default.BlockSize);
+            if (overviews is not null && !overviews.Create(classRaster!)) overviews = null;
             async Task Emit()
             {
                 foreach (var tuban in Attribute(closed, attributes))
@@ -316,6 +318,7 @@ internal sealed class DetectionRun : IDisposable
                     {
                         classRaster.Write<byte>(1, strip.Window, strip.Classes.AsSpan(0, len));
                         classRaster.Write<byte>(2, strip.Window, strip.Percent.AsSpan(0, len));
+                        overviews?.Write(classRaster, strip.Window, strip.Classes.AsSpan(0, len), strip.Percent.AsSpan(0, len));
                         t = Times.Add(StageTimes.Stage.WriteRaster, t);
                     }
                     polygonizer.Push(strip.Classes.AsSpan(0, len), [], strip.Percent.AsSpan(0, len));
