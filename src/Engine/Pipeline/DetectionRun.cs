@@ -127,7 +127,8 @@ internal sealed class DetectionRun : IDisposable
     /// batches; a tile whose kept centre holds no pixel that may be change is left out of the model altogether;</item>
     /// <item>infer: the model, and nothing else, so its cores never wait for our work;</item>
     /// <item>stitch: classes and confidence from the model output, kept centres placed in the strip;</item>
-    /// <item>post: the masks applied, the optional class raster, the streaming polygoniser and the attributes.</item>
+    /// <item>post: the masks applied, the optional class raster (strips and their overviews; after the last strip its COG is
+    /// made on its own task while the polygons finish), the streaming polygoniser and the attributes.</item>
     /// </list>
     /// Buffers are made once and circulate (chunks, batches, strips), so the steady state allocates nothing per tile;
     /// memory holds only what is in flight and the polygons still open. The first failure of any stage ends the run and
