@@ -133,6 +133,18 @@ internal static partial class GdalNative
     [LibraryImport(Library)]
     internal static partial int GDALGetOverviewCount(nint band);
 
+    // GDALRasterBandH GDALGetOverview(GDALRasterBandH, int);   (borrowed: owned by the band)
+    [LibraryImport(Library)]
+    internal static partial nint GDALGetOverview(nint band, int index);
+
+    // int GDALGetRasterBandXSize(GDALRasterBandH);
+    [LibraryImport(Library)]
+    internal static partial int GDALGetRasterBandXSize(nint band);
+
+    // int GDALGetRasterBandYSize(GDALRasterBandH);
+    [LibraryImport(Library)]
+    internal static partial int GDALGetRasterBandYSize(nint band);
+
     // CPLErr GDALRasterIO(GDALRasterBandH, GDALRWFlag, int nDSXOff, int nDSYOff, int nDSXSize, int nDSYSize,
     //     void* pBuffer, int nBXSize, int nBYSize, GDALDataType eBDataType, int nPixelSpace, int nLineSpace);
     [LibraryImport(Library)]

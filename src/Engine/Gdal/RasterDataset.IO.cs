@@ -41,6 +41,43 @@ public sealed partial class RasterDataset
         DatasetIO(GfWrite, window, MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(buffer), buffer.Length)),
             buffer.Length, RasterDataTypes.Of<T>(), bands);
 
+    /// <summary>Size of overview level <paramref name="level"/> (0 = the first and largest) of a band.</summary>
+    public (int Width, int Height) OverviewSize(int band, int level)
+    {
+        var h = Overview(band, level);
+        return (GdalNative.GDALGetRasterBandXSize(h), GdalNative.GDALGetRasterBandYSize(h));
+    }
+
+    /// <summary>
+    /// Writes a window of overview level <paramref name="level"/> of one band from <paramref name="buffer"/> (row-major),
+    /// for overviews computed by the caller (e.g. levels first made with <see cref="BuildOverviews"/> and "NONE").
+    /// </summary>
+    public unsafe void WriteOverview(int band, int level, PixelWindow window, ReadOnlySpan<byte> buffer)
+    {
+        var h = Overview(band, level);
+        int width = GdalNative.GDALGetRasterBandXSize(h), height = GdalNative.GDALGetRasterBandYSize(h);
+        if (!IsWritable) throw new InvalidOperationException($"'{Path}' was opened read-only; open it for update to write.");
+        if (window.IsEmpty || window.X < 0 || window.Y < 0 || window.Right > width || window.Bottom > height)
+            throw new ArgumentOutOfRangeException(nameof(window), $"Window {window} is not inside overview {level} of '{Path}' ({width}x{height}).");
+        if (buffer.Length < window.PixelCount)
+            throw new ArgumentException($"Buffer holds {buffer.Length} values; window {window} needs {window.PixelCount}.");
+        fixed (byte* p = buffer)
+        {
+            GdalLibrary.ResetError();
+            if (GdalNative.GDALRasterIO(h, GfWrite, window.X, window.Y, window.Width, window.Height, p,
+                    window.Width, window.Height, (int)RasterDataType.Byte, 1, window.Width) != 0)
+                throw GdalLibrary.Failure($"write overview {level} of band {band} window {window} of", Path);
+        }
+    }
+
+    private nint Overview(int band, int level)
+    {
+        var count = GdalNative.GDALGetOverviewCount(Band(band));
+        if (level < 0 || level >= count)
+            throw new ArgumentOutOfRangeException(nameof(level), level, $"Band {band} of '{Path}' has overviews 0..{count - 1}.");
+        return GdalNative.GDALGetOverview(Band(band), level);
+    }
+
     private void BandIO(int rw, int band, PixelWindow window, Span<byte> bytes, int elements, RasterDataType type) =>
         HandleIO(rw, Band(band), band, false, window, bytes, elements, type);
 

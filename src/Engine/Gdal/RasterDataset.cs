@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using WeiPian.Engine.Raster;
 
 namespace WeiPian.Engine.Gdal;
@@ -97,33 +99,62 @@ public sealed partial class RasterDataset : IDisposable
     /// Writes a Cloud-Optimised GeoTIFF copy of this dataset (internal tiles, overviews, COG layout)
     /// with GDAL's COG driver.
     /// </summary>
-    public void CopyToCog(string path, GeoTiffOptions? options = null, string overviewResampling = "AVERAGE")
+    /// <param name="path">The COG to write.</param>
+    /// <param name="options">Tiling and compression; <see cref="GeoTiffOptions.CompressionThreads"/> also sets the threads GDAL uses.</param>
+    /// <param name="overviewResampling">GDAL's overview resampling: AVERAGE for imagery, NEAREST for classes.</param>
+    /// <param name="cancellationToken">Checked at each of GDAL's progress steps (a few per block row); cancelling stops the copy there.</param>
+    /// <exception cref="OperationCanceledException">Cancelled; GDAL may leave a partial file at <paramref name="path"/>.</exception>
+    /// <exception cref="GdalException">GDAL failed to write it.</exception>
+    public void CopyToCog(string path, GeoTiffOptions? options = null, string overviewResampling = "AVERAGE",
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= GeoTiffOptions.Default;
         var creation = options.ToCreationOptions(DataType(1), cog: true);
         creation.Add("OVERVIEW_RESAMPLING=" + overviewResampling);
-        CopyTo("COG", path, creation);
+        CopyTo("COG", path, creation, cancellationToken);
     }
 
     /// <summary>Writes a copy of this dataset as a GeoTIFF.</summary>
     public void CopyToGeoTiff(string path, GeoTiffOptions? options = null)
     {
         options ??= GeoTiffOptions.Default;
-        CopyTo("GTiff", path, options.ToCreationOptions(DataType(1), cog: false));
+        CopyTo("GTiff", path, options.ToCreationOptions(DataType(1), cog: false), CancellationToken.None);
     }
 
-    private void CopyTo(string driverName, string path, IEnumerable<string> options)
+    private unsafe void CopyTo(string driverName, string path, IEnumerable<string> options, CancellationToken cancellationToken)
     {
         var driver = Driver(driverName);
         using var list = new NativeStringList(options);
-        GdalLibrary.ResetError();
-        var h = GdalNative.GDALCreateCopy(driver, path, Handle, 0, list.Pointer, 0, 0);
-        GdalLibrary.CheckHandle(h, $"write {driverName} copy of '{Path}' to", path);
-        GdalLibrary.ResetError();
-        GdalNative.GDALClose(h);
-        GdalLibrary.CheckLastError($"close {driverName}", path);
+        cancellationToken.ThrowIfCancellationRequested();
+        // The token travels to GDAL's progress callback through a GCHandle that lives only for the call.
+        var token = cancellationToken.CanBeCanceled ? GCHandle.Alloc(cancellationToken) : default;
+        try
+        {
+            GdalLibrary.ResetError();
+            var h = token.IsAllocated
+                ? GdalNative.GDALCreateCopy(driver, path, Handle, 0, list.Pointer, (nint)(delegate* unmanaged[Cdecl]<double, byte*, nint, int>)&ContinueUnlessCancelled, GCHandle.ToIntPtr(token))
+                : GdalNative.GDALCreateCopy(driver, path, Handle, 0, list.Pointer, 0, 0);
+            if (h == 0 && cancellationToken.IsCancellationRequested)
+            {
+                GdalLibrary.ResetError();
+                throw new OperationCanceledException(cancellationToken);
+            }
+            GdalLibrary.CheckHandle(h, $"write {driverName} copy of '{Path}' to", path);
+            GdalLibrary.ResetError();
+            GdalNative.GDALClose(h);
+            GdalLibrary.CheckLastError($"close {driverName}", path);
+        }
+        finally
+        {
+            if (token.IsAllocated) token.Free();
+        }
     }
+
+    // GDALProgressFunc: returning 0 makes GDAL stop with "User terminated".
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static unsafe int ContinueUnlessCancelled(double complete, byte* message, nint token) =>
+        ((CancellationToken)GCHandle.FromIntPtr(token).Target!).IsCancellationRequested ? 0 : 1;
 
     /// <summary>
     /// Builds a VRT that stacks single-band files (one per band, same grid) into one multiband

@@ -127,7 +127,8 @@ internal sealed class DetectionRun : IDisposable
     /// batches; a tile whose kept centre holds no pixel that may be change is left out of the model altogether;</item>
     /// <item>infer: the model, and nothing else, so its cores never wait for our work;</item>
     /// <item>stitch: classes and confidence from the model output, kept centres placed in the strip;</item>
-    /// <item>post: the masks applied, the optional class raster, the streaming polygoniser and the attributes.</item>
+    /// <item>post: the masks applied, the optional class raster (strips and their overviews; after the last strip its COG is
+    /// made on its own task while the polygons finish), the streaming polygoniser and the attributes.</item>
     /// </list>
     /// Buffers are made once and circulate (chunks, batches, strips), so the steady state allocates nothing per tile;
     /// memory holds only what is in flight and the polygons still open. The first failure of any stage ends the run and
@@ -295,6 +296,8 @@ internal sealed class DetectionRun : IDisposable
             var polygonizer = new Polygonizer(Grid.Width, closed, connectivity, Grid.Transform, noData: 0);
             using var attributes = new TubanAttributes(this, _model.Card, _survey, _options);
             using var classRaster = _options.ClassRasterPath is null ? null : CreateClassRaster();
+            var overviews = classRaster is null ? null : ClassRasterOverviews.For(Grid.Width, Grid.Height, GeoTiffOptions.Default.BlockSize);
+            if (overviews is not null && !overviews.Create(classRaster!)) overviews = null;
             async Task Emit()
             {
                 foreach (var tuban in Attribute(closed, attributes))
@@ -303,28 +306,42 @@ internal sealed class DetectionRun : IDisposable
                     await output.Writer.WriteAsync(tuban).ConfigureAwait(false);
                 }
             }
-            await foreach (var strip in classified.Reader.ReadAllAsync().ConfigureAwait(false))
+            Task? finishing = null;
+            try
             {
-                var t = StageTimes.Start();
-                strip.ApplyMask();
-                var len = strip.Length;
-                t = Times.Add(StageTimes.Stage.Mask, t);
-                if (classRaster is not null)
+                await foreach (var strip in classified.Reader.ReadAllAsync().ConfigureAwait(false))
                 {
-                    classRaster.Write<byte>(1, strip.Window, strip.Classes.AsSpan(0, len));
-                    classRaster.Write<byte>(2, strip.Window, strip.Percent.AsSpan(0, len));
-                    t = Times.Add(StageTimes.Stage.WriteRaster, t);
+                    var t = StageTimes.Start();
+                    strip.ApplyMask();
+                    var len = strip.Length;
+                    t = Times.Add(StageTimes.Stage.Mask, t);
+                    if (classRaster is not null)
+                    {
+                        classRaster.Write<byte>(1, strip.Window, strip.Classes.AsSpan(0, len));
+                        classRaster.Write<byte>(2, strip.Window, strip.Percent.AsSpan(0, len));
+                        overviews?.Write(classRaster, strip.Window, strip.Classes.AsSpan(0, len), strip.Percent.AsSpan(0, len));
+                        t = Times.Add(StageTimes.Stage.WriteRaster, t);
+                    }
+                    polygonizer.Push(strip.Classes.AsSpan(0, len), [], strip.Percent.AsSpan(0, len));
+                    Times.Add(StageTimes.Stage.Polygonize, t);
+                    freeStrips.Writer.TryWrite(strip);
+                    await Emit().ConfigureAwait(false);
                 }
-                polygonizer.Push(strip.Classes.AsSpan(0, len), [], strip.Percent.AsSpan(0, len));
-                Times.Add(StageTimes.Stage.Polygonize, t);
-                freeStrips.Writer.TryWrite(strip);
+                // The last strip is written: the COG is built on its own thread while the polygoniser closes what is
+                // still open, the last polygons are attributed and the consumer writes them; the output ends after both.
+                if (classRaster is not null) finishing = Task.Run(() => FinishClassRaster(classRaster, ct), CancellationToken.None);
+                var last = StageTimes.Start();
+                polygonizer.Finish();
+                Times.Add(StageTimes.Stage.Polygonize, last);
                 await Emit().ConfigureAwait(false);
+                if (finishing is not null) await finishing.ConfigureAwait(false);
             }
-            var last = StageTimes.Start();
-            polygonizer.Finish();
-            Times.Add(StageTimes.Stage.Polygonize, last);
-            await Emit().ConfigureAwait(false);
-            if (classRaster is not null) FinishClassRaster(classRaster);
+            finally
+            {
+                // On a failure here or elsewhere the token stops the COG at its next progress step; it must be over
+                // before the work folder it reads is deleted. Its own error, if any, already ended the run above.
+                if (finishing is not null) await finishing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
             progress?.Report(new DetectionProgress(Interlocked.Read(ref tilesDone), tiles.TileCount, Interlocked.Read(ref polygons)));
             output.Writer.TryComplete();
         });
@@ -358,10 +375,17 @@ internal sealed class DetectionRun : IDisposable
 
     private string TempClassRaster => Path.Combine(_workDir, "class.tif");
 
+    // The temporary class raster is written once and read once, by the COG step after the last strip: ZSTD level 1
+    // without a predictor costs less CPU both ways than DEFLATE level 1 with one, and is smaller on these rasters.
+    private static readonly GeoTiffOptions TempClassRasterOptions = new()
+    {
+        Compression = TiffCompression.Zstd, Level = 1, Predictor = false, PixelInterleaved = false,
+    };
+
     private RasterDataset CreateClassRaster()
     {
         var raster = RasterDataset.CreateGeoTiff(TempClassRaster, Grid.Width, Grid.Height, 2, RasterDataType.Byte,
-            new GeoTiffOptions { Level = 1, PixelInterleaved = false });
+            TempClassRasterOptions);
         raster.GeoTransform = Grid.Transform;
         raster.SpatialReference = Crs;
         raster.SetNoData(1, 0);
@@ -371,13 +395,15 @@ internal sealed class DetectionRun : IDisposable
     }
 
     // The class raster becomes a COG (overviews by nearest neighbour: classes must not be averaged), renamed into place.
-    private void FinishClassRaster(RasterDataset raster)
+    // One compression thread: with GDAL's NUM_THREADS = 2 the step took no less time on the 2 shared vCPUs (bench/Pipeline/RESULTS.md).
+    private void FinishClassRaster(RasterDataset raster, CancellationToken cancellationToken)
     {
         var t = StageTimes.Start();
         raster.Dispose();
         using (var output = AtomicOutput.Begin(_options.ClassRasterPath!))
         {
-            using (var temp = RasterDataset.Open(TempClassRaster)) temp.CopyToCog(output.TempPath, overviewResampling: "NEAREST");
+            using (var temp = RasterDataset.Open(TempClassRaster))
+                temp.CopyToCog(output.TempPath, overviewResampling: "NEAREST", cancellationToken: cancellationToken);
             output.Commit();
         }
         Times.Add(StageTimes.Stage.WriteRaster, t);
