@@ -390,6 +390,27 @@ public class RasterRoundTripTests
         Assert.Equal(pixels, back);
     }
 
+    [Theory]
+    [InlineData(TiffCompression.Deflate)]
+    [InlineData(TiffCompression.Zstd)]
+    public void CopyToCog_HonoursTheCompressionLevel(TiffCompression compression)
+    {
+        // The COG driver reads LEVEL, not the GTiff driver's ZLEVEL / ZSTD_LEVEL: a level it ignored would give equal files.
+        using var dir = new TempDir();
+        var source = dir.File("src.tif");
+        const int size = 512;
+        var pixels = new byte[size * size];
+        for (var i = 0; i < pixels.Length; i++) pixels[i] = (byte)((i / size / 8 * 7 + i % size / 8 * 3 + (i * 2654435761L >> 29) % 3) % 11);
+        using (var ds = RasterDataset.CreateGeoTiff(source, size, size, 1, RasterDataType.Byte)) ds.Write<byte>(1, ds.Extent, pixels);
+        long Size(int level)
+        {
+            var cog = dir.File($"cog-{level}.tif");
+            using (var ds = RasterDataset.Open(source)) ds.CopyToCog(cog, new GeoTiffOptions { Compression = compression, Level = level });
+            return new FileInfo(cog).Length;
+        }
+        Assert.True(Size(1) > Size(9), $"{compression}: level 1 {Size(1)} bytes, level 9 {Size(9)} bytes");
+    }
+
     [Fact]
     public void BuildOverviews_AddsTheRequestedLevels()
     {

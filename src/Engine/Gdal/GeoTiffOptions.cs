@@ -85,8 +85,9 @@ public sealed record GeoTiffOptions
             TiffCompression.Lzw => "LZW",
             _ => throw new ArgumentOutOfRangeException(nameof(Compression)),
         });
-        if (Level is { } level && Compression == TiffCompression.Deflate) options.Add(Invariant($"ZLEVEL={level}"));
-        if (Level is { } zlevel && Compression == TiffCompression.Zstd) options.Add(Invariant($"ZSTD_LEVEL={zlevel}"));
+        // The GTiff driver names the level per codec; the COG driver has one LEVEL and ignores the others (with a warning).
+        if (Level is { } level && Compression is TiffCompression.Deflate or TiffCompression.Zstd)
+            options.Add(cog ? Invariant($"LEVEL={level}") : Compression == TiffCompression.Deflate ? Invariant($"ZLEVEL={level}") : Invariant($"ZSTD_LEVEL={level}"));
         if (Compression != TiffCompression.None && Predictor)
             options.Add(RasterDataTypes.IsInteger(type) ? "PREDICTOR=2" : "PREDICTOR=3");
         options.Add("BIGTIFF=" + BigTiff switch { BigTiffMode.Yes => "YES", BigTiffMode.No => "NO", _ => "IF_SAFER" });
