@@ -103,16 +103,18 @@ public static partial class Kernels
     {
         for (; i <= nn - 16; i += 16)
         {
-            // Pass 1: the running maximum and its class (strictly greater wins, so ties go to the lowest class).
+            // Pass 1: the running maximum and its class (strictly greater wins, so ties go to the lowest class). The
+            // compare's mask is used once, so it stays a k-mask and the class is one masked vpbroadcastd; the maximum is
+            // a plain vmaxps, which differs from the select only where a NaN is in play (the block is then redone by the
+            // scalar rules) or in the sign of a zero (no effect on l - max).
             var best = Vector512.LoadUnsafe(ref l, i);
             var index = Vector512<int>.Zero;
             nuint plane = nn;
             for (int k = 1; k < classes; k++, plane += nn)
             {
                 var v = Vector512.LoadUnsafe(ref l, plane + i);
-                var win = Vector512.GreaterThan(v, best);
-                best = Vector512.ConditionalSelect(win, v, best);
-                index = Vector512.ConditionalSelect(win.AsInt32(), Vector512.Create(k), index);
+                index = Vector512.ConditionalSelect(Vector512.GreaterThan(v, best).AsInt32(), Vector512.Create(k), index);
+                best = Vector512.MaxNative(v, best);
             }
 
             // Pass 2: sum of 2^((l_k - max) log2 e); the winner's term is exactly 1. A NaN or infinite logit makes
@@ -140,9 +142,8 @@ public static partial class Kernels
             for (int k = 1; k < classes; k++, plane += nn)
             {
                 var v = Vector256.LoadUnsafe(ref l, plane + i);
-                var win = Vector256.GreaterThan(v, best);
-                best = Vector256.ConditionalSelect(win, v, best);
-                index = Vector256.ConditionalSelect(win.AsInt32(), Vector256.Create(k), index);
+                index = Vector256.ConditionalSelect(Vector256.GreaterThan(v, best).AsInt32(), Vector256.Create(k), index);
+                best = Vector256.MaxNative(v, best);
             }
 
             var sum = Vector256<float>.Zero;
