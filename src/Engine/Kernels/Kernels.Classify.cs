@@ -125,7 +125,7 @@ public static partial class Kernels
                 sum += Exp2NonPositive((Vector512.LoadUnsafe(ref l, plane + i) - best) * Vector512.Create(Log2E));
             if (!Vector512.EqualsAll(sum, sum)) return i;
 
-            (Vector512<float>.One / sum).StoreUnsafe(ref p, i);
+            ReciprocalOfSum(sum).StoreUnsafe(ref p, i);
             StoreAsBytes(index, ref c, i);
         }
         return i;
@@ -152,7 +152,7 @@ public static partial class Kernels
                 sum += Exp2NonPositive((Vector256.LoadUnsafe(ref l, plane + i) - best) * Vector256.Create(Log2E));
             if (!Vector256.EqualsAll(sum, sum)) return i;
 
-            (Vector256<float>.One / sum).StoreUnsafe(ref p, i);
+            ReciprocalOfSum(sum).StoreUnsafe(ref p, i);
             StoreAsBytes(index, ref c, i);
         }
         return i;
