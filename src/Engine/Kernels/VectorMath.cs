@@ -152,6 +152,21 @@ internal static class VectorMath
         return Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x, hi), x, hi);
     }
 
+    /// <summary>
+    /// <see cref="Clamp(Vector512{float}, Vector512{float}, Vector512{float})"/> for lanes that are never NaN (converted
+    /// integers): vmaxps(lo, x) then vminps(hi, x), two instructions in place of two compares and two blends. Bit-equal
+    /// to the clamp there: vmaxps(lo, x) is lo &gt; x ? lo : x, which returns x where x equals lo, -0 and +0 included
+    /// (lo and hi are the first operands on purpose); only a NaN x would differ.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ClampNumber(Vector512<float> x, Vector512<float> lo, Vector512<float> hi)
+        => Avx512F.IsSupported ? Avx512F.Min(hi, Avx512F.Max(lo, x)) : Clamp(x, lo, hi);
+
+    /// <inheritdoc cref="ClampNumber(Vector512{float}, Vector512{float}, Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ClampNumber(Vector256<float> x, Vector256<float> lo, Vector256<float> hi)
+        => Avx.IsSupported ? Avx.Min(hi, Avx.Max(lo, x)) : Clamp(x, lo, hi);
+
     /// <summary>Stores the 16 int32 lanes (each 0..255) as 16 bytes at dst[i].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreAsBytes(Vector512<int> v, ref byte dst, nuint i)
