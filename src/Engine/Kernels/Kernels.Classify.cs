@@ -21,9 +21,11 @@ public static partial class Kernels
     /// keeps the running maximum and its class index (int32 lanes, narrowed to bytes at the store);
     /// a second pass sums 2^((l_k - max) log2 e) with a degree-4 polynomial (the 16 x classes
     /// floats are still in L1), and the confidence is the sum's reciprocal (vrcp14ps and a Newton
-    /// step with AVX-512, within 1 ulp). The NaN and infinity rules cost nothing there: any NaN or infinite
-    /// logit makes the block's sum NaN, and such a block is redone by the scalar rules. The
-    /// polynomial's relative error (2.9e-6) reaches the confidence at most a quarter as large: the
+    /// step with AVX-512, within 1 ulp). The NaN and infinity rules cost nothing there: a NaN or +Inf
+    /// logit, or a block's maximum of -Inf, makes the block's sum NaN, and such a block is redone by
+    /// the scalar rules; a -Inf logit below a finite maximum just adds 0 (vreduceps gives f = 0 and
+    /// vscalefps by -Inf gives 0; without AVX-512 the argument is raised to -126 and the term is
+    /// 2^-126). The polynomial's relative error (2.95e-6) reaches the confidence at most a quarter as large: the
     /// winner's term is exact and d(1/s) = -ds/s^2 with s - 1 the other terms' sum. The remainder
     /// is scalar.</para>
     /// </remarks>
@@ -85,8 +87,8 @@ public static partial class Kernels
         int lanes = isa == KernelIsa.Vector512 ? 16 : isa == KernelIsa.Vector256 ? 8 : n + 1;
 
         // The vector loop runs in a method of its own that makes no call, so its constants stay in registers (no vector
-        // register survives a call on x64); it stops at a block holding a NaN or infinite logit, which the scalar rules
-        // redo here, and goes on after it.
+        // register survives a call on x64); it stops at a block whose sum is NaN (a NaN or +Inf logit, or a maximum of
+        // -Inf), which the scalar rules redo here, and goes on after it.
         while (nn - i >= (nuint)lanes)
         {
             i = isa == KernelIsa.Vector512 ? SoftmaxRun512(ref l, classes, nn, i, ref c, ref p) : SoftmaxRun256(ref l, classes, nn, i, ref c, ref p);
@@ -98,8 +100,8 @@ public static partial class Kernels
         for (int j = (int)i; j < n; j++) ReferenceKernels.SoftmaxPixel(logits, classes, n, j, out cls[j], out confidence[j]);
     }
 
-    // Blocks of 16 pixels from i while they are whole and finite; returns where it stopped: the first block holding a
-    // NaN or infinite logit (its outputs not written), or the start of the remainder.
+    // Blocks of 16 pixels from i while they are whole and their sums are numbers; returns where it stopped: the first
+    // block holding a NaN or +Inf logit or a maximum of -Inf (its outputs not written), or the start of the remainder.
     private static nuint SoftmaxRun512(ref float l, int classes, nuint nn, nuint i, ref byte c, ref float p)
     {
         for (; i <= nn - 16; i += 16)
@@ -118,8 +120,9 @@ public static partial class Kernels
                 best = Vector512.MaxNative(v, best);
             }
 
-            // Pass 2: sum of 2^((l_k - max) log2 e); the winner's term is exactly 1. A NaN or infinite logit makes
-            // the sum NaN (NaN - x, Inf - Inf, or -Inf through the exp).
+            // Pass 2: sum of 2^((l_k - max) log2 e); the winner's term is exactly 1. A NaN or +Inf logit makes
+            // the sum NaN (NaN - x, Inf - Inf), as does a maximum of -Inf (-Inf - -Inf); a -Inf logit below a finite
+            // maximum adds 0.
             var sum = Vector512<float>.Zero;
             plane = 0;
             for (int k = 0; k < classes; k++, plane += nn)

@@ -67,10 +67,10 @@ internal static class VectorMath
     // 2^t for t <= 0: t = n + f with n = floor(t), 0 <= f < 1, 2^f by a degree-4 polynomial 1 + f q(f) fitted (Remez)
     // for relative error (2.95e-6 at most in float32 over [0, 1); 2^0 is exactly 1), times 2^n. With AVX-512 f is one
     // vreduceps (t - floor(t)) and 2^n one vscalefps on t itself (it scales by 2^floor(t)), so n is never formed;
-    // vscalefps flushes arguments far below -126 to 0 and lets NaN (and -Inf, through f) through as NaN or gives 0
-    // for -Inf, so callers see NaN in the result or a correct 0. Without AVX-512, n = floor(t) and 2^n is built in the
-    // exponent bits, after arguments below -126 are raised to -126 (NaN kept), so the smallest result is about 2^-126
-    // instead of 0.
+    // vscalefps flushes arguments far below -126 to 0 and lets NaN through as NaN, so callers can see it in the result;
+    // -Inf gives 0 (vreduceps makes f = 0, and vscalefps by -Inf gives 0). Without AVX-512, n = floor(t) and 2^n is
+    // built in the exponent bits, after arguments below -126 are raised to -126 (NaN kept), so the smallest result is
+    // about 2^-126 instead of 0.
     private const float Exp2Floor = -126f;
     private const float E1 = 6.930448413e-1f;
     private const float E2 = 2.412801981e-1f;
