@@ -255,6 +255,31 @@ public class ClassifyTests
     }
 
     [Fact]
+    public void ReciprocalOfSumIsWithinOneUlpAndAtMostOne()
+    {
+        // Sums from 1 (a lone winner) to 256 (256 tied classes): every 1/4096 up to 2, then a coarser sweep.
+        var xs = Enumerable.Range(0, 4096).Select(i => 1f + i / 4096f)
+            .Concat(Enumerable.Range(0, 4096).Select(i => 2f + i * (254f / 4096f))).Append(256f).Append(MathF.BitIncrement(1f)).ToArray();
+        for (int i = 0; i + 16 <= xs.Length; i += 16)
+        {
+            var v512 = VectorMath.ReciprocalOfSum(Vector512.Create(xs.AsSpan(i, 16)));
+            var v256 = VectorMath.ReciprocalOfSum(Vector256.Create(xs.AsSpan(i, 8)));
+            for (int j = 0; j < 16; j++)
+            {
+                Check(xs[i + j], v512[j]);
+                if (j < 8) Check(xs[i + j], v256[j]);
+            }
+        }
+
+        static void Check(float s, float actual)
+        {
+            double expected = 1.0 / s;
+            Assert.True(actual <= 1f, $"1/{s:R} = {actual:R} > 1");
+            Assert.True(Math.Abs(actual - expected) <= MathF.BitIncrement(actual) - actual, $"1/{s:R} = {actual:R}, expected {expected:R}");
+        }
+    }
+
+    [Fact]
     public void VectorExpAgreesWithMathFExp()
     {
         // Every 1/1024 over [-90, 0] and a dense sweep near 0: relative error within 4 ulp above the

@@ -104,6 +104,26 @@ public class ScaleToFloatTests
         Assert.Equal(-Mean / Std, atMin, 5);
     }
 
+    [Theory, MemberData(nameof(Isas))]
+    public void IntegerSourcesKeepTheSignOfZeroAtTheBounds(string isa)
+    {
+        // lo = hi = -0 and c = -0: the clamp keeps x = +0 (+0 >= -0 and +0 <= -0), so the result is +0 * a + -0 = +0;
+        // a clamp that returned the bound instead would give -0. Lengths past one 512-bit iteration of either source.
+        const int n = 200;
+        foreach (float a in new[] { 1f, -1f })
+        {
+            var expected = new float[n];
+            var actual = Filled(n, Sentinel);
+            var words = new ushort[n];
+            var bytes = new byte[n];
+            Ref.ScaleToFloat(words, expected, -0f, -0f, a, -0f);
+            Fast.ScaleToFloat(words, actual, -0f, -0f, a, -0f, Isa(isa));
+            AssertBitEqual(expected, actual, $"{isa} UInt16 a={a}");
+            Fast.ScaleToFloat(bytes, actual, -0f, -0f, a, -0f, Isa(isa));
+            AssertBitEqual(expected, actual, $"{isa} Byte a={a}");
+        }
+    }
+
     [Fact]
     public void RejectsBadArguments()
     {

@@ -20,9 +20,12 @@ public static partial class Kernels
     /// <para>Lanes: 16 pixels per 512-bit iteration (8 per 256-bit); a first pass over the planes
     /// keeps the running maximum and its class index (int32 lanes, narrowed to bytes at the store);
     /// a second pass sums 2^((l_k - max) log2 e) with a degree-4 polynomial (the 16 x classes
-    /// floats are still in L1). The NaN and infinity rules cost nothing there: any NaN or infinite
-    /// logit makes the block's sum NaN, and such a block is redone by the scalar rules. The
-    /// polynomial's relative error (2.9e-6) reaches the confidence at most a quarter as large: the
+    /// floats are still in L1), and the confidence is the sum's reciprocal (vrcp14ps and a Newton
+    /// step with AVX-512, within 1 ulp). The NaN and infinity rules cost nothing there: a NaN or +Inf
+    /// logit, or a block's maximum of -Inf, makes the block's sum NaN, and such a block is redone by
+    /// the scalar rules; a -Inf logit below a finite maximum just adds 0 (vreduceps gives f = 0 and
+    /// vscalefps by -Inf gives 0; without AVX-512 the argument is raised to -126 and the term is
+    /// 2^-126). The polynomial's relative error (2.95e-6) reaches the confidence at most a quarter as large: the
     /// winner's term is exact and d(1/s) = -ds/s^2 with s - 1 the other terms' sum. The remainder
     /// is scalar.</para>
     /// </remarks>
@@ -84,8 +87,8 @@ public static partial class Kernels
         int lanes = isa == KernelIsa.Vector512 ? 16 : isa == KernelIsa.Vector256 ? 8 : n + 1;
 
         // The vector loop runs in a method of its own that makes no call, so its constants stay in registers (no vector
-        // register survives a call on x64); it stops at a block holding a NaN or infinite logit, which the scalar rules
-        // redo here, and goes on after it.
+        // register survives a call on x64); it stops at a block whose sum is NaN (a NaN or +Inf logit, or a maximum of
+        // -Inf), which the scalar rules redo here, and goes on after it.
         while (nn - i >= (nuint)lanes)
         {
             i = isa == KernelIsa.Vector512 ? SoftmaxRun512(ref l, classes, nn, i, ref c, ref p) : SoftmaxRun256(ref l, classes, nn, i, ref c, ref p);
@@ -97,33 +100,36 @@ public static partial class Kernels
         for (int j = (int)i; j < n; j++) ReferenceKernels.SoftmaxPixel(logits, classes, n, j, out cls[j], out confidence[j]);
     }
 
-    // Blocks of 16 pixels from i while they are whole and finite; returns where it stopped: the first block holding a
-    // NaN or infinite logit (its outputs not written), or the start of the remainder.
+    // Blocks of 16 pixels from i while they are whole and their sums are numbers; returns where it stopped: the first
+    // block holding a NaN or +Inf logit or a maximum of -Inf (its outputs not written), or the start of the remainder.
     private static nuint SoftmaxRun512(ref float l, int classes, nuint nn, nuint i, ref byte c, ref float p)
     {
         for (; i <= nn - 16; i += 16)
         {
-            // Pass 1: the running maximum and its class (strictly greater wins, so ties go to the lowest class).
+            // Pass 1: the running maximum and its class (strictly greater wins, so ties go to the lowest class). The
+            // compare's mask is used once, so it stays a k-mask and the class is one masked vpbroadcastd; the maximum is
+            // a plain vmaxps, which differs from the select only where a NaN is in play (the block is then redone by the
+            // scalar rules) or in the sign of a zero (no effect on l - max).
             var best = Vector512.LoadUnsafe(ref l, i);
             var index = Vector512<int>.Zero;
             nuint plane = nn;
             for (int k = 1; k < classes; k++, plane += nn)
             {
                 var v = Vector512.LoadUnsafe(ref l, plane + i);
-                var win = Vector512.GreaterThan(v, best);
-                best = Vector512.ConditionalSelect(win, v, best);
-                index = Vector512.ConditionalSelect(win.AsInt32(), Vector512.Create(k), index);
+                index = Vector512.ConditionalSelect(Vector512.GreaterThan(v, best).AsInt32(), Vector512.Create(k), index);
+                best = Vector512.MaxNative(v, best);
             }
 
-            // Pass 2: sum of 2^((l_k - max) log2 e); the winner's term is exactly 1. A NaN or infinite logit makes
-            // the sum NaN (NaN - x, Inf - Inf, or -Inf through the exp).
+            // Pass 2: sum of 2^((l_k - max) log2 e); the winner's term is exactly 1. A NaN or +Inf logit makes
+            // the sum NaN (NaN - x, Inf - Inf), as does a maximum of -Inf (-Inf - -Inf); a -Inf logit below a finite
+            // maximum adds 0.
             var sum = Vector512<float>.Zero;
             plane = 0;
             for (int k = 0; k < classes; k++, plane += nn)
                 sum += Exp2NonPositive((Vector512.LoadUnsafe(ref l, plane + i) - best) * Vector512.Create(Log2E));
             if (!Vector512.EqualsAll(sum, sum)) return i;
 
-            (Vector512<float>.One / sum).StoreUnsafe(ref p, i);
+            ReciprocalOfSum(sum).StoreUnsafe(ref p, i);
             StoreAsBytes(index, ref c, i);
         }
         return i;
@@ -140,9 +146,8 @@ public static partial class Kernels
             for (int k = 1; k < classes; k++, plane += nn)
             {
                 var v = Vector256.LoadUnsafe(ref l, plane + i);
-                var win = Vector256.GreaterThan(v, best);
-                best = Vector256.ConditionalSelect(win, v, best);
-                index = Vector256.ConditionalSelect(win.AsInt32(), Vector256.Create(k), index);
+                index = Vector256.ConditionalSelect(Vector256.GreaterThan(v, best).AsInt32(), Vector256.Create(k), index);
+                best = Vector256.MaxNative(v, best);
             }
 
             var sum = Vector256<float>.Zero;
@@ -151,7 +156,7 @@ public static partial class Kernels
                 sum += Exp2NonPositive((Vector256.LoadUnsafe(ref l, plane + i) - best) * Vector256.Create(Log2E));
             if (!Vector256.EqualsAll(sum, sum)) return i;
 
-            (Vector256<float>.One / sum).StoreUnsafe(ref p, i);
+            ReciprocalOfSum(sum).StoreUnsafe(ref p, i);
             StoreAsBytes(index, ref c, i);
         }
         return i;

@@ -23,7 +23,8 @@ public static partial class Kernels
     /// gives the same result where the hardware has none.
     /// </para>
     /// <para>Lanes: 32 UInt16 per 512-bit iteration, zero-extended to two vectors of 16 int32 and
-    /// converted to float; 16 per 256-bit iteration. The remainder is scalar.</para>
+    /// converted to float; 16 per 256-bit iteration. The remainder is scalar. A converted integer is
+    /// never NaN, so the clamp is vmaxps and vminps (<see cref="VectorMath.ClampNumber(Vector512{float}, Vector512{float}, Vector512{float})"/>).</para>
     /// </remarks>
     /// <param name="src">One band plane, digital numbers.</param>
     /// <param name="dst">Model input plane (one channel of the NCHW tensor); at least as long as <paramref name="src"/>.</param>
@@ -76,8 +77,8 @@ public static partial class Kernels
             {
                 var (w0, w1) = Vector512.Widen(Vector512.LoadUnsafe(ref s, i));
                 // < 2^16 fits int32, whose conversion to float is one instruction on every ISA (uint's is not on AVX2)
-                Vector512.FusedMultiplyAdd(Clamp(Vector512.ConvertToSingle(w0.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i);
-                Vector512.FusedMultiplyAdd(Clamp(Vector512.ConvertToSingle(w1.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i + 16);
+                Vector512.FusedMultiplyAdd(ClampNumber(Vector512.ConvertToSingle(w0.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i);
+                Vector512.FusedMultiplyAdd(ClampNumber(Vector512.ConvertToSingle(w1.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i + 16);
             }
         }
         else if (isa >= KernelIsa.Vector256 && n >= 16)
@@ -86,8 +87,8 @@ public static partial class Kernels
             for (; i <= n - 16; i += 16)
             {
                 var (w0, w1) = Vector256.Widen(Vector256.LoadUnsafe(ref s, i));
-                Vector256.FusedMultiplyAdd(Clamp(Vector256.ConvertToSingle(w0.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i);
-                Vector256.FusedMultiplyAdd(Clamp(Vector256.ConvertToSingle(w1.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i + 8);
+                Vector256.FusedMultiplyAdd(ClampNumber(Vector256.ConvertToSingle(w0.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i);
+                Vector256.FusedMultiplyAdd(ClampNumber(Vector256.ConvertToSingle(w1.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i + 8);
             }
         }
 
@@ -110,10 +111,10 @@ public static partial class Kernels
                 var (h0, h1) = Vector512.Widen(Vector512.LoadUnsafe(ref s, i)); // 64 bytes → 2 x 32 ushort
                 var (w0, w1) = Vector512.Widen(h0);                             // → 4 x 16 uint
                 var (w2, w3) = Vector512.Widen(h1);
-                Vector512.FusedMultiplyAdd(Clamp(Vector512.ConvertToSingle(w0.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i);
-                Vector512.FusedMultiplyAdd(Clamp(Vector512.ConvertToSingle(w1.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i + 16);
-                Vector512.FusedMultiplyAdd(Clamp(Vector512.ConvertToSingle(w2.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i + 32);
-                Vector512.FusedMultiplyAdd(Clamp(Vector512.ConvertToSingle(w3.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i + 48);
+                Vector512.FusedMultiplyAdd(ClampNumber(Vector512.ConvertToSingle(w0.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i);
+                Vector512.FusedMultiplyAdd(ClampNumber(Vector512.ConvertToSingle(w1.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i + 16);
+                Vector512.FusedMultiplyAdd(ClampNumber(Vector512.ConvertToSingle(w2.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i + 32);
+                Vector512.FusedMultiplyAdd(ClampNumber(Vector512.ConvertToSingle(w3.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i + 48);
             }
         }
         else if (isa >= KernelIsa.Vector256 && n >= 32)
@@ -124,10 +125,10 @@ public static partial class Kernels
                 var (h0, h1) = Vector256.Widen(Vector256.LoadUnsafe(ref s, i));
                 var (w0, w1) = Vector256.Widen(h0);
                 var (w2, w3) = Vector256.Widen(h1);
-                Vector256.FusedMultiplyAdd(Clamp(Vector256.ConvertToSingle(w0.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i);
-                Vector256.FusedMultiplyAdd(Clamp(Vector256.ConvertToSingle(w1.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i + 8);
-                Vector256.FusedMultiplyAdd(Clamp(Vector256.ConvertToSingle(w2.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i + 16);
-                Vector256.FusedMultiplyAdd(Clamp(Vector256.ConvertToSingle(w3.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i + 24);
+                Vector256.FusedMultiplyAdd(ClampNumber(Vector256.ConvertToSingle(w0.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i);
+                Vector256.FusedMultiplyAdd(ClampNumber(Vector256.ConvertToSingle(w1.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i + 8);
+                Vector256.FusedMultiplyAdd(ClampNumber(Vector256.ConvertToSingle(w2.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i + 16);
+                Vector256.FusedMultiplyAdd(ClampNumber(Vector256.ConvertToSingle(w3.AsInt32()), vlo, vhi), va, vc).StoreUnsafe(ref d, i + 24);
             }
         }
 
