@@ -8,8 +8,9 @@ using Xunit.Abstractions;
 namespace WeiPian.Engine.Tests.Kernels;
 
 /// <summary>
-/// The kernel tests again, with the runtime's hardware intrinsics switched off
-/// (DOTNET_EnableHWIntrinsic=0) in a child test run over this same test assembly.
+/// The kernel tests again in a child test run over this same test assembly, once with the runtime's hardware
+/// intrinsics switched off (DOTNET_EnableHWIntrinsic=0) and once with AVX-512 off (DOTNET_EnableAVX512=0), so an
+/// AVX-512 machine also runs the AVX2-only code as an AVX2 machine would.
 /// </summary>
 /// <remarks>
 /// In process, every kernel test already runs each path (scalar, 256-bit, 512-bit) by forcing it
@@ -17,14 +18,20 @@ namespace WeiPian.Engine.Tests.Kernels;
 /// runtime can show: that the public entry points fall back to the scalar loop when nothing is
 /// accelerated, and that the vector paths give the same results when the runtime emulates the
 /// vector operations in software (as on hardware without AVX2/AVX-512, and without the
-/// Avx512F-only store). The child is `dotnet test &lt;this assembly&gt;`: no build, the same VSTest
+/// Avx512F-only store); and, with AVX-512 off, that the 256-bit paths' AVX2 fallbacks (taken where an AVX-512VL
+/// instruction would otherwise serve) are compiled to real AVX2 code and agree too. The child is `dotnet test &lt;this assembly&gt;`: no build, the same VSTest
 /// runner as the parent, results read from its .trx file.
 /// </remarks>
 public class IntrinsicsOffTests(ITestOutputHelper output)
 {
     private const string ChildMarker = "WEIPIAN_KERNELS_INTRINSICS_OFF_CHILD";
 
-    private static bool IsChild => Environment.GetEnvironmentVariable(ChildMarker) == "1";
+    private static string? ChildMode => Environment.GetEnvironmentVariable(ChildMarker);
+
+    private static bool IsChild => ChildMode is not null;
+
+    // Child modes: the runtime switch each sets.
+    private const string IntrinsicsOff = "intrinsics-off", Avx2Only = "avx2";
 
     [Fact]
     public void ReportsThePathsThisMachineAccelerates()
@@ -33,17 +40,25 @@ public class IntrinsicsOffTests(ITestOutputHelper output)
                          $"Avx2 {Avx2.IsSupported}, Fma {Fma.IsSupported}, Avx512F {Avx512F.IsSupported}, Avx512BW {Avx512BW.IsSupported}; kernels use {WeiPian.Engine.Kernels.BestIsa}");
         var expected = Vector512.IsHardwareAccelerated ? KernelIsa.Vector512 : Vector256.IsHardwareAccelerated ? KernelIsa.Vector256 : KernelIsa.Scalar;
         Assert.Equal(expected, WeiPian.Engine.Kernels.BestIsa);
-        if (IsChild)
+        if (ChildMode == IntrinsicsOff)
         {
             Assert.Equal("0", Environment.GetEnvironmentVariable("DOTNET_EnableHWIntrinsic"));
             Assert.False(Vector128.IsHardwareAccelerated);
             Assert.False(Avx2.IsSupported);
             Assert.Equal(KernelIsa.Scalar, WeiPian.Engine.Kernels.BestIsa);
         }
+        if (ChildMode == Avx2Only)
+        {
+            Assert.False(Avx512F.IsSupported);
+            Assert.False(Vector512.IsHardwareAccelerated);
+            Assert.Equal(Avx2.IsSupported ? KernelIsa.Vector256 : KernelIsa.Scalar, WeiPian.Engine.Kernels.BestIsa);
+        }
     }
 
-    [Fact]
-    public async Task KernelTestsPassWithHardwareIntrinsicsDisabled()
+    [Theory]
+    [InlineData(IntrinsicsOff, "DOTNET_EnableHWIntrinsic")]
+    [InlineData(Avx2Only, "DOTNET_EnableAVX512")]
+    public async Task KernelTestsPassWithHardwareIntrinsicsDisabled(string mode, string runtimeSwitch)
     {
         if (IsChild) return; // the child's filter leaves this test out; belt and braces against recursion
 
@@ -64,8 +79,8 @@ public class IntrinsicsOffTests(ITestOutputHelper output)
                      "--results-directory", results.Path,
                  })
             psi.ArgumentList.Add(arg);
-        psi.Environment["DOTNET_EnableHWIntrinsic"] = "0";
-        psi.Environment[ChildMarker] = "1";
+        psi.Environment[runtimeSwitch] = "0";
+        psi.Environment[ChildMarker] = mode;
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
 
         using var child = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + psi.FileName);
@@ -77,7 +92,7 @@ public class IntrinsicsOffTests(ITestOutputHelper output)
             catch (OperationCanceledException)
             {
                 child.Kill(entireProcessTree: true);
-                Assert.Fail("child test run (intrinsics off) did not finish in 10 minutes");
+                Assert.Fail($"child test run ({mode}) did not finish in 10 minutes");
             }
         }
         string log = await stdout + await stderr;
@@ -90,7 +105,7 @@ public class IntrinsicsOffTests(ITestOutputHelper output)
         var counters = doc.Descendants(ns + "Counters").Single();
         int total = (int)counters.Attribute("total")!, passed = (int)counters.Attribute("passed")!, failed = (int)counters.Attribute("failed")!;
         output.WriteLine($"child: {total} total, {passed} passed, {failed} failed");
-        Assert.True(child.ExitCode == 0 && failed == 0, $"kernel tests failed with intrinsics off (exit {child.ExitCode}, {failed} failed):\n{log}");
+        Assert.True(child.ExitCode == 0 && failed == 0, $"kernel tests failed in the {mode} child (exit {child.ExitCode}, {failed} failed):\n{log}");
 
         // It ran the kernel tests (not an empty filter), including the one that proves intrinsics were off.
         var names = doc.Descendants(ns + "UnitTestResult")
