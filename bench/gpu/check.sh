@@ -8,7 +8,8 @@
 # Needs: the .NET 10 SDK, an NVIDIA GPU with its driver, CUDA 13 (libcudart.so.13, libcublas.so.13,
 # libcublasLt.so.13, libcurand.so.10) and cuDNN 9 (libcudnn.so.9) findable by the loader (LD_LIBRARY_PATH), GDAL 3.6
 # (libgdal32) and python3 (standard library only). Without a GPU it stops at once and says so; with
-# WEIPIAN_GPU_CHECK_SKIP_CUDA=1 it runs only the CPU half (to check the script and the build on a machine without one).
+# WEIPIAN_GPU_CHECK_SKIP_CUDA=1 it runs only the CPU half, float32 and --fp16 with their agreement (to check the script
+# and the build on a machine without one).
 # WEIPIAN_GPU_CHECK_OUT=DIR keeps the build, the scene and the outputs in DIR (reused when there).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -74,6 +75,9 @@ echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); sc
 [ "$skip_cuda" = 1 ] || nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | sed 's/^/gpu: /'
 run cpu cpu
 if [ "$skip_cuda" = 1 ]; then
+  # The same steps on the CPU, so the script's every path is checked on a machine without a GPU.
+  run cpu-fp16 cpu --fp16
+  agree cpu-fp16
   echo "cuda: skipped (WEIPIAN_GPU_CHECK_SKIP_CUDA=1)"
   exit 0
 fi
