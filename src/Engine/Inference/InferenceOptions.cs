@@ -83,8 +83,8 @@ public sealed record InferenceOptions
     /// Computes in float16: the float32 graph is rewritten when it loads (weights and activations float16, inputs
     /// and outputs still float32, so tiles, kernels and the card are unchanged). Meant for CUDA, where tensor cores
     /// run float16 convolutions several times faster and batches take half the memory; on the CPU ONNX Runtime runs
-    /// most float16 operators through casts to float32 (about as fast as float32 here), useful to see what float16 does
-    /// to a model's classes. Graphs with control flow, custom-domain operators or external weights are refused
+    /// most float16 operators through casts to float32 (as fast as float32 for a convolutional net, a few times slower for
+    /// a graph of element-wise operators such as spectral-v1), useful to see what float16 does to a model's classes. Graphs with control flow, custom-domain operators or external weights are refused
     /// (<see cref="NotSupportedException"/> from <see cref="ChangeModel.Load"/>).
     /// </summary>
     /// <remarks>Small models with hand-set epsilons (spectral indices) can lose them below float16's 6e-8; compare a
