@@ -68,17 +68,9 @@ public sealed class ClusterBatchSpec
         Workers = Math.Max(1, workers),
         Crs = Epsg is { } code ? SpatialReference.FromEpsg(code) : null,
         Detection = new DetectionOptions { AllLand = AllLand, SourceTag = SourceTag },
-        Inference = new InferenceOptions { Device = ParseDevice(Device), IntraOpThreads = Threads, Fp16 = Fp16 },
+        Inference = new InferenceOptions { Device = InferenceOptions.ParseDevice(Device), IntraOpThreads = Threads, Fp16 = Fp16 },
         MergeOverlapFraction = MergeOverlap,
         LinkOverlapFraction = LinkOverlap,
-    };
-
-    /// <summary>"cpu" or "cuda"/"gpu".</summary>
-    public static InferenceDevice ParseDevice(string device) => device.ToLowerInvariant() switch
-    {
-        "cpu" => InferenceDevice.Cpu,
-        "cuda" or "gpu" => InferenceDevice.Cuda,
-        _ => throw new ArgumentException($"device '{device}': use cpu or cuda."),
     };
 
     /// <summary>The fields as one text, to tell whether a resubmitted batch is the same batch.</summary>

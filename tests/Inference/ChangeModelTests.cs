@@ -319,6 +319,9 @@ public class ChangeModelTests
     public void OptionsAreChecked()
     {
         Assert.Throws<ArgumentException>(() => ChangeModel.Load(TestModels.PairLogits, new InferenceOptions { IntraOpThreads = -1 }));
+        Assert.Equal(InferenceDevice.Cuda, InferenceOptions.ParseDevice("GPU"));
+        Assert.Equal(InferenceDevice.Cpu, InferenceOptions.ParseDevice("cpu"));
+        Assert.Contains("--device 'tpu'", Assert.Throws<ArgumentException>(() => InferenceOptions.ParseDevice("tpu", "--device")).Message);
         var ex = Assert.Throws<ArgumentException>(() => ChangeModel.Load(TestModels.PairLogits, new InferenceOptions { BatchSize = 4 }));
         Assert.Contains("fixed batch of 1", ex.Message);
     }

@@ -28,6 +28,17 @@ public enum GraphOptimization
 /// <summary>How a <see cref="ChangeModel"/> is loaded and run.</summary>
 public sealed record InferenceOptions
 {
+    /// <summary>A device by the name users type: <c>cpu</c>, or <c>cuda</c> (also <c>gpu</c>), in any case.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="what">What the name was given as, for the message (an option, a field).</param>
+    /// <exception cref="ArgumentException">Any other name; the message names <paramref name="what"/> and the names known.</exception>
+    public static InferenceDevice ParseDevice(string name, string what = "device") => name.ToLowerInvariant() switch
+    {
+        "cpu" => InferenceDevice.Cpu,
+        "cuda" or "gpu" => InferenceDevice.Cuda,
+        _ => throw new ArgumentException($"{what} '{name}': use cpu or cuda."),
+    };
+
     /// <summary>CPU (default) or CUDA.</summary>
     public InferenceDevice Device { get; init; } = InferenceDevice.Cpu;
 
