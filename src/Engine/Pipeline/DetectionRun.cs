@@ -395,7 +395,10 @@ internal sealed class DetectionRun : IDisposable
     }
 
     // The class raster becomes a COG (overviews by nearest neighbour: classes must not be averaged), renamed into place.
-    // One compression thread: with GDAL's NUM_THREADS = 2 the step took no less time on the 2 shared vCPUs (bench/Pipeline/RESULTS.md).
+    // Compressed on every core: the step runs after the model's last tile, so the cores are free (on 2 quiet vCPUs the
+    // copy took 0.32 s instead of 0.59-0.65 s; under a load of 7-11 two threads were no faster than one).
+    private static readonly GeoTiffOptions ClassRasterCogOptions = new() { CompressionThreads = Environment.ProcessorCount };
+
     private void FinishClassRaster(RasterDataset raster, CancellationToken cancellationToken)
     {
         var t = StageTimes.Start();
@@ -403,7 +406,7 @@ internal sealed class DetectionRun : IDisposable
         using (var output = AtomicOutput.Begin(_options.ClassRasterPath!))
         {
             using (var temp = RasterDataset.Open(TempClassRaster))
-                temp.CopyToCog(output.TempPath, overviewResampling: "NEAREST", cancellationToken: cancellationToken);
+                temp.CopyToCog(output.TempPath, ClassRasterCogOptions, "NEAREST", cancellationToken);
             output.Commit();
         }
         Times.Add(StageTimes.Stage.WriteRaster, t);
