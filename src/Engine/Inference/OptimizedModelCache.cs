@@ -57,7 +57,7 @@ internal sealed class OptimizedModelCache
             {
                 return File.Exists(_path) && File.Exists(KeyPath) && File.ReadAllText(KeyPath) == _key;
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 return false;
             }
