@@ -1,3 +1,4 @@
+using Microsoft.ML.OnnxRuntime;
 using WeiPian.Engine.Inference;
 using WeiPian.Models;
 
@@ -69,6 +70,44 @@ public class Fp16GraphTests
         Assert.Equal("logits", nodes[^1].Strings(NodeOutput).Single());
         Assert.Equal(Float, nodes[^1].Message(NodeAttribute)!.Varint(AttrInt));
         Assert.DoesNotContain(nodes.Take(nodes.Count - 1), n => n.Strings(NodeInput).Contains("before") && n.String(NodeOpType) != "Cast");
+    }
+
+    [Fact]
+    public void ComputedScalesCastScalesAndInitializerInputsAreRewrittenSoTheGraphStillRuns()
+    {
+        // Model (f) of make_test_models.py: every value is a multiple of 1/16, exact in float16, so the outputs are equal.
+        var path = Path.Combine(TestModels.Folder, "fp16-paths.onnx");
+        var converted = Fp16Graph.Convert(File.ReadAllBytes(path), path);
+        var x = new float[2 * 4 * 4];
+        for (var i = 0; i < x.Length; i++) x[i] = (i * 7 % 33 - 16) / 16f;
+        var expected = Run(File.ReadAllBytes(path), x);
+        Assert.Equal(2 * 8 * 8, expected.Length);
+        Assert.Equal(expected, Run(converted, x));
+
+        var graph = ProtoMessage.Parse(converted).Message(ModelGraph)!;
+        var nodes = graph.Messages(GraphNode).ToList();
+        Assert.Equal(Float16, graph.Message(GraphInitializer)!.Varint(TensorDataType));
+        var biasInput = graph.Messages(GraphInput).Single(i => i.String(1) == "bias");
+        Assert.Equal(Float16, biasInput.Message(2)!.Message(1)!.Varint(1)); // ValueInfo.type.tensor_type.elem_type
+        var constantOfShape = nodes.Single(n => n.String(NodeOpType) == "ConstantOfShape");
+        Assert.Equal(Float16, constantOfShape.Message(NodeAttribute)!.Message(AttrTensor)!.Varint(TensorDataType));
+        // The computed scales reach Resize through a cast back to float32; the Cast(to=float) made for Resize stays float.
+        var resize = nodes.First(n => n.String(NodeOpType) == "Resize");
+        var scales = resize.Strings(NodeInput).ElementAt(2);
+        var castBack = nodes.Single(n => n.Strings(NodeOutput).Contains(scales));
+        Assert.Equal(("Cast", Float), (castBack.String(NodeOpType), castBack.Message(NodeAttribute)!.Varint(AttrInt)));
+        Assert.True(nodes.IndexOf(castBack) < nodes.IndexOf(resize));
+        var intCast = nodes.Single(n => n.String(NodeOpType) == "Cast" && n.Strings(NodeInput).Single() == "int_scales");
+        Assert.Equal(Float, intCast.Message(NodeAttribute)!.Varint(AttrInt));
+        Assert.False(graph.Has(13)); // value_info dropped
+    }
+
+    private static float[] Run(byte[] model, float[] x)
+    {
+        using var session = new InferenceSession(model);
+        using var input = OrtValue.CreateTensorValueFromMemory(x, [1, 2, 4, 4]);
+        using var outputs = session.Run(new RunOptions(), ["x"], [input], ["y"]);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
     [Fact]

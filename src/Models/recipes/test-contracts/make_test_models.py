@@ -23,6 +23,11 @@ Models written:
                               card (sidecar stacked-rgb8-change.card.json) scaling min 0 max 255, output
                               "change" = a 1x1 convolution reading only red: change where the after
                               date's red exceeds the before date's by at least 63.75 DN (8-bit)
+  fp16-paths.onnx         (f) no card: a hand-built graph (onnx.helper, not torch) holding what the float16
+                              rewrite must handle beyond the bundled models: Resize scales computed from a
+                              ConstantOfShape without a value, Resize scales from a Cast(to=float), an
+                              initializer also listed as a graph input, and a value_info entry; input "x"
+                              1x2x4x4, output "y" 1x2x8x8 = resize(x) + bias + resize(x)
 """
 import json
 import os
@@ -30,6 +35,7 @@ import sys
 
 import onnx
 import torch
+from onnx import TensorProto, helper
 
 OPSET = 13
 CARD_KEY = "weipian.card"
@@ -133,6 +139,37 @@ def export(model, args, path, input_names, output_names, dynamic_axes=None, card
         entry.value = card_json(card)
         onnx.save(proto, path)
     onnx.checker.check_model(onnx.load(path))
+
+
+def write_fp16_paths(path):
+    f32 = TensorProto.FLOAT
+    bias = helper.make_tensor("bias", f32, [1, 2, 1, 1], [0.25, -0.5])
+    nodes = [
+        # Scales computed at run time: ConstantOfShape without a value gives float32 zeros, plus (1, 1, 2, 2).
+        helper.make_node("Constant", [], ["shape4"], value=helper.make_tensor("shape4_v", TensorProto.INT64, [1], [4])),
+        helper.make_node("ConstantOfShape", ["shape4"], ["zeros"]),
+        helper.make_node("Constant", [], ["ones_twos"], value=helper.make_tensor("ones_twos_v", f32, [4], [1, 1, 2, 2])),
+        helper.make_node("Add", ["zeros", "ones_twos"], ["scales"]),
+        helper.make_node("Resize", ["x", "", "scales"], ["up"], mode="nearest"),
+        # Scales from a Cast(to=float) read only by Resize: stays float32.
+        helper.make_node("Constant", [], ["int_scales"], value=helper.make_tensor("int_scales_v", TensorProto.INT64, [4], [1, 1, 2, 2])),
+        helper.make_node("Cast", ["int_scales"], ["scales2"], to=f32),
+        helper.make_node("Resize", ["x", "", "scales2"], ["up2"], mode="nearest"),
+        helper.make_node("Add", ["up", "bias"], ["biased"]),
+        helper.make_node("Add", ["biased", "up2"], ["y"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "fp16-paths",
+        # "bias" is an initializer and also a graph input, as exporters of IR version 3 wrote them.
+        [helper.make_tensor_value_info("x", f32, [1, 2, 4, 4]), helper.make_tensor_value_info("bias", f32, [1, 2, 1, 1])],
+        [helper.make_tensor_value_info("y", f32, [1, 2, 8, 8])],
+        initializer=[bias],
+        value_info=[helper.make_tensor_value_info("up", f32, [1, 2, 8, 8])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="weipian-test-contracts")
+    model.ir_version = 7
+    onnx.checker.check_model(model, full_check=True)
+    onnx.save(model, path)
 
 
 def card_json(card):
@@ -247,6 +284,9 @@ def main():
                          "change": {0: "batch", 2: "height", 3: "width"}})
     with open(os.path.join(out, "stacked-rgb8-change.card.json"), "w", encoding="utf-8", newline="\n") as f:
         f.write(card_json(card_e))
+
+    # (f) the float16 rewrite's less common paths; every value a multiple of 1/16 so float16 is exact too.
+    write_fp16_paths(os.path.join(out, "fp16-paths.onnx"))
 
     for name in sorted(os.listdir(out)):
         print(f"{os.path.getsize(os.path.join(out, name)):8d}  {name}")
