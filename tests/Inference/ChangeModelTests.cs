@@ -327,6 +327,26 @@ public class ChangeModelTests
     }
 
     [Fact]
+    public void LanesAndThreadsShareTheCores()
+    {
+        var cpu = new InferenceOptions();
+        Assert.Equal((2, 1), Resolved(cpu.ForCores(2)));
+        Assert.Equal((2, 8), Resolved(cpu.ForCores(16)));
+        Assert.Equal((1, 1), Resolved(cpu.ForCores(1)));
+        Assert.Equal((1, 2), Resolved((cpu with { IntraOpThreads = 2 }).ForCores(2)));  // the set threads leave room for one lane
+        Assert.Equal((2, 1), Resolved((cpu with { IntraOpThreads = 1 }).ForCores(2)));
+        Assert.Equal((1, 16), Resolved((cpu with { Lanes = 1 }).ForCores(16)));
+        Assert.Equal((3, 5), Resolved((cpu with { Lanes = 3 }).ForCores(16)));
+        Assert.Equal(1, (cpu with { Device = InferenceDevice.Cuda }).ForCores(16).Lanes);
+
+        using var model = ChangeModel.Load(TestModels.PairLogits, new InferenceOptions { Lanes = 3 });
+        Assert.Equal(3, model.Lanes);
+        Assert.Throws<ArgumentException>(() => ChangeModel.Load(TestModels.PairLogits, new InferenceOptions { Lanes = -1 }));
+
+        static (int Lanes, int Threads) Resolved(InferenceOptions o) => (o.Lanes, o.IntraOpThreads);
+    }
+
+    [Fact]
     public void DefaultBatchOnCpuIsOne()
     {
         using var model = ChangeModel.Load(TestModels.StackedChange);

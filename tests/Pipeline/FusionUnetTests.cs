@@ -107,6 +107,19 @@ public class FusionUnetTests(ITestOutputHelper output)
             $"{differ} of {fp32.Length} pixels ({100.0 * differ / fp32.Length:0.000} %) differ between float16 and float32");
     }
 
+    /// <summary>Several lanes run batches at once and may finish them out of order; the stitch stage restores the order.</summary>
+    [Fact]
+    public void LanesDoNotChangeTheClasses()
+    {
+        using var dir = new TempDir();
+        SceneSynthesizer.Run(new SynthOptions { Size = 512, Seed = 1014, WriteShapefiles = false }, dir.Path);
+        var pair = new ScenePair(dir.File("before.tif"), dir.File("after.tif"));
+        var one = ClassRaster(pair, new InferenceOptions { Lanes = 1 }, dir.File("one.tif"));
+        var three = ClassRaster(pair, new InferenceOptions { Lanes = 3, IntraOpThreads = 1 }, dir.File("three.tif"));
+        Assert.True(one.Count(c => c != 0) > 2000);
+        Assert.Equal(one, three);
+    }
+
     private static byte[] ClassRaster(ScenePair pair, InferenceOptions inference, string path)
     {
         using var model = ChangeModel.Load(Model, inference);

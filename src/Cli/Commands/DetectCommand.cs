@@ -23,7 +23,8 @@ internal static class DetectCommand
         var tile = new Option<int>("--tile") { Description = "Tile size (default: the model card's)" };
         var halo = new Option<int>("--halo") { Description = "Halo per tile side (default: the model card's)" };
         var batch = new Option<int>("--batch") { Description = "Tiles per inference call (dynamic-batch models)" };
-        var threads = new Option<int>("--threads") { Description = "Inference threads (default: ONNX Runtime's choice)" };
+        var threads = new Option<int>("--threads") { Description = "Inference threads per lane (default: the cores shared among the lanes)" };
+        var lanes = new Option<int>("--lanes") { Description = "Batches in the model at once, each on its own thread (default: 2 on a CPU of 2 cores or more, 1 on CUDA)" };
         var allLand = new Option<bool>("--all-land") { Description = "Report change on all land, not only on farmland" };
         var bands = new Option<string?>("--bands") { Description = "Band roles of both images in band order, e.g. B,G,R,NIR" };
         var beforeId = new Option<string?>("--before-id") { Description = "QQJH (default: SCENE_ID metadata or file name)" };
@@ -39,7 +40,7 @@ internal static class DetectCommand
         var splitBy = new Option<string?>("--split-by") { Description = "county: one file per XZQDM, OUT_<XZQDM>.ext beside --out" };
         var command = new Command("detect", "Find change polygons (图斑) between two dates, on farmland by default, with the national attributes.")
         {
-            before, after, survey, model, output, classRaster, device, fp16, tile, halo, batch, threads, allLand, bands, beforeId, afterId,
+            before, after, survey, model, output, classRaster, device, fp16, tile, halo, batch, threads, lanes, allLand, bands, beforeId, afterId,
             beforeDate, afterDate, sourceTag, eight, encoding, chips, profile, simplify, splitBy,
         };
         command.SetAction(async (parse, ct) =>
@@ -52,6 +53,7 @@ internal static class DetectCommand
                 Halo = parse.GetValue(halo),
                 BatchSize = parse.GetValue(batch),
                 IntraOpThreads = parse.GetValue(threads),
+                Lanes = parse.GetValue(lanes),
             };
             var pair = new ScenePair(parse.GetValue(before)!, parse.GetValue(after)!)
             {

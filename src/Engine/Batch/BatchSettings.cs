@@ -25,7 +25,7 @@ public sealed record BatchSettings
     /// <summary>Detection options (farmland only or all land, minimum areas, source tag, default county).</summary>
     public DetectionOptions Detection { get; init; } = new();
 
-    /// <summary>Inference options; when <see cref="InferenceOptions.IntraOpThreads"/> is 0 each worker gets an equal share of the cores.</summary>
+    /// <summary>Inference options; lanes and threads left at 0 are chosen for each worker's equal share of the cores (<see cref="InferenceOptions.ForCores"/>).</summary>
     public InferenceOptions? Inference { get; init; }
 
     /// <summary>Earlier months' polygons (layer tuban with JCBH) to link new polygons to; null for none.</summary>
@@ -59,7 +59,7 @@ public sealed record BatchSettings
     public SceneWorkSettings SceneSettings()
     {
         var inference = Inference ?? new InferenceOptions();
-        if (inference.IntraOpThreads == 0) inference = inference with { IntraOpThreads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, Workers)) };
+        inference = inference.ForCores(Environment.ProcessorCount / Math.Max(1, Workers));
         return new SceneWorkSettings
         {
             ModelPath = ModelPath,

@@ -22,6 +22,7 @@ public sealed partial class ChangeModel
         ArgumentException.ThrowIfNullOrEmpty(onnxPath);
         options ??= new InferenceOptions();
         CheckOptions(options);
+        options = options.ForCores(Environment.ProcessorCount);
         var path = Path.GetFullPath(onnxPath);
         var session = CreateSession(path, options);
         try
@@ -38,7 +39,7 @@ public sealed partial class ChangeModel
             var halo = options.Halo > 0 ? options.Halo : card.Input.Halo;
             if (tile <= 2 * halo)
                 throw new ArgumentException($"Tile {tile} with a halo of {halo} px keeps no pixels for '{path}'; the tile must exceed twice the halo.", nameof(options));
-            return new ChangeModel(path, card, session, options.Device, batch, fixedBatch, tile, halo);
+            return new ChangeModel(path, card, session, options.Device, batch, fixedBatch, tile, halo, options.Lanes);
         }
         catch
         {
@@ -74,6 +75,7 @@ public sealed partial class ChangeModel
     private static void CheckOptions(InferenceOptions o)
     {
         if (o.IntraOpThreads < 0) throw new ArgumentException($"InferenceOptions.IntraOpThreads is {o.IntraOpThreads}; use 0 (ONNX Runtime's choice) or more.", nameof(o));
+        if (o.Lanes < 0) throw new ArgumentException($"InferenceOptions.Lanes is {o.Lanes}; use 0 (automatic) or more.", nameof(o));
         if (o.InterOpThreads < 0) throw new ArgumentException($"InferenceOptions.InterOpThreads is {o.InterOpThreads}; use 0 (sequential) or more.", nameof(o));
         if (o.Halo < 0) throw new ArgumentException($"InferenceOptions.Halo is {o.Halo}; use 0 (the card's halo) or a positive margin.", nameof(o));
         if (o.TileSize < 0) throw new ArgumentException($"InferenceOptions.TileSize is {o.TileSize}; use 0 (the card's tile) or a positive size.", nameof(o));

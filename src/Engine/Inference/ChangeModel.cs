@@ -25,8 +25,9 @@ public sealed partial class ChangeModel : IDisposable
     private readonly Lock _batchesLock = new();
     private bool _disposed;
 
-    private ChangeModel(string path, ModelCard card, InferenceSession session, InferenceDevice device, int batchSize, bool fixedBatch, int tileSize, int halo)
+    private ChangeModel(string path, ModelCard card, InferenceSession session, InferenceDevice device, int batchSize, bool fixedBatch, int tileSize, int halo, int lanes)
     {
+        Lanes = lanes;
         ModelPath = path;
         Card = card;
         Device = device;
@@ -44,6 +45,9 @@ public sealed partial class ChangeModel : IDisposable
         _default = new TileBatch(this, session);
         _batches.Add(_default);
     }
+
+    /// <summary>Batches the detection pipeline runs at once (<see cref="InferenceOptions.Lanes"/>, resolved).</summary>
+    public int Lanes { get; }
 
     /// <summary>The .onnx file (full path).</summary>
     public string ModelPath { get; }
@@ -99,7 +103,8 @@ public sealed partial class ChangeModel : IDisposable
     /// Runs the model on tiles 0 .. <paramref name="count"/> - 1 of a batch's input buffers into its output buffer. A
     /// fixed-batch graph always runs all <see cref="BatchSize"/> slots (the ones past <paramref name="count"/> hold
     /// whatever they held; their outputs are not exposed); a dynamic-batch graph runs exactly <paramref name="count"/>
-    /// tiles. Runs of different batches may not overlap in time: one model is one inference lane.
+    /// tiles. Runs of different batches may overlap in time (ONNX Runtime sessions take concurrent runs); one batch is
+    /// in one run at a time.
     /// </summary>
     /// <param name="batch">A batch of this model (<see cref="DefaultBatch"/> or one from <see cref="Batch"/>).</param>
     /// <param name="count">Tiles filled, 1 .. <see cref="BatchSize"/>.</param>

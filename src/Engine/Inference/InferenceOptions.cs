@@ -45,8 +45,34 @@ public sealed record InferenceOptions
     /// <summary>CUDA device ordinal (0 = first GPU). Ignored on CPU.</summary>
     public int CudaDeviceId { get; init; }
 
-    /// <summary>Threads ONNX Runtime uses inside one operator; 0 (default) lets it choose (one per physical core).</summary>
+    /// <summary>
+    /// Threads ONNX Runtime uses inside one operator, per lane (<see cref="Lanes"/>); 0 (default) shares the cores among
+    /// the lanes (<see cref="ForCores"/>).
+    /// </summary>
     public int IntraOpThreads { get; init; }
+
+    /// <summary>
+    /// Batches the detection pipeline runs at once, each on its own thread (one ONNX Runtime session takes concurrent
+    /// runs); 0 (default) chooses (<see cref="ForCores"/>). On the CPU two lanes of one thread beat one lane of two
+    /// threads on a 2-core machine by a quarter (small tiles leave a convolution's threads waiting on each other);
+    /// CUDA runs one lane. The results do not depend on it. A caller of <see cref="ChangeModel.Run(int)"/> that runs one
+    /// batch at a time should set 1, so its one lane gets every core.
+    /// </summary>
+    public int Lanes { get; init; }
+
+    /// <summary>
+    /// These options with <see cref="Lanes"/> and <see cref="IntraOpThreads"/> chosen for <paramref name="cores"/> cores
+    /// where they are 0: on the CPU two lanes when there are two cores or more (one where a set thread count leaves room
+    /// for only one), and the cores shared among them; on CUDA one lane.
+    /// </summary>
+    /// <param name="cores">The cores this model may use (the machine's, or a share of them).</param>
+    public InferenceOptions ForCores(int cores)
+    {
+        cores = Math.Max(1, cores);
+        if (Device != InferenceDevice.Cpu) return this with { Lanes = Lanes > 0 ? Lanes : 1 };
+        var lanes = Lanes > 0 ? Lanes : Math.Clamp(IntraOpThreads > 0 ? cores / IntraOpThreads : cores, 1, 2);
+        return this with { Lanes = lanes, IntraOpThreads = IntraOpThreads > 0 ? IntraOpThreads : Math.Max(1, cores / lanes) };
+    }
 
     /// <summary>Threads running independent graph branches in parallel; 0 (default) runs the graph sequentially, which suits the single-path networks used here.</summary>
     public int InterOpThreads { get; init; }

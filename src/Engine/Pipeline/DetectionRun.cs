@@ -98,8 +98,8 @@ internal sealed class DetectionRun : IDisposable
     /// <summary>Chunks of input in flight between the read and prepare stages.</summary>
     private const int ReadSlots = 3;
 
-    /// <summary>Model batches: one being filled, one in the model, one being classified, one spare to absorb jitter.</summary>
-    private const int Batches = 4;
+    /// <summary>Model batches besides one per lane in the model: one being filled, one being classified, one spare to absorb jitter.</summary>
+    private const int BatchesBesideLanes = 3;
 
     // Whole batches per chunk, enough of them to cover TileGrid.ChunkColumns columns.
     private static int ChunkTiles(ChangeModel model)
@@ -113,7 +113,7 @@ internal sealed class DetectionRun : IDisposable
     /// of which those with bit <c>i</c> of <c>Skipped</c> set hold no pixel that may be change (off farmland or nodata in
     /// a date) and are not run; the other <c>Count</c> fill the batch's first slots in column order.
     /// </summary>
-    private readonly record struct Work(ClassStrip Strip, int Column, int Span, int Count, ulong Skipped, TileBatch Batch);
+    private readonly record struct Work(ClassStrip Strip, int Column, int Span, int Count, ulong Skipped, TileBatch Batch, int Seq);
 
     /// <summary>Most tiles one <see cref="Work"/> covers (the bits of its skip mask).</summary>
     private const int MaxSpan = 64;
@@ -123,9 +123,10 @@ internal sealed class DetectionRun : IDisposable
     /// its own thread, joined by bounded channels so the slowest (the model) sets the pace and the others hide behind it:
     /// <list type="number">
     /// <item>read: both dates' padded windows for a chunk of a row of tiles (GDAL), into one of <see cref="ReadSlots"/> slots;</item>
-    /// <item>prepare: the farmland and nodata masks, then each batch of tiles scaled into one of <see cref="Batches"/> model
+    /// <item>prepare: the farmland and nodata masks, then each batch of tiles scaled into one of the pooled model
     /// batches; a tile whose kept centre holds no pixel that may be change is left out of the model altogether;</item>
-    /// <item>infer: the model, and nothing else, so its cores never wait for our work;</item>
+    /// <item>infer: the model, and nothing else, so its cores never wait for our work; <see cref="ChangeModel.Lanes"/> threads
+    /// each run whole batches, which the stitch stage puts back in order;</item>
     /// <item>stitch: classes and confidence from the model output, kept centres placed in the strip;</item>
     /// <item>post: the masks applied, the optional class raster (strips and their overviews; after the last strip its COG is
     /// made on its own task while the polygons finish), the streaming polygoniser and the attributes.</item>
@@ -144,14 +145,16 @@ internal sealed class DetectionRun : IDisposable
         var ct = stop.Token;
         var freeSlots = Bounded<int>(ReadSlots);
         var read = Bounded<(int Row, int Chunk, int Slot)>(ReadSlots);
-        var freeBatches = Bounded<TileBatch>(Batches);
-        var scaled = Bounded<Work>(1);
-        var inferred = Bounded<Work>(1);
+        var lanes = _model.Lanes;
+        var batches = lanes + BatchesBesideLanes;
+        var freeBatches = Bounded<TileBatch>(batches);
+        var scaled = Bounded<Work>(1, singleReader: lanes == 1);
+        var inferred = Bounded<Work>(1, singleWriter: lanes == 1);
         var freeStrips = Bounded<ClassStrip>(Strips);
         var classified = Bounded<ClassStrip>(Strips);
         var output = Bounded<Tuban>(256);
         for (var i = 0; i < ReadSlots; i++) freeSlots.Writer.TryWrite(i);
-        for (var i = 0; i < Batches; i++) freeBatches.Writer.TryWrite(_model.Batch(i));
+        for (var i = 0; i < batches; i++) freeBatches.Writer.TryWrite(_model.Batch(i));
         for (var i = 0; i < Strips; i++) freeStrips.Writer.TryWrite(new ClassStrip(tiles));
         long tilesDone = 0, polygons = 0;
 
@@ -206,6 +209,7 @@ internal sealed class DetectionRun : IDisposable
             var plane = tiles.Tile * tiles.Tile;
             var farmland = _options.AllLand ? [] : new byte[tiles.Kept * tiles.Width];
             ClassStrip? strip = null;
+            var seq = 0;
             await foreach (var (row, chunk, slot) in read.Reader.ReadAllAsync().ConfigureAwait(false))
             {
                 var t = StageTimes.Start();
@@ -245,7 +249,7 @@ internal sealed class DetectionRun : IDisposable
                         n++;
                     }
                     Times.Add(StageTimes.Stage.Scale, t);
-                    await scaled.Writer.WriteAsync(new Work(strip, c0, span, n, skipped, batch)).ConfigureAwait(false);
+                    await scaled.Writer.WriteAsync(new Work(strip, c0, span, n, skipped, batch, seq++)).ConfigureAwait(false);
                     c0 += span;
                 }
                 freeSlots.Writer.TryWrite(slot);
@@ -253,25 +257,53 @@ internal sealed class DetectionRun : IDisposable
             scaled.Writer.Complete();
         });
 
-        var inference = Stage(async () =>
+        // With several lanes batches may finish out of order; the stitch stage puts them back in order. The model's time
+        // is the time at least one lane is inside a run, so wall / model keeps its meaning.
+        var running = 0;
+        var modelSince = 0L;
+        var modelLock = new Lock();
+        var lanesLeft = lanes;
+        var inference = Enumerable.Range(0, lanes).Select(_ => Stage(async () =>
         {
             await foreach (var work in scaled.Reader.ReadAllAsync().ConfigureAwait(false))
             {
                 if (work.Count > 0)
                 {
-                    var t = StageTimes.Start();
-                    _model.Run(work.Batch, work.Count);
-                    Times.Add(StageTimes.Stage.Model, t);
+                    lock (modelLock) if (running++ == 0) modelSince = StageTimes.Start();
+                    try
+                    {
+                        _model.Run(work.Batch, work.Count);
+                    }
+                    finally
+                    {
+                        lock (modelLock) if (--running == 0) Times.Add(StageTimes.Stage.Model, modelSince);
+                    }
                 }
                 await inferred.Writer.WriteAsync(work).ConfigureAwait(false);
             }
-            inferred.Writer.Complete();
-        });
+            if (Interlocked.Decrement(ref lanesLeft) == 0) inferred.Writer.Complete();
+        })).ToArray();
 
         var stitch = Stage(async () =>
         {
             var classifier = new TileClassifier(_model.Card.Output, _model.Card.ClassCount, tiles.Tile);
-            await foreach (var (strip, column, span, _, skipped, batch) in inferred.Reader.ReadAllAsync().ConfigureAwait(false))
+            // At most `batches` works are in flight, so a work's place in this ring by its sequence number is free.
+            var early = new Work?[batches];
+            var next = 0;
+            async IAsyncEnumerable<Work> InOrder()
+            {
+                await foreach (var work in inferred.Reader.ReadAllAsync().ConfigureAwait(false))
+                {
+                    early[work.Seq % batches] = work;
+                    while (early[next % batches] is { } ready && ready.Seq == next)
+                    {
+                        early[next % batches] = null;
+                        next++;
+                        yield return ready;
+                    }
+                }
+            }
+            await foreach (var (strip, column, span, _, skipped, batch, _) in InOrder().ConfigureAwait(false))
             {
                 var t = StageTimes.Start();
                 for (int i = 0, k = 0; i < span; i++)
@@ -353,12 +385,12 @@ internal sealed class DetectionRun : IDisposable
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(reader, prepare, inference, stitch, post).ConfigureAwait(false);
+            await Task.WhenAll([reader, prepare, .. inference, stitch, post]).ConfigureAwait(false);
         }
     }
 
-    private static Channel<T> Bounded<T>(int capacity) =>
-        Channel.CreateBounded<T>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
+    private static Channel<T> Bounded<T>(int capacity, bool singleReader = true, bool singleWriter = true) =>
+        Channel.CreateBounded<T>(new BoundedChannelOptions(capacity) { SingleReader = singleReader, SingleWriter = singleWriter });
 
     private IEnumerable<Tuban> Attribute(PolygonCollector closed, TubanAttributes attributes)
     {

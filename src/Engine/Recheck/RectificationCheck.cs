@@ -32,7 +32,9 @@ public sealed class RectificationCheck : IDisposable
     /// <param name="inference">Device, threads, batch and tile size; null for CPU defaults.</param>
     public RectificationCheck(string? modelPath, InferenceOptions? inference = null)
     {
-        _model = modelPath is null ? null : ChangeModel.Load(modelPath, inference);
+        // The recheck runs one batch at a time, so one lane with every core.
+        var options = inference ?? new InferenceOptions();
+        _model = modelPath is null ? null : ChangeModel.Load(modelPath, options.Lanes > 0 ? options : options with { Lanes = 1 });
     }
 
     /// <summary>The loaded model, or null when judging by indices only.</summary>
