@@ -111,7 +111,8 @@ internal sealed class DetectionRun : IDisposable
     /// <summary>
     /// A batch between the prepare, infer and stitch stages: tiles <c>Column .. Column + Span - 1</c> of the strip's row,
     /// of which those with bit <c>i</c> of <c>Skipped</c> set hold no pixel that may be change (off farmland or nodata in
-    /// a date) and are not run; the other <c>Count</c> fill the batch's first slots in column order.
+    /// a date) and are not run; the other <c>Count</c> fill the batch's first slots in column order. <c>Seq</c> numbers the
+    /// works in the order the prepare stage made them, which the stitch stage restores after the lanes.
     /// </summary>
     private readonly record struct Work(ClassStrip Strip, int Column, int Span, int Count, ulong Skipped, TileBatch Batch, int Seq);
 
