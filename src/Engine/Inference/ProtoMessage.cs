@@ -166,10 +166,6 @@ internal sealed class ProtoMessage
     /// <summary>Removes every occurrence of field <paramref name="number"/>.</summary>
     public void Remove(int number) => _fields.RemoveAll(f => f.Number == number);
 
-    /// <summary>Removes the nested messages of field <paramref name="number"/> that <paramref name="match"/> selects.</summary>
-    public void RemoveMessages(int number, Func<ProtoMessage, bool> match) =>
-        _fields.RemoveAll(f => f.Number == number && f.Wire == WireType.LengthDelimited && match(f.Message ??= Parse(f.Bytes)));
-
     private void Set(ProtoField field)
     {
         var at = _fields.FindIndex(f => f.Number == field.Number);
