@@ -116,13 +116,7 @@ public class EightBitModelTests
     /// <summary>Band 1 (class) of the class raster of an all-land run at the card's tile.</summary>
     private static byte[] ClassRaster(string model, ScenePair pair, TempDir dir)
     {
-        var path = dir.File($"class-{Guid.NewGuid():N}.tif");
         using var loaded = ChangeModel.Load(model, new InferenceOptions { IntraOpThreads = 1 });
-        using (var run = new DetectionRun(loaded, pair, null, new DetectionOptions { AllLand = true, ClassRasterPath = path }))
-            foreach (var _ in run.RunAsync(null, CancellationToken.None).ToBlockingEnumerable()) { }
-        using var raster = RasterDataset.Open(path);
-        var classes = new byte[raster.Width * raster.Height];
-        raster.Read<byte>(1, raster.Extent, classes);
-        return classes;
+        return ClassRasterRun.Band(loaded, pair, dir.File($"class-{Guid.NewGuid():N}.tif"));
     }
 }

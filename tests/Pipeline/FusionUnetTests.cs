@@ -1,5 +1,4 @@
 using WeiPian.Engine.Evaluation;
-using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Tests.Support;
@@ -123,11 +122,6 @@ public class FusionUnetTests(ITestOutputHelper output)
     private static byte[] ClassRaster(ScenePair pair, InferenceOptions inference, string path)
     {
         using var model = ChangeModel.Load(Model, inference);
-        using (var run = new DetectionRun(model, pair, null, new DetectionOptions { AllLand = true, ClassRasterPath = path }))
-            foreach (var _ in run.RunAsync(null, CancellationToken.None).ToBlockingEnumerable()) { }
-        using var raster = RasterDataset.Open(path);
-        var classes = new byte[raster.Width * raster.Height];
-        raster.Read<byte>(1, raster.Extent, classes);
-        return classes;
+        return ClassRasterRun.Band(model, pair, path);
     }
 }

@@ -85,13 +85,7 @@ public class TilingSeamTests
     private static byte[] ClassRaster(int tile, int band, string? survey = null)
     {
         using var dir = new TempDir();
-        var path = dir.File("class.tif");
         using var model = ChangeModel.Load(TestModels.StackedChange, new InferenceOptions { TileSize = tile, IntraOpThreads = 1 });
-        using (var run = new DetectionRun(model, Sample, survey, new DetectionOptions { AllLand = survey is null, ClassRasterPath = path }))
-            foreach (var _ in run.RunAsync(null, CancellationToken.None).ToBlockingEnumerable()) { }
-        using var raster = RasterDataset.Open(path);
-        var classes = new byte[raster.Width * raster.Height];
-        raster.Read<byte>(band, raster.Extent, classes);
-        return classes;
+        return ClassRasterRun.Band(model, Sample, dir.File("class.tif"), survey, band);
     }
 }
