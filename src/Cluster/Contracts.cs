@@ -44,7 +44,7 @@ public sealed class ClusterBatchSpec
     /// <summary>"cpu" or "cuda".</summary>
     [Id(9)] public string Device { get; set; } = "cpu";
 
-    /// <summary>Inference threads per scene; 0 for the silo's cores / its workers.</summary>
+    /// <summary>Inference threads per lane of a scene; 0 for the silo's cores / its workers, shared among the lanes.</summary>
     [Id(10)] public int Threads { get; set; }
 
     /// <summary>See <see cref="BatchSettings.MergeOverlapFraction"/>.</summary>

@@ -33,7 +33,7 @@ internal static class RecheckCommand
         var device = DeviceOption.Create();
         var fp16 = DeviceOption.Fp16();
         var batch = new Option<int>("--batch") { Description = "Tiles per inference call (dynamic-batch models)" };
-        var threads = new Option<int>("--threads") { Description = "Inference threads (default: ONNX Runtime's choice)" };
+        var threads = new Option<int>("--threads") { Description = "Inference threads (default: every core)" };
         var bands = new Option<string?>("--bands") { Description = "Band roles of the images in band order, e.g. B,G,R,NIR" };
         var newestDate = new Option<string?>("--newest-date") { Description = "Date of the newest image as YYYYMMDD (default: the GeoTIFF's)" };
         var referenceDate = new Option<string?>("--reference-date") { Description = "Date of the reference image as YYYYMMDD" };

@@ -33,7 +33,7 @@ internal static partial class ReprocessCommand
         var epsg = new Option<int?>("--epsg") { Description = "CRS of the merged output (default: the first done scene's)" };
         var device = DeviceOption.Create();
         var fp16 = DeviceOption.Fp16();
-        var threads = new Option<int>("--threads") { Description = "Inference threads per worker (default: cores / workers)" };
+        var threads = new Option<int>("--threads") { Description = "Inference threads per lane of a worker (default: a worker's share of the cores, shared among its lanes)" };
         var mergeOverlap = new Option<double>("--merge-overlap") { Description = "Share of the smaller polygon two scenes' polygons must share to be one change", DefaultValueFactory = _ => 0.3 };
         var linkOverlap = new Option<double>("--link-overlap") { Description = "Share of the smaller polygon a new and an earlier polygon must share to be linked", DefaultValueFactory = _ => 0.5 };
         var cluster = new Option<string?>("--cluster") { Description = "Run on a cluster of `weipian silo`s instead of here: localhost[:GATEWAY_PORTS], redis:HOST:PORT or postgres:...; every path must be on storage all silos reach at the same path" };

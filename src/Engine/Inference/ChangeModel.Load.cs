@@ -74,7 +74,7 @@ public sealed partial class ChangeModel
 
     private static void CheckOptions(InferenceOptions o)
     {
-        if (o.IntraOpThreads < 0) throw new ArgumentException($"InferenceOptions.IntraOpThreads is {o.IntraOpThreads}; use 0 (ONNX Runtime's choice) or more.", nameof(o));
+        if (o.IntraOpThreads < 0) throw new ArgumentException($"InferenceOptions.IntraOpThreads is {o.IntraOpThreads}; use 0 (the cores shared among the lanes) or more.", nameof(o));
         if (o.Lanes < 0) throw new ArgumentException($"InferenceOptions.Lanes is {o.Lanes}; use 0 (automatic) or more.", nameof(o));
         if (o.InterOpThreads < 0) throw new ArgumentException($"InferenceOptions.InterOpThreads is {o.InterOpThreads}; use 0 (sequential) or more.", nameof(o));
         if (o.Halo < 0) throw new ArgumentException($"InferenceOptions.Halo is {o.Halo}; use 0 (the card's halo) or a positive margin.", nameof(o));

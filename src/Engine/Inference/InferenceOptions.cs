@@ -53,8 +53,8 @@ public sealed record InferenceOptions
 
     /// <summary>
     /// Batches the detection pipeline runs at once, each on its own thread (one ONNX Runtime session takes concurrent
-    /// runs); 0 (default) chooses (<see cref="ForCores"/>). On the CPU two lanes of one thread beat one lane of two
-    /// threads on a 2-core machine by a quarter (small tiles leave a convolution's threads waiting on each other);
+    /// runs); 0 (default) chooses (<see cref="ForCores"/>). On a 2-core CPU two lanes of one thread took 8 % less wall
+    /// than one lane of two (small tiles leave a convolution's threads waiting on each other; bench/Pipeline/RESULTS.md);
     /// CUDA runs one lane. The results do not depend on it. A caller of <see cref="ChangeModel.Run(int)"/> that runs one
     /// batch at a time should set 1, so its one lane gets every core.
     /// </summary>
@@ -120,9 +120,10 @@ public sealed record InferenceOptions
     /// Computes in float16: the float32 graph is rewritten when it loads (weights and activations float16, inputs
     /// and outputs still float32, so tiles, kernels and the card are unchanged). Meant for CUDA, where tensor cores
     /// run float16 convolutions several times faster and batches take half the memory; on the CPU ONNX Runtime runs
-    /// most float16 operators through casts to float32 (as fast as float32 for a convolutional net, a few times slower for
-    /// a graph of element-wise operators such as spectral-v1), useful to see what float16 does to a model's classes. Graphs with control flow, custom-domain operators or external weights are refused
-    /// (<see cref="NotSupportedException"/> from <see cref="ChangeModel.Load"/>).
+    /// most float16 operators through casts to float32 (as fast as float32 for a convolutional net, a few times slower
+    /// for a graph of element-wise operators such as spectral-v1), useful to see what float16 does to a model's classes.
+    /// Graphs with control flow, custom-domain operators or external weights are refused (<see cref="NotSupportedException"/>
+    /// from <see cref="ChangeModel.Load"/>).
     /// </summary>
     /// <remarks>Small models with hand-set epsilons (spectral indices) can lose them below float16's 6e-8; compare a
     /// scene's classes in both precisions before trusting float16 for a new model (<c>bench/gpu/check.sh</c> does).</remarks>
