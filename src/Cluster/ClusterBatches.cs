@@ -27,6 +27,27 @@ public static class ClusterBatches
     public static Task<ClusterBatchStatus> StatusAsync(IGrainFactory grains, string batchId) =>
         grains.GetGrain<IReprocessBatchGrain>(batchId).GetStatusAsync();
 
+    /// <summary>
+    /// The batch's status, asked again every <paramref name="interval"/> (up to 120 times) while the cluster cannot
+    /// answer: just after a silo is lost, calls routed through its share of the grain directory fail until the
+    /// others take it over.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled while waiting.</exception>
+    public static async Task<ClusterBatchStatus> StatusAsync(IGrainFactory grains, string batchId, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        for (var errors = 0; ; )
+        {
+            try
+            {
+                return await StatusAsync(grains, batchId).WaitAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && ++errors < 120)
+            {
+                await Task.Delay(interval, cancellationToken);
+            }
+        }
+    }
+
     /// <summary>Cancels a batch.</summary>
     public static Task<ClusterBatchStatus> CancelAsync(IGrainFactory grains, string batchId) =>
         grains.GetGrain<IReprocessBatchGrain>(batchId).CancelAsync();
@@ -40,21 +61,10 @@ public static class ClusterBatches
         TimeSpan? interval = null, CancellationToken cancellationToken = default)
     {
         var every = interval ?? TimeSpan.FromSeconds(1);
-        var errors = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            ClusterBatchStatus status;
-            try
-            {
-                status = await StatusAsync(grains, batchId).WaitAsync(cancellationToken);
-                errors = 0;
-            }
-            catch (Exception e) when (e is not OperationCanceledException && ++errors < 120)
-            {
-                await Task.Delay(every, cancellationToken);
-                continue;
-            }
+            var status = await StatusAsync(grains, batchId, every, cancellationToken);
             progress?.Report(status);
             if (status.IsOver || status.Phase == BatchPhase.None) return status;
             await Task.Delay(every, cancellationToken);

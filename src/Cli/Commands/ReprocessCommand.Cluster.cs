@@ -47,7 +47,8 @@ internal static partial class ReprocessCommand
             Console.WriteLine($"batch {batchId}: {cancelled.Phase.ToString().ToLowerInvariant()} ({cancelled.Done} done, {cancelled.Failed} failed, {cancelled.Pending} not run)");
             return 0;
         }
-        var status = await ClusterBatches.StatusAsync(grains, batchId);
+        // Patiently: attaching right after a silo was lost is what a user does to see how the batch copes.
+        var status = await ClusterBatches.StatusAsync(grains, batchId, TimeSpan.FromSeconds(1), ct);
         if (status.Phase == BatchPhase.None) throw new ArgumentException($"--attach {batchId}: the cluster has no such batch.");
         return await FollowAsync(grains, connection, batchId, ct);
     }
