@@ -1,8 +1,5 @@
 using System.CommandLine;
-using WeiPian.Engine.Gdal;
-using WeiPian.Engine.Inference;
-using WeiPian.Engine.Raster;
-using WeiPian.Engine.Survey;
+using WeiPian.Engine;
 
 namespace WeiPian.Cli;
 
@@ -34,7 +31,7 @@ internal static class CliErrors
         }
     }
 
-    private static bool IsUserError(Exception e) => e is GdalException or PixelGridException or ModelContractException or SurveyException
-        or InferenceException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or FormatException
+    private static bool IsUserError(Exception e) => e is InputException
+        or FileNotFoundException or DirectoryNotFoundException or ArgumentException or FormatException
         or InvalidOperationException or NotSupportedException or KeyNotFoundException or IOException or UnauthorizedAccessException;
 }

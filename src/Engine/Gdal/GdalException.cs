@@ -4,7 +4,7 @@ namespace WeiPian.Engine.Gdal;
 /// A GDAL call failed. <see cref="Exception.Message"/> names the file (when there is one) and
 /// carries GDAL's own message, so the user sees both what was being read or written and why it failed.
 /// </summary>
-public sealed class GdalException : Exception
+public sealed class GdalException : InputException
 {
     /// <summary>Creates the exception for a failed operation on <paramref name="path"/>.</summary>
     public GdalException(string operation, string? path, string? gdalMessage)

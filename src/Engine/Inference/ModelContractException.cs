@@ -5,7 +5,7 @@ namespace WeiPian.Engine.Inference;
 /// inconsistent, the card contradicts the ONNX graph, or a scene lacks the bands the model needs.
 /// </summary>
 /// <remarks>The message names the file, what was found and what was expected.</remarks>
-public sealed class ModelContractException : Exception
+public sealed class ModelContractException : InputException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What is wrong, naming the file and what was expected.</param>
@@ -23,7 +23,7 @@ public sealed class ModelContractException : Exception
 
 /// <summary>ONNX Runtime could not load or run a model (a corrupt file, a missing provider library, an out-of-memory, ...).</summary>
 /// <remarks>The message names the model file and carries ONNX Runtime's own message.</remarks>
-public sealed class InferenceException : Exception
+public sealed class InferenceException : InputException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What failed, naming the model file.</param>

@@ -205,4 +205,4 @@ public sealed partial class LandSurvey
 }
 
 /// <summary>The survey lacks a layer or field the engine needs, or holds unusable geometry.</summary>
-public sealed class SurveyException(string message) : Exception(message);
+public sealed class SurveyException(string message) : InputException(message);
