@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, restores, builds and runs the whole xUnit suite; then
 # scripts/package-consumer.sh (packs the packages and the tool, builds and runs a fresh consumer of them with the README's
-# library example; about 80 s); then the cluster script: installs redis-server when missing, Redis on loopback, three
+# library example; 80 s quiet, 3.5 min at load 22); then the cluster script: installs redis-server when missing, Redis on loopback, three
 # silo processes and a client, one silo killed with SIGKILL mid-batch, the output checked against a single-machine run
 # (about 2 minutes; WEIPIAN_SKIP_CLUSTER_SCRIPT=1 leaves it out). The real public test files are read from
 # ../shared/data/real when that folder exists.
