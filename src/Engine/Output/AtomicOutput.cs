@@ -41,6 +41,35 @@ public sealed class AtomicOutput : IDisposable
         return new AtomicOutput(full, temp);
     }
 
+    /// <summary>
+    /// Creates the folder of <paramref name="finalPath"/> when it is missing: a folder in the path the caller named is
+    /// part of the output asked for, so writing <c>out/tuban.gpkg</c> in an empty folder works.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder cannot be created there (e.g. under /proc).</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder above it cannot be written.</exception>
+    /// <exception cref="IOException">A file stands where a folder of the path should be.</exception>
+    public static void CreateFolderOf(string finalPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(finalPath);
+        var dir = Path.GetDirectoryName(Path.GetFullPath(finalPath))!;
+        try
+        {
+            Directory.CreateDirectory(dir);
+        }
+        catch (IOException e) when (e is DirectoryNotFoundException or FileNotFoundException)
+        {
+            throw new DirectoryNotFoundException($"Cannot write '{finalPath}': the folder '{dir}' cannot be created.", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UnauthorizedAccessException($"Cannot write '{finalPath}': the folder '{dir}' cannot be created (permission denied).", e);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"Cannot write '{finalPath}': the folder '{dir}' cannot be created: {e.Message}", e);
+        }
+    }
+
     /// <summary>Renames the finished output into place, replacing what was there.</summary>
     public void Commit()
     {

@@ -62,7 +62,8 @@ public sealed class ChangeDetector : IDisposable
 
     /// <summary>
     /// Detects change and writes the polygons to <paramref name="outputPath"/> (format from its extension:
-    /// .gpkg, .shp, .geojson, .gdb) under a temporary name, renamed into place only when complete; with
+    /// .gpkg, .shp, .geojson, .gdb) under a temporary name, renamed into place only when complete (its folder is
+    /// created when missing, once the inputs have been checked); with
     /// <see cref="DetectionOptions.SplitBy"/> = <see cref="OutputSplit.County"/>, to one such file per county beside it.
     /// </summary>
     /// <returns>Counts and areas by change type, and the run's speed.</returns>
@@ -75,6 +76,7 @@ public sealed class ChangeDetector : IDisposable
         try
         {
             var format = TubanWriter.FormatOf(outputPath);
+            AtomicOutput.CreateFolderOf(outputPath);
             using ITubanSink sink = options.SplitBy == OutputSplit.County
                 ? new CountySplitSink(outputPath, run.Crs, format, options.ShapefileEncoding)
                 : TubanWriter.Create(outputPath, run.Crs, format, options.ShapefileEncoding);
