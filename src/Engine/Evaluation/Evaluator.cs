@@ -31,12 +31,15 @@ public static class Evaluator
         gt.EnsureCompatible(gp, truthRaster, predictedRaster, requireSameExtent: true);
         var a = new byte[StripRows * truth.Width];
         var b = new byte[StripRows * truth.Width];
+        // A pixel the detector gave no result (its class raster's nodata, 255) predicts no change, as 0 did before.
+        var noResult = predicted.NoData(1) is >= 1 and <= 255 and var nd ? (byte)nd : (byte?)null;
         for (var y = 0; y < truth.Height; y += StripRows)
         {
             var window = new PixelWindow(0, y, truth.Width, Math.Min(StripRows, truth.Height - y));
             var n = (int)window.PixelCount;
             truth.Read<byte>(1, window, a.AsSpan(0, n));
             predicted.Read<byte>(1, window, b.AsSpan(0, n));
+            if (noResult is { } v) b.AsSpan(0, n).Replace(v, (byte)0);
             metrics.Add(a.AsSpan(0, n), b.AsSpan(0, n));
         }
     }
