@@ -71,8 +71,17 @@ public static class ReprocessBatch
         var final = journal.Scenes().Where(r => keys.Contains(r.Key)).ToDictionary(r => r.Key, StringComparer.Ordinal);
         var done = jobs.Where(j => final[j.Key].State == SceneState.Done).Select(j => (j.Key, final[j.Key].Output!)).ToList();
         var failures = jobs.Where(j => final[j.Key].State == SceneState.Failed).Select(j => (j.Key, final[j.Key].Error ?? "failed")).ToList();
-        var report = await MergeAndReportAsync(jobs, settings, done, failures, judgements, sync, pending.Count, clock, tracker.Report, cancellationToken)
-            .ConfigureAwait(false);
+        BatchReport report;
+        try
+        {
+            report = await MergeAndReportAsync(jobs, settings, done, failures, judgements, sync, pending.Count, clock, tracker.Report, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            journal.EndRun(runId, failures.Count, "cancelled");
+            throw;
+        }
         journal.EndRun(runId, failures.Count, failures.Count > 0 ? "finished with failures" : "finished");
         tracker.Report(BatchStage.Finished, null);
         return report;
@@ -167,7 +176,10 @@ public static class ReprocessBatch
             polygons = new PreviousLinker { OverlapFraction = settings.LinkOverlapFraction }.Link(polygons, PreviousLinker.ReadPrevious(previousPath, merge.Crs));
         var crs = settings.Crs ?? merge.Crs;
         polygons = Reproject(polygons, merge.Crs, crs);
+        // Between stages, not inside them: each output is whole or absent, and a stop arrives within a stage's time.
+        cancellationToken.ThrowIfCancellationRequested();
         BatchTubanFile.Write(settings.MergedPath, crs, polygons);
+        cancellationToken.ThrowIfCancellationRequested();
 
         report(BatchStage.Reporting, "regional figures and reports");
         var regions = RegionalFigures.Compute(polygons, judgements, settings.Ratio);
