@@ -65,20 +65,33 @@ public class BatchMovedAndReprojectedTests(BatchRunFixture run) : IClassFixture<
     [Theory]
     [InlineData("garbage")]
     [InlineData("truncated")]
-    public async Task DamagedJournalIsOneLineNamingIt(string damage)
+    [InlineData("another program's database")]
+    public async Task DamagedOrForeignJournalIsOneLineNamingIt(string damage)
     {
         using var dir = new TempDir();
         var copy = dir.File("damaged");
         ReprocessResumeTests.CopyFolder(run.Settings.OutputDirectory, copy);
         var settings = run.Settings with { OutputDirectory = copy };
         var bytes = File.ReadAllBytes(settings.JournalPath);
-        File.WriteAllBytes(settings.JournalPath, damage == "garbage" ? System.Text.Encoding.ASCII.GetBytes("not a database, just text\n") : bytes[..(bytes.Length / 2)]);
+        File.Delete(settings.JournalPath);
+        if (damage == "garbage") File.WriteAllText(settings.JournalPath, "not a database, just text\n");
+        else if (damage == "truncated") File.WriteAllBytes(settings.JournalPath, bytes[..(bytes.Length / 2)]);
+        else
+        {
+            using var db = new SqliteConnection($"Data Source={settings.JournalPath};Pooling=False");
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('mine')";
+            cmd.ExecuteNonQuery();
+        }
+        var journal = File.ReadAllBytes(settings.JournalPath);
         var merged = File.ReadAllBytes(settings.MergedPath);
 
         var e = await Assert.ThrowsAsync<InputException>(() => ReprocessBatch.RunAsync(run.Jobs, settings));
 
         Assert.Contains(settings.JournalPath, e.Message);
         Assert.DoesNotContain('\n', e.Message);
+        Assert.Equal(journal, File.ReadAllBytes(settings.JournalPath));
         Assert.Equal(merged, File.ReadAllBytes(settings.MergedPath));
     }
 

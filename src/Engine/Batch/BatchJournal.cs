@@ -78,6 +78,7 @@ public sealed class BatchJournal : IDisposable
         {
             db.Open();
             CheckReadable(db, full);
+            CheckSchema(db, full);
             Execute(db, """
                 PRAGMA journal_mode = WAL;
                 PRAGMA synchronous = FULL;
@@ -112,9 +113,6 @@ public sealed class BatchJournal : IDisposable
                     name TEXT PRIMARY KEY,
                     value TEXT);
                 """);
-            var columns = Query(db, "SELECT name FROM pragma_table_info('scenes')", r => r.GetString(0));
-            if (SceneColumns.Except(columns, StringComparer.OrdinalIgnoreCase).FirstOrDefault() is { } missing)
-                throw new InputException($"Journal '{full}' is not a reprocess journal: its table 'scenes' has no column {missing}. Move it away to start the batch afresh.");
             var folder = System.IO.Path.GetDirectoryName(full)!;
             var last = Query(db, "SELECT value FROM meta WHERE name = 'folder'", r => r.GetString(0)).FirstOrDefault();
             if (last != folder) Execute(db, "INSERT OR REPLACE INTO meta (name, value) VALUES ('folder', $f)", ("$f", folder));
@@ -138,6 +136,18 @@ public sealed class BatchJournal : IDisposable
     {
         var check = Query(db, "PRAGMA quick_check", r => r.GetString(0));
         if (check is not ["ok"]) throw new InputException($"Journal '{path}' is damaged ({string.Join("; ", check.Take(3))}). Move it away to start the batch afresh.");
+    }
+
+    // Before anything is written into it: a database of another program named journal.sqlite is refused, not extended.
+    private static void CheckSchema(SqliteConnection db, string path)
+    {
+        var tables = Query(db, "SELECT name FROM sqlite_master WHERE type = 'table'", r => r.GetString(0));
+        if (tables.Count == 0) return;
+        if (!tables.Contains("scenes", StringComparer.OrdinalIgnoreCase))
+            throw new InputException($"Journal '{path}' is not a reprocess journal (it has no table 'scenes'). Move it away to start the batch afresh.");
+        var columns = Query(db, "SELECT name FROM pragma_table_info('scenes')", r => r.GetString(0));
+        if (SceneColumns.Except(columns, StringComparer.OrdinalIgnoreCase).FirstOrDefault() is { } missing)
+            throw new InputException($"Journal '{path}' is not a reprocess journal: its table 'scenes' has no column {missing}. Move it away to start the batch afresh.");
     }
 
     private static InputException Unreadable(string path, SqliteException e) =>
