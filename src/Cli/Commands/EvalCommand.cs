@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using WeiPian.Engine;
 using WeiPian.Engine.Evaluation;
 
 namespace WeiPian.Cli.Commands;
@@ -23,6 +24,8 @@ internal static class EvalCommand
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(area) is { } given && !(given > 0 && double.IsFinite(given)))
+                throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--area-km2 {given}: give the area evaluated in km², a number above 0."));
             var t = parse.GetValue(truth)!;
             var p = parse.GetValue(pred)!;
             var rasters = IsRaster(t) && IsRaster(p);

@@ -134,15 +134,26 @@ public sealed partial class LandSurvey
         return best;
     }
 
-    private static double OverlapArea(STRtree<Geometry> index, Geometry polygon)
+    private static double OverlapArea(STRtree<Geometry> index, Geometry polygon) => UnionArea(index.Query(polygon.EnvelopeInternal), polygon);
+
+    /// <summary>
+    /// Area of <paramref name="polygon"/> covered by the union of <paramref name="parcels"/>: parcels of a real survey
+    /// do overlap (a parcel digitised twice, slivers between sheets), and summing their pieces would count the shared
+    /// part twice, giving more farmland than polygon.
+    /// </summary>
+    internal static double UnionArea(IEnumerable<Geometry> parcels, Geometry polygon)
     {
-        var area = 0.0;
-        foreach (var g in index.Query(polygon.EnvelopeInternal))
-            if (g.Intersects(polygon)) area += Intersection(g, polygon).Area;
-        return area;
+        var pieces = new List<Geometry>();
+        foreach (var g in parcels)
+            if (g.Intersects(polygon) && Intersection(g, polygon) is { IsEmpty: false, Dimension: Dimension.Surface } piece) pieces.Add(piece);
+        return pieces.Count switch
+        {
+            0 => 0,
+            1 => pieces[0].Area,
+            _ => OverlayNGRobust.Union(pieces).Area,
+        };
     }
 
-    // Survey polygons do not overlap each other, so summing per-parcel intersections is the area of the union.
     private static Geometry Intersection(Geometry a, Geometry b) => OverlayNGRobust.Overlay(a, b, SpatialFunction.Intersection);
 
     /// <summary>The parcel layer (DLTB) with its land-class field, or a <see cref="SurveyException"/> that lists what is there.</summary>
