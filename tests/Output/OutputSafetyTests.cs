@@ -112,6 +112,22 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task ClassRasterNamingAFolderIsRefusedBeforeAnyWork()
+    {
+        var (pair, survey, model) = CopySample(shapefileSurvey: false);
+        var folder = _dir.File("classes.tif");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "notes.txt"), "field notes");
+        using var detector = new ChangeDetector(model);
+
+        var e = await Assert.ThrowsAsync<InputException>(() =>
+            detector.DetectToFileAsync(pair, survey, _dir.File("out.gpkg"), new DetectionOptions { ClassRasterPath = folder }));
+        Assert.Contains(folder, e.Message);
+        Assert.Equal("field notes", File.ReadAllText(Path.Combine(folder, "notes.txt")));
+        Assert.False(File.Exists(_dir.File("out.gpkg")));
+    }
+
+    [Fact]
     public async Task RecheckOntoItsPolygonsIsRefused()
     {
         var (pair, _, _) = CopySample(shapefileSurvey: false);

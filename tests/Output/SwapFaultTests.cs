@@ -83,6 +83,36 @@ public sealed class SwapFaultTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("ESRI Shapefile", "polygons.shp")]
+    [InlineData("OpenFileGDB", "polygons.gdb")]
+    public void CommitThatFailsAtAnyStepIsFinishedOrUndoneWhenDisposed(string driver, string name)
+    {
+        var path = _dir.File(name);
+        Write(path, driver, features: 3, Environment.ProcessId, step: null);
+        for (var n = 0; ; n++)
+        {
+            var steps = 0;
+            var failed = false;
+            try
+            {
+                Write(path, driver, features: 5, Environment.ProcessId, step: _ =>
+                {
+                    if (steps++ == n) throw new IOException("disk full");
+                }, disposeOnFailure: true);
+            }
+            catch (IOException)
+            {
+                failed = true;
+            }
+            var set = ReadSet(path);
+            Assert.True(set is 3 or 5, $"failed before step {n}: the output holds a mix, {set}");
+            Assert.Empty(Directory.EnumerateFileSystemEntries(_dir.Path, ".*"));
+            if (!failed) break;
+            if (set == 5) Write(path, driver, features: 3, Environment.ProcessId, step: null);
+        }
+    }
+
     [Fact]
     public void OldMembersTheNewSetLacksDoNotSurviveTheSwap()
     {
@@ -96,8 +126,9 @@ public sealed class SwapFaultTests : IDisposable
     }
 
     /// <summary>Writes <paramref name="features"/> squares whose field <c>series</c> holds the count, through a <see cref="VectorOutput"/>
-    /// named after <paramref name="owner"/>; a throw from <paramref name="step"/> abandons it as a kill would (no dispose).</summary>
-    internal static void Write(string path, string driver, int features, int owner, Action<string>? step)
+    /// named after <paramref name="owner"/>; a throw from <paramref name="step"/> abandons it as a kill would (no dispose),
+    /// unless <paramref name="disposeOnFailure"/>.</summary>
+    internal static void Write(string path, string driver, int features, int owner, Action<string>? step, bool disposeOnFailure = false)
     {
         var output = VectorOutput.Create(path, driver, owner);
         var layer = output.Dataset.CreateLayer(output.LayerName("polygons"), GeometryKind.Polygon, SpatialReference.FromEpsg(4546),
@@ -110,7 +141,15 @@ public sealed class SwapFaultTests : IDisposable
             layer.Add(wkb.Write(f.CreatePolygon([new(x, 0), new(x + 5, 0), new(x + 5, 5), new(x, 5), new(x, 0)])), [features]);
         }
         output.Step = step;
-        output.Commit();
+        try
+        {
+            output.Commit();
+        }
+        catch when (disposeOnFailure)
+        {
+            output.Dispose();
+            throw;
+        }
         output.Dispose();
     }
 

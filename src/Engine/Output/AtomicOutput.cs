@@ -147,13 +147,17 @@ public sealed class AtomicOutput : IDisposable
         _done = true;
     }
 
-    /// <summary>Deletes the temporary output unless it was committed.</summary>
+    /// <summary>Deletes the temporary output unless it was committed; a swap that failed half-way is finished or undone first.</summary>
     public void Dispose()
     {
         if (_done) return;
         _done = true;
         try
         {
+            if (Directory.Exists(BackupPath))
+                OutputNotices.Raise(Layout == OutputLayout.Shapefile
+                    ? FinishShapefileSwap(FinalPath, BackupPath, TempPath)
+                    : FinishFolderSwap(FinalPath, BackupPath));
             if (Directory.Exists(TempPath)) Directory.Delete(TempPath, recursive: true);
             if (File.Exists(TempPath)) File.Delete(TempPath);
             DeleteSideFiles(TempPath);
@@ -285,10 +289,10 @@ public sealed class AtomicOutput : IDisposable
         if (Directory.Exists(full) || File.Exists(full))
         {
             Directory.Delete(backup, recursive: true);
-            return $"'{full}': a killed run had replaced it but left the old one at '{Path.GetFileName(backup)}'; removed that";
+            return $"'{full}': a run interrupted while replacing it left the old one at '{Path.GetFileName(backup)}'; removed that";
         }
         Directory.Move(backup, full);
-        return $"'{full}': a killed run had moved it aside to replace it; put it back";
+        return $"'{full}': a run interrupted while replacing it had moved it aside; put it back";
     }
 
     private static string FinishShapefileSwap(string full, string backup, string temp)
@@ -301,13 +305,13 @@ public sealed class AtomicOutput : IDisposable
             if (Directory.Exists(temp))
                 foreach (var file in Directory.GetFiles(temp))
                     File.Move(file, Path.Combine(dir, Path.GetFileName(file)), overwrite: true);
-            note = $"'{full}': finished the replacement a killed run had begun";
+            note = $"'{full}': finished the replacement an interrupted run had begun";
         }
         else
         {
             foreach (var file in Directory.GetFiles(backup))
                 File.Move(file, Path.Combine(dir, Path.GetFileName(file)), overwrite: true);
-            note = $"'{full}': a killed run had begun to replace it; put the old files back";
+            note = $"'{full}': an interrupted run had begun to replace it; put the old files back";
         }
         if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
         DeleteShapefileBackup(backup);
