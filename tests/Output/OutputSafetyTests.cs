@@ -128,6 +128,21 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task ChipsNamingAFileAreRefused()
+    {
+        var (pair, survey, model) = CopySample(shapefileSurvey: false);
+        var notes = _dir.File("notes.txt");
+        File.WriteAllText(notes, "field notes");
+        using var detector = new ChangeDetector(model);
+
+        var e = await Assert.ThrowsAsync<InputException>(() =>
+            detector.DetectToFileAsync(pair, survey, _dir.File("out.gpkg"), new DetectionOptions { ChipsDirectory = notes }));
+        Assert.Contains(notes, e.Message);
+        Assert.Equal("field notes", File.ReadAllText(notes));
+        Assert.False(File.Exists(_dir.File("out.gpkg")));
+    }
+
+    [Fact]
     public async Task RecheckOntoItsPolygonsIsRefused()
     {
         var (pair, _, _) = CopySample(shapefileSurvey: false);
