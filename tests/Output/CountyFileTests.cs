@@ -59,6 +59,17 @@ public sealed class CountyFileTests : IDisposable
     }
 
     [Fact]
+    public async Task DefaultCountyThatIsNotSixDigitsIsRefused()
+    {
+        using var detector = new ChangeDetector(TestModels.StackedChange);
+        var pair = new ScenePair(Path.Combine(TestPaths.SampleTiles, "before.tif"), Path.Combine(TestPaths.SampleTiles, "after.tif"));
+        var e = await Assert.ThrowsAsync<InputException>(() => detector.DetectToFileAsync(pair, Path.Combine(TestPaths.SampleTiles, "survey.gpkg"),
+            _dir.File("tuban.gpkg"), new DetectionOptions { DefaultCounty = "a/b" }));
+        Assert.Contains("'a/b'", e.Message);
+        Assert.False(File.Exists(_dir.File("tuban.gpkg")));
+    }
+
+    [Fact]
     public void RecordOfACountyCodeThatIsNotSixDigitsIsRefused()
     {
         using var sink = new CountySplitSink(_dir.File("tuban.gpkg"), SpatialReference.FromEpsg(4546), TubanFormat.GeoPackage);
