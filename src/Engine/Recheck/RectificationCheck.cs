@@ -66,7 +66,7 @@ public sealed class RectificationCheck : IDisposable
         RecheckOptions? options = null, IProgress<RecheckProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new RecheckOptions();
-        TubanWriter.FormatOf(outputPath);
+        _ = TubanWriter.FormatOf(outputPath); // an extension that names no format is refused here, before any work
         string?[] inputs = [polygonsPath, images.Newest, images.Reference, images.After, _model?.ModelPath];
         OutputPaths.EnsureApart(outputPath, inputs);
         if (options.ChipsDirectory is { } chipsDirectory) OutputPaths.EnsureApart(chipsDirectory, inputs);
