@@ -102,7 +102,7 @@ public static class SceneSynthesizer
 
         using var truthGpkg = AtomicOutput.Begin(Path.Combine(outDir, "truth.gpkg"));
         using var surveyGpkg = AtomicOutput.Begin(Path.Combine(outDir, "survey.gpkg"));
-        using var surveyShp = AtomicOutput.Begin(Path.Combine(outDir, "survey_shp"));
+        using var surveyShp = AtomicOutput.Begin(Path.Combine(outDir, "survey_shp"), OutputLayout.ShapefileFolder);
         GdalLibrary.SetThreadLocalConfigOption("OGR_CURRENT_DATE", FixedTimestamp);
         try
         {

@@ -105,6 +105,10 @@ public sealed partial class LandSurvey
             counties = ReadPolygons(layer, crs, area, null, path)
                 .Select(p => new County(p.Feature.GetString(options.CountyCodeField) ?? "", p.Geometry,
                     named ? p.Feature.GetString(options.CountyNameField) ?? "" : "")).ToList();
+            // The code starts every JCBH and names the county's file: anything but 6 digits would corrupt both.
+            if (counties.FirstOrDefault(c => !CountyCode.IsValid(c.Code)) is { } bad)
+                throw new SurveyException(
+                    $"Survey '{path}': county layer '{layer.Name}' has {options.CountyCodeField} '{bad.Code}'; a county code is 6 digits.");
         }
         return new LandSurvey(path, farmland, basic, counties, hasBasic, hasCounties);
     }
