@@ -131,6 +131,8 @@ head -c 60000 s/truth.gpkg > trunc.gpkg
 gdal_translate -q -b 1 s/before.tif oneband.tif || fail_setup oneband
 gdal_translate -q -srcwin 0 0 200 200 s/after.tif small.tif || fail_setup small
 gdal_translate -q -srcwin 0 0 200 200 r.tif rsmall.tif || fail_setup rsmall
+gdal_translate -q -tr 1.6 1.6 s/after.tif coarse.tif || fail_setup coarse
+gdal_translate -q -of GPKG r.tif rg.gpkg || fail_setup rg.gpkg
 read -r ulx uly lrx lry < <(gdalinfo -json s/after.tif | python3 -c '
 import json, sys
 c = json.load(sys.stdin)["cornerCoordinates"]
@@ -261,7 +263,7 @@ row detect-before-trunc   2 "trunc\.tif"     'detect --before trunc.tif --after 
 row detect-before-folder  2 "dir\.tif"       'detect --before dir.tif --after s/after.tif --survey s/survey.gpkg --out o.gpkg'
 row detect-one-band       2 "oneband\.tif"   'detect --before oneband.tif --after s/after.tif --survey s/survey.gpkg --out o.gpkg'
 row detect-grid-shifted   2 "shifted\.tif"   'detect --before s/before.tif --after shifted.tif --survey s/survey.gpkg --out o.gpkg'
-row detect-grid-size      2 "small\.tif"     'detect --before s/before.tif --after small.tif --survey s/survey.gpkg --out o.gpkg'
+row detect-grid-pixel     2 "coarse\.tif"    'detect --before s/before.tif --after coarse.tif --survey s/survey.gpkg --out o.gpkg'
 row detect-huge-raster    2 "huge4\.vrt|pixels" 'detect --before huge4.vrt --after huge4.vrt --survey s/survey.gpkg --out o.gpkg'
 row detect-survey-missing 2 "missing\.gpkg"  "detect --before s/before.tif --after s/after.tif --survey missing.gpkg --out o.gpkg"
 row detect-survey-text    2 "text\.gpkg"     "detect --before s/before.tif --after s/after.tif --survey text.gpkg --out o.gpkg"
@@ -315,6 +317,7 @@ row poly-missing          2 "missing\.tif"   'polygonize missing.tif o.gpkg'
 row poly-text             2 "text\.tif"      'polygonize text.tif o.gpkg'
 row poly-self-vrt         2 "self\.vrt"      'polygonize self.vrt o.gpkg'
 row poly-in-is-out        2 "r\.tif"         'polygonize r.tif r.tif'
+row poly-in-is-out-gpkg   2 "rg\.gpkg"       'polygonize rg.gpkg rg.gpkg'
 row poly-out-folder       2 "outdir"         'polygonize r.tif outdir'
 row poly-out-dot          2 "folder|directory|'\.'" 'polygonize r.tif .'
 row poly-out-ext-xyz      2 "o\.xyz"         'polygonize r.tif o.xyz'
@@ -368,7 +371,7 @@ row repro-merge-overlap-5 2 "--merge-overlap" "reprocess --manifest m.csv $B $M 
 row repro-merge-overlap-nan 2 "--merge-overlap" "reprocess --manifest m.csv $B $M --out b1 --merge-overlap NaN"
 row repro-link-overlap-neg 2 "--link-overlap" "reprocess --manifest m.csv $B $M --out b1 --link-overlap -1"
 row repro-threads-100k    2 "--threads"      "reprocess --manifest m.csv $B $M --out b1 --threads 100000"
-row repro-cluster-bad     2 "--cluster"      "reprocess --manifest m.csv $B $M --out b1 --cluster nosuchstore:x"
+row repro-cluster-bad     2 "--cluster|nosuchstore"      "reprocess --manifest m.csv $B $M --out b1 --cluster nosuchstore:x"
 row repro-attach-no-silo  2 "attach|silo|cluster" "reprocess --cluster localhost:39999 --attach nosuchbatch" timeout=45
 # recheck
 row recheck-polygons-missing 2 "missing\.gpkg" 'recheck --polygons missing.gpkg --image s/after.tif --reference s/before.tif --out rc.gpkg'
