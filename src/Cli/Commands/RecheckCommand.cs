@@ -32,8 +32,8 @@ internal static class RecheckCommand
         var wholeScene = new Option<bool>("--whole-scene") { Description = "Run the model over every tile of the scene, not only those covering the polygons (same results; for measuring)" };
         var device = DeviceOption.Create();
         var fp16 = DeviceOption.Fp16();
-        var batch = new Option<int>("--batch") { Description = "Tiles per inference call (dynamic-batch models)" };
-        var threads = new Option<int>("--threads") { Description = "Inference threads (default: every core)" };
+        var batch = new Option<int>("--batch") { Description = $"Tiles per inference call (dynamic-batch models), at most {InferenceLimits.MaxBatch}" };
+        var threads = new Option<int>("--threads") { Description = $"Inference threads, at most {InferenceLimits.ThreadsPerCore} x the cores (default: every core)" };
         var bands = new Option<string?>("--bands") { Description = "Band roles of the images in band order, e.g. B,G,R,NIR" };
         var newestDate = new Option<string?>("--newest-date") { Description = "Date of the newest image as YYYYMMDD (default: the GeoTIFF's)" };
         var referenceDate = new Option<string?>("--reference-date") { Description = "Date of the reference image as YYYYMMDD" };
@@ -45,6 +45,8 @@ internal static class RecheckCommand
         };
         command.SetAction(async (parse, ct) =>
         {
+            InferenceLimits.CheckBatch(parse.GetValue(batch), "--batch");
+            InferenceLimits.CheckThreads(parse.GetValue(threads), "--threads");
             var inference = new InferenceOptions
             {
                 Device = DeviceOption.Parse(parse.GetValue(device)!),

@@ -118,12 +118,14 @@ public sealed partial class ModelCard
 
             var tile = dto.Tile ?? throw Fail("input.tile is missing; expected the model's input height = width in pixels, e.g. 256.");
             if (tile < 1) throw Fail($"input.tile is {tile}; expected a positive tile side in pixels, e.g. 256.");
+            if (tile > InferenceLimits.MaxTile) throw Fail($"input.tile is {tile}; the largest tile the engine runs is {InferenceLimits.MaxTile} px a side.");
             var halo = dto.Halo ?? throw Fail("input.halo is missing; expected the margin in pixels discarded on each side of a tile, e.g. 32 (0 for none).");
             if (halo < 0) throw Fail($"input.halo is {halo}; expected 0 or more pixels.");
             if (2 * halo >= tile)
                 throw Fail($"input.halo is {halo} with input.tile {tile}: the kept centre tile - 2*halo = {tile - 2 * halo} must be > 0, so halo must be less than {(tile + 1) / 2}.");
             var batch = dto.Batch ?? 0;
             if (batch < 0) throw Fail($"input.batch is {batch}; expected the graph's fixed batch size, or 0 when its batch dimension is dynamic.");
+            if (batch > InferenceLimits.MaxBatch) throw Fail($"input.batch is {batch}; the engine runs at most {InferenceLimits.MaxBatch} tiles per call.");
 
             return new CardInput(form, nameArray, order, bands, scaling, tile, halo, batch);
         }
