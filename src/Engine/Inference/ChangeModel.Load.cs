@@ -218,7 +218,7 @@ public sealed partial class ChangeModel
         var sidecar = SidecarPath(path);
         session.ModelMetadata.CustomMetadataMap.TryGetValue(ModelCard.MetadataKey, out var embeddedJson);
         var embedded = embeddedJson is null ? null : ModelCard.Parse(embeddedJson, path);
-        var side = File.Exists(sidecar) ? ModelCard.Parse(File.ReadAllText(sidecar), sidecar) : null;
+        var side = File.Exists(sidecar) ? ModelCard.ParseFile(sidecar) : null;
         if (embedded is not null && side is not null)
         {
             var differ = ModelCard.Differences(embedded, side);
