@@ -65,6 +65,26 @@ public class SurveyInputTests
         Assert.Contains($"Survey '{path}', layer 'DLTB' has no CRS", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX")]
+    [InlineData("42/506")]
+    [InlineData("4205")]
+    public void ACountyCodeThatIsNoDivisionCode_IsRefused_NamingTheSurvey(string code)
+    {
+        using var dir = new TempDir();
+        var path = dir.File("survey.gpkg");
+        var f = new GeometryFactory();
+        var square = new WKBWriter().Write(f.CreatePolygon([new(500000, 3300000), new(500100, 3300000), new(500100, 3300100), new(500000, 3300100), new(500000, 3300000)]));
+        using (var ds = VectorDataset.Create(path, "GPKG"))
+        {
+            ds.CreateLayer("DLTB", GeometryKind.Polygon, Crs, [new FieldDefinition("DLBM", FieldKind.String, 5)]).Add(square, ["0101"]);
+            ds.CreateLayer("XZQ", GeometryKind.Polygon, Crs, [new FieldDefinition("XZQDM", FieldKind.String, 200)]).Add(square, [code]);
+        }
+        var e = Assert.Throws<SurveyException>(() => LandSurvey.Load(path, Crs, Everywhere));
+        Assert.StartsWith($"Survey '{path}', layer 'XZQ': XZQDM '{code[..Math.Min(code.Length, 40)]}", e.Message, StringComparison.Ordinal);
+        Assert.Contains("is not an administrative division code", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ACrsProjCannotReach_NamesTheSurvey()
     {

@@ -48,9 +48,10 @@ public sealed class Scene : IDisposable
     /// <param name="roles">Band roles in band order, overriding what the file says; null to read them from the file.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="GdalException">GDAL cannot read it.</exception>
-    /// <exception cref="PixelGridException">It is not georeferenced, its geotransform is rotated, or it is larger than <see cref="MaxSide"/> or <see cref="MaxPixels"/>.</exception>
+    /// <exception cref="PixelGridException">It is not georeferenced, its geotransform is rotated, a VRT that is its own source, or it is larger than <see cref="MaxSide"/> or <see cref="MaxPixels"/>.</exception>
     public static Scene Open(string path, IReadOnlyList<BandRole>? roles = null)
     {
+        VrtSources.CheckNoCycle(path);
         var raster = RasterDataset.Open(path);
         try { return new Scene(raster, roles); }
         catch { raster.Dispose(); throw; }

@@ -105,7 +105,7 @@ public sealed partial class LandSurvey
                     $"Survey '{path}': county layer '{layer.Name}' has no field {options.CountyCodeField}; its fields are {FieldList(layer)}.");
             var named = layer.FieldIndex(options.CountyNameField) >= 0;
             counties = ReadPolygons(layer, crs, area, null, path)
-                .Select(p => new County(p.Feature.GetString(options.CountyCodeField) ?? "", p.Geometry,
+                .Select(p => new County(CountyCode(p.Feature.GetString(options.CountyCodeField), path, layer.Name, options.CountyCodeField), p.Geometry,
                     named ? p.Feature.GetString(options.CountyNameField) ?? "" : "")).ToList();
         }
         return new LandSurvey(path, farmland, basic, counties, hasBasic, hasCounties);
@@ -172,6 +172,19 @@ public sealed partial class LandSurvey
             throw new SurveyException($"Survey '{path}': layer '{layer.Name}' holds {layer.GeometryType} geometries, not polygons.");
         LayerCrs(layer, path);
         return layer;
+    }
+
+    /// <summary>
+    /// A county code as the survey holds it, refused unless it is 6 to 12 ASCII digits (a county's 6, or a finer
+    /// division's 9 or 12): the code goes into JCBH and into the file names of a split by county, where a long or
+    /// path-like value failed as "unable to open database file". A missing code stays empty (no county).
+    /// </summary>
+    private static string CountyCode(string? code, string path, string layer, string field)
+    {
+        if (string.IsNullOrEmpty(code)) return "";
+        if (code.Length is >= 6 and <= 12 && code.All(char.IsAsciiDigit)) return code;
+        var shown = code.Length > 40 ? code[..40] + $"... ({code.Length} characters)" : code;
+        throw new SurveyException($"Survey '{path}', layer '{layer}': {field} '{shown}' is not an administrative division code (6 to 12 digits, e.g. 420506).");
     }
 
     /// <summary>
