@@ -49,6 +49,16 @@ public class InputLimitTests
     }
 
     [Fact]
+    public async Task RecheckAndReprocess_RefuseThreadsPastTheLimit_NamingTheOption()
+    {
+        using var dir = new TempDir();
+        var line = await RefusedAsync("recheck", "--polygons", dir.File("p.gpkg"), "--image", dir.File("n.tif"), "--out", dir.File("r.gpkg"), "--threads", "100000");
+        Assert.StartsWith("weipian: --threads is 100000", line, StringComparison.Ordinal);
+        line = await RefusedAsync("reprocess", "--manifest", dir.File("m.csv"), "--survey", dir.File("s.gpkg"), "--out", dir.File("batch"), "--threads", "100000");
+        Assert.StartsWith("weipian: --threads is 100000", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DetectHelp_StatesTheLimits()
     {
         var (code, output) = await CliProcess.RunAsync(["detect", "--help"]);
