@@ -46,8 +46,12 @@ public sealed record SynthOptions
     /// <summary>Largest <see cref="Gsd"/> in metres.</summary>
     public const double MaxGsd = 100;
 
-    /// <summary>Largest <see cref="ChangesPerKm2"/>: more changes of 15-150 m with their 8 m gaps do not fit a square kilometre of farmland.</summary>
-    public const double MaxChangesPerKm2 = 500;
+    /// <summary>
+    /// Largest <see cref="ChangesPerKm2"/>: not even the smallest change (a 16 x 13 m building with its 8 m gaps) fits
+    /// more than about 2,000 times in a square kilometre, so densities above that only pack a scene full; far above,
+    /// every placement attempt fails.
+    /// </summary>
+    public const double MaxChangesPerKm2 = 10_000;
 
     /// <summary>Most changes planted in one scene (each is checked against those placed before it).</summary>
     public const int MaxChanges = 100_000;
