@@ -105,12 +105,8 @@ public sealed partial class LandSurvey
                     $"Survey '{path}': county layer '{layer.Name}' has no field {options.CountyCodeField}; its fields are {FieldList(layer)}.");
             var named = layer.FieldIndex(options.CountyNameField) >= 0;
             counties = ReadPolygons(layer, crs, area, null, path)
-                .Select(p => new County(CountyCode(p.Feature.GetString(options.CountyCodeField), path, layer.Name, options.CountyCodeField), p.Geometry,
+                .Select(p => new County(ReadCountyCode(p.Feature.GetString(options.CountyCodeField), path, layer.Name, options.CountyCodeField), p.Geometry,
                     named ? p.Feature.GetString(options.CountyNameField) ?? "" : "")).ToList();
-            // The code starts every JCBH and names the county's file: anything but 6 digits would corrupt both.
-            if (counties.FirstOrDefault(c => !CountyCode.IsValid(c.Code)) is { } bad)
-                throw new SurveyException(
-                    $"Survey '{path}': county layer '{layer.Name}' has {options.CountyCodeField} '{bad.Code}'; a county code is 6 digits.");
         }
         return new LandSurvey(path, farmland, basic, counties, hasBasic, hasCounties);
     }
@@ -179,16 +175,15 @@ public sealed partial class LandSurvey
     }
 
     /// <summary>
-    /// A county code as the survey holds it, refused unless it is 6 to 12 ASCII digits (a county's 6, or a finer
-    /// division's 9 or 12): the code goes into JCBH and into the file names of a split by county, where a long or
-    /// path-like value failed as "unable to open database file". A missing code stays empty (no county).
+    /// A county code as the survey holds it, refused unless it is 6 ASCII digits: the code starts every JCBH and names
+    /// the county's file in a split by county, where two codes such as 'a/b' and 'a_b' shared a file and a long one
+    /// failed as "unable to open database file". A missing code stays empty (no county).
     /// </summary>
-    private static string CountyCode(string? code, string path, string layer, string field)
+    private static string ReadCountyCode(string? code, string path, string layer, string field)
     {
-        if (string.IsNullOrEmpty(code)) return "";
-        if (code.Length is >= 6 and <= 12 && code.All(char.IsAsciiDigit)) return code;
+        if (string.IsNullOrEmpty(code) || CountyCode.IsValid(code)) return code ?? "";
         var shown = code.Length > 40 ? code[..40] + $"... ({code.Length} characters)" : code;
-        throw new SurveyException($"Survey '{path}', layer '{layer}': {field} '{shown}' is not an administrative division code (6 to 12 digits, e.g. 420506).");
+        throw new SurveyException($"Survey '{path}', layer '{layer}': {field} '{shown}' is not an administrative division code (a county's 6 digits, e.g. 420506).");
     }
 
     /// <summary>
