@@ -7,6 +7,9 @@
 #
 #   bench/gpu/pack.sh              publish, compress (xz -9e: about 10 CPU-minutes), split
 #   bench/gpu/pack.sh --resplit    split the archive of the last pack again (another working tree, another part size)
+#   bench/gpu/pack.sh --overlay    publish again and keep only the managed assemblies in .gpu-carry/overlay (about
+#                                  4 MiB), which unpack-and-run.sh copies over the unpacked pack: a fix in the
+#                                  engine measured on a warm machine without sending the parts again
 #
 # Run it in the checkout the device calls are made from: the part size is 60 MiB less that working tree (tracked and
 # untracked files git does not ignore), at most 52 MiB, which leaves a few MiB for the tree to grow before the calls;
@@ -18,12 +21,25 @@ cd "$(dirname "$0")/../.."
 carry=.gpu-carry
 archive=$carry/weipian-gpu.tar.xz
 resplit=0
+overlay=0
 case "${1:-}" in
   --resplit) resplit=1 ;;
+  --overlay) overlay=1 ;;
   "") ;;
   *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
 mkdir -p "$carry"
+if [ "$overlay" = 1 ]; then
+  dotnet publish bench/gpu/InferBench -c Release -r linux-x64 --self-contained -p:Gpu=true -p:PublishTrimmed=true \
+    --artifacts-path "$carry/build" -o "$carry/stage/overlay-publish" -nologo -v q >"$carry/publish.log" 2>&1 \
+    || { tail -30 "$carry/publish.log" >&2; echo "bench/gpu/pack.sh: the publish failed (log above)" >&2; exit 1; }
+  rm -rf "$carry/overlay" && mkdir -p "$carry/overlay"
+  # Every managed assembly (the trimmer trims the framework's against the project's code, so they go together).
+  cp "$carry/stage/overlay-publish"/*.dll "$carry/stage/overlay-publish"/*.deps.json "$carry/stage/overlay-publish"/*.runtimeconfig.json "$carry/overlay/"
+  rm -rf "$carry/stage/overlay-publish"
+  echo "overlay: $(du -cb "$carry/overlay"/* | tail -1 | cut -f1) bytes in $carry/overlay: $(cd "$carry/overlay" && ls | tr '\n' ' ')"
+  exit 0
+fi
 rm -f "$carry"/part* "$carry/manifest"
 [ "$resplit" = 0 ] || [ -f "$archive" ] || { echo "bench/gpu/pack.sh: no $archive to split again: run it without --resplit" >&2; exit 2; }
 

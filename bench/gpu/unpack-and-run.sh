@@ -105,6 +105,12 @@ EOF
 fi
 
 bench=$dir/weipian-gpu
+# The managed assemblies of a newer build (bench/gpu/pack.sh --overlay), so a fix is measured without carrying
+# the whole pack again; the runtime and the native libraries stay those of the pack.
+if [ -d .gpu-carry/overlay ]; then
+  cp .gpu-carry/overlay/* "$bench/"
+  echo "overlay: $(cd .gpu-carry/overlay && ls | tr '\n' ' ')"
+fi
 export LD_LIBRARY_PATH=$bench${cuda_libs:+:$cuda_libs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 missing=$(ldd "$bench/libonnxruntime_providers_cuda.so" 2>&1 | awk '/not found/ { print $1 }' | tr '\n' ' ' || true)
 echo "CUDA provider's libraries not found: ${missing:-none}"
