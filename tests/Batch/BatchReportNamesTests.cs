@@ -23,7 +23,7 @@ public class BatchReportNamesTests
         var report = new BatchReport
         {
             Total = 1, Resume = new JournalSync(1, 0, 0, 0, 0), RunNow = 1, Done = 1, Failures = [],
-            Merge = new MergeResult(crs, polygons, 3, 0, 0), Polygons = polygons, Linked = 0,
+            Crs = crs, Merge = new MergeResult(crs, polygons, 3, 0, 0), Polygons = polygons, Linked = 0,
             Regions = RegionalFigures.Compute(polygons), JudgementNotes = [], Outputs = [], Elapsed = TimeSpan.Zero,
         };
         var settings = new BatchSettings { OutputDirectory = "out", ModelPath = "m.onnx", SurveyPath = "survey.gpkg" };

@@ -193,7 +193,7 @@ public static class BatchReportWriter
         if (settings.PreviousPath is not null) yield return ("linked to earlier polygons", report.Linked.ToString(Inv));
         yield return ("model", Path.GetFileName(settings.ModelPath));
         yield return ("survey", settings.SurveyPath + (settings.CurrentSurveyPath is { } c ? $"; current survey {c}" : ""));
-        yield return ("CRS", report.Merge.Crs.ToString());
+        yield return ("CRS", report.Crs.IsSame(report.Merge.Crs) ? report.Crs.ToString() : $"{report.Crs} (areas, X and Y in {report.Merge.Crs})");
     }
 
     // County names as the survey's XZQ layer gives them (the polygons' XZQMC); it has none for provinces and cities.

@@ -14,6 +14,7 @@ public static class Evaluator
     /// Class ids must be below <paramref name="classes"/>.
     /// </summary>
     /// <exception cref="PixelGridException">The rasters are not on one grid.</exception>
+    /// <exception cref="InputException">A pixel holds a class id of <paramref name="classes"/> or more; the message names the raster, column and row.</exception>
     public static PixelMetrics ComparePixels(string truthRaster, string predictedRaster, int classes)
     {
         var metrics = new PixelMetrics(classes);
@@ -40,8 +41,20 @@ public static class Evaluator
             truth.Read<byte>(1, window, a.AsSpan(0, n));
             predicted.Read<byte>(1, window, b.AsSpan(0, n));
             if (noResult is { } v) b.AsSpan(0, n).Replace(v, (byte)0);
+            CheckIds(a.AsSpan(0, n), truthRaster, window, metrics.Classes);
+            CheckIds(b.AsSpan(0, n), predictedRaster, window, metrics.Classes);
             metrics.Add(a.AsSpan(0, n), b.AsSpan(0, n));
         }
+    }
+
+    // PixelMetrics knows a pixel only by its index in a strip; here the raster and its column and row are known.
+    private static void CheckIds(ReadOnlySpan<byte> ids, string path, PixelWindow window, int classes)
+    {
+        if (classes > byte.MaxValue) return;
+        var i = ids.IndexOfAnyInRange((byte)classes, byte.MaxValue);
+        if (i < 0) return;
+        throw new InputException(
+            $"'{path}' has class id {ids[i]} at column {window.X + i % window.Width}, row {window.Y + i / window.Width}; with {classes} classes the ids are 0..{classes - 1}.");
     }
 
     /// <summary>

@@ -104,10 +104,16 @@ public sealed class TileBatch : IDisposable
     internal bool Belongs(ChangeModel model) => ReferenceEquals(model, _model);
 
     /// <summary>Binds the first <paramref name="count"/> tiles (the graph's batch for a fixed one) and forgets the last output.</summary>
+    /// <remarks>
+    /// On the CPU a binding reads the pinned buffers in place, so binding once serves every run. On another device
+    /// ONNX Runtime copies an input to the device when it is bound (IOBinding::BindInput), not when the graph runs: a
+    /// binding kept from an earlier run would feed that run's tiles again, so there the inputs are bound anew for each run.
+    /// </remarks>
     internal OrtIoBinding Prepare(int count)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (count != _boundCount) Bind(count);
+        else if (_model.Device != InferenceDevice.Cpu) BindInputs(count);
         _lastCount = 0;
         return _binding;
     }
@@ -128,17 +134,23 @@ public sealed class TileBatch : IDisposable
 
     private void Bind(int count)
     {
-        _binding.ClearBoundInputs();
+        BindInputs(count);
         _binding.ClearBoundOutputs();
+        var t = _model.TileSize;
+        _binding.BindOutput(_model.Card.Output.Name,
+            _outputValues[count] ??= Wrap(_output, count * _model.OutputTileLength, [count, _model.OutputChannels, t, t]));
+        _boundCount = count;
+    }
+
+    private void BindInputs(int count)
+    {
+        _binding.ClearBoundInputs();
         var input = _model.Card.Input;
         var t = _model.TileSize;
         long[] inputShape = [count, input.GraphChannels, t, t];
         _binding.BindInput(input.Names[0], _input0Values[count] ??= Wrap(_input0, count * _tileStride, inputShape));
         if (_input1 is not null)
             _binding.BindInput(input.Names[1], _input1Values[count] ??= Wrap(_input1, count * _tileStride, inputShape));
-        _binding.BindOutput(_model.Card.Output.Name,
-            _outputValues[count] ??= Wrap(_output, count * _model.OutputTileLength, [count, _model.OutputChannels, t, t]));
-        _boundCount = count;
     }
 
     // A tensor over the first `length` floats of a pinned buffer: ONNX Runtime reads/writes the array in place.

@@ -132,7 +132,8 @@ internal static class ChipRendering
 
         canvas.Flush();
         using var pixmap = surface.PeekPixels();
-        using var output = AtomicOutput.Begin(path);
+        // One chip of thousands in a folder: looking for leftovers of killed runs beside each would read the folder each time.
+        using var output = AtomicOutput.Begin(path, OutputLayout.File, Environment.ProcessId, removeLeftovers: false);
         using (var file = new FileStream(output.TempPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             PngEncoder.Write(file, pixmap.GetPixelSpan(), size, size);
         output.Commit();

@@ -31,6 +31,7 @@ internal sealed class DetectionRun : IDisposable
     private readonly int[] _bandsAfter;
     private readonly LandSurvey? _survey;
     private readonly string _workDir;
+    private readonly AtomicOutput? _classRaster;
 
     public DetectionRun(ChangeModel model, ScenePair pair, string? surveyPath, DetectionOptions options)
     {
@@ -40,9 +41,16 @@ internal sealed class DetectionRun : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.SimplifyTolerance, "The simplification tolerance is a distance in metres, 0 or more.");
         if (surveyPath is null && !options.AllLand)
             throw new ArgumentException("A land survey (DLTB) is needed to find farmland; give one, or report change on all land (AllLand / --all-land).");
+        if (!CountyCode.IsValid(options.DefaultCounty))
+            throw new InputException($"Default county code '{options.DefaultCounty}': a county code (XZQDM) is 6 digits.");
         if (surveyPath is not null) LandSurvey.Validate(surveyPath, options.Survey);
         try
         {
+            if (options.ClassRasterPath is { } classRaster)
+            {
+                OutputPaths.EnsureApart(classRaster, pair.Before, pair.After, surveyPath, model.ModelPath);
+                _classRaster = AtomicOutput.Begin(classRaster);
+            }
             _before = Scene.Open(pair.Before, pair.Bands);
             _after = Scene.Open(pair.After, pair.Bands);
             var grids = _before.Grid.EnsureCompatible(_after.Grid, pair.Before, pair.After);
@@ -66,6 +74,7 @@ internal sealed class DetectionRun : IDisposable
         }
         catch
         {
+            _classRaster?.Dispose();
             _before?.Dispose();
             _after?.Dispose();
             throw;
@@ -88,6 +97,9 @@ internal sealed class DetectionRun : IDisposable
 
     /// <summary>Pixels classified.</summary>
     public long Pixels => (long)Grid.Width * Grid.Height;
+
+    /// <summary>Pixels the model gave no number for (NaN), counted as no change; read once the run has finished.</summary>
+    public long NoNumberPixels { get; private set; }
 
     /// <summary>Time per stage so far.</summary>
     public StageTimes Times { get; } = new();
@@ -311,7 +323,7 @@ internal sealed class DetectionRun : IDisposable
                 {
                     if ((skipped & (1UL << i)) != 0) continue; // all masked: the post stage zeroes it
                     classifier.Classify(batch.OutputTile(k++));
-                    strip.Place(column + i, classifier);
+                    NoNumberPixels += strip.Place(column + i, classifier);
                 }
                 Times.Add(StageTimes.Stage.Stitch, t);
                 freeBatches.Writer.TryWrite(batch);
@@ -441,24 +453,21 @@ internal sealed class DetectionRun : IDisposable
     {
         var t = StageTimes.Start();
         raster.Dispose();
-        using (var output = AtomicOutput.Begin(_options.ClassRasterPath!))
-        using (var legend = AtomicOutput.Begin(_options.ClassRasterPath + AuxiliaryFile))
+        // GeoTIFF has no tag for category names: GDAL copies them into a .aux.xml beside the COG, which goes into place
+        // with it (the colour table and nodata are inside the TIFF).
+        var sidecar = _classRaster!.TempPath + AuxiliaryFile;
+        try
         {
-            // GeoTIFF has no tag for category names: GDAL copies them into a .aux.xml beside the COG, which goes into
-            // place with it (the colour table and nodata are inside the TIFF).
-            var sidecar = output.TempPath + AuxiliaryFile;
-            try
-            {
-                using (var temp = RasterDataset.Open(TempClassRaster))
-                    temp.CopyToCog(output.TempPath, ClassRasterCogOptions, "NEAREST", cancellationToken);
-                File.Move(sidecar, legend.TempPath);
-                legend.Commit();
-                output.Commit();
-            }
-            finally
-            {
-                File.Delete(sidecar);
-            }
+            using var legend = AtomicOutput.Begin(_options.ClassRasterPath + AuxiliaryFile);
+            using (var temp = RasterDataset.Open(TempClassRaster))
+                temp.CopyToCog(_classRaster.TempPath, ClassRasterCogOptions, "NEAREST", cancellationToken);
+            File.Move(sidecar, legend.TempPath);
+            legend.Commit();
+            _classRaster.Commit();
+        }
+        finally
+        {
+            File.Delete(sidecar);
         }
         Times.Add(StageTimes.Stage.WriteRaster, t);
     }
@@ -480,6 +489,7 @@ internal sealed class DetectionRun : IDisposable
 
     public void Dispose()
     {
+        _classRaster?.Dispose();
         _before.Dispose();
         _after.Dispose();
         try { Directory.Delete(_workDir, recursive: true); }
