@@ -60,9 +60,15 @@ run() { # name device [options...]: prints Mpx/s and the profile's model and wal
   grep -E "^(Model|wall)" "$out/detect-$1.log" | sed "s/^/  $1 /"
 }
 
-# Agreement: the share of pixels where two class rasters (band 1) hold the same class, over all pixels.
+# Agreement: the diagonal of the pixel confusion matrix between two class rasters over all pixels.
 agree() { # name: the CPU's class raster against this run's
-  /usr/bin/python3 bench/reference/agreement.py "$out/classes-cpu.tif" "$out/classes-$1.tif" | sed "s/^/  cpu vs $1 /"
+  dotnet "$cli" eval --truth "$out/classes-cpu.tif" --pred "$out/classes-$1.tif" --json >"$out/eval-$1.json"
+  python3 - "$out/eval-$1.json" "$1" <<'EOF'
+import json, sys
+m = json.load(open(sys.argv[1]))["pixels"]
+same = sum(m["confusion"][k][k] for k in range(len(m["confusion"])))
+print(f"class rasters agree on {same / m['total']:.6%} of {m['total']} pixels (cpu vs {sys.argv[2]})")
+EOF
 }
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); scene ${size}x${size} seed $seed, model $model"

@@ -75,6 +75,18 @@ public class ClassRasterLegendTests
         Assert.Equal(2, m[0, 0]);
     }
 
+    [Fact]
+    public void EvalLeavesOutTheTruthsNoData()
+    {
+        using var dir = new TempDir();
+        // Two class rasters compared (bench/gpu/check.sh: the CPU's against CUDA's): no result in both is not scored.
+        var truth = Raster(dir.File("cpu.tif"), [255, 1, 2, 0], noData: 255);
+        var predicted = Raster(dir.File("cuda.tif"), [255, 1, 1, 0], noData: 255);
+        var m = Evaluator.ComparePixels(truth, predicted, 3);
+        Assert.Equal(3, m.Total);
+        Assert.Equal([[1, 0, 0], [0, 1, 0], [0, 1, 0]], m.Matrix);
+    }
+
     private static string Raster(string path, byte[] values, double? noData)
     {
         using var ds = RasterDataset.CreateGeoTiff(path, 2, 2, 1, RasterDataType.Byte);

@@ -22,7 +22,11 @@ public static class Evaluator
         return metrics;
     }
 
-    /// <summary>Adds the pixels of one more pair of class rasters to <paramref name="metrics"/> (pooling cases).</summary>
+    /// <summary>
+    /// Adds the pixels of one more pair of class rasters to <paramref name="metrics"/> (pooling cases). Pixels at the
+    /// truth's declared nodata are left out; a predicted nodata (a WeiPian class raster's 255, no result) counts as 0,
+    /// no change.
+    /// </summary>
     public static void ComparePixels(string truthRaster, string predictedRaster, PixelMetrics metrics)
     {
         using var truth = RasterDataset.Open(truthRaster);
@@ -34,6 +38,9 @@ public static class Evaluator
         var b = new byte[StripRows * truth.Width];
         // A pixel the detector gave no result (its class raster's nodata, 255) predicts no change, as 0 did before.
         var noResult = predicted.NoData(1) is >= 1 and <= 255 and var nd ? (byte)nd : (byte?)null;
+        // A truth that declares nodata (a class raster compared with another) has no class there: those pixels do not count.
+        var noTruth = truth.NoData(1) is >= 0 and <= 255 and var tn ? (byte)tn : (byte?)null;
+        var valid = noTruth is null ? [] : new byte[StripRows * truth.Width];
         for (var y = 0; y < truth.Height; y += StripRows)
         {
             var window = new PixelWindow(0, y, truth.Width, Math.Min(StripRows, truth.Height - y));
@@ -41,9 +48,15 @@ public static class Evaluator
             truth.Read<byte>(1, window, a.AsSpan(0, n));
             predicted.Read<byte>(1, window, b.AsSpan(0, n));
             if (noResult is { } v) b.AsSpan(0, n).Replace(v, (byte)0);
+            if (noTruth is { } t)
+                for (var i = 0; i < n; i++)
+                {
+                    valid[i] = a[i] == t ? (byte)0 : (byte)1;
+                    if (a[i] == t) a[i] = 0;
+                }
             CheckIds(a.AsSpan(0, n), truthRaster, window, metrics.Classes);
             CheckIds(b.AsSpan(0, n), predictedRaster, window, metrics.Classes);
-            metrics.Add(a.AsSpan(0, n), b.AsSpan(0, n));
+            metrics.Add(a.AsSpan(0, n), b.AsSpan(0, n), noTruth is null ? default : valid.AsSpan(0, n));
         }
     }
 
