@@ -34,7 +34,7 @@ internal static partial class ReprocessCommand
         var epsg = new Option<int?>("--epsg") { Description = "CRS of the merged output's geometries (default: the first done scene's); areas and X, Y stay those of the scenes' projected CRS" };
         var device = DeviceOption.Create();
         var fp16 = DeviceOption.Fp16();
-        var threads = new Option<int>("--threads") { Description = "Inference threads per lane of a worker (default: a worker's share of the cores, shared among its lanes)" };
+        var threads = new Option<int>("--threads") { Description = $"Inference threads per lane of a worker, at most {InferenceLimits.ThreadsPerCore} x the cores (default: a worker's share of the cores, shared among its lanes)" };
         var mergeOverlap = new Option<double>("--merge-overlap") { Description = "Share of the smaller polygon (0 to 1) two scenes' polygons must share to be one change", DefaultValueFactory = _ => 0.3 };
         var linkOverlap = new Option<double>("--link-overlap") { Description = "Share of the smaller polygon (0 to 1) a new and an earlier polygon must share to be linked", DefaultValueFactory = _ => 0.5 };
         var cluster = new Option<string?>("--cluster") { Description = "Run on a cluster of `weipian silo`s instead of here: localhost[:GATEWAY_PORTS], redis:HOST:PORT or postgres:...; every path must be on storage all silos reach at the same path" };
@@ -91,6 +91,7 @@ internal static partial class ReprocessCommand
                     patience, ct);
             }
 
+            InferenceLimits.CheckThreads(parse.GetValue(threads), "--threads");
             var jobs = SceneManifest.Read(parse.GetValue(manifest)!);
             var settings = new BatchSettings
             {

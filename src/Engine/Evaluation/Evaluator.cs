@@ -29,7 +29,7 @@ public static class Evaluator
     /// <paramref name="classes"/> (2 with <see cref="EvaluationOptions.Binary"/>).
     /// </summary>
     /// <exception cref="PixelGridException">The rasters are not on one grid.</exception>
-    /// <exception cref="InputException">A valid pixel holds a class id outside the classes.</exception>
+    /// <exception cref="InputException">A valid pixel holds a class id of <paramref name="classes"/> or more; the message names the raster, column and row.</exception>
     public static PixelMetrics ComparePixels(string truthRaster, string predictedRaster, int classes, EvaluationOptions? options = null)
     {
         var metrics = new PixelMetrics(options is { Binary: true } ? 2 : classes);
@@ -65,15 +65,8 @@ public static class Evaluator
                 ToAnyChange(a.AsSpan(0, n), v);
                 ToAnyChange(b.AsSpan(0, n), v);
             }
-            for (var i = 0; i < n; i++)
-            {
-                if (v[i] == 0) continue;
-                var (raster, value) = a[i] >= metrics.Classes ? (truthRaster, a[i]) : b[i] >= metrics.Classes ? (predictedRaster, b[i]) : (null, (byte)0);
-                if (raster is null) continue;
-                throw new InputException(string.Create(CultureInfo.InvariantCulture,
-                    $"'{raster}' holds class id {value} at column {i % truth.Width}, row {y + i / truth.Width}, outside 0..{metrics.Classes - 1}: " +
-                    $"give more classes, or mark the value as nodata (the raster's nodata, or the truth's ignore value: eval --truth-nodata {value})."));
-            }
+            CheckIds(a.AsSpan(0, n), v, truthRaster, window, metrics.Classes);
+            CheckIds(b.AsSpan(0, n), v, predictedRaster, window, metrics.Classes);
             metrics.Add(a.AsSpan(0, n), b.AsSpan(0, n), v);
         }
     }
@@ -97,6 +90,19 @@ public static class Evaluator
     {
         for (var i = 0; i < classes.Length; i++)
             if (valid[i] != 0 && classes[i] > 1) classes[i] = 1;
+    }
+
+    // PixelMetrics knows a pixel only by its index in a strip; here the raster and its column and row are known.
+    private static void CheckIds(ReadOnlySpan<byte> ids, ReadOnlySpan<byte> valid, string path, PixelWindow window, int classes)
+    {
+        if (classes > byte.MaxValue) return;
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if (valid[i] == 0 || ids[i] < classes) continue;
+            throw new InputException(string.Create(CultureInfo.InvariantCulture,
+                $"'{path}' has class id {ids[i]} at column {window.X + i % window.Width}, row {window.Y + i / window.Width}; with {classes} classes the ids are 0..{classes - 1} " +
+                $"(or mark the value as nodata: the raster's nodata, or the truth's ignore value, eval --truth-nodata {ids[i]})."));
+        }
     }
 
     /// <summary>

@@ -31,10 +31,16 @@ public sealed class PixelMetrics
 {
     private readonly long[,] _counts;
 
+    /// <summary>Most classes a matrix counts: class rasters hold one byte per pixel, ids 0..255.</summary>
+    public const int MaxClasses = 256;
+
     /// <summary>A matrix for class ids 0 .. <paramref name="classes"/> - 1.</summary>
+    /// <exception cref="InputException">More than <see cref="MaxClasses"/> classes.</exception>
     public PixelMetrics(int classes)
     {
         if (classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), "At least two classes (no change and one change class).");
+        if (classes > MaxClasses)
+            throw new InputException($"{classes} classes: class rasters hold byte ids 0..255, so at most {MaxClasses} classes.");
         Classes = classes;
         _counts = new long[classes, classes];
     }

@@ -16,11 +16,13 @@ public sealed partial class ChangeModel
     /// <exception cref="NotSupportedException">CUDA asked of a CPU build of the engine, or <see cref="InferenceOptions.Fp16"/> asked of a graph the float16 rewrite does not handle.</exception>
     /// <exception cref="InferenceException">ONNX Runtime cannot load the file or start the device.</exception>
     /// <exception cref="IOException">The optimised graph cannot be written to <see cref="InferenceOptions.OptimizedModelCachePath"/>.</exception>
+    /// <exception cref="InputException">An option is past <see cref="InferenceLimits"/>, or a batch's buffers would exceed <see cref="InferenceLimits.MaxBatchValues"/>.</exception>
     /// <exception cref="ArgumentException">An option is out of range, or <see cref="InferenceOptions.BatchSize"/> contradicts the graph's fixed batch.</exception>
     public static ChangeModel Load(string onnxPath, InferenceOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(onnxPath);
         options ??= new InferenceOptions();
+        InferenceLimits.Check(options);
         CheckOptions(options);
         options = options.ForCores(Environment.ProcessorCount);
         var path = Path.GetFullPath(onnxPath);
@@ -39,6 +41,7 @@ public sealed partial class ChangeModel
             var halo = options.Halo > 0 ? options.Halo : card.Input.Halo;
             if (tile <= 2 * halo)
                 throw new ArgumentException($"Tile {tile} with a halo of {halo} px keeps no pixels for '{path}'; the tile must exceed twice the halo.", nameof(options));
+            InferenceLimits.CheckBuffer(path, batch, Math.Max(card.Input.GraphChannels, card.Output.Channels), tile);
             return new ChangeModel(path, card, session, options.Device, batch, fixedBatch, tile, halo, options.Lanes);
         }
         catch
@@ -237,7 +240,7 @@ public sealed partial class ChangeModel
         var sidecar = SidecarPath(path);
         session.ModelMetadata.CustomMetadataMap.TryGetValue(ModelCard.MetadataKey, out var embeddedJson);
         var embedded = embeddedJson is null ? null : ModelCard.Parse(embeddedJson, path);
-        var side = File.Exists(sidecar) ? ModelCard.Parse(File.ReadAllText(sidecar), sidecar) : null;
+        var side = File.Exists(sidecar) ? ModelCard.ParseFile(sidecar) : null;
         if (embedded is not null && side is not null)
         {
             var differ = ModelCard.Differences(embedded, side);

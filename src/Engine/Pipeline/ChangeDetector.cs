@@ -106,7 +106,7 @@ public sealed class ChangeDetector : IDisposable
             commit = run.Times.Add(StageTimes.Stage.WritePolygons, commit);
             chips?.Finish();
             run.Times.Add(StageTimes.Stage.Chips, commit);
-            return summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed, run.Times) with { Files = sink.Paths };
+            return summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed, run.Times) with { Files = sink.Paths, NoNumberPixels = run.NoNumberPixels };
         }
         finally
         {

@@ -98,6 +98,9 @@ internal sealed class DetectionRun : IDisposable
     /// <summary>Pixels classified.</summary>
     public long Pixels => (long)Grid.Width * Grid.Height;
 
+    /// <summary>Pixels the model gave no number for (NaN), counted as no change; read once the run has finished.</summary>
+    public long NoNumberPixels { get; private set; }
+
     /// <summary>Time per stage so far.</summary>
     public StageTimes Times { get; } = new();
 
@@ -320,7 +323,7 @@ internal sealed class DetectionRun : IDisposable
                 {
                     if ((skipped & (1UL << i)) != 0) continue; // all masked: the post stage zeroes it
                     classifier.Classify(batch.OutputTile(k++));
-                    strip.Place(column + i, classifier);
+                    NoNumberPixels += strip.Place(column + i, classifier);
                 }
                 Times.Add(StageTimes.Stage.Stitch, t);
                 freeBatches.Writer.TryWrite(batch);
