@@ -134,13 +134,24 @@ public sealed class EvalNoDataTests : IDisposable
     }
 
     [Fact]
+    public void RasterPolygonizerRefusesABandThatDoesNotExistNamingTheRaster()
+    {
+        var raster = Raster("classes.tif", MultiClassPrediction());
+        var output = Path.Combine(_dir.Path, "out.gpkg");
+        var e = Assert.Throws<InputException>(() => WeiPian.Engine.Vector.RasterPolygonizer.Run(raster, output,
+            new WeiPian.Engine.Vector.PolygonizeOptions { Band = 9 }));
+        Assert.Equal($"'{raster}' has 1 band(s); band 9 does not exist.", e.Message);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public async Task PolygonizeOfABandThatDoesNotExistIsOneLineNamingTheRaster()
     {
         var raster = Raster("classes.tif", MultiClassPrediction());
         var output = Path.Combine(_dir.Path, "out.gpkg");
         var (code, text) = await CliProcess.RunAsync(["polygonize", raster, output, "--band", "9"]);
         Assert.Equal(2, code);
-        Assert.Equal($"weipian: '{raster}' has 1 band(s); band 9 does not exist.", text.Trim());
+        Assert.Equal($"weipian: --band 9: '{raster}' has 1 band(s), 1..1.", text.Trim());
         Assert.DoesNotContain("Parameter", text);
         Assert.False(File.Exists(output));
     }
