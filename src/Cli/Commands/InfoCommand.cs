@@ -29,7 +29,9 @@ internal static class InfoCommand
                     Describe(f, text);
                     Console.Out.Write(text.ToString());
                 }
-                catch (Exception e) when (e is InputException or IOException or UnauthorizedAccessException)
+                // The errors the CLI reports as bad input (CliErrors), here per file.
+                catch (Exception e) when (e is InputException or IOException or UnauthorizedAccessException or ArgumentException
+                    or FormatException or InvalidOperationException or NotSupportedException or KeyNotFoundException)
                 {
                     failed++;
                     var message = e.Message.ReplaceLineEndings(" ");
