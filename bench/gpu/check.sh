@@ -61,7 +61,7 @@ run() { # name device [options...]: prints Mpx/s and the profile's model and wal
 }
 
 # Agreement: the diagonal of the pixel confusion matrix between two class rasters, over the pixels the CPU run gave a
-# result (eval leaves out the truth's nodata, 255).
+# result (eval leaves out either raster's nodata, 255).
 agree() { # name: the CPU's class raster against this run's
   dotnet "$cli" eval --truth "$out/classes-cpu.tif" --pred "$out/classes-$1.tif" --json >"$out/eval-$1.json"
   python3 - "$out/eval-$1.json" "$1" <<'EOF'

@@ -64,15 +64,15 @@ public class ClassRasterLegendTests
     }
 
     [Fact]
-    public void EvalCountsNoResultAsNoChange()
+    public void EvalLeavesOutPixelsWithoutAResult()
     {
         using var dir = new TempDir();
         var truth = Raster(dir.File("truth.tif"), [0, 1, 1, 0], noData: null);
         var predicted = Raster(dir.File("pred.tif"), [255, 1, 255, 0], noData: 255);
         var m = Evaluator.ComparePixels(truth, predicted, 2);
-        Assert.Equal(4, m.Total);
-        Assert.Equal(new ClassScore(1, TruePixels: 2, PredictedPixels: 1, Hits: 1), m.Scores[1]);
-        Assert.Equal(2, m[0, 0]);
+        Assert.Equal(2, m.Total);
+        Assert.Equal(2, m.Skipped);
+        Assert.Equal(new ClassScore(1, TruePixels: 1, PredictedPixels: 1, Hits: 1), m.Scores[1]);
     }
 
     [Fact]
@@ -84,6 +84,7 @@ public class ClassRasterLegendTests
         var predicted = Raster(dir.File("cuda.tif"), [255, 1, 1, 0], noData: 255);
         var m = Evaluator.ComparePixels(truth, predicted, 3);
         Assert.Equal(3, m.Total);
+        Assert.Equal(1, m.Skipped);
         Assert.Equal([[1, 0, 0], [0, 1, 0], [0, 1, 0]], m.Matrix);
     }
 

@@ -18,9 +18,11 @@ internal static class EvalCommand
         var where = new Option<string?>("--truth-where") { Description = "Filter on the true polygons, e.g. \"on_farmland = 1\"" };
         var area = new Option<double?>("--area-km2") { Description = "Area evaluated, for false alarms per km² (default: the raster's, else the truth's extent)" };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of tables" };
+        var truthNoData = new Option<int?>("--truth-nodata") { Description = "Value of unlabelled pixels in the true raster (e.g. 255), skipped like each raster's own nodata" };
+        var binary = new Option<bool>("--binary") { Description = "Any-change scoring: every class above 0 counts as change, in both (e.g. a multi-class prediction against binary truth)" };
         var command = new Command("eval", "Compare a prediction with the truth: per-class precision, recall, F1, IoU, accuracy, kappa, confusion matrix; object recall, precision and false alarms per km².")
         {
-            truth, pred, classes, where, area, json,
+            truth, pred, classes, where, area, json, truthNoData, binary,
         };
         command.SetAction(parse =>
         {
@@ -31,17 +33,40 @@ internal static class EvalCommand
             var k = parse.GetValue(classes);
             if (k is < 2 or > PixelMetrics.MaxClasses)
                 throw new InputException($"--classes {k}: give 2 to {PixelMetrics.MaxClasses} (class rasters hold byte ids).");
+            var options = EvalOptions(parse.GetValue(truthNoData), parse.GetValue(binary));
             var rasters = IsRaster(t) && IsRaster(p);
-            var pixels = rasters ? Evaluator.ComparePixels(t, p, k) : null;
-            var truthPolygons = IsRaster(t) ? Evaluator.PolygonsOfRaster(t) : Evaluator.ReadPolygons(t, where: parse.GetValue(where));
-            var predPolygons = IsRaster(p) ? Evaluator.PolygonsOfRaster(p) : Evaluator.ReadPolygons(p);
+            var pixels = rasters ? Evaluator.ComparePixels(t, p, k, options) : null;
+            var truthPolygons = Objects(t, options, parse.GetValue(where), isTruth: true);
+            var predPolygons = Objects(p, options, null, isTruth: false);
             var km2 = parse.GetValue(area) ?? (IsRaster(t) ? Evaluator.AreaKm2(t) : IsRaster(p) ? Evaluator.AreaKm2(p) : ExtentKm2(truthPolygons));
             var objects = ObjectMetrics.Compute(truthPolygons, predPolygons, km2);
-            Console.Write(parse.GetValue(json) ? Json(pixels, objects) : Text(pixels, objects));
+            var sources = new ObjectSources(Source(t), Source(p));
+            Console.Write(parse.GetValue(json) ? Json(pixels, objects, sources) : Text(pixels, objects, sources));
             return 0;
         });
         return command;
     }
+
+    private static EvaluationOptions EvalOptions(int? truthNoData, bool binary) => truthNoData switch
+    {
+        null or (>= 0 and <= 255) => new EvaluationOptions { TruthNoData = (byte?)truthNoData, Binary = binary },
+        var v => throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--truth-nodata {v}: give a class raster value, 0..255.")),
+    };
+
+    // Raster regions of a class raster, or the polygons of a vector file as written (a detection's, after its minimum areas).
+    private static IReadOnlyList<ClassedPolygon> Objects(string path, EvaluationOptions options, string? where, bool isTruth)
+    {
+        var polygons = IsRaster(path) ? Evaluator.PolygonsOfRaster(path, isTruth ? options.TruthNoData : null, options.Binary)
+            : Evaluator.ReadPolygons(path, where: where);
+        return options.Binary && !IsRaster(path) ? [.. polygons.Select(o => o with { ClassId = 1 })] : polygons;
+    }
+
+    private static string Source(string path) => IsRaster(path)
+        ? $"raster regions of {Path.GetFileName(path)} (4-connected, no minimum area)"
+        : $"polygons of {Path.GetFileName(path)} (as written: a detection's are after its minimum areas)";
+
+    /// <summary>What the object metrics compare: raster regions or polygons, for the truth and the prediction.</summary>
+    internal sealed record ObjectSources(string Truth, string Predicted);
 
     private static bool IsRaster(string path) => Path.GetExtension(path).ToLowerInvariant() is ".tif" or ".tiff" or ".vrt" or ".img";
 
@@ -53,26 +78,27 @@ internal static class EvalCommand
         return e.Area / 1e6;
     }
 
-    internal static string Text(PixelMetrics? pixels, ObjectMetrics objects)
+    internal static string Text(PixelMetrics? pixels, ObjectMetrics objects, ObjectSources sources)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         if (pixels is not null)
         {
-            sb.AppendLine(inv, $"pixels: {pixels.Total}, overall accuracy {pixels.OverallAccuracy:0.0000}, kappa {pixels.Kappa:0.0000}");
+            sb.AppendLine(inv, $"pixels: {pixels.Total} counted, {pixels.Skipped} skipped as nodata, overall accuracy {pixels.OverallAccuracy:0.0000}, kappa {pixels.Kappa:0.0000}");
             sb.AppendLine(inv, $"{"class",6} {"true px",10} {"pred px",10} {"precision",9} {"recall",7} {"F1",7} {"IoU",7}");
             foreach (var s in pixels.Scores)
                 sb.AppendLine(inv, $"{s.ClassId,6} {s.TruePixels,10} {s.PredictedPixels,10} {s.Precision,9:0.000} {s.Recall,7:0.000} {s.F1,7:0.000} {s.IoU,7:0.000}");
             sb.AppendLine("confusion matrix (rows true, columns predicted):");
             foreach (var row in pixels.Matrix) sb.AppendLine(string.Join(" ", row.Select(v => v.ToString(inv).PadLeft(10))));
         }
+        sb.AppendLine(inv, $"objects: truth = {sources.Truth}; prediction = {sources.Predicted}");
         sb.AppendLine(inv, $"objects: {objects.TruthCount} true, {objects.Found} found (recall {objects.Recall:0.000}); {objects.PredictedCount} predicted, {objects.Matched} on true change (precision {objects.Precision:0.000}); F1 {objects.F1:0.000}; {objects.FalseAlarms} false alarms, {objects.FalseAlarmsPerKm2:0.00} per km²");
         foreach (var (c, m) in objects.ByClass)
             sb.AppendLine(inv, $"  class {c}: {m.Found}/{m.TruthCount} found, {m.Matched}/{m.PredictedCount} predicted on its class");
         return sb.ToString();
     }
 
-    internal static string Json(PixelMetrics? pixels, ObjectMetrics objects)
+    internal static string Json(PixelMetrics? pixels, ObjectMetrics objects, ObjectSources sources)
     {
         using var stream = new MemoryStream();
         using (var j = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -82,6 +108,7 @@ internal static class EvalCommand
             {
                 j.WriteStartObject("pixels");
                 j.WriteNumber("total", pixels.Total);
+                j.WriteNumber("skipped", pixels.Skipped);
                 Number(j, "overallAccuracy", pixels.OverallAccuracy);
                 Number(j, "kappa", pixels.Kappa);
                 j.WriteStartArray("classes");
@@ -108,6 +135,10 @@ internal static class EvalCommand
                 j.WriteEndArray();
                 j.WriteEndObject();
             }
+            j.WriteStartObject("objectSources");
+            j.WriteString("truth", sources.Truth);
+            j.WriteString("predicted", sources.Predicted);
+            j.WriteEndObject();
             j.WritePropertyName("objects");
             Objects(j, objects, withClasses: true);
             j.WriteEndObject();

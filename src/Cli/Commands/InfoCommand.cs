@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using WeiPian.Engine;
 using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Inference;
 using WeiPian.Engine.Raster;
 
 namespace WeiPian.Cli.Commands;
@@ -10,20 +12,44 @@ internal static class InfoCommand
 {
     public static Command Create()
     {
-        var files = new Argument<string[]>("files") { Description = "Raster or vector files", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("info", "Describe rasters (grid, CRS, bands, nodata) and vector sources (layers, fields, counts).") { files };
+        var files = new Argument<string[]>("files") { Description = "Rasters, vector files or Shapefile folders, models (.onnx)", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("info",
+            "Describe rasters (grid, CRS, bands, nodata, descriptions), vector sources (layers, fields, counts; a Shapefile folder as --survey takes it) " +
+            "and models (card, graph inputs and outputs); a file that cannot be read is one line on stderr, the others are still described, exit 2.")
+        { files };
         command.SetAction(parse =>
         {
-            foreach (var f in parse.GetValue(files)!) Describe(f, Console.Out);
-            return 0;
+            var failed = 0;
+            foreach (var f in parse.GetValue(files)!)
+            {
+                // Described into a buffer first, so a file that fails half-way leaves only its one line.
+                var text = new StringWriter();
+                try
+                {
+                    Describe(f, text);
+                    Console.Out.Write(text.ToString());
+                }
+                // The errors the CLI reports as bad input (CliErrors), here per file.
+                catch (Exception e) when (e is InputException or IOException or UnauthorizedAccessException or ArgumentException
+                    or FormatException or InvalidOperationException or NotSupportedException or KeyNotFoundException)
+                {
+                    failed++;
+                    var message = e.Message.ReplaceLineEndings(" ");
+                    Console.Error.WriteLine(message.Contains(f, StringComparison.Ordinal) || message.Contains(Path.GetFullPath(f), StringComparison.Ordinal)
+                        ? $"weipian: {message}" : $"weipian: '{f}': {message}");
+                }
+            }
+            return failed > 0 ? 2 : 0;
         });
         return command;
     }
 
     internal static void Describe(string path, TextWriter o)
     {
-        if (LooksLikeVector(path)) { DescribeVector(path, o); return; }
+        if (LooksLikeVector(path) || Directory.Exists(path)) { DescribeVector(path, o); return; }
+        if (Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase)) { DescribeModel(path, o); return; }
         using var scene = Scene.Open(path);
+        using var raster = RasterDataset.Open(path);
         o.WriteLine($"{path}");
         o.WriteLine(Inv($"  size        {scene.Width} x {scene.Height} px, {scene.BandCount} band(s) of {scene.DataType}"));
         o.WriteLine(Inv($"  pixel size  {scene.Grid.PixelSizeX} x {scene.Grid.PixelSizeY}"));
@@ -31,7 +57,34 @@ internal static class InfoCommand
         o.WriteLine(Inv($"  bounds      x {b.MinX:0.###} .. {b.MaxX:0.###}, y {b.MinY:0.###} .. {b.MaxY:0.###}"));
         o.WriteLine($"  CRS         {scene.Grid.Crs?.ToString() ?? "(none)"}");
         for (var i = 0; i < scene.BandCount; i++)
-            o.WriteLine(Inv($"  band {i + 1}      {BandRoles.ShortName(scene.BandRoles[i]),-5} nodata {scene.NoData[i]?.ToString(CultureInfo.InvariantCulture) ?? "none"}"));
+        {
+            var description = raster.BandDescription(i + 1);
+            o.WriteLine(Inv($"  band {i + 1}      {BandRoles.ShortName(scene.BandRoles[i]),-5} nodata {scene.NoData[i]?.ToString(CultureInfo.InvariantCulture) ?? "none"}") +
+                (description.Length > 0 ? $"  \"{description}\"" : ""));
+        }
+    }
+
+    private static void DescribeModel(string path, TextWriter o)
+    {
+        var m = ChangeModel.Inspect(path);
+        var card = m.Card;
+        o.WriteLine($"{path} (ONNX model)");
+        var where = (m.Embedded, m.Sidecar) switch
+        {
+            (true, null) => $"embedded ('{ModelCard.MetadataKey}' metadata)",
+            (true, { } side) => $"embedded ('{ModelCard.MetadataKey}' metadata); the sidecar {side} says the same",
+            (false, { } side) => $"sidecar {side}",
+            _ => "none",
+        };
+        o.WriteLine($"  card        {where}");
+        o.WriteLine($"  model       {card.Name} {card.Version}{(card.Description.Length > 0 ? $": {card.Description}" : "")}");
+        var input = card.Input;
+        o.WriteLine(Inv($"  input       {input.Form.ToString().ToLowerInvariant()} {string.Join(", ", input.Names)}; bands {BandRoles.Format(input.Bands)}; tile {input.Tile}, halo {input.Halo}, batch {(input.Batch > 0 ? input.Batch.ToString(CultureInfo.InvariantCulture) : "dynamic")}"));
+        var output = card.Output;
+        o.WriteLine(Inv($"  output      {output.Name}, {output.Form.ToString().ToLowerInvariant()}{(output.Threshold is { } t ? $", threshold {t}, change class {output.ChangeClass}" : "")}"));
+        o.WriteLine($"  classes     {string.Join("; ", card.Classes)}");
+        o.WriteLine($"  graph in    {string.Join(", ", m.Inputs)}");
+        o.WriteLine($"  graph out   {string.Join(", ", m.Outputs)}");
     }
 
     private static void DescribeVector(string path, TextWriter o)

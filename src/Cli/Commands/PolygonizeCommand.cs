@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using WeiPian.Engine;
+using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Vector;
 
 namespace WeiPian.Cli.Commands;
@@ -21,9 +23,14 @@ internal static class PolygonizeCommand
         };
         command.SetAction((parse, ct) =>
         {
+            var path = parse.GetValue(raster)!;
+            var bandNumber = parse.GetValue(band);
+            using (var ds = RasterDataset.Open(path))
+                if (bandNumber < 1 || bandNumber > ds.BandCount)
+                    throw new InputException($"--band {bandNumber}: '{path}' has {ds.BandCount} band(s), 1..{ds.BandCount}.");
             var options = new PolygonizeOptions
             {
-                Band = parse.GetValue(band),
+                Band = bandNumber,
                 Connectivity = parse.GetValue(connectivity) switch
                 {
                     4 => PixelConnectivity.Four,
@@ -39,7 +46,7 @@ internal static class PolygonizeCommand
                     var f => throw new ArgumentException($"--format {f}: use GPKG, \"ESRI Shapefile\" or GeoJSON."),
                 },
             };
-            var r = RasterPolygonizer.Run(parse.GetValue(raster)!, parse.GetValue(output)!, options, cancellationToken: ct);
+            var r = RasterPolygonizer.Run(path, parse.GetValue(output)!, options, cancellationToken: ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {r.Polygons} polygon(s), {r.Vertices} vertices, to {r.Path} in {r.Elapsed.TotalSeconds:0.00} s ({r.Pixels / 1e6 / Math.Max(r.Elapsed.TotalSeconds, 1e-9):0.0} Mpx/s)"));
             return Task.FromResult(0);

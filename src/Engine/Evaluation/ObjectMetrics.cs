@@ -35,20 +35,22 @@ public sealed record ObjectMetrics
     /// <summary>Area evaluated, km² (for false alarms per km²).</summary>
     public required double AreaKm2 { get; init; }
 
-    /// <summary>Found / true polygons.</summary>
-    public double Recall => TruthCount == 0 ? double.NaN : (double)Found / TruthCount;
+    // As the pixel scores: an undefined ratio reads 0, the counts beside it say why.
 
-    /// <summary>Matched / predictions.</summary>
-    public double Precision => PredictedCount == 0 ? double.NaN : (double)Matched / PredictedCount;
+    /// <summary>Found / true polygons; 0 when there is none.</summary>
+    public double Recall => TruthCount == 0 ? 0 : (double)Found / TruthCount;
 
-    /// <summary>Harmonic mean of <see cref="Recall"/> and <see cref="Precision"/>.</summary>
-    public double F1 => Recall + Precision is var s && s > 0 ? 2 * Recall * Precision / s : double.NaN;
+    /// <summary>Matched / predictions; 0 when there is none.</summary>
+    public double Precision => PredictedCount == 0 ? 0 : (double)Matched / PredictedCount;
+
+    /// <summary>Harmonic mean of <see cref="Recall"/> and <see cref="Precision"/>; 0 when both are.</summary>
+    public double F1 => Recall + Precision is var s && s > 0 ? 2 * Recall * Precision / s : 0;
 
     /// <summary>Predictions that are false alarms.</summary>
     public int FalseAlarms => PredictedCount - Matched;
 
-    /// <summary>False alarms per km².</summary>
-    public double FalseAlarmsPerKm2 => AreaKm2 > 0 ? FalseAlarms / AreaKm2 : double.NaN;
+    /// <summary>False alarms per km²; 0 when the area is unknown (no extent).</summary>
+    public double FalseAlarmsPerKm2 => AreaKm2 > 0 ? FalseAlarms / AreaKm2 : 0;
 
     /// <summary>The same counts per class (a true polygon found only by predictions of its own class).</summary>
     public IReadOnlyDictionary<int, ObjectMetrics> ByClass { get; init; } = new Dictionary<int, ObjectMetrics>();

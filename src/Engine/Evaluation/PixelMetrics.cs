@@ -7,17 +7,20 @@ namespace WeiPian.Engine.Evaluation;
 /// <param name="Hits">Pixels of the class in both.</param>
 public sealed record ClassScore(int ClassId, long TruePixels, long PredictedPixels, long Hits)
 {
-    /// <summary>Hits / predicted; NaN when nothing was predicted.</summary>
-    public double Precision => PredictedPixels == 0 ? double.NaN : (double)Hits / PredictedPixels;
+    // An undefined ratio (nothing to divide by) reads 0, not NaN: reports, tables and JSON stay numeric, and the pixel
+    // counts beside each score say when it is 0 for want of pixels.
 
-    /// <summary>Hits / true; NaN when the class is absent from the truth.</summary>
-    public double Recall => TruePixels == 0 ? double.NaN : (double)Hits / TruePixels;
+    /// <summary>Hits / predicted; 0 when nothing was predicted.</summary>
+    public double Precision => PredictedPixels == 0 ? 0 : (double)Hits / PredictedPixels;
 
-    /// <summary>2 hits / (true + predicted); NaN when the class is in neither.</summary>
-    public double F1 => TruePixels + PredictedPixels == 0 ? double.NaN : 2.0 * Hits / (TruePixels + PredictedPixels);
+    /// <summary>Hits / true; 0 when the class is absent from the truth.</summary>
+    public double Recall => TruePixels == 0 ? 0 : (double)Hits / TruePixels;
 
-    /// <summary>Hits / (true + predicted - hits); NaN when the class is in neither.</summary>
-    public double IoU => TruePixels + PredictedPixels - Hits == 0 ? double.NaN : (double)Hits / (TruePixels + PredictedPixels - Hits);
+    /// <summary>2 hits / (true + predicted); 0 when the class is in neither.</summary>
+    public double F1 => TruePixels + PredictedPixels == 0 ? 0 : 2.0 * Hits / (TruePixels + PredictedPixels);
+
+    /// <summary>Hits / (true + predicted - hits); 0 when the class is in neither.</summary>
+    public double IoU => TruePixels + PredictedPixels - Hits == 0 ? 0 : (double)Hits / (TruePixels + PredictedPixels - Hits);
 }
 
 /// <summary>
@@ -64,15 +67,22 @@ public sealed class PixelMetrics
     /// <summary>All pixels counted.</summary>
     public long Total { get; private set; }
 
-    /// <summary>Adds pixels; <paramref name="valid"/> (optional) leaves out those marked 0.</summary>
+    /// <summary>Pixels left out as invalid (nodata in either raster, or the truth's ignore value).</summary>
+    public long Skipped { get; private set; }
+
+    /// <summary>Adds pixels; <paramref name="valid"/> (optional) leaves out those marked 0, counted in <see cref="Skipped"/>.</summary>
     /// <exception cref="ArgumentException">A class id is outside 0 .. <see cref="Classes"/> - 1.</exception>
     public void Add(ReadOnlySpan<byte> truth, ReadOnlySpan<byte> predicted, ReadOnlySpan<byte> valid = default)
     {
         if (truth.Length != predicted.Length) throw new ArgumentException("Truth and prediction must have the same number of pixels.");
-        long counted = 0;
+        long counted = 0, skipped = 0;
         for (var i = 0; i < truth.Length; i++)
         {
-            if (!valid.IsEmpty && valid[i] == 0) continue;
+            if (!valid.IsEmpty && valid[i] == 0)
+            {
+                skipped++;
+                continue;
+            }
             int t = truth[i], p = predicted[i];
             if (t >= Classes || p >= Classes)
                 throw new ArgumentException($"Class id {Math.Max(t, p)} at pixel {i} is outside 0..{Classes - 1}.");
@@ -80,6 +90,7 @@ public sealed class PixelMetrics
             counted++;
         }
         Total += counted;
+        Skipped += skipped;
     }
 
     /// <summary>Per-class scores, class 0 (no change) included.</summary>
@@ -98,27 +109,27 @@ public sealed class PixelMetrics
         }
     }
 
-    /// <summary>Share of pixels whose class is right.</summary>
+    /// <summary>Share of pixels whose class is right; 0 when no pixel was counted.</summary>
     public double OverallAccuracy
     {
         get
         {
             long right = 0;
             for (var k = 0; k < Classes; k++) right += _counts[k, k];
-            return Total == 0 ? double.NaN : (double)right / Total;
+            return Total == 0 ? 0 : (double)right / Total;
         }
     }
 
-    /// <summary>Cohen's kappa: agreement beyond chance.</summary>
+    /// <summary>Cohen's kappa: agreement beyond chance; 0 when undefined (no pixel, or one class everywhere in both).</summary>
     public double Kappa
     {
         get
         {
-            if (Total == 0) return double.NaN;
+            if (Total == 0) return 0;
             double expected = 0;
             foreach (var s in Scores) expected += (double)s.TruePixels * s.PredictedPixels;
             expected /= (double)Total * Total;
-            return expected >= 1 ? double.NaN : (OverallAccuracy - expected) / (1 - expected);
+            return expected >= 1 ? 0 : (OverallAccuracy - expected) / (1 - expected);
         }
     }
 

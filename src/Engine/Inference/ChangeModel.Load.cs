@@ -64,6 +64,28 @@ public sealed partial class ChangeModel
         return ReadCard(session, path);
     }
 
+    /// <summary>
+    /// Reads a model's card (embedded and sidecar, checked against each other as <see cref="Load"/> does) and the
+    /// graph's inputs and outputs, without checking the card against the graph or preparing to run.
+    /// </summary>
+    /// <param name="onnxPath">The .onnx file.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ModelContractException">No card (the message lists the graph's inputs and outputs), an invalid
+    /// one, or an embedded card and a sidecar that differ.</exception>
+    /// <exception cref="InferenceException">ONNX Runtime cannot read the file.</exception>
+    public static ModelFileInfo Inspect(string onnxPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(onnxPath);
+        var path = Path.GetFullPath(onnxPath);
+        using var session = CreateSession(path, new InferenceOptions { Optimization = GraphOptimization.None, IntraOpThreads = 1 });
+        var card = ReadCard(session, path);
+        var sidecar = SidecarPath(path);
+        return new ModelFileInfo(path, card, session.ModelMetadata.CustomMetadataMap.ContainsKey(ModelCard.MetadataKey),
+            File.Exists(sidecar) ? sidecar : null,
+            [.. session.InputMetadata.Select(kv => Describe(kv.Key, kv.Value))],
+            [.. session.OutputMetadata.Select(kv => Describe(kv.Key, kv.Value))]);
+    }
+
     /// <summary>True when this build of the engine can run models on CUDA (built with <c>-p:Gpu=true</c>).</summary>
     public static bool SupportsCuda =>
 #if WEIPIAN_GPU

@@ -43,9 +43,10 @@ public sealed record DetectionOptions
     public bool EightConnected { get; init; }
 
     /// <summary>
-    /// Simplify each polygon with this tolerance, in metres, keeping its topology (NTS TopologyPreservingSimplifier:
-    /// no ring crosses itself or another, no hole leaves its polygon); 0, the default, keeps the exact pixel edges that
-    /// GDAL's polygoniser gives. The minimum mapping area is judged before simplification; the areas (JCMJ, JCGDMJ,
+    /// Simplify the polygons with this tolerance, in metres, as one coverage (NTS CoverageSimplifier): a boundary shared
+    /// by two polygons, of any classes, is simplified once for both, so no gap or overlap opens between neighbours, and
+    /// no ring crosses itself or another; 0, the default, keeps the exact pixel edges that GDAL's polygoniser gives.
+    /// Polygons wait, as they stream out, until every neighbour has closed (see <see cref="CoverageSimplification"/>). The minimum mapping area is judged before simplification; the areas (JCMJ, JCGDMJ,
     /// YJJBNTMJ) and the point inside are those of the simplified polygon, which moves no vertex by more than the tolerance.
     /// </summary>
     public double SimplifyTolerance { get; init; }

@@ -345,9 +345,10 @@ internal sealed class DetectionRun : IDisposable
             var rasterPercent = classRaster is null ? [] : new byte[tiles.Kept * tiles.Width];
             var overviews = classRaster is null ? null : ClassRasterOverviews.For(Grid.Width, Grid.Height, GeoTiffOptions.Default.BlockSize);
             if (overviews is not null && !overviews.Create(classRaster!)) overviews = null;
+            var coverage = attributes.Simplifies ? new CoverageSimplification(attributes.Tolerance) : null;
             async Task Emit()
             {
-                foreach (var tuban in Attribute(closed, attributes))
+                foreach (var tuban in Attribute(closed, attributes, coverage, polygonizer))
                 {
                     Interlocked.Increment(ref polygons);
                     await output.Writer.WriteAsync(tuban).ConfigureAwait(false);
@@ -408,14 +409,27 @@ internal sealed class DetectionRun : IDisposable
     private static Channel<T> Bounded<T>(int capacity, bool singleReader = true, bool singleWriter = true) =>
         Channel.CreateBounded<T>(new BoundedChannelOptions(capacity) { SingleReader = singleReader, SingleWriter = singleWriter });
 
-    private IEnumerable<Tuban> Attribute(PolygonCollector closed, TubanAttributes attributes)
+    // Polygons just closed become records: directly, or through the coverage when simplifying, which hands on the
+    // polygons whose neighbours have all closed (all of them once the polygoniser has finished).
+    private IEnumerable<Tuban> Attribute(PolygonCollector closed, TubanAttributes attributes, CoverageSimplification? coverage,
+        Polygonizer polygonizer)
     {
         var batch = closed.Polygons.ToArray();
         closed.Polygons.Clear();
-        foreach (var p in batch)
+        IEnumerable<(ClassPolygon Polygon, Geometry Geometry)> ready;
+        if (coverage is null) ready = batch.Where(attributes.Keeps).Select(p => (p, (Geometry)p.ToPolygon()));
+        else
         {
             var t = StageTimes.Start();
-            var tubans = attributes.Build(p).ToList();
+            foreach (var p in batch)
+                if (attributes.Keeps(p)) coverage.Add(p, polygonizer.RowCount);
+            ready = coverage.TakeFinal(polygonizer.OpenTopRow);
+            Times.Add(StageTimes.Stage.Attribute, t);
+        }
+        foreach (var (p, geometry) in ready)
+        {
+            var t = StageTimes.Start();
+            var tubans = attributes.Build(p, geometry).ToList();
             Times.Add(StageTimes.Stage.Attribute, t);
             foreach (var tuban in tubans) yield return tuban;
         }

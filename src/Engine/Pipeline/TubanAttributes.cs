@@ -1,6 +1,5 @@
 using System.Globalization;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.Simplify;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Output;
@@ -27,17 +26,24 @@ internal sealed class TubanAttributes(DetectionRun run, ModelCard card, LandSurv
     private readonly string _hsx = run.AfterDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture) ?? "";
     private readonly CoordinateTransform _toGeographic = new(run.Crs, SpatialReference.FromEpsg(4490));
 
+    /// <summary>Whether <paramref name="p"/> reaches its class's minimum mapping area (judged on the change as
+    /// detected, before simplification and splitting).</summary>
+    public bool Keeps(ClassPolygon p) => p.Area * _unit2 >= options.MinimumAreaFor(card.Classes[p.Value].Tblx);
+
+    /// <summary>Whether polygons are simplified: they then go through <see cref="CoverageSimplification"/> first.</summary>
+    public bool Simplifies => _tolerance > 0;
+
+    /// <summary>The simplification tolerance in map units.</summary>
+    public double Tolerance => _tolerance;
+
     /// <summary>
-    /// The records of <paramref name="p"/>: none when it is smaller than its class's minimum mapping area (judged on the
-    /// change as detected, before simplification and splitting), else one per piece in each county it lies in.
+    /// The records of <paramref name="p"/> (kept by <see cref="Keeps"/>) with <paramref name="geometry"/>: the polygon
+    /// as detected, or as simplified with its neighbours; one record per piece in each county it lies in.
     /// </summary>
-    public IEnumerable<Tuban> Build(ClassPolygon p)
+    public IEnumerable<Tuban> Build(ClassPolygon p, Geometry geometry)
     {
         var cls = card.Classes[p.Value];
         var area = p.Area * _unit2;
-        if (area < options.MinimumAreaFor(cls.Tblx)) yield break;
-        Geometry geometry = p.ToPolygon();
-        if (_tolerance > 0) geometry = TopologyPreservingSimplifier.Simplify(geometry, _tolerance);
         IReadOnlyList<CountyPiece> pieces = survey is { HasCountyLayer: true } ? survey.SplitByCounty(geometry)
             : geometry is Polygon whole ? [new CountyPiece(null, whole)]
             : [.. Enumerable.Range(0, geometry.NumGeometries).Select(i => new CountyPiece(null, (Polygon)geometry.GetGeometryN(i)))];

@@ -98,6 +98,28 @@ public sealed partial class Polygonizer
     /// <summary>The most ring vertices held at once (open regions' boundaries): a measure of working memory.</summary>
     public int PeakVertexCount { get; private set; }
 
+    /// <summary>
+    /// The top pixel row of the tallest region still open (one with a pixel in the last row pushed), or
+    /// <see cref="RowCount"/> when none is (<see cref="int.MaxValue"/> after <see cref="Finish"/>): a polygon already emitted whose last row is above
+    /// <c>OpenTopRow - 1</c> cannot touch any polygon still to come, which lets a consumer finish such polygons
+    /// together with their neighbours (see the detection's coverage simplification).
+    /// </summary>
+    public int OpenTopRow
+    {
+        get
+        {
+            if (_finished) return int.MaxValue;
+            var top = _y;
+            for (var i = 1; i <= _above.Count; i++)
+            {
+                if (_above.Class[i] == Masked) continue;
+                var first = _regions[Find(_above.Region[i])].FirstNode;
+                if (first >= 0 && _nodes[first].Y < top) top = _nodes[first].Y;
+            }
+            return top;
+        }
+    }
+
     /// <summary>The most region labels held at once.</summary>
     public int PeakRegionCount => _regionHighWater;
 

@@ -58,10 +58,11 @@ public static class RasterPolygonizer
     /// <param name="options">Band, connectivity, driver, field and layer names; null for gdal_polygonize's defaults with field <c>value</c>.</param>
     /// <param name="progress">Receives the share of rows done, 0..1.</param>
     /// <param name="cancellationToken">Stops between strips; nothing is left under the final name.</param>
-    /// <exception cref="InputException">The output is the raster, a folder, or has an extension that names no format without <see cref="PolygonizeOptions.Driver"/>.</exception>
+    /// <exception cref="InputException">The output is the raster, a folder, or has an extension that names no format without
+    /// <see cref="PolygonizeOptions.Driver"/>; or the band does not exist.</exception>
     /// <exception cref="FileNotFoundException">The raster does not exist.</exception>
     /// <exception cref="GdalException">GDAL cannot read the raster or write the output.</exception>
-    /// <exception cref="ArgumentException">The band does not exist, is floating-point, or holds a value outside 0..255.</exception>
+    /// <exception cref="ArgumentException">The band is floating-point, or holds a value outside 0..255.</exception>
     public static PolygonizeResult Run(string rasterPath, string outputPath, PolygonizeOptions? options = null,
         IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -115,6 +116,8 @@ public static class RasterPolygonizer
         {
             _raster = raster;
             _band = band;
+            if (band < 1 || band > raster.BandCount)
+                throw new InputException($"'{raster.Path}' has {raster.BandCount} band(s); band {band} does not exist.");
             var type = raster.DataType(band);
             if (type is RasterDataType.Float32 or RasterDataType.Float64 or RasterDataType.Unknown)
                 throw new ArgumentException(
