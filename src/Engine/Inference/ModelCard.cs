@@ -55,6 +55,11 @@ public sealed partial class ModelCard
     public int ClassCount => Classes.Count;
 
     /// <summary>
+    /// Most classes a card may list: class ids are bytes, and the class raster keeps 255 for pixels without a result.
+    /// </summary>
+    public const int MaxClasses = 255;
+
+    /// <summary>
     /// Maps the card's bands onto a scene's bands: for each card band, in channel order, the 1-based
     /// scene band holding that role. An R,G,B model on a B,G,R,NIR scene gets [3, 2, 1].
     /// </summary>
