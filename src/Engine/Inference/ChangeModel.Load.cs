@@ -160,7 +160,8 @@ public sealed partial class ChangeModel
         try
         {
             so.LogId = "weipian";
-            so.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+            // Errors only, or less when the caller quieted ONNX Runtime's environment (the command line does, unless WEIPIAN_TRACE=1).
+            so.LogSeverityLevel = (OrtLoggingLevel)Math.Max((int)OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, (int)OrtEnv.Instance().EnvLogLevel);
             so.GraphOptimizationLevel = o.Optimization switch
             {
                 GraphOptimization.None => GraphOptimizationLevel.ORT_DISABLE_ALL,
