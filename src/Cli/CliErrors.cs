@@ -20,20 +20,33 @@ internal static class CliErrors
     /// <summary>Exit code of a command that stopped on request (Ctrl+C); SIGTERM gives 143 instead.</summary>
     public const int Cancelled = 130;
 
-    /// <summary>The command line's option for each library setting an <see cref="InputException"/> can name.</summary>
-    private static readonly Dictionary<string, string> Options = new(StringComparer.Ordinal)
+    /// <summary>
+    /// The option for each library setting an <see cref="InputException"/> can name, and how to say it; shown only when
+    /// the command has that option (reprocess takes band roles from its manifest, not from --bands).
+    /// </summary>
+    private static readonly Dictionary<string, (string Option, string Hint)> Settings = new(StringComparer.Ordinal)
     {
-        ["Bands"] = "--bands B,G,R,NIR",
-        ["AllLand"] = "--survey, or --all-land",
-        ["SimplifyTolerance"] = "--simplify",
-        ["TileSize"] = "--tile",
-        ["Halo"] = "--halo",
-        ["BatchSize"] = "--batch",
-        ["IntraOpThreads"] = "--threads",
-        ["Lanes"] = "--lanes",
-        ["Device"] = "--device",
-        ["OutputFolder"] = "--out",
-        ["Model"] = "--model",
+        ["Bands"] = ("--bands", "--bands B,G,R,NIR"),
+        ["AllLand"] = ("--all-land", "--survey, or --all-land"),
+        ["SimplifyTolerance"] = ("--simplify", "--simplify"),
+        ["TileSize"] = ("--tile", "--tile"),
+        ["Halo"] = ("--halo", "--halo"),
+        ["BatchSize"] = ("--batch", "--batch"),
+        ["IntraOpThreads"] = ("--threads", "--threads"),
+        ["Lanes"] = ("--lanes", "--lanes"),
+        ["Device"] = ("--device", "--device"),
+        ["OutputDirectory"] = ("--out", "another --out"),
+        ["Classes"] = ("--classes", "--classes"),
+        ["Band"] = ("--band", "--band"),
+        ["Size"] = ("--size", "--size"),
+        ["Height"] = ("--height", "--height"),
+        ["Gsd"] = ("--gsd", "--gsd"),
+        ["ChangesPerKm2"] = ("--changes-per-km2", "--changes-per-km2"),
+        ["MaxObscuredShare"] = ("--max-obscured", "--max-obscured"),
+        ["RestoredMaxChangedShare"] = ("--restored-max", "--restored-max, --not-restored-min"),
+        ["NotRestoredMinChangedShare"] = ("--not-restored-min", "--not-restored-min"),
+        ["MarginMetres"] = ("--margin", "--margin"),
+        ["SoilNdvi"] = ("--soil-ndvi", "--soil-ndvi, --veg-ndvi"),
     };
 
     /// <summary>Parses and runs <paramref name="args"/>; SIGINT and SIGTERM cancel the command through its token.</summary>
@@ -66,17 +79,19 @@ internal static class CliErrors
         }
         catch (Exception e)
         {
-            return Report(e, error, args);
+            return Report(e, error, args, parse.CommandResult.Command);
         }
     }
 
     /// <summary>Writes the line for an exception that ended a command and returns the exit code.</summary>
-    internal static int Report(Exception e, TextWriter error, IReadOnlyList<string> args)
+    internal static int Report(Exception e, TextWriter error, IReadOnlyList<string> args, Command command)
     {
         var cause = Unwrap(e);
         if (IsInput(cause))
         {
-            var option = cause is InputException { Setting: { } s } && Options.TryGetValue(s, out var o) ? $" ({o})" : "";
+            var option = cause is InputException { Setting: { } s } && Settings.TryGetValue(s, out var o) && command.Options.Any(x => x.Name == o.Option)
+                ? $" ({o.Hint})"
+                : "";
             error.WriteLine($"weipian: {cause.Message}{option}");
             if (Environment.GetEnvironmentVariable("WEIPIAN_TRACE") == "1") error.WriteLine(e);
             return InputError;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine;
 
 namespace WeiPian.Synth;
 
@@ -83,7 +84,7 @@ public static class SceneSynthesizer
         var layout = new Layout(options);
         var crs = SpatialReference.FromEpsg(options.Epsg);
         if (!crs.IsProjected)
-            throw new ArgumentException($"EPSG:{options.Epsg} is not a projected CRS; the synthesiser needs metres (e.g. 4546, CGCS2000 / 3-degree GK CM 111E).");
+            throw new InputException($"EPSG:{options.Epsg} is not a projected CRS; the synthesiser needs metres (e.g. 4546, CGCS2000 / 3-degree GK CM 111E).");
         var frame = Frame(crs, options);
         var counties = CountyPairs[(int)((ulong)options.Seed % (ulong)CountyPairs.Length)];
         var (centreLon, centreLat) = CentreLonLat(frame, layout);

@@ -1,3 +1,6 @@
+using System.Globalization;
+using WeiPian.Engine;
+
 namespace WeiPian.Synth;
 
 /// <summary>What scene pair to synthesise. The same options and seed always give the same bytes.</summary>
@@ -40,9 +43,9 @@ public sealed record SynthOptions
 
     internal void Validate()
     {
-        if (Size < 16 || Rows < 16) throw new ArgumentOutOfRangeException(nameof(Size), $"Scene size {Size}x{Rows} must be at least 16 pixels a side.");
-        if (Gsd is <= 0 or > 100) throw new ArgumentOutOfRangeException(nameof(Gsd), Gsd, "GSD must be in (0, 100] metres.");
-        if (ChangesPerKm2 < 0) throw new ArgumentOutOfRangeException(nameof(ChangesPerKm2), "Change density cannot be negative.");
+        if (Size < 16 || Rows < 16) throw new InputException($"Scene size {Size}x{Rows} must be at least 16 pixels a side.") { Setting = Size < 16 ? nameof(Size) : nameof(Height) };
+        if (!(Gsd is > 0 and <= 100)) throw new InputException($"GSD {Gsd.ToString(CultureInfo.InvariantCulture)} m: it must be in (0, 100] metres.") { Setting = nameof(Gsd) };
+        if (!(ChangesPerKm2 >= 0)) throw new InputException($"{ChangesPerKm2.ToString(CultureInfo.InvariantCulture)} changes per km²: the density cannot be negative or NaN.") { Setting = nameof(ChangesPerKm2) };
         if (StripRows <= 0) throw new ArgumentOutOfRangeException(nameof(StripRows));
     }
 }

@@ -41,7 +41,7 @@ public class ReprocessManifestTests
         using var dir = new TempDir();
         var path = dir.File("m.csv");
         File.WriteAllText(path, text);
-        var e = Assert.Throws<FormatException>(() => SceneManifest.Read(path));
+        var e = Assert.Throws<InputException>(() => SceneManifest.Read(path));
         Assert.Contains(message, e.Message);
     }
 
@@ -56,9 +56,9 @@ public class ReprocessManifestTests
         Assert.Equal(new Judgement("430102WP2400002", Legality.Legal, Deduction.None), j["430102WP2400002"]);
         Assert.Equal(Deduction.Provincial, j["430102WP2400003"].Deduction);
         File.WriteAllText(path, "JCBH,PDLX\n1,违法\n1,合法\n");
-        Assert.Contains("judged twice", Assert.Throws<FormatException>(() => Judgements.Read(path)).Message);
+        Assert.Contains("judged twice", Assert.Throws<InputException>(() => Judgements.Read(path)).Message);
         File.WriteAllText(path, "JCBH,PDLX\n1,maybe\n");
-        Assert.Contains("PDLX 'maybe'", Assert.Throws<FormatException>(() => Judgements.Read(path)).Message);
+        Assert.Contains("PDLX 'maybe'", Assert.Throws<InputException>(() => Judgements.Read(path)).Message);
     }
 }
 

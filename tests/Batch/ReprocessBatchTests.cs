@@ -281,7 +281,7 @@ public class ReprocessResumeTests(BatchRunFixture run) : IClassFixture<BatchRunF
         var dir = copy.File("batch");
         Directory.CreateDirectory(dir);
         using var held = new FileStream(Path.Combine(dir, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        var e = await Assert.ThrowsAsync<IOException>(() => ReprocessBatch.RunAsync(run.Jobs, run.Settings with { OutputDirectory = dir }));
+        var e = await Assert.ThrowsAsync<InputException>(() => ReprocessBatch.RunAsync(run.Jobs, run.Settings with { OutputDirectory = dir }));
         Assert.Contains("Another reprocess run", e.Message);
     }
 

@@ -56,6 +56,7 @@ public sealed class CliErrorsTests
     {
         { new InputException("'a.tif' is not a raster."), 2, "weipian: 'a.tif' is not a raster." },
         { new InputException("'a.tif' has no NIR band.") { Setting = "Bands" }, 2, "weipian: 'a.tif' has no NIR band. (--bands B,G,R,NIR)" },
+        { new InputException("A land survey is needed.") { Setting = "AllLand" }, 2, "weipian: A land survey is needed." },
         { new FileNotFoundException("Could not find file '/data/a.tif'.", "/data/a.tif"), 2, "weipian: Could not find file '/data/a.tif'." },
         { new DirectoryNotFoundException("Could not find a part of the path '/data/x/a.tif'."), 2, "weipian: Could not find a part of the path '/data/x/a.tif'." },
         { new UnauthorizedAccessException("Access to the path '/data/a.tif' is denied."), 2, "weipian: Access to the path '/data/a.tif' is denied." },
@@ -73,7 +74,8 @@ public sealed class CliErrorsTests
     public async Task ExceptionsMapToInputErrorOrInternalError(Exception thrown, int expectedCode, string expectedLine)
     {
         var root = new RootCommand("test");
-        var fail = new Command("fail");
+        // A command with --bands but without --all-land: a setting is named only by an option the command has.
+        var fail = new Command("fail") { new Option<string>("--bands") };
         fail.SetAction((ParseResult _) => ThrowIt(thrown));
         root.Subcommands.Add(fail);
         var error = new StringWriter();

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using WeiPian.Engine.Evaluation;
 using WeiPian.Engine.Inference;
+using WeiPian.Engine;
 using WeiPian.Models;
 
 namespace WeiPian.Cli.Commands;
@@ -49,7 +50,7 @@ internal static class BenchModelsCommand
             var list = (parse.GetValue(models) ?? []).ToList();
             var gate = parse.GetValue(baseline);
             if (gate is not null && !list.Contains(gate)) list.Insert(0, gate);
-            if (list.Count == 0) throw new ArgumentException("Give at least one model with --models.");
+            if (list.Count == 0) throw new InputException("Give at least one model with --models.");
             var scores = new List<ModelScore>();
             foreach (var m in list)
             {
@@ -101,6 +102,7 @@ internal static class BenchModelsCommand
         var stdout = child.StandardOutput.ReadToEndAsync(ct);
         var stderr = child.StandardError.ReadToEndAsync(ct);
         await child.WaitForExitAsync(ct);
+        if (child.ExitCode == CliErrors.InputError) throw new InputException($"Benchmarking '{model}' failed: {(await stderr).Trim()}");
         if (child.ExitCode != 0) throw new InvalidOperationException($"Benchmarking '{model}' failed: {(await stderr).Trim()}");
         return ScoreJson.Read(await stdout);
     }

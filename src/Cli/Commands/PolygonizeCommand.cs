@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using WeiPian.Engine.Vector;
+using WeiPian.Engine;
 
 namespace WeiPian.Cli.Commands;
 
@@ -28,7 +29,7 @@ internal static class PolygonizeCommand
                 {
                     4 => PixelConnectivity.Four,
                     8 => PixelConnectivity.Eight,
-                    var c => throw new ArgumentException($"--connectivity {c}: use 4 or 8."),
+                    var c => throw new InputException($"--connectivity {c}: use 4 or 8."),
                 },
                 Driver = parse.GetValue(format) switch
                 {
@@ -36,7 +37,7 @@ internal static class PolygonizeCommand
                     var f when f.Equals("GPKG", StringComparison.OrdinalIgnoreCase) => "GPKG",
                     var f when f.Equals("ESRI Shapefile", StringComparison.OrdinalIgnoreCase) => "ESRI Shapefile",
                     var f when f.Equals("GeoJSON", StringComparison.OrdinalIgnoreCase) => "GeoJSON",
-                    var f => throw new ArgumentException($"--format {f}: use GPKG, \"ESRI Shapefile\" or GeoJSON."),
+                    var f => throw new InputException($"--format {f}: use GPKG, \"ESRI Shapefile\" or GeoJSON."),
                 },
             };
             var r = RasterPolygonizer.Run(parse.GetValue(raster)!, parse.GetValue(output)!, options, cancellationToken: ct);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using WeiPian.Cluster;
 using WeiPian.Cluster.Hosting;
 using WeiPian.Engine.Batch;
+using WeiPian.Engine;
 
 namespace WeiPian.Cli.Commands;
 
@@ -22,7 +23,7 @@ internal static partial class ReprocessCommand
         foreach (var path in new[] { spec.ModelPath, spec.SurveyPath })
             if (!File.Exists(path) && !Directory.Exists(path)) throw new FileNotFoundException($"'{path}' does not exist (on this machine; the silos need it at the same path).", path);
         var batchId = id ?? ClusterBatches.DefaultId(spec.OutputDirectory);
-        if (!SceneJob.IsValidKey(batchId)) throw new ArgumentException($"--batch-id {batchId}: use letters, digits, '-', '_' and '.'.");
+        if (!SceneJob.IsValidKey(batchId)) throw new InputException($"--batch-id {batchId}: use letters, digits, '-', '_' and '.'.");
         Directory.CreateDirectory(spec.OutputDirectory);
         using var host = await StartClientAsync(connection, ct);
         var grains = host.Services.GetRequiredService<IGrainFactory>();
@@ -49,7 +50,7 @@ internal static partial class ReprocessCommand
         }
         // Patiently: attaching right after a silo was lost is what a user does to see how the batch copes.
         var status = await ClusterBatches.StatusAsync(grains, batchId, TimeSpan.FromSeconds(1), ct);
-        if (status.Phase == BatchPhase.None) throw new ArgumentException($"--attach {batchId}: the cluster has no such batch.");
+        if (status.Phase == BatchPhase.None) throw new InputException($"--attach {batchId}: the cluster has no such batch.");
         return await FollowAsync(grains, connection, batchId, ct);
     }
 
@@ -63,7 +64,7 @@ internal static partial class ReprocessCommand
         catch (Exception e) when (e is not OperationCanceledException)
         {
             host.Dispose();
-            throw new IOException($"--cluster {connection}: cannot reach the cluster ({e.Message}); is a `weipian silo` running with that store?", e);
+            throw new InputException($"--cluster {connection}: cannot reach the cluster ({e.Message}); is a `weipian silo` running with that store?", e);
         }
         return host;
     }

@@ -5,6 +5,7 @@ using WeiPian.Engine.Batch;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Pipeline;
+using WeiPian.Engine;
 using WeiPian.Models;
 
 namespace WeiPian.Cli.Commands;
@@ -86,7 +87,7 @@ internal static partial class ReprocessCommand
 
             var jobs = SceneManifest.Read(parse.GetValue(manifest)!);
             var n = parse.GetValue(workers);
-            if (n < 1) throw new ArgumentException($"--workers {n}: give at least 1.");
+            if (n < 1) throw new InputException($"--workers {n}: give at least 1.");
             var settings = new BatchSettings
             {
                 OutputDirectory = Path.GetFullPath(parse.GetValue(output)!),

@@ -25,7 +25,7 @@ internal static class Csv
 
     /// <summary>Reads a CSV file with a header row.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="FormatException">An unterminated quote, or no header.</exception>
+    /// <exception cref="InputException">An unterminated quote, or no header.</exception>
     public static Table Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file '{path}' does not exist.", path);
@@ -40,7 +40,7 @@ internal static class Csv
             if (header is null) { header = fields.Select(f => f.Trim()).ToArray(); continue; }
             rows.Add((line, fields));
         }
-        if (header is null) throw new FormatException($"CSV file '{path}' has no header row.");
+        if (header is null) throw new InputException($"CSV file '{path}' has no header row.");
         return new Table(path, header, rows);
     }
 
@@ -97,7 +97,7 @@ internal static class Csv
                     break;
             }
         }
-        if (quoted) throw new FormatException($"CSV file '{path}', line {start}: a quoted field is not closed.");
+        if (quoted) throw new InputException($"CSV file '{path}', line {start}: a quoted field is not closed.");
         if (field.Length > 0 || fields.Count > 0 || wasQuoted)
         {
             fields.Add(wasQuoted ? field.ToString() : field.ToString().Trim());

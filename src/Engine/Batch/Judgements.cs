@@ -34,35 +34,35 @@ public sealed record Judgement(string Jcbh, Legality Legality, Deduction Deducti
 public static class Judgements
 {
     /// <summary>Reads the judgements by JCBH.</summary>
-    /// <exception cref="FormatException">A missing column, an unknown value or a repeated JCBH; the message names the line.</exception>
+    /// <exception cref="InputException">A missing column, an unknown value or a repeated JCBH; the message names the line.</exception>
     public static IReadOnlyDictionary<string, Judgement> Read(string path)
     {
         var table = Csv.Read(path);
         int jcbh = table.Column("JCBH"), pdlx = table.Column("PDLX", "legality"), kclx = table.Column("KCLX", "deduction");
         if (jcbh < 0 || pdlx < 0)
-            throw new FormatException($"Judgements '{path}': the header must name JCBH and PDLX (and optionally KCLX); it has {string.Join(", ", table.Header)}.");
+            throw new InputException($"Judgements '{path}': the header must name JCBH and PDLX (and optionally KCLX); it has {string.Join(", ", table.Header)}.");
         var result = new Dictionary<string, Judgement>(StringComparer.Ordinal);
         foreach (var (line, f) in table.Rows)
         {
             string Get(int i) => i >= 0 && i < f.Length ? f[i].Trim() : "";
             var where = $"Judgements '{path}', line {line}";
             var id = Get(jcbh);
-            if (id.Length == 0) throw new FormatException($"{where}: no JCBH.");
+            if (id.Length == 0) throw new InputException($"{where}: no JCBH.");
             var legality = Get(pdlx).ToLowerInvariant() switch
             {
                 "合法" or "legal" => Legality.Legal,
                 "违法" or "illegal" => Legality.Illegal,
-                var v => throw new FormatException($"{where}: PDLX '{v}' is neither 合法/legal nor 违法/illegal."),
+                var v => throw new InputException($"{where}: PDLX '{v}' is neither 合法/legal nor 违法/illegal."),
             };
             var deduction = Get(kclx).ToLowerInvariant() switch
             {
                 "" or "none" or "无" or "否" => Deduction.None,
                 "national" or "国家" or "国家级" => Deduction.National,
                 "provincial" or "省级" or "省" => Deduction.Provincial,
-                var v => throw new FormatException($"{where}: KCLX '{v}' is not none, national (国家) or provincial (省级)."),
+                var v => throw new InputException($"{where}: KCLX '{v}' is not none, national (国家) or provincial (省级)."),
             };
             if (!result.TryAdd(id, new Judgement(id, legality, deduction)))
-                throw new FormatException($"{where}: JCBH {id} is judged twice.");
+                throw new InputException($"{where}: JCBH {id} is judged twice.");
         }
         return result;
     }

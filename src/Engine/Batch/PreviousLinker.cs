@@ -25,13 +25,13 @@ public sealed class PreviousLinker
     public double OverlapFraction { get; init; } = 0.5;
 
     /// <summary>Reads earlier polygons: layer <c>tuban</c> (else the first layer) with a JCBH field, reprojected to <paramref name="crs"/>.</summary>
-    /// <exception cref="FormatException">The layer has no JCBH field.</exception>
+    /// <exception cref="InputException">The layer has no JCBH field.</exception>
     public static IReadOnlyList<(string Jcbh, Geometry Geometry)> ReadPrevious(string path, SpatialReference crs)
     {
         using var ds = VectorDataset.Open(path);
         var layer = ds.HasLayer("tuban") ? ds.Layer("tuban") : ds.Layer(0);
         if (layer.FieldIndex("JCBH") < 0)
-            throw new FormatException($"Earlier polygons '{path}': layer '{layer.Name}' has no JCBH field; its fields are {string.Join(", ", layer.Fields.Select(f => f.Name))}.");
+            throw new InputException($"Earlier polygons '{path}': layer '{layer.Name}' has no JCBH field; its fields are {string.Join(", ", layer.Fields.Select(f => f.Name))}.");
         var layerCrs = layer.SpatialReference;
         using var t = layerCrs is null || layerCrs.IsSame(crs) ? null : new CoordinateTransform(layerCrs, crs);
         var reader = new WKBReader();

@@ -28,9 +28,9 @@ public static class ReprocessBatch
     /// <param name="progress">Receives a report when a scene starts or ends and at each later stage.</param>
     /// <param name="cancellationToken">Stops the run: running scenes go back to pending, nothing half-written remains.</param>
     /// <returns>What was done; failed scenes are listed, not thrown.</returns>
-    /// <exception cref="IOException">Another run holds the batch folder.</exception>
+    /// <exception cref="InputException">Another run holds the batch folder.</exception>
     /// <exception cref="SurveyException">The survey lacks a layer or field.</exception>
-    /// <exception cref="FormatException">The judgements file is malformed.</exception>
+    /// <exception cref="InputException">The judgements file is malformed.</exception>
     public static async Task<BatchReport> RunAsync(IReadOnlyList<SceneJob> jobs, BatchSettings settings, IProgress<BatchProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -97,7 +97,7 @@ public static class ReprocessBatch
     /// <param name="progress">Receives a report at the merge and report stages.</param>
     /// <param name="cancellationToken">Stops the merge.</param>
     /// <returns>What was written; <see cref="BatchReport.Resume"/> is all zeros and <see cref="BatchReport.RunNow"/> the number of results.</returns>
-    /// <exception cref="FormatException">The judgements file is malformed.</exception>
+    /// <exception cref="InputException">The judgements file is malformed.</exception>
     public static async Task<BatchReport> FinishAsync(IReadOnlyList<SceneJob> jobs, BatchSettings settings, IReadOnlyCollection<SceneResult> results,
         IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -243,7 +243,7 @@ public static class ReprocessBatch
         }
         catch (IOException e)
         {
-            throw new IOException($"Another reprocess run is using '{folder}' (it holds {path}); wait for it to end or use another --out.", e);
+            throw new InputException($"Another reprocess run is using '{folder}' (it holds {path}); wait for it to end or use another output folder.", e) { Setting = nameof(BatchSettings.OutputDirectory) };
         }
     }
 

@@ -23,14 +23,14 @@ public static class SceneManifest
 {
     /// <summary>Reads a manifest into jobs, in file order, with absolute paths.</summary>
     /// <exception cref="FileNotFoundException">No manifest file.</exception>
-    /// <exception cref="FormatException">A missing column, a bad date, key or region, or a duplicate key; the message names the line.</exception>
+    /// <exception cref="InputException">A missing column, a bad date, key or region, or a duplicate key; the message names the line.</exception>
     public static IReadOnlyList<SceneJob> Read(string path)
     {
         var table = Csv.Read(path);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         int before = table.Column("before"), after = table.Column("after");
         if (before < 0 || after < 0)
-            throw new FormatException(
+            throw new InputException(
                 $"Manifest '{path}': the header must name the columns 'before' and 'after' (and optionally key, before_id, after_id, before_date, after_date, region, bands); it has {string.Join(", ", table.Header)}.");
         int key = table.Column("key", "scene_key"), beforeId = table.Column("before_id", "qqjh"), afterId = table.Column("after_id", "dqjh"),
             beforeDate = table.Column("before_date", "qsx"), afterDate = table.Column("after_date", "hsx"),
@@ -41,20 +41,20 @@ public static class SceneManifest
         {
             string? Get(int i) => i >= 0 && i < f.Length && f[i].Length > 0 ? f[i] : null;
             var where = $"Manifest '{path}', line {line}";
-            var b = Get(before) ?? throw new FormatException($"{where}: no 'before' image.");
-            var a = Get(after) ?? throw new FormatException($"{where}: no 'after' image.");
+            var b = Get(before) ?? throw new InputException($"{where}: no 'before' image.");
+            var a = Get(after) ?? throw new InputException($"{where}: no 'after' image.");
             var k = Get(key) ?? SceneJob.KeyFrom(Path.GetFileNameWithoutExtension(a));
             if (!SceneJob.IsValidKey(k))
-                throw new FormatException($"{where}: key '{k}' may hold only letters, digits, '-', '_' and '.' (and not start with '.').");
+                throw new InputException($"{where}: key '{k}' may hold only letters, digits, '-', '_' and '.' (and not start with '.').");
             if (keys.TryGetValue(k, out var first))
-                throw new FormatException($"{where}: key '{k}' is already used on line {first}; give each row its own 'key'.");
+                throw new InputException($"{where}: key '{k}' is already used on line {first}; give each row its own 'key'.");
             keys[k] = line;
             var r = Get(region);
             if (r is not null && (r.Length != 6 || !r.All(char.IsAsciiDigit)))
-                throw new FormatException($"{where}: region '{r}' is not a 6-digit county code (XZQDM).");
+                throw new InputException($"{where}: region '{r}' is not a 6-digit county code (XZQDM).");
             IReadOnlyList<BandRole>? roles;
             try { roles = Get(bands) is { } text ? BandRoles.ParseList(text) : null; }
-            catch (FormatException e) { throw new FormatException($"{where}: {e.Message}"); }
+            catch (InputException e) { throw new InputException($"{where}: {e.Message}"); }
             jobs.Add(new SceneJob(k, Path.GetFullPath(b, folder), Path.GetFullPath(a, folder))
             {
                 BeforeId = Get(beforeId),
@@ -65,7 +65,7 @@ public static class SceneManifest
                 Bands = roles,
             });
         }
-        if (jobs.Count == 0) throw new FormatException($"Manifest '{path}' lists no scene pairs.");
+        if (jobs.Count == 0) throw new InputException($"Manifest '{path}' lists no scene pairs.");
         return jobs;
     }
 
@@ -85,6 +85,6 @@ public static class SceneManifest
         if (text is null) return null;
         foreach (var format in new[] { "yyyyMMdd", "yyyy-MM-dd" })
             if (DateOnly.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
-        throw new FormatException($"{where}: {column} '{text}' is not a date (YYYYMMDD or YYYY-MM-DD).");
+        throw new InputException($"{where}: {column} '{text}' is not a date (YYYYMMDD or YYYY-MM-DD).");
     }
 }

@@ -37,8 +37,23 @@ public static class Evaluator
             var n = (int)window.PixelCount;
             truth.Read<byte>(1, window, a.AsSpan(0, n));
             predicted.Read<byte>(1, window, b.AsSpan(0, n));
+            CheckClasses(a.AsSpan(0, n), truthRaster, window, metrics.Classes);
+            CheckClasses(b.AsSpan(0, n), predictedRaster, window, metrics.Classes);
             metrics.Add(a.AsSpan(0, n), b.AsSpan(0, n));
         }
+    }
+
+    // PixelMetrics would refuse the value too, but only here are the file and the pixel's place known.
+    private static void CheckClasses(ReadOnlySpan<byte> classes, string path, PixelWindow window, int count)
+    {
+        if (count > byte.MaxValue) return;
+        var i = classes.IndexOfAnyInRange((byte)count, byte.MaxValue);
+        if (i >= 0)
+            throw new InputException(
+                $"'{path}' holds class id {classes[i]} at column {window.X + i % window.Width}, row {window.Y + i / window.Width}; the classes are 0..{count - 1}.")
+            {
+                Setting = nameof(PixelMetrics.Classes),
+            };
     }
 
     /// <summary>
@@ -50,7 +65,7 @@ public static class Evaluator
         using var ds = VectorDataset.Open(path);
         var l = layer is null ? ds.Layer(0) : ds.Layer(layer);
         if (l.FieldIndex(classField) < 0)
-            throw new ArgumentException($"'{path}' layer '{l.Name}' has no field '{classField}'; its fields are {string.Join(", ", l.Fields.Select(f => f.Name))}.");
+            throw new InputException($"'{path}' layer '{l.Name}' has no field '{classField}'; its fields are {string.Join(", ", l.Fields.Select(f => f.Name))}.");
         l.SetAttributeFilter(where);
         var reader = new WKBReader();
         try

@@ -31,7 +31,9 @@ public sealed class PixelMetrics
     /// <summary>A matrix for class ids 0 .. <paramref name="classes"/> - 1.</summary>
     public PixelMetrics(int classes)
     {
-        if (classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), "At least two classes (no change and one change class).");
+        // Class rasters are bytes: more than 256 classes cannot occur, and the matrix would take classes² counts.
+        if (classes is < 2 or > 256)
+            throw new InputException($"{classes} classes: give 2 (no change and one change class) to 256 (class rasters hold bytes).") { Setting = nameof(PixelMetrics.Classes) };
         Classes = classes;
         _counts = new long[classes, classes];
     }
@@ -59,7 +61,7 @@ public sealed class PixelMetrics
     public long Total { get; private set; }
 
     /// <summary>Adds pixels; <paramref name="valid"/> (optional) leaves out those marked 0.</summary>
-    /// <exception cref="ArgumentException">A class id is outside 0 .. <see cref="Classes"/> - 1.</exception>
+    /// <exception cref="InputException">A class id is outside 0 .. <see cref="Classes"/> - 1.</exception>
     public void Add(ReadOnlySpan<byte> truth, ReadOnlySpan<byte> predicted, ReadOnlySpan<byte> valid = default)
     {
         if (truth.Length != predicted.Length) throw new ArgumentException("Truth and prediction must have the same number of pixels.");
@@ -69,7 +71,7 @@ public sealed class PixelMetrics
             if (!valid.IsEmpty && valid[i] == 0) continue;
             int t = truth[i], p = predicted[i];
             if (t >= Classes || p >= Classes)
-                throw new ArgumentException($"Class id {Math.Max(t, p)} at pixel {i} is outside 0..{Classes - 1}.");
+                throw new InputException($"Class id {Math.Max(t, p)} at pixel {i} is outside 0..{Classes - 1}.") { Setting = nameof(PixelMetrics.Classes) };
             _counts[t, p]++;
             counted++;
         }

@@ -33,7 +33,7 @@ public sealed class AtomicOutput : IDisposable
         if (!Directory.Exists(dir))
             throw new DirectoryNotFoundException($"Cannot write '{finalPath}': the folder '{dir}' does not exist.");
         if (Directory.Exists(full) && File.Exists(full))
-            throw new IOException($"Cannot write '{finalPath}': it is both a file and a folder.");
+            throw new InputException($"Cannot write '{finalPath}': it is both a file and a folder.");
         var name = Path.GetFileNameWithoutExtension(full);
         var ext = Path.GetExtension(full);
         var temp = Path.Combine(dir, $".{name}.partial-{Guid.NewGuid():N}"[..(name.Length + 18)] + ext);
@@ -100,7 +100,7 @@ public sealed class AtomicOutput : IDisposable
         }
         catch (IOException e)
         {
-            throw new IOException($"Cannot write '{finalPath}' in '{dir}': {e.Message}", e);
+            throw new InputException($"Cannot write '{finalPath}' in '{dir}': {e.Message}", e);
         }
     }
 }

@@ -60,7 +60,7 @@ public static class RasterPolygonizer
     /// <param name="cancellationToken">Stops between strips; nothing is left under the final name.</param>
     /// <exception cref="FileNotFoundException">The raster does not exist.</exception>
     /// <exception cref="GdalException">GDAL cannot read the raster or write the output.</exception>
-    /// <exception cref="ArgumentException">The band does not exist, is floating-point, or holds a value outside 0..255.</exception>
+    /// <exception cref="InputException">The band does not exist, is floating-point, or holds a value outside 0..255.</exception>
     public static PolygonizeResult Run(string rasterPath, string outputPath, PolygonizeOptions? options = null,
         IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -112,9 +112,11 @@ public static class RasterPolygonizer
         {
             _raster = raster;
             _band = band;
+            if (band < 1 || band > raster.BandCount)
+                throw new InputException($"'{raster.Path}' has bands 1..{raster.BandCount}; band {band} does not exist.") { Setting = nameof(PolygonizeOptions.Band) };
             var type = raster.DataType(band);
             if (type is RasterDataType.Float32 or RasterDataType.Float64 or RasterDataType.Unknown)
-                throw new ArgumentException(
+                throw new InputException(
                     $"Band {band} of '{raster.Path}' is {type}; the polygoniser takes integer class values 0..255 (round or classify the raster first).");
             var flags = raster.MaskFlags(band);
             // A Byte band masked only by its nodata value: the polygoniser skips that value itself, no mask to read.
@@ -161,7 +163,7 @@ public static class RasterPolygonizer
                 var v = wide[i];
                 if ((uint)v <= 255) _pixels[i] = (byte)v;
                 else if (mask.IsEmpty || mask[i] != 0)
-                    throw new ArgumentException(
+                    throw new InputException(
                         $"Band {_band} of '{_raster.Path}' holds {v} at column {i % _raster.Width}, row {y + i / _raster.Width}; the polygoniser takes class values 0..255.");
                 else _pixels[i] = 0;
             }
