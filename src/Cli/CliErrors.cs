@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.Globalization;
 using System.Reflection;
 using WeiPian.Engine;
@@ -49,7 +50,10 @@ internal static class CliErrors
         ["SoilNdvi"] = ("--soil-ndvi", "--soil-ndvi, --veg-ndvi"),
     };
 
-    /// <summary>Parses and runs <paramref name="args"/>; SIGINT and SIGTERM cancel the command through its token.</summary>
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>; SIGINT and SIGTERM cancel a command that takes a cancellation token
+    /// through it, and end one that takes none (info, eval, synth) as before.
+    /// </summary>
     /// <param name="root">The command tree.</param>
     /// <param name="args">The arguments after <c>weipian</c>.</param>
     /// <param name="error">Where the messages go (the process's stderr by default).</param>
@@ -57,22 +61,23 @@ internal static class CliErrors
     {
         error ??= Console.Error;
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0 && parse.Action is System.CommandLine.Invocation.ParseErrorAction)
+        if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
         {
             var command = ParseErrors.CommandPath(parse);
             error.WriteLine($"{command}: {ParseErrors.Describe(parse)}");
             error.WriteLine($"Run '{command} --help' for {(parse.CommandResult.Parent is null ? "the commands" : "its options")}.");
             return InputError;
         }
-        using var signals = new TerminationSignals();
+        // A command without a token could not see the cancellation: suppressing the signal would only make it ignored.
+        using var signals = parse.Action is AsynchronousCommandLineAction ? new TerminationSignals() : null;
         try
         {
             // ProcessTerminationTimeout null: TerminationSignals handles the signals, and waits for the command to clean up.
             var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null, Error = error };
-            var code = await parse.InvokeAsync(config, signals.Token);
-            return code == Cancelled && signals.Received is not null ? signals.ExitCode : code;
+            var code = await parse.InvokeAsync(config, signals?.Token ?? default);
+            return code == Cancelled && signals?.Received is not null ? signals.ExitCode : code;
         }
-        catch (Exception) when (signals.Received is { } signal)
+        catch (Exception) when (signals?.Received is { } signal)
         {
             error.WriteLine($"weipian: stopped by {signal}; no output was left under its final name.");
             return signals.ExitCode;
