@@ -74,6 +74,19 @@ public sealed class InputRefusalTests : IDisposable
         Assert.Equal("weipian: A land survey (DLTB) is needed to find farmland; give one, or report change on all land. (--survey, or --all-land)", stderr);
     }
 
+    [Fact]
+    public async Task RecheckShowsTheErrorAloneNotAfterItsWarnings()
+    {
+        var missing = _dir.File("earlier.gpkg");
+
+        var (code, stderr) = await RunAsync([
+            "recheck", "--polygons", missing, "--image", Path.Combine(TestPaths.SampleTiles, "after.tif"), "--out", _dir.File("r.gpkg"),
+        ]);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"weipian: Earlier polygons '{missing}' do not exist.", stderr);
+    }
+
     /// <summary>A 6 x 4 Byte class raster of zeros with one pixel set, georeferenced in CGCS2000 / GK CM 111E.</summary>
     private string ClassRaster(string name, (int Column, int Row, byte Value)? set = null)
     {

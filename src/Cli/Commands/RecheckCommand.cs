@@ -74,11 +74,12 @@ internal static class RecheckCommand
                 IdField = parse.GetValue(idField)!,
                 ChipsDirectory = parse.GetValue(chips),
             };
-            if (images.Reference is null)
-                Console.Error.WriteLine("weipian: no --reference: judging by spectral indices of the newest image alone (see docs/RECHECK.md for what that cannot see).");
             using var check = new RectificationCheck(images.Reference is null ? null : BundledModels.Resolve(parse.GetValue(model)!), inference);
             var outPath = parse.GetValue(output)!;
             var summary = await check.CheckToFileAsync(parse.GetValue(polygons)!, images, outPath, options, new Progress(Console.Error), ct);
+            // After the run, so that bad input is the only line when there is any.
+            if (images.Reference is null)
+                Console.Error.WriteLine("weipian: no --reference: judged by spectral indices of the newest image alone (see docs/RECHECK.md for what that cannot see).");
             Console.Write(Render(summary, outPath));
             return 0;
         });

@@ -67,7 +67,7 @@ public static class BandRoles
         var roles = new BandRole[parts.Length];
         for (var i = 0; i < parts.Length; i++)
             if (!TryParse(parts[i], out roles[i]))
-                throw new InputException($"'{parts[i]}' in band list '{text}' is not a band role; use B, G, R, NIR, RE, SWIR1, SWIR2, C, Y, P, A or X.");
+                throw new InputException($"'{parts[i]}' in band list '{text}' is not a band role; use B, G, R, NIR, RE, SWIR1, SWIR2, C, Y, P, A or X.") { Setting = "Bands" };
         return roles;
     }
 
