@@ -57,7 +57,7 @@ public static class RasterPolygonizer
     /// <param name="outputPath">The vector file (.gpkg, .shp, .geojson), replaced when it exists.</param>
     /// <param name="options">Band, connectivity, driver, field and layer names; null for gdal_polygonize's defaults with field <c>value</c>.</param>
     /// <param name="progress">Receives the share of rows done, 0..1.</param>
-    /// <param name="cancellationToken">Stops between strips; nothing is left under the final name.</param>
+    /// <param name="cancellationToken">Stops between strips and every few thousand polygons written; nothing is left under the final name.</param>
     /// <exception cref="FileNotFoundException">The raster does not exist.</exception>
     /// <exception cref="GdalException">GDAL cannot read the raster or write the output.</exception>
     /// <exception cref="InputException">The band does not exist, is floating-point, or holds a value outside 0..255.</exception>
@@ -75,7 +75,7 @@ public static class RasterPolygonizer
         var layerName = output.LayerName(options.LayerName ?? Path.GetFileNameWithoutExtension(outputPath));
         var layer = output.Dataset.CreateLayer(layerName, GeometryKind.Polygon, raster.SpatialReference,
             [new FieldDefinition(options.FieldName, FieldKind.Integer)]);
-        var writer = new LayerWriter(output.Dataset, layer, options.FeaturesPerTransaction);
+        var writer = new LayerWriter(output.Dataset, layer, options.FeaturesPerTransaction, cancellationToken);
         try
         {
             var polygonizer = new Polygonizer(raster.Width, writer, options.Connectivity, transform, source.NoData);
@@ -171,7 +171,11 @@ public static class RasterPolygonizer
     }
 
     /// <summary>Writes each closed polygon as a feature with its value, committing every so many features.</summary>
-    private sealed class LayerWriter(VectorDataset dataset, VectorLayer layer, int perTransaction) : IPolygonSink, IDisposable
+    /// <remarks>
+    /// Looks at the token every 4096 features: a strip of a noisy raster closes hundreds of thousands of polygons,
+    /// seconds of writing, and a stop asked in between must not wait for the strip's end.
+    /// </remarks>
+    private sealed class LayerWriter(VectorDataset dataset, VectorLayer layer, int perTransaction, CancellationToken cancellationToken) : IPolygonSink, IDisposable
     {
         private static readonly object[] Boxed = Enumerable.Range(0, 256).Select(v => (object)v).ToArray();
         private byte[] _wkb = new byte[4096];
@@ -190,6 +194,7 @@ public static class RasterPolygonizer
             layer.Add(_wkb.AsSpan(0, size), [Boxed[polygon.Value]]);
             Count++;
             Vertices += polygon.VertexCount;
+            if ((Count & 4095) == 0) cancellationToken.ThrowIfCancellationRequested();
             if (++_uncommitted < perTransaction) return;
             _transaction.Commit();
             _transaction = dataset.BeginTransaction();
