@@ -7,8 +7,10 @@ namespace WeiPian.Cli;
 /// <see cref="CancellationToken"/> and its outputs' temporary files are removed; a second signal ends the process at once.
 /// </summary>
 /// <remarks>
-/// Replaces System.CommandLine's own handler (<c>ProcessTerminationTimeout</c>), which gives the command two seconds
-/// and then lets <c>Main</c> return while the command is still writing, leaving its temporary files behind.
+/// Replaces System.CommandLine's own handling (<c>ProcessTerminationTimeout</c>, turned off in <see cref="CliErrors"/>):
+/// it lets <c>Main</c> return after a timeout (2 s by default) while the command may still be writing, and with it the
+/// process was seen to die by the signal with its temporary files and SQLite journals left behind. Here there is no
+/// timeout: the engine stops within a tile batch or a few thousand polygons, and a second signal is the way out.
 /// </remarks>
 internal sealed class TerminationSignals : IDisposable
 {
