@@ -27,6 +27,8 @@ internal static class ParseErrors
                 : $"{o.Name} needs a value: {Kind(o)}{About(o)}";
         }
         var command = parse.CommandResult.Command;
+        var argument = command.Arguments.FirstOrDefault(a => (parse.GetResult(a)?.Tokens.Count ?? 0) < a.Arity.MinimumNumberOfValues);
+        if (argument is not null) return $"<{argument.Name}> is missing{About(argument)}";
         if (command.Subcommands.Count > 0 && command.Action is null)
             return $"give a command: {string.Join(", ", command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}";
         return errors.Count > 0 ? errors[0].Message : "the command line cannot be read";
@@ -54,7 +56,7 @@ internal static class ParseErrors
         return error.Message.Contains(o.Name, StringComparison.Ordinal) ? error.Message : $"{o.Name}: {error.Message}";
     }
 
-    private static string About(Option o) => o.Description is { Length: > 0 } d ? $" ({d.TrimEnd('.')})" : "";
+    private static string About(Symbol o) => o.Description is { Length: > 0 } d ? $" ({d.TrimEnd('.')})" : "";
 
     private static string Kind(Option o) => Underlying(o.ValueType) switch
     {
