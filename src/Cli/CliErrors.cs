@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.Globalization;
 using System.Reflection;
@@ -61,10 +62,13 @@ internal static class CliErrors
     {
         error ??= Console.Error;
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
+        var problem = parse.Errors.Count > 0 && parse.Action is ParseErrorAction ? ParseErrors.Describe(parse)
+            : parse.Action is not HelpAction ? ParseErrors.EmptyValue(parse)
+            : null;
+        if (problem is not null)
         {
             var command = ParseErrors.CommandPath(parse);
-            error.WriteLine($"{command}: {ParseErrors.Describe(parse)}");
+            error.WriteLine($"{command}: {problem}");
             error.WriteLine($"Run '{command} --help' for {(parse.CommandResult.Parent is null ? "the commands" : "its options")}.");
             return InputError;
         }

@@ -34,6 +34,25 @@ internal static class ParseErrors
         return errors.Count > 0 ? errors[0].Message : "the command line cannot be read";
     }
 
+    /// <summary>
+    /// An option or argument given as an empty string (<c>--out ""</c>), as one line, or null. No value of this command
+    /// line may be empty, and the engine's own checks of empty paths are argument checks, not messages for users.
+    /// </summary>
+    public static string? EmptyValue(ParseResult parse)
+    {
+        foreach (var child in parse.CommandResult.Children)
+        {
+            if (!child.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value))) continue;
+            return child switch
+            {
+                OptionResult o => $"{o.Option.Name} is empty{About(o.Option)}",
+                ArgumentResult a => $"<{a.Argument.Name}> is empty{About(a.Argument)}",
+                _ => null,
+            };
+        }
+        return null;
+    }
+
     /// <summary>The command the parse reached, as typed after <c>weipian</c> (e.g. <c>weipian detect</c>), for the prefix and the help hint.</summary>
     public static string CommandPath(ParseResult parse)
     {

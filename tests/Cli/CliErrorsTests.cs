@@ -18,6 +18,9 @@ public sealed class CliErrorsTests
     [InlineData(new[] { "detect", "--before", "a.tif", "--after", "b.tif", "--out", "o.gpkg", "--tiles", "512" }, "unknown option or argument '--tiles'")]
     [InlineData(new[] { "synth", "--out", "x", "--gsd", "fine" }, "--gsd 'fine' is not a number")]
     [InlineData(new[] { "polygonize", "classes.tif" }, "<out> is missing (Vector file: .gpkg (default), .shp or .geojson)")]
+    [InlineData(new[] { "polygonize", "", "out.gpkg" }, "<raster> is empty (Class raster (any GDAL raster; integer values 0..255))")]
+    [InlineData(new[] { "detect", "--before", "a.tif", "--after", "b.tif", "--out", "" }, "--out is empty (Output polygons: .gpkg")]
+    [InlineData(new[] { "synth", "--out", " " }, "--out is empty (Output folder)")]
     [InlineData(new[] { "detect", "--before", "a.tif", "--after", "b.tif", "--out", "o.gpkg", "--out", "p.gpkg" }, "--out is given 2 values (o.gpkg, p.gpkg); it takes one")]
     public async Task ParseErrorIsOneLineNamingTheOptionThenAHelpHint(string[] args, string expected)
     {
