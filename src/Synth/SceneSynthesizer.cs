@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using WeiPian.Engine;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Raster;
-using WeiPian.Engine;
 
 namespace WeiPian.Synth;
 

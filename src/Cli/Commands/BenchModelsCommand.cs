@@ -3,9 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using WeiPian.Engine;
 using WeiPian.Engine.Evaluation;
 using WeiPian.Engine.Inference;
-using WeiPian.Engine;
 using WeiPian.Models;
 
 namespace WeiPian.Cli.Commands;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using WeiPian.Engine;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
-using WeiPian.Engine;
 using WeiPian.Models;
 
 namespace WeiPian.Cli.Commands;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using WeiPian.Engine.Vector;
 using WeiPian.Engine;
+using WeiPian.Engine.Vector;
 
 namespace WeiPian.Cli.Commands;
 

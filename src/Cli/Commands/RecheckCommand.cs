@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using WeiPian.Engine;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Raster;
 using WeiPian.Engine.Recheck;
-using WeiPian.Engine;
 using WeiPian.Models;
 
 namespace WeiPian.Cli.Commands;

@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using WeiPian.Cluster;
 using WeiPian.Cluster.Hosting;
-using WeiPian.Engine.Batch;
 using WeiPian.Engine;
+using WeiPian.Engine.Batch;
 
 namespace WeiPian.Cli.Commands;
 

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using WeiPian.Engine;
 using WeiPian.Engine.Batch;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Pipeline;
-using WeiPian.Engine;
 using WeiPian.Models;
 
 namespace WeiPian.Cli.Commands;
