@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/ensure-deps.sh
-dotnet build src/Cli -c Release --nologo -v q >/dev/null
+# Quiet when the build succeeds; its output, with the errors, when it fails.
+build_log=$(dotnet build src/Cli -c Release --nologo -v q 2>&1) || { printf '%s\n' "$build_log" >&2; exit 1; }
 weipian() { dotnet src/Cli/bin/Release/net10.0/weipian.dll "$@"; }
 sample=data/sample-tiles
 mkdir -p out/sample

@@ -5,7 +5,9 @@
 # NuGet packages are restored by the first build.
 set -euo pipefail
 missing=()
-ldconfig -p 2>/dev/null | grep -q 'libgdal\.so\.32' || missing+=(libgdal32)
+# Captured first: `ldconfig -p | grep -q` under pipefail fails whenever grep's early exit makes ldconfig die of SIGPIPE.
+libraries=$(ldconfig -p 2>/dev/null || true)
+grep -q 'libgdal\.so\.32' <<<"$libraries" || missing+=(libgdal32)
 command -v gdalinfo >/dev/null 2>&1 || missing+=(gdal-bin)
 [ -x /usr/bin/time ] || missing+=(time)
 if [ ${#missing[@]} -gt 0 ]; then

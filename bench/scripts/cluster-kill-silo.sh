@@ -71,8 +71,8 @@ case "$store" in
     port=6391
     redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --protected-mode yes > redis.log 2>&1 &
     pids+=($!)
-    for _ in $(seq 100); do redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
-    redis-cli -p "$port" ping | grep -q PONG || { cat redis.log; exit 1; }
+    for _ in $(seq 100); do [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done
+    [ "$(redis-cli -p "$port" ping 2>&1)" = PONG ] || { cat redis.log; exit 1; }
     connection="redis:127.0.0.1:$port"
     echo "redis-server $(redis-server --version | grep -o 'v=[^ ]*') on port $port"
     ;;
@@ -120,7 +120,8 @@ while kill -0 "$client" 2>/dev/null; do
   if [ "$count" -ge "$kill_after" ]; then
     # A silo whose last scene line says "started" is running a scene now.
     for i in 1 2 3; do
-      if grep -E "scene [^ ]+ of batch [^ ]+: (started|done|failed)" "silo$i.log" | tail -1 | grep -q started; then victim=silo$i; break; fi
+      last=$(grep -E "scene [^ ]+ of batch [^ ]+: (started|done|failed)" "silo$i.log" | tail -1 || true)
+      if [[ $last == *started* ]]; then victim=silo$i; break; fi
     done
     [ -n "$victim" ] && break
   fi

@@ -78,7 +78,7 @@ if command -v redis-server >/dev/null; then
   redis-server --port 6392 --bind 127.0.0.1 --save "" --appendonly no > redis.log 2>&1 &
   redis_pid=$!
   trap 'stop_pids; kill "$redis_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-  for _ in $(seq 100); do redis-cli -p 6392 ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+  for _ in $(seq 100); do [ "$(redis-cli -p 6392 ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done
   overhead redis redis:127.0.0.1:6392 "Redis state, membership and reminders"
   kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true
 else

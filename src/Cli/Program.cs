@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using WeiPian.Cli;
 using WeiPian.Cli.Commands;
+using WeiPian.Engine.Output;
 
 // System.CommandLine's texts in the language of every other message, whatever the machine's culture.
 CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
@@ -24,4 +25,5 @@ root.Subcommands.Add(BenchModelsCommand.Create());
 root.Subcommands.Add(ReprocessCommand.Create());
 root.Subcommands.Add(SiloCommand.Create());
 root.Subcommands.Add(RecheckCommand.Create());
+OutputNotices.Raised += notice => Console.Error.WriteLine($"weipian: {notice}");
 return await CliErrors.RunAsync(root, args);

@@ -40,24 +40,43 @@ public static class ClusterBatches
         grains.GetGrain<IReprocessBatchGrain>(batchId).GetStatusAsync();
 
     /// <summary>
-    /// The batch's status, asked again every <paramref name="interval"/> (up to 120 times) while the cluster cannot
-    /// answer: just after a silo is lost, calls routed through its share of the grain directory fail until the
-    /// others take it over.
+    /// The batch's status, asked again every <paramref name="interval"/> while the cluster cannot answer: just after a
+    /// silo is lost, calls routed through its share of the grain directory fail until the others take it over.
     /// </summary>
+    /// <param name="grains">The client's grain factory.</param>
+    /// <param name="batchId">The batch.</param>
+    /// <param name="interval">Time between tries.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <param name="timeout">How long to keep asking; null for 120 tries.</param>
     /// <exception cref="OperationCanceledException">Cancelled while waiting.</exception>
-    public static async Task<ClusterBatchStatus> StatusAsync(IGrainFactory grains, string batchId, TimeSpan interval, CancellationToken cancellationToken)
+    /// <exception cref="TimeoutException">No answer within <paramref name="timeout"/>; the message gives the last error.</exception>
+    public static async Task<ClusterBatchStatus> StatusAsync(IGrainFactory grains, string batchId, TimeSpan interval, CancellationToken cancellationToken,
+        TimeSpan? timeout = null)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var errors = 0; ; )
         {
             try
             {
-                return await StatusAsync(grains, batchId).WaitAsync(cancellationToken);
+                var call = StatusAsync(grains, batchId).WaitAsync(cancellationToken);
+                return timeout is { } t ? await call.WaitAsync(Remaining(t, clock), cancellationToken) : await call;
             }
-            catch (Exception e) when (e is not OperationCanceledException && ++errors < 120)
+            catch (Exception e) when (e is not OperationCanceledException && (timeout is null ? ++errors < 120 : clock.Elapsed + interval < timeout))
             {
                 await Task.Delay(interval, cancellationToken);
             }
+            catch (Exception e) when (timeout is { } t && e is not OperationCanceledException)
+            {
+                var why = e is TimeoutException ? "no answer" : e.Message.ReplaceLineEndings(" ");
+                throw new TimeoutException($"The cluster did not answer within {t.TotalSeconds:0.#} s (last: {why}).", e);
+            }
         }
+    }
+
+    private static TimeSpan Remaining(TimeSpan timeout, System.Diagnostics.Stopwatch clock)
+    {
+        var left = timeout - clock.Elapsed;
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
     /// <summary>Cancels a batch.</summary>

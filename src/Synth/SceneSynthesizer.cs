@@ -76,10 +76,24 @@ public static class SceneSynthesizer
     /// <summary>Fast DEFLATE on all cores: synthesis is bound by compression otherwise.</summary>
     private static readonly GeoTiffOptions Tiff = new() { Level = 1, CompressionThreads = Environment.ProcessorCount };
 
+    // The rasters are written under temporary names beside their final ones, then renamed: a scene that cannot fit
+    // is refused before the first byte rather than filling the disk. Their uncompressed size is the bound (noise
+    // compresses little).
+    private static void CheckFreeSpace(SynthOptions options, string outDir)
+    {
+        var existing = new DirectoryInfo(Path.GetFullPath(outDir));
+        while (!existing.Exists && existing.Parent is { } parent) existing = parent;
+        var free = new DriveInfo(existing.FullName).AvailableFreeSpace;
+        if (options.RasterBytes > free)
+            throw new InputException(string.Create(CultureInfo.InvariantCulture,
+                $"--out {outDir}: a {options.Size}x{options.Rows} scene needs up to {options.RasterBytes / 1e9:0.0} GB but {existing.FullName} has {free / 1e9:0.0} GB free."));
+    }
+
     /// <summary>Writes a scene pair into <paramref name="outDir"/> (created when missing; existing outputs are replaced).</summary>
     public static SynthResult Run(SynthOptions options, string outDir, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
+        CheckFreeSpace(options, outDir);
         Directory.CreateDirectory(outDir);
         var layout = new Layout(options);
         var crs = SpatialReference.FromEpsg(options.Epsg);
@@ -103,7 +117,7 @@ public static class SceneSynthesizer
 
         using var truthGpkg = AtomicOutput.Begin(Path.Combine(outDir, "truth.gpkg"));
         using var surveyGpkg = AtomicOutput.Begin(Path.Combine(outDir, "survey.gpkg"));
-        using var surveyShp = AtomicOutput.Begin(Path.Combine(outDir, "survey_shp"));
+        using var surveyShp = AtomicOutput.Begin(Path.Combine(outDir, "survey_shp"), OutputLayout.ShapefileFolder);
         GdalLibrary.SetThreadLocalConfigOption("OGR_CURRENT_DATE", FixedTimestamp);
         try
         {

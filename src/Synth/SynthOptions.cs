@@ -1,4 +1,3 @@
-using System.Globalization;
 using WeiPian.Engine;
 
 namespace WeiPian.Synth;
@@ -41,11 +40,44 @@ public sealed record SynthOptions
     /// <summary>Rows.</summary>
     public int Rows => Height ?? Size;
 
+    /// <summary>Largest side in pixels (<see cref="Size"/>, <see cref="Height"/>).</summary>
+    public const int MaxSide = 65536;
+
+    /// <summary>Largest <see cref="Gsd"/> in metres.</summary>
+    public const double MaxGsd = 100;
+
+    /// <summary>
+    /// Largest <see cref="ChangesPerKm2"/>: not even the smallest change (a 16 x 13 m building with its 8 m gaps) fits
+    /// more than about 2,000 times in a square kilometre, so densities above that only pack a scene full; far above,
+    /// every placement attempt fails.
+    /// </summary>
+    public const double MaxChangesPerKm2 = 10_000;
+
+    /// <summary>Most changes planted in one scene (each is checked against those placed before it).</summary>
+    public const int MaxChanges = 100_000;
+
+    /// <summary>
+    /// What the rasters take on disk at most (uncompressed): two four-band UInt16 images and the byte truth, and with
+    /// <see cref="RecheckDate"/> a third image and its truth. The vector files are small beside them.
+    /// </summary>
+    public long RasterBytes => (long)Size * Rows * (2 * 4 * sizeof(ushort) + 1 + (RecheckDate ? 4 * sizeof(ushort) + 1 : 0));
+
+    /// <summary>Refuses values that are not numbers or past the limits stated above, naming the option.</summary>
+    /// <exception cref="InputException">An option is out of range.</exception>
     internal void Validate()
     {
-        if (Size < 16 || Rows < 16) throw new InputException($"Scene size {Size}x{Rows} must be at least 16 pixels a side.") { Setting = Size < 16 ? nameof(Size) : nameof(Height) };
-        if (!(Gsd is > 0 and <= 100)) throw new InputException($"GSD {Gsd.ToString(CultureInfo.InvariantCulture)} m: it must be in (0, 100] metres.") { Setting = nameof(Gsd) };
-        if (!(ChangesPerKm2 >= 0)) throw new InputException($"{ChangesPerKm2.ToString(CultureInfo.InvariantCulture)} changes per km²: the density cannot be negative or NaN.") { Setting = nameof(ChangesPerKm2) };
-        if (StripRows <= 0) throw new ArgumentOutOfRangeException(nameof(StripRows));
+        if (Size < 16 || Rows < 16 || Size > MaxSide || Rows > MaxSide)
+            throw new InputException($"scene size {Size}x{Rows}: each side must be 16 to {MaxSide} pixels (--size, --height).");
+        if (!double.IsFinite(Gsd) || Gsd <= 0 || Gsd > MaxGsd)
+            throw new InputException(Invariant($"--gsd {Gsd}: the ground sample distance must be a number of metres above 0 and at most {MaxGsd}."));
+        if (!double.IsFinite(ChangesPerKm2) || ChangesPerKm2 < 0 || ChangesPerKm2 > MaxChangesPerKm2)
+            throw new InputException(Invariant($"--changes-per-km2 {ChangesPerKm2}: give a number from 0 to {MaxChangesPerKm2}."));
+        var changes = Size * Gsd * Rows * Gsd / 1e6 * ChangesPerKm2;
+        if (changes > MaxChanges)
+            throw new InputException(Invariant(
+                $"--changes-per-km2 {ChangesPerKm2} on {Size * Gsd * Rows * Gsd / 1e6:0.#} km² plants about {changes:0} changes; at most {MaxChanges} per scene: lower the density or the size."));
+        if (StripRows <= 0) throw new InputException($"SynthOptions.StripRows is {StripRows}; give a positive number of rows.");
     }
+
+    private static string Invariant(FormattableString s) => s.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -33,7 +33,7 @@ public class ReprocessManifestTests
     [InlineData("before,after\na.tif,b.tif\nc.tif,b.tif\n", "line 3: key 'b' is already used on line 2")]
     [InlineData("before,after,after_date\na.tif,b.tif,2024-13-01\n", "line 2: after_date '2024-13-01' is not a date")]
     [InlineData("before,after,region\na.tif,b.tif,4301\n", "region '4301' is not a 6-digit county code")]
-    [InlineData("before,later\na.tif,b.tif\n", "must name the columns 'before' and 'after'")]
+    [InlineData("before,key\na.tif,b\n", "must name the columns 'before' and 'after'")]
     [InlineData("before,after,key\na.tif,b.tif,../x\n", "key '../x' may hold only")]
     [InlineData("before,after\n", "lists no scene pairs")]
     public void RefusesBadManifestsNamingTheLine(string text, string message)

@@ -65,7 +65,7 @@ public class DetectionBadInputTests
     {
         using var detector = new ChangeDetector(TestModels.StackedChange);
         var output = "/proc/weipian-no-such-folder/out.gpkg";
-        var e = await Assert.ThrowsAsync<DirectoryNotFoundException>(() =>
+        var e = await Assert.ThrowsAsync<InputException>(() =>
             detector.DetectToFileAsync(new ScenePair(Sample("before.tif"), Sample("after.tif")), Sample("survey.gpkg"), output));
         Assert.Contains(output, e.Message);
     }

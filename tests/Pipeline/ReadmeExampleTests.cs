@@ -5,19 +5,28 @@ using WeiPian.Models;
 
 namespace WeiPian.Engine.Tests.Pipeline;
 
-/// <summary>The README's library example is this file's <see cref="Example"/>, line for line, and it runs.</summary>
+/// <summary>
+/// The README's library example (and the Engine package readme's) is this file's <see cref="Example"/>, line for line,
+/// under this file's <c>using</c> directives, and it runs in an empty folder with only the sample data in it.
+/// </summary>
 [Collection(CurrentDirectoryCollection.Name)]
 public class ReadmeExampleTests
 {
-    [Fact]
-    public void TheReadmeShowsExactlyThisExample()
+    [Theory]
+    [InlineData("README.md")]
+    [InlineData("docs/packages/WeiPian.Engine.md")]
+    public void TheReadmeShowsExactlyThisExample(string readmePath)
     {
-        var readme = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "README.md"));
+        var readme = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, readmePath));
         var block = Regex.Match(readme, @"<!-- library-example[^>]*-->\s*```csharp\n(.*?)```", RegexOptions.Singleline);
-        Assert.True(block.Success, "README has the library example block");
+        Assert.True(block.Success, $"{readmePath} has the library example block");
         var source = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "tests", "Pipeline", "ReadmeExampleTests.cs"));
         var body = Regex.Match(source, @"// example-begin\n(.*?)\s*// example-end", RegexOptions.Singleline).Groups[1].Value;
-        Assert.Equal(Normalise(block.Groups[1].Value), Normalise(body));
+        var lines = Normalise(block.Groups[1].Value);
+        var usings = lines.Where(IsUsingDirective).ToList();
+        Assert.NotEmpty(usings);
+        Assert.All(usings, u => Assert.Contains(u, Normalise(source).Where(IsUsingDirective)));
+        Assert.Equal(Normalise(body), lines.Where(l => !IsUsingDirective(l)));
     }
 
     [Fact]
@@ -25,7 +34,6 @@ public class ReadmeExampleTests
     {
         var previous = Environment.CurrentDirectory;
         using var dir = new TempDir();
-        Directory.CreateDirectory(Path.Combine(dir.Path, "out"));
         Directory.CreateSymbolicLink(Path.Combine(dir.Path, "data"), Path.Combine(TestPaths.RepoRoot, "data"));
         Environment.CurrentDirectory = dir.Path;
         var output = new StringWriter();
@@ -59,8 +67,10 @@ public class ReadmeExampleTests
         // example-end
     }
 
-    private static string Normalise(string code) =>
-        string.Join("\n", code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
+    private static List<string> Normalise(string code) =>
+        code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+
+    private static bool IsUsingDirective(string line) => Regex.IsMatch(line, @"^using [A-Za-z][\w.]*;$");
 }
 
 /// <summary>Tests that change the process's current directory run alone.</summary>

@@ -21,11 +21,11 @@ internal static class DetectCommand
         var classRaster = new Option<string?>("--class-raster") { Description = "Also write the class raster (COG: class, confidence %)" };
         var device = DeviceOption.Create();
         var fp16 = DeviceOption.Fp16();
-        var tile = new Option<int>("--tile") { Description = "Tile size (default: the model card's)" };
-        var halo = new Option<int>("--halo") { Description = "Halo per tile side (default: the model card's)" };
-        var batch = new Option<int>("--batch") { Description = "Tiles per inference call (dynamic-batch models)" };
-        var threads = new Option<int>("--threads") { Description = "Inference threads per lane (default: the cores shared among the lanes)" };
-        var lanes = new Option<int>("--lanes") { Description = "Batches in the model at once, each on its own thread (default: 2 on a CPU of 2 cores or more, 1 on CUDA)" };
+        var tile = new Option<int>("--tile") { Description = $"Tile size, at most {InferenceLimits.MaxTile} (default: the model card's)" };
+        var halo = new Option<int>("--halo") { Description = "Halo per tile side, less than half the tile (default: the model card's)" };
+        var batch = new Option<int>("--batch") { Description = $"Tiles per inference call (dynamic-batch models), at most {InferenceLimits.MaxBatch}" };
+        var threads = new Option<int>("--threads") { Description = $"Inference threads per lane, at most {InferenceLimits.ThreadsPerCore} x the cores (default: the cores shared among the lanes)" };
+        var lanes = new Option<int>("--lanes") { Description = $"Batches in the model at once, each on its own thread, at most {InferenceLimits.ThreadsPerCore} x the cores (default: 2 on a CPU of 2 cores or more, 1 on CUDA)" };
         var allLand = new Option<bool>("--all-land") { Description = "Report change on all land, not only on farmland" };
         var bands = new Option<string?>("--bands") { Description = "Band roles of both images in band order, e.g. B,G,R,NIR" };
         var beforeId = new Option<string?>("--before-id") { Description = "QQJH (default: SCENE_ID metadata or file name)" };
@@ -46,6 +46,11 @@ internal static class DetectCommand
         };
         command.SetAction(async (parse, ct) =>
         {
+            InferenceLimits.CheckTile(parse.GetValue(tile), "--tile");
+            InferenceLimits.CheckHalo(parse.GetValue(halo), "--halo");
+            InferenceLimits.CheckBatch(parse.GetValue(batch), "--batch");
+            InferenceLimits.CheckThreads(parse.GetValue(threads), "--threads");
+            InferenceLimits.CheckThreads(parse.GetValue(lanes), "--lanes");
             var inference = new InferenceOptions
             {
                 Device = DeviceOption.Parse(parse.GetValue(device)!),
@@ -85,6 +90,9 @@ internal static class DetectCommand
             using var bar = new ProgressLine(Console.Error);
             var summary = await detector.DetectToFileAsync(pair, parse.GetValue(survey), outPath, options, bar, ct);
             bar.Dispose();
+            if (summary.NoNumberPixels > 0)
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"weipian: warning: '{detector.Model.ModelPath}' gave no number (NaN) for {summary.NoNumberPixels} of {summary.Pixels} pixels ({(double)summary.NoNumberPixels / summary.Pixels:0.#%}), counted as no change: check the model, its card's scaling and the images."));
             Console.Write(SummaryTable.Render(summary, outPath, detector.Card));
             if (parse.GetValue(profile)) Console.Write(SummaryTable.Profile(summary));
             return 0;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using WeiPian.Engine;
 using WeiPian.Engine.Evaluation;
 
 namespace WeiPian.Cli.Commands;
@@ -13,7 +14,7 @@ internal static class EvalCommand
     {
         var truth = new Option<string>("--truth") { Description = "True class raster (.tif) or true polygons (.gpkg, field class_id)", Required = true };
         var pred = new Option<string>("--pred") { Description = "Predicted class raster (.tif, band 1) or polygons (.gpkg with class_id, e.g. detect's output)", Required = true };
-        var classes = new Option<int>("--classes") { Description = "Number of classes, no change included", DefaultValueFactory = _ => 5 };
+        var classes = new Option<int>("--classes") { Description = $"Number of classes, no change included: 2 to {PixelMetrics.MaxClasses}", DefaultValueFactory = _ => 5 };
         var where = new Option<string?>("--truth-where") { Description = "Filter on the true polygons, e.g. \"on_farmland = 1\"" };
         var area = new Option<double?>("--area-km2") { Description = "Area evaluated, for false alarms per km² (default: the raster's, else the truth's extent)" };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of tables" };
@@ -23,10 +24,15 @@ internal static class EvalCommand
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(area) is { } given && !(given > 0 && double.IsFinite(given)))
+                throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--area-km2 {given}: give the area evaluated in km², a number above 0."));
             var t = parse.GetValue(truth)!;
             var p = parse.GetValue(pred)!;
+            var k = parse.GetValue(classes);
+            if (k is < 2 or > PixelMetrics.MaxClasses)
+                throw new InputException($"--classes {k}: give 2 to {PixelMetrics.MaxClasses} (class rasters hold byte ids).");
             var rasters = IsRaster(t) && IsRaster(p);
-            var pixels = rasters ? Evaluator.ComparePixels(t, p, parse.GetValue(classes)) : null;
+            var pixels = rasters ? Evaluator.ComparePixels(t, p, k) : null;
             var truthPolygons = IsRaster(t) ? Evaluator.PolygonsOfRaster(t) : Evaluator.ReadPolygons(t, where: parse.GetValue(where));
             var predPolygons = IsRaster(p) ? Evaluator.PolygonsOfRaster(p) : Evaluator.ReadPolygons(p);
             var km2 = parse.GetValue(area) ?? (IsRaster(t) ? Evaluator.AreaKm2(t) : IsRaster(p) ? Evaluator.AreaKm2(p) : ExtentKm2(truthPolygons));

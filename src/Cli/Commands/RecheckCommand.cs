@@ -33,8 +33,8 @@ internal static class RecheckCommand
         var wholeScene = new Option<bool>("--whole-scene") { Description = "Run the model over every tile of the scene, not only those covering the polygons (same results; for measuring)" };
         var device = DeviceOption.Create();
         var fp16 = DeviceOption.Fp16();
-        var batch = new Option<int>("--batch") { Description = "Tiles per inference call (dynamic-batch models)" };
-        var threads = new Option<int>("--threads") { Description = "Inference threads (default: every core)" };
+        var batch = new Option<int>("--batch") { Description = $"Tiles per inference call (dynamic-batch models), at most {InferenceLimits.MaxBatch}" };
+        var threads = new Option<int>("--threads") { Description = $"Inference threads, at most {InferenceLimits.ThreadsPerCore} x the cores (default: every core)" };
         var bands = new Option<string?>("--bands") { Description = "Band roles of the images in band order, e.g. B,G,R,NIR" };
         var newestDate = new Option<string?>("--newest-date") { Description = "Date of the newest image as YYYYMMDD (default: the GeoTIFF's)" };
         var referenceDate = new Option<string?>("--reference-date") { Description = "Date of the reference image as YYYYMMDD" };
@@ -46,6 +46,8 @@ internal static class RecheckCommand
         };
         command.SetAction(async (parse, ct) =>
         {
+            InferenceLimits.CheckBatch(parse.GetValue(batch), "--batch");
+            InferenceLimits.CheckThreads(parse.GetValue(threads), "--threads");
             var inference = new InferenceOptions
             {
                 Device = DeviceOption.Parse(parse.GetValue(device)!),
@@ -77,9 +79,9 @@ internal static class RecheckCommand
             using var check = new RectificationCheck(images.Reference is null ? null : BundledModels.Resolve(parse.GetValue(model)!), inference);
             var outPath = parse.GetValue(output)!;
             var summary = await check.CheckToFileAsync(parse.GetValue(polygons)!, images, outPath, options, new Progress(Console.Error), ct);
-            // After the run, so that bad input is the only line when there is any.
+            // After the run, so that a refused input is the first and only line on stderr.
             if (images.Reference is null)
-                Console.Error.WriteLine("weipian: no --reference: judged by spectral indices of the newest image alone (see docs/RECHECK.md for what that cannot see).");
+                Console.Error.WriteLine("weipian: warning: no --reference: judged by spectral indices of the newest image alone (see docs/RECHECK.md for what that cannot see).");
             Console.Write(Render(summary, outPath));
             return 0;
         });

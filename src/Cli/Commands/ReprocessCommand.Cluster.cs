@@ -17,16 +17,27 @@ internal static partial class ReprocessCommand
     /// <summary>Exit code when the batch's merge failed on the cluster.</summary>
     private const int MergeFailed = 1;
 
-    private static async Task<int> SubmitAsync(string connection, string manifestPath, ClusterBatchSpec spec, string? id, bool detach, CancellationToken ct)
+    /// <summary>Seconds <c>--connect-timeout</c> waits by default for the cluster's first answer.</summary>
+    private const double DefaultConnectTimeout = 30;
+
+    private static TimeSpan ConnectTimeout(double seconds) => seconds is > 0 and <= 86_400
+        ? TimeSpan.FromSeconds(seconds)
+        : throw new InputException(string.Create(CultureInfo.InvariantCulture,
+            $"--connect-timeout {seconds}: give the seconds to wait for the cluster, more than 0 and at most 86400 (default {DefaultConnectTimeout})."));
+
+    private static async Task<int> SubmitAsync(string connection, string manifestPath, ClusterBatchSpec spec, string? id, bool detach, bool allowNonEmpty,
+        TimeSpan patience, CancellationToken ct)
     {
         var jobs = SceneManifest.Read(manifestPath);
-        foreach (var path in new[] { spec.ModelPath, spec.SurveyPath })
-            if (!File.Exists(path) && !Directory.Exists(path)) throw new FileNotFoundException($"'{path}' does not exist (on this machine; the silos need it at the same path).", path);
+        // The silos need every input at the same path: check them here, before the cluster spends hours on scenes.
+        ReprocessBatch.Validate(jobs, spec.ToBatchSettings());
         var batchId = id ?? ClusterBatches.DefaultId(spec.OutputDirectory);
         if (!SceneJob.IsValidKey(batchId)) throw new InputException($"--batch-id {batchId}: use letters, digits, '-', '_' and '.'.");
-        Directory.CreateDirectory(spec.OutputDirectory);
-        using var host = await StartClientAsync(connection, ct);
+        BatchFolder.Check(spec.OutputDirectory, allowNonEmpty);
+        Directory.CreateDirectory(Path.Combine(spec.OutputDirectory, BatchFolder.OwnName));   // marks the folder as the batch's, for the next submit
+        using var host = await StartClientAsync(connection, patience, ct);
         var grains = host.Services.GetRequiredService<IGrainFactory>();
+        await FirstAnswerAsync(grains, connection, batchId, patience, ct);
         var status = await ClusterBatches.SubmitAsync(grains, batchId, spec, jobs);
         Console.Error.WriteLine($"weipian: batch {batchId}: {status.Total} scenes on the cluster ({status.Done} done, {status.Running} running)");
         if (detach)
@@ -38,36 +49,70 @@ internal static partial class ReprocessCommand
         return await FollowAsync(grains, connection, batchId, ct);
     }
 
-    private static async Task<int> AttachAsync(string connection, string batchId, bool cancel, CancellationToken ct)
+    private static async Task<int> AttachAsync(string connection, string batchId, bool cancel, TimeSpan patience, CancellationToken ct)
     {
-        using var host = await StartClientAsync(connection, ct);
+        using var host = await StartClientAsync(connection, patience, ct);
         var grains = host.Services.GetRequiredService<IGrainFactory>();
+        // Patiently (up to --connect-timeout): attaching right after a silo was lost is what a user does to see how the batch copes.
+        var status = await FirstAnswerAsync(grains, connection, batchId, patience, ct);
         if (cancel)
         {
             var cancelled = await ClusterBatches.CancelAsync(grains, batchId);
             Console.WriteLine($"batch {batchId}: {cancelled.Phase.ToString().ToLowerInvariant()} ({cancelled.Done} done, {cancelled.Failed} failed, {cancelled.Pending} not run)");
             return 0;
         }
-        // Patiently: attaching right after a silo was lost is what a user does to see how the batch copes.
-        var status = await ClusterBatches.StatusAsync(grains, batchId, TimeSpan.FromSeconds(1), ct);
         if (status.Phase == BatchPhase.None) throw new InputException($"--attach {batchId}: the cluster has no such batch.");
         return await FollowAsync(grains, connection, batchId, ct);
     }
 
-    private static async Task<IHost> StartClientAsync(string connection, CancellationToken ct)
+    private static async Task<IHost> StartClientAsync(string connection, TimeSpan patience, CancellationToken ct)
     {
-        var host = ClusterHosting.BuildClient(ClusterConnection.Parse(connection));
+        ClusterConnection parsed;
+        try { parsed = ClusterConnection.Parse(connection); }
+        catch (ArgumentException e) { throw new InputException($"--cluster {e.Message}", e); }
+        var seconds = patience.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
+        Console.Error.WriteLine($"weipian: waiting for {Describe(parsed)} to answer (giving up after {seconds} s, --connect-timeout)");
+        var host = ClusterHosting.BuildClient(parsed);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(patience);
         try
         {
-            await host.StartAsync(ct);
+            await host.StartAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            host.Dispose();
+            throw NoAnswer(connection, parsed, patience, "no connection");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             host.Dispose();
-            throw new InputException($"--cluster {connection}: cannot reach the cluster ({e.Message}); is a `weipian silo` running with that store?", e);
+            throw NoAnswer(connection, parsed, patience, e.Message);
         }
         return host;
     }
+
+    private static async Task<ClusterBatchStatus> FirstAnswerAsync(IGrainFactory grains, string connection, string batchId, TimeSpan patience, CancellationToken ct)
+    {
+        try
+        {
+            return await ClusterBatches.StatusAsync(grains, batchId, TimeSpan.FromSeconds(1), ct, patience);
+        }
+        catch (TimeoutException e)
+        {
+            throw NoAnswer(connection, ClusterConnection.Parse(connection), patience, e.InnerException?.Message ?? e.Message);
+        }
+    }
+
+    private static InputException NoAnswer(string connection, ClusterConnection parsed, TimeSpan patience, string why) => new(string.Create(CultureInfo.InvariantCulture,
+        $"--cluster {connection}: {Describe(parsed)} did not answer within {patience.TotalSeconds:0.#} s ({why.ReplaceLineEndings(" ").TrimEnd('.')}); is a `weipian silo` running with that store? (--connect-timeout waits longer)"));
+
+    private static string Describe(ClusterConnection c) => c.Kind switch
+    {
+        ClusterStoreKind.Localhost => $"a silo's gateway on localhost port {string.Join(", ", c.Ports.Count > 0 ? c.Ports : [ClusterConnection.DefaultGatewayPort])}",
+        ClusterStoreKind.Redis => "the silos registered in Redis",
+        _ => "the silos registered in PostgreSQL",
+    };
 
     private static async Task<int> FollowAsync(IGrainFactory grains, string connection, string batchId, CancellationToken ct)
     {

@@ -24,29 +24,34 @@ internal static partial class ReprocessCommand
         var manifest = new Option<string>("--manifest") { Description = "CSV of scene pairs: before,after[,key,before_id,after_id,before_date,after_date,region,bands]" };
         var survey = new Option<string>("--survey") { Description = "Land survey the detector finds farmland in (DLTB, YJJBNTTB, XZQ)" };
         var current = new Option<string?>("--current-survey") { Description = "Current (year-end) survey to mark polygons against (BCTB, DLBM_NOW, YBG); default: --survey" };
-        var output = new Option<string>("--out") { Description = "Batch folder: journal, scenes/, tuban.gpkg, regions.csv, ratio.csv, report.md, report.html" };
+        var output = new Option<string>("--out") { Description = "Batch folder: journal, scenes/, tuban.gpkg, regions.csv, ratio.csv, report.md, report.html; a new or empty folder, or an earlier batch's" };
+        var allowNonEmpty = new Option<bool>("--allow-nonempty") { Description = "Let --out be a folder that holds other files and no batch (nothing of theirs is deleted; files named like the batch's outputs are replaced)" };
         var model = new Option<string>("--model") { Description = "Bundled model name or .onnx file", DefaultValueFactory = _ => "spectral-v1" };
         var workers = new Option<int>("--workers") { Description = "Scenes run at once, each with its own model", DefaultValueFactory = _ => 1 };
         var previous = new Option<string?>("--previous") { Description = "Earlier months' polygons (layer tuban with JCBH) to link to (TYWZJCTBWQBH)" };
         var judgements = new Option<string?>("--judgements") { Description = "Verification results CSV: JCBH,PDLX(合法/违法|legal/illegal),KCLX(none/national/provincial)" };
         var allLand = new Option<bool>("--all-land") { Description = "Report change on all land, not only on the survey's farmland" };
         var sourceTag = new Option<string>("--source-tag") { Description = "JCBH source tag", DefaultValueFactory = _ => "WP" };
-        var epsg = new Option<int?>("--epsg") { Description = "CRS of the merged output (default: the first done scene's)" };
+        var epsg = new Option<int?>("--epsg") { Description = "CRS of the merged output's geometries (default: the first done scene's); areas and X, Y stay those of the scenes' projected CRS" };
         var device = DeviceOption.Create();
         var fp16 = DeviceOption.Fp16();
-        var threads = new Option<int>("--threads") { Description = "Inference threads per lane of a worker (default: a worker's share of the cores, shared among its lanes)" };
-        var mergeOverlap = new Option<double>("--merge-overlap") { Description = "Share of the smaller polygon two scenes' polygons must share to be one change", DefaultValueFactory = _ => 0.3 };
-        var linkOverlap = new Option<double>("--link-overlap") { Description = "Share of the smaller polygon a new and an earlier polygon must share to be linked", DefaultValueFactory = _ => 0.5 };
+        var threads = new Option<int>("--threads") { Description = $"Inference threads per lane of a worker, at most {InferenceLimits.ThreadsPerCore} x the cores (default: a worker's share of the cores, shared among its lanes)" };
+        var mergeOverlap = new Option<double>("--merge-overlap") { Description = "Share of the smaller polygon (0 to 1) two scenes' polygons must share to be one change", DefaultValueFactory = _ => 0.3 };
+        var linkOverlap = new Option<double>("--link-overlap") { Description = "Share of the smaller polygon (0 to 1) a new and an earlier polygon must share to be linked", DefaultValueFactory = _ => 0.5 };
         var cluster = new Option<string?>("--cluster") { Description = "Run on a cluster of `weipian silo`s instead of here: localhost[:GATEWAY_PORTS], redis:HOST:PORT or postgres:...; every path must be on storage all silos reach at the same path" };
         var detach = new Option<bool>("--detach") { Description = "With --cluster: submit, print the batch id and return; the batch goes on" };
         var attach = new Option<string?>("--attach") { Description = "With --cluster: follow the batch with this id (needs no other option)" };
         var batchId = new Option<string?>("--batch-id") { Description = "With --cluster: the id to submit the batch under (default: the --out folder's name and a hash of its path)" };
         var cancel = new Option<bool>("--cancel") { Description = "With --cluster --attach: cancel the batch" };
+        var connectTimeout = new Option<double>("--connect-timeout")
+        {
+            Description = "With --cluster: seconds to wait for the cluster to answer before giving up (exit 2)", DefaultValueFactory = _ => DefaultConnectTimeout,
+        };
         var command = new Command("reprocess",
             "Year-end bulk reprocessing: every scene pair of a manifest, in parallel, resumable after a crash; merged polygons, marks against the current survey, links to earlier polygons, regional figures and the yearly ratio R.")
         {
-            manifest, survey, current, output, model, workers, previous, judgements, allLand, sourceTag, epsg, device, fp16, threads, mergeOverlap, linkOverlap,
-            cluster, detach, attach, batchId, cancel,
+            manifest, survey, current, output, allowNonEmpty, model, workers, previous, judgements, allLand, sourceTag, epsg, device, fp16, threads, mergeOverlap,
+            linkOverlap, cluster, detach, attach, batchId, cancel, connectTimeout,
         };
         command.Validators.Add(result =>
         {
@@ -63,8 +68,9 @@ internal static partial class ReprocessCommand
         {
             if (parse.GetValue(cluster) is { } connection)
             {
+                var patience = ConnectTimeout(parse.GetValue(connectTimeout));
                 var attachTo = parse.GetValue(attach);
-                if (attachTo is not null) return await AttachAsync(connection, attachTo, parse.GetValue(cancel), ct);
+                if (attachTo is not null) return await AttachAsync(connection, attachTo, parse.GetValue(cancel), patience, ct);
                 var spec = new WeiPian.Cluster.ClusterBatchSpec
                 {
                     OutputDirectory = Path.GetFullPath(parse.GetValue(output)!),
@@ -82,19 +88,20 @@ internal static partial class ReprocessCommand
                     MergeOverlap = parse.GetValue(mergeOverlap),
                     LinkOverlap = parse.GetValue(linkOverlap),
                 };
-                return await SubmitAsync(connection, parse.GetValue(manifest)!, spec, parse.GetValue(batchId), parse.GetValue(detach), ct);
+                return await SubmitAsync(connection, parse.GetValue(manifest)!, spec, parse.GetValue(batchId), parse.GetValue(detach), parse.GetValue(allowNonEmpty),
+                    patience, ct);
             }
 
+            InferenceLimits.CheckThreads(parse.GetValue(threads), "--threads");
             var jobs = SceneManifest.Read(parse.GetValue(manifest)!);
-            var n = parse.GetValue(workers);
-            if (n < 1) throw new InputException($"--workers {n}: give at least 1.");
             var settings = new BatchSettings
             {
                 OutputDirectory = Path.GetFullPath(parse.GetValue(output)!),
+                AllowNonEmptyFolder = parse.GetValue(allowNonEmpty),
                 ModelPath = Path.GetFullPath(BundledModels.Resolve(parse.GetValue(model)!)),
                 SurveyPath = Path.GetFullPath(parse.GetValue(survey)!),
                 CurrentSurveyPath = parse.GetValue(current) is { } c ? Path.GetFullPath(c) : null,
-                Workers = n,
+                Workers = parse.GetValue(workers),
                 PreviousPath = parse.GetValue(previous) is { } p ? Path.GetFullPath(p) : null,
                 JudgementsPath = parse.GetValue(judgements) is { } j ? Path.GetFullPath(j) : null,
                 Crs = parse.GetValue(epsg) is { } code ? SpatialReference.FromEpsg(code) : null,
@@ -124,6 +131,7 @@ internal static partial class ReprocessCommand
         sb.Append(inv, $"scenes: {r.Total} in the manifest, {r.Done} done ({r.Resume.AlreadyDone} by an earlier run, {r.RunNow} run now");
         if (r.Resume.Interrupted > 0) sb.Append(inv, $", {r.Resume.Interrupted} interrupted and redone");
         sb.Append(inv, $"), {r.Failures.Count} failed\n");
+        if (r.Resume.MovedFrom is { } from) sb.Append(inv, $"note: the batch folder was '{from}' (moved or copied); only the scene files in '{settings.OutputDirectory}' were used\n");
         sb.Append(inv, $"polygons: {r.Polygons.Count} after merging {r.Merge.ScenePolygons} from the scenes ({r.Merge.MergedGroups} seen by more than one scene)");
         sb.Append(inv, $"; BCTB {r.Polygons.Count(p => p.Bctb)}, YBG {r.Polygons.Count(p => p.Ybg)}");
         if (settings.PreviousPath is not null) sb.Append(inv, $", linked to earlier {r.Linked}");

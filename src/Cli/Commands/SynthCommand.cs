@@ -11,12 +11,12 @@ internal static class SynthCommand
     public static Command Create()
     {
         var outDir = new Option<string>("--out") { Description = "Output folder", Required = true };
-        var size = new Option<int>("--size") { Description = "Columns (and rows unless --height)", DefaultValueFactory = _ => 1024 };
-        var height = new Option<int?>("--height") { Description = "Rows, for a non-square scene" };
+        var size = new Option<int>("--size") { Description = $"Columns (and rows unless --height), 16 to {SynthOptions.MaxSide}; the rasters need about 17 bytes a pixel of free disk (26 with --recheck)", DefaultValueFactory = _ => 1024 };
+        var height = new Option<int?>("--height") { Description = $"Rows, for a non-square scene, 16 to {SynthOptions.MaxSide}" };
         var seed = new Option<long>("--seed") { Description = "Seed: the same seed gives the same bytes", DefaultValueFactory = _ => 1 };
-        var gsd = new Option<double>("--gsd") { Description = "Ground sample distance in metres", DefaultValueFactory = _ => 0.8 };
+        var gsd = new Option<double>("--gsd") { Description = $"Ground sample distance in metres, above 0 and at most {SynthOptions.MaxGsd}", DefaultValueFactory = _ => 0.8 };
         var epsg = new Option<int>("--epsg") { Description = "Output CRS (CGCS2000 3-degree Gauss-Kruger zone)", DefaultValueFactory = _ => 4546 };
-        var density = new Option<double>("--changes-per-km2") { Description = "True changes per km² (0: nuisance change only)", DefaultValueFactory = _ => 25 };
+        var density = new Option<double>("--changes-per-km2") { Description = $"True changes per km² (0: nuisance change only), at most {SynthOptions.MaxChangesPerKm2} and {SynthOptions.MaxChanges} in the scene", DefaultValueFactory = _ => 25 };
         var noShp = new Option<bool>("--no-shapefiles") { Description = "Skip the GBK Shapefile copy of the survey" };
         var recheck = new Option<bool>("--recheck")
         {

@@ -219,6 +219,7 @@ public static class ClusterHosting
         var builder = Host.CreateApplicationBuilder();
         ConfigureLogging(builder.Logging, LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Error);   // a client sees connections to dying silos reset: expected, not news
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);   // a start given up (no silo) is reported by the caller, in one line
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(x =>

@@ -13,7 +13,7 @@ namespace WeiPian.Engine.Batch;
 /// <param name="FinishedUtc">When the last run ended.</param>
 /// <param name="Seconds">Wall time of the last run.</param>
 /// <param name="Polygons">Polygons of the done scene.</param>
-/// <param name="Output">The done scene's polygon file.</param>
+/// <param name="Output">The done scene's polygon file, a full path (the journal stores it relative to the batch folder).</param>
 /// <param name="OutputSha256">Its SHA-256.</param>
 public sealed record SceneRecord(string Key, int Ordinal, SceneState State, int Attempts, string? Error, DateTime? StartedUtc,
     DateTime? FinishedUtc, double? Seconds, int? Polygons, string? Output, string? OutputSha256);
@@ -24,29 +24,52 @@ public sealed record SceneRecord(string Key, int Ordinal, SceneState State, int 
 /// <param name="Interrupted">Scenes an earlier run left running (it crashed or was killed): they run again.</param>
 /// <param name="Changed">Done scenes whose inputs or settings changed, or whose file is gone or altered: they run again.</param>
 /// <param name="Retried">Scenes that failed before: they run again.</param>
-public sealed record JournalSync(int Added, int AlreadyDone, int Interrupted, int Changed, int Retried);
+public sealed record JournalSync(int Added, int AlreadyDone, int Interrupted, int Changed, int Retried)
+{
+    /// <summary>
+    /// The folder the journal was last used in, when that is not where it is now: the batch folder was moved or copied.
+    /// Only scene files inside the current folder count, so a copy never takes the original's files.
+    /// </summary>
+    public string? MovedFrom { get; init; }
+}
 
 /// <summary>
 /// The batch journal: an embedded SQLite database (WAL, synchronous=FULL) with one row per scene: its state (pending,
 /// running, done, failed), error, timings, polygon count and output file hash. Every change is one committed
 /// transaction, so after a crash or <c>kill -9</c> the journal says exactly which scenes finished.
 /// </summary>
-/// <remarks>Thread-safe: calls are serialised on one connection.</remarks>
+/// <remarks>
+/// <para>Scene files are recorded relative to the journal's folder (the batch folder), so a batch folder moved or copied
+/// elsewhere keeps its own files; a table <c>meta</c> records the folder the journal was last used in, to say so.</para>
+/// <para>Thread-safe: calls are serialised on one connection.</para>
+/// </remarks>
 public sealed class BatchJournal : IDisposable
 {
     private readonly SqliteConnection _db;
     private readonly Lock _gate = new();
 
-    private BatchJournal(string path, SqliteConnection db)
+    private static readonly string[] SceneColumns =
+        ["key", "ordinal", "fingerprint", "before", "after", "state", "attempts", "error", "started_utc", "finished_utc", "seconds", "polygons", "output", "output_sha256", "note"];
+
+    private BatchJournal(string path, SqliteConnection db, string? movedFrom)
     {
         Path = path;
+        Folder = System.IO.Path.GetDirectoryName(path)!;
         _db = db;
+        MovedFrom = movedFrom;
     }
 
     /// <summary>The journal file.</summary>
     public string Path { get; }
 
+    /// <summary>The batch folder: the journal's folder, which scene files are recorded relative to.</summary>
+    public string Folder { get; }
+
+    /// <summary>The folder the journal was last used in when it was not this one (the batch folder was moved or copied); else null.</summary>
+    public string? MovedFrom { get; }
+
     /// <summary>Opens (creating when missing) the journal at <paramref name="path"/>.</summary>
+    /// <exception cref="InputException">The file is not a readable SQLite database (corrupt, truncated) or not a reprocess journal.</exception>
     public static BatchJournal Open(string path)
     {
         var full = System.IO.Path.GetFullPath(path);
@@ -54,6 +77,8 @@ public sealed class BatchJournal : IDisposable
         try
         {
             db.Open();
+            CheckReadable(db, full);
+            CheckSchema(db, full);
             Execute(db, """
                 PRAGMA journal_mode = WAL;
                 PRAGMA synchronous = FULL;
@@ -84,15 +109,49 @@ public sealed class BatchJournal : IDisposable
                     interrupted INTEGER,
                     failed INTEGER,
                     outcome TEXT);
+                CREATE TABLE IF NOT EXISTS meta (
+                    name TEXT PRIMARY KEY,
+                    value TEXT);
                 """);
+            var folder = System.IO.Path.GetDirectoryName(full)!;
+            var last = Query(db, "SELECT value FROM meta WHERE name = 'folder'", r => r.GetString(0)).FirstOrDefault();
+            if (last != folder) Execute(db, "INSERT OR REPLACE INTO meta (name, value) VALUES ('folder', $f)", ("$f", folder));
+            return new BatchJournal(full, db, last is not null && last != folder ? last : null);
+        }
+        catch (SqliteException e)
+        {
+            db.Dispose();
+            throw Unreadable(full, e);
         }
         catch
         {
             db.Dispose();
             throw;
         }
-        return new BatchJournal(full, db);
     }
+
+    // A truncated or overwritten journal fails on the first page SQLite reads, a damaged one only where the damage is:
+    // an integrity check now turns both into one refusal before any scene runs.
+    private static void CheckReadable(SqliteConnection db, string path)
+    {
+        var check = Query(db, "PRAGMA quick_check", r => r.GetString(0));
+        if (check is not ["ok"]) throw new InputException($"Journal '{path}' is damaged ({string.Join("; ", check.Take(3))}). Move it away to start the batch afresh.");
+    }
+
+    // Before anything is written into it: a database of another program named journal.sqlite is refused, not extended.
+    private static void CheckSchema(SqliteConnection db, string path)
+    {
+        var tables = Query(db, "SELECT name FROM sqlite_master WHERE type = 'table'", r => r.GetString(0));
+        if (tables.Count == 0) return;
+        if (!tables.Contains("scenes", StringComparer.OrdinalIgnoreCase))
+            throw new InputException($"Journal '{path}' is not a reprocess journal (it has no table 'scenes'). Move it away to start the batch afresh.");
+        var columns = Query(db, "SELECT name FROM pragma_table_info('scenes')", r => r.GetString(0));
+        if (SceneColumns.Except(columns, StringComparer.OrdinalIgnoreCase).FirstOrDefault() is { } missing)
+            throw new InputException($"Journal '{path}' is not a reprocess journal: its table 'scenes' has no column {missing}. Move it away to start the batch afresh.");
+    }
+
+    private static InputException Unreadable(string path, SqliteException e) =>
+        new($"Journal '{path}' cannot be read as a reprocess journal ({e.Message.ReplaceLineEndings(" ").TrimEnd('.')}). Move it away to start the batch afresh.", e);
 
     /// <summary>
     /// Brings the journal in line with the manifest: adds new scenes as pending; sets back to pending the scenes an
@@ -130,8 +189,8 @@ public sealed class BatchJournal : IDisposable
                     else if (row.State == SceneState.Failed) { note = "retry after failure"; retried++; }
                     else if (row.State == SceneState.Done)
                     {
-                        var intact = row.Output is { } o && File.Exists(o) && row.OutputSha256 == BatchTubanFile.Sha256(o);
-                        if (intact) { reset = false; done++; }
+                        if (row.Output is not { } o || !Inside(o)) { note = "output outside the batch folder"; changed++; }
+                        else if (File.Exists(o) && row.OutputSha256 == BatchTubanFile.Sha256(o)) { reset = false; done++; }
                         else { note = "output missing or altered"; changed++; }
                     }
                     if (reset)
@@ -147,7 +206,7 @@ public sealed class BatchJournal : IDisposable
                 Execute(_db, "ROLLBACK");
                 throw;
             }
-            return new JournalSync(added, done, interrupted, changed, retried);
+            return new JournalSync(added, done, interrupted, changed, retried) { MovedFrom = MovedFrom };
         }
     }
 
@@ -168,7 +227,7 @@ public sealed class BatchJournal : IDisposable
                 WHERE key = $k
                 """,
                 ("$k", result.Key), ("$s", Name(result.State)), ("$e", result.Error), ("$t", Now()), ("$sec", result.Elapsed.TotalSeconds),
-                ("$p", result.State == SceneState.Done ? result.Polygons : null), ("$o", result.OutputPath), ("$h", result.OutputSha256));
+                ("$p", result.State == SceneState.Done ? result.Polygons : null), ("$o", Relative(result.OutputPath)), ("$h", result.OutputSha256));
     }
 
     /// <summary>Sets a scene back to pending (its run was cancelled).</summary>
@@ -186,7 +245,7 @@ public sealed class BatchJournal : IDisposable
                 FROM scenes ORDER BY ordinal, key
                 """, r => new SceneRecord(r.GetString(0), r.GetInt32(1), Parse(r.GetString(2)), r.GetInt32(3),
                 r.IsDBNull(4) ? null : r.GetString(4), Time(r, 5), Time(r, 6), r.IsDBNull(7) ? null : r.GetDouble(7),
-                r.IsDBNull(8) ? null : r.GetInt32(8), r.IsDBNull(9) ? null : r.GetString(9), r.IsDBNull(10) ? null : r.GetString(10)));
+                r.IsDBNull(8) ? null : r.GetInt32(8), r.IsDBNull(9) ? null : System.IO.Path.GetFullPath(r.GetString(9), Folder), r.IsDBNull(10) ? null : r.GetString(10)));
     }
 
     /// <summary>Records the start of a batch run; returns its id.</summary>
@@ -237,9 +296,20 @@ public sealed class BatchJournal : IDisposable
         _ => SceneState.Failed,
     };
 
-    private List<T> Rows<T>(string sql, Func<SqliteDataReader, T> map)
+    // Scene files inside the batch folder are stored relative to it; the rest (none the batch writes) as given.
+    private string? Relative(string? path) => path is null || !Inside(path) ? path : System.IO.Path.GetRelativePath(Folder, path);
+
+    private bool Inside(string path)
     {
-        using var cmd = _db.CreateCommand();
+        var relative = System.IO.Path.GetRelativePath(Folder, System.IO.Path.GetFullPath(path, Folder));
+        return relative != ".." && !relative.StartsWith(".." + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal) && !System.IO.Path.IsPathRooted(relative);
+    }
+
+    private List<T> Rows<T>(string sql, Func<SqliteDataReader, T> map) => Query(_db, sql, map);
+
+    private static List<T> Query<T>(SqliteConnection db, string sql, Func<SqliteDataReader, T> map)
+    {
+        using var cmd = db.CreateCommand();
         cmd.CommandText = sql;
         using var r = cmd.ExecuteReader();
         var list = new List<T>();

@@ -191,7 +191,7 @@ public static class BatchReportWriter
         if (settings.PreviousPath is not null) yield return ("linked to earlier polygons", report.Linked.ToString(Inv));
         yield return ("model", Path.GetFileName(settings.ModelPath));
         yield return ("survey", settings.SurveyPath + (settings.CurrentSurveyPath is { } c ? $"; current survey {c}" : ""));
-        yield return ("CRS", report.Merge.Crs.ToString());
+        yield return ("CRS", report.Crs.IsSame(report.Merge.Crs) ? report.Crs.ToString() : $"{report.Crs} (areas, X and Y in {report.Merge.Crs})");
     }
 
     private static double Mu(double m2) => m2 / Output.Tuban.SquareMetresPerMu;

@@ -10,6 +10,12 @@ public sealed record BatchSettings
     /// <summary>The batch folder: journal, scene files, merged polygons, figures and reports.</summary>
     public required string OutputDirectory { get; init; }
 
+    /// <summary>
+    /// Lets a batch start in a folder that already holds other files and no batch (see <see cref="BatchFolder"/>); off by
+    /// default, so a mistyped <c>--out ~</c> is refused instead of filled.
+    /// </summary>
+    public bool AllowNonEmptyFolder { get; init; }
+
     /// <summary>The change model (.onnx with its card).</summary>
     public required string ModelPath { get; init; }
 
@@ -34,7 +40,11 @@ public sealed record BatchSettings
     /// <summary>Verification results (JCBH, PDLX, KCLX) for the yearly ratio; null for none.</summary>
     public string? JudgementsPath { get; init; }
 
-    /// <summary>The CRS of the merged output; null for the CRS of the first done scene in manifest order.</summary>
+    /// <summary>
+    /// The CRS of the merged output's geometries; null for the CRS of the first done scene in manifest order. Areas and
+    /// X, Y are always those computed in the scenes' projected CRS, whatever this is (a geographic CRS gives longitude and
+    /// latitude geometries with areas in m² all the same).
+    /// </summary>
     public SpatialReference? Crs { get; init; }
 
     /// <summary>Share of the smaller polygon two scenes' polygons must share to be one change (see <see cref="SceneMerger"/>).</summary>
@@ -66,7 +76,7 @@ public sealed record BatchSettings
             SurveyPath = SurveyPath,
             CurrentSurveyPath = CurrentSurveyPath,
             ScenesDirectory = ScenesDirectory,
-            TempDirectory = Path.Combine(OutputDirectory, "tmp"),
+            TempDirectory = BatchFolder.WorkDirectory(OutputDirectory),
             Detection = Detection,
             Inference = inference,
         };
@@ -121,6 +131,9 @@ public sealed record BatchReport
 
     /// <summary>Scenes that failed, with their errors, in manifest order.</summary>
     public required IReadOnlyList<(string Key, string Error)> Failures { get; init; }
+
+    /// <summary>The CRS of <see cref="Polygons"/> as written (areas, X and Y are in <see cref="MergeResult.Crs"/>).</summary>
+    public required SpatialReference Crs { get; init; }
 
     /// <summary>The merge.</summary>
     public required MergeResult Merge { get; init; }

@@ -24,11 +24,10 @@ internal static class Csv
     }
 
     /// <summary>Reads a CSV file with a header row.</summary>
-    /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="InputException">An unterminated quote, or no header.</exception>
+    /// <exception cref="InputException">No such file, a quote not closed or misplaced, or no header; the message names the file and line.</exception>
     public static Table Read(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"CSV file '{path}' does not exist.", path);
+        if (!File.Exists(path)) throw new InputException($"CSV file '{path}' does not exist.");
         var text = File.ReadAllText(path, Encoding.UTF8);
         var records = Parse(text, path);
         string[]? header = null;
@@ -53,6 +52,7 @@ internal static class Csv
         if (text.Length > 0 && text[0] == '\uFEFF') i = 1;
         var quoted = false;
         var wasQuoted = false;
+        var closedAt = -1;   // where the current field's closing quote is, so text after it is caught
         for (; i < text.Length; i++)
         {
             var c = text[i];
@@ -61,7 +61,11 @@ internal static class Csv
                 if (c == '"')
                 {
                     if (i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
-                    else quoted = false;
+                    else
+                    {
+                        quoted = false;
+                        closedAt = i;
+                    }
                 }
                 else
                 {
@@ -70,9 +74,27 @@ internal static class Csv
                 }
                 continue;
             }
+            if (c == '#' && fields.Count == 0 && !wasQuoted && field.ToString().Trim().Length == 0)
+            {
+                // A comment line: whatever it holds, quotes included, is not parsed.
+                var end = text.IndexOf('\n', i);
+                field.Clear();
+                if (end < 0) break;
+                i = end;
+                line++;
+                start = line;
+                continue;
+            }
+            // A quote a field does not start with, or text after a closing quote, is a quote gone astray: the fields
+            // after it would shift silently (a path swallowing the next line), so it is refused with its line.
+            if (c == '"' && (wasQuoted || field.ToString().Trim().Length > 0))
+                throw new InputException($"CSV file '{path}', line {start}: a quote inside a field (quote the whole field and double the quotes in it).");
+            if (wasQuoted && closedAt >= 0 && c is not (',' or '\r' or '\n' or ' ' or '\t'))
+                throw new InputException(
+                    $"CSV file '{path}', line {start}: text after the closing quote of a field{(Line(text, closedAt) > start ? $" (the quote opened on line {start} closes on line {Line(text, closedAt)})" : "")}.");
             switch (c)
             {
-                case '"' when field.ToString().Trim().Length == 0:
+                case '"':
                     field.Clear();
                     quoted = wasQuoted = true;
                     break;
@@ -80,8 +102,10 @@ internal static class Csv
                     fields.Add(wasQuoted ? field.ToString() : field.ToString().Trim());
                     field.Clear();
                     wasQuoted = false;
+                    closedAt = -1;
                     break;
                 case '\r':
+                case ' ' or '\t' when closedAt >= 0:
                     break;
                 case '\n':
                     fields.Add(wasQuoted ? field.ToString() : field.ToString().Trim());
@@ -89,6 +113,7 @@ internal static class Csv
                     fields.Clear();
                     field.Clear();
                     wasQuoted = false;
+                    closedAt = -1;
                     line++;
                     start = line;
                     break;
@@ -105,6 +130,8 @@ internal static class Csv
         }
         return result;
     }
+
+    private static int Line(string text, int index) => 1 + text.AsSpan(0, index).Count('\n');
 
     /// <summary>One field, quoted when it needs to be.</summary>
     public static string Field(string? value)

@@ -34,7 +34,7 @@ public sealed record Judgement(string Jcbh, Legality Legality, Deduction Deducti
 public static class Judgements
 {
     /// <summary>Reads the judgements by JCBH.</summary>
-    /// <exception cref="InputException">A missing column, an unknown value or a repeated JCBH; the message names the line.</exception>
+    /// <exception cref="InputException">No such file, a missing column, an unknown value or a repeated JCBH; the message names the line.</exception>
     public static IReadOnlyDictionary<string, Judgement> Read(string path)
     {
         var table = Csv.Read(path);

@@ -1,7 +1,5 @@
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
-using NetTopologySuite.Operation.Overlay;
-using NetTopologySuite.Operation.OverlayNG;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Survey;
 
@@ -46,16 +44,18 @@ public sealed class LandUseSurvey
         return survey;
     }
 
-    /// <summary>Area (CRS units²) of <paramref name="polygon"/> on each land class, largest first (ties by code).</summary>
+    /// <summary>
+    /// Area (CRS units²) of <paramref name="polygon"/> on each land class, largest first (ties by code); parcels of a class
+    /// that overlap count once (the union of the class's parcels).
+    /// </summary>
     public IReadOnlyList<(string Dlbm, double Area)> AreaByClass(Geometry polygon)
     {
-        var areas = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (dlbm, g) in _parcels.Query(polygon.EnvelopeInternal))
-        {
-            if (!g.Intersects(polygon)) continue;
-            var a = OverlayNGRobust.Overlay(g, polygon, SpatialFunction.Intersection).Area;
-            if (a > 0) areas[dlbm] = areas.GetValueOrDefault(dlbm) + a;
-        }
-        return areas.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value)).ToList();
+        var byClass = _parcels.Query(polygon.EnvelopeInternal).GroupBy(p => p.Dlbm, StringComparer.Ordinal);
+        return byClass.Select(g => (Dlbm: g.Key, Area: LandSurvey.UnionArea(g.Select(p => p.Geometry), polygon))).Where(c => c.Area > 0)
+            .OrderByDescending(c => c.Area).ThenBy(c => c.Dlbm, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>Area (CRS units²) of <paramref name="polygon"/> on any of the land classes <paramref name="codes"/>, overlapping parcels counted once.</summary>
+    public double AreaOn(Geometry polygon, IReadOnlyCollection<string> codes) =>
+        LandSurvey.UnionArea(_parcels.Query(polygon.EnvelopeInternal).Where(p => codes.Contains(p.Dlbm)).Select(p => p.Geometry), polygon);
 }

@@ -25,21 +25,27 @@ public sealed class PreviousLinker
     public double OverlapFraction { get; init; } = 0.5;
 
     /// <summary>Reads earlier polygons: layer <c>tuban</c> (else the first layer) with a JCBH field, reprojected to <paramref name="crs"/>.</summary>
-    /// <exception cref="InputException">The layer has no JCBH field.</exception>
-    public static IReadOnlyList<(string Jcbh, Geometry Geometry)> ReadPrevious(string path, SpatialReference crs)
+    /// <param name="path">The earlier polygons.</param>
+    /// <param name="crs">The CRS to return them in; null for the layer's own.</param>
+    /// <exception cref="InputException">Nothing at <paramref name="path"/>, not a vector source OGR reads, no JCBH field, or an unreadable geometry.</exception>
+    public static IReadOnlyList<(string Jcbh, Geometry Geometry)> ReadPrevious(string path, SpatialReference? crs)
     {
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new InputException($"Earlier polygons '{path}' do not exist.");
         using var ds = VectorDataset.Open(path);
+        if (ds.LayerCount == 0) throw new InputException($"Earlier polygons '{path}' hold no layer.");
         var layer = ds.HasLayer("tuban") ? ds.Layer("tuban") : ds.Layer(0);
         if (layer.FieldIndex("JCBH") < 0)
             throw new InputException($"Earlier polygons '{path}': layer '{layer.Name}' has no JCBH field; its fields are {string.Join(", ", layer.Fields.Select(f => f.Name))}.");
         var layerCrs = layer.SpatialReference;
-        using var t = layerCrs is null || layerCrs.IsSame(crs) ? null : new CoordinateTransform(layerCrs, crs);
+        using var t = crs is null || layerCrs is null || layerCrs.IsSame(crs) ? null : new CoordinateTransform(layerCrs, crs);
         var reader = new WKBReader();
         var list = new List<(string, Geometry)>();
         foreach (var f in layer.Features())
         {
             if (f.Wkb is null || f.GetString("JCBH") is not { Length: > 0 } jcbh) continue;
-            var g = reader.Read(f.Wkb);
+            Geometry g;
+            try { g = reader.Read(f.Wkb); }
+            catch (ParseException e) { throw new InputException($"Earlier polygons '{path}', layer '{layer.Name}': feature {f.Fid} has an unreadable geometry ({e.Message})."); }
             if (t is not null) g = Reprojection.Apply(g, t);
             if (!g.IsValid) g = g.Buffer(0);
             if (g.IsEmpty || g.Dimension != Dimension.Surface) continue;

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Survey;
+using WeiPian.Engine.Vector;
 
 namespace WeiPian.Engine.Batch;
 
@@ -17,8 +19,9 @@ namespace WeiPian.Engine.Batch;
 /// after the scenes (merge, numbering, links, figures) is recomputed from the scene files in manifest order on every
 /// run, with JCBH from <see cref="JcbhNumbering"/>, which does not look at the order scenes ran in.</para>
 /// <para>Writes into the batch folder: <c>journal.sqlite</c>, <c>scenes/&lt;key&gt;.gpkg</c>, <c>tuban.gpkg</c> (merged),
-/// <c>regions.csv</c>, <c>ratio.csv</c> (with judgements), <c>report.md</c>, <c>report.html</c>. One run at a time per
-/// folder (a lock file says so).</para>
+/// <c>regions.csv</c>, <c>ratio.csv</c> (with judgements), <c>report.md</c>, <c>report.html</c>, and its own
+/// <c>.weipian-batch/</c> (lock, work files). One run at a time per folder (the lock says so). Only a new, empty or
+/// earlier batch folder is used (see <see cref="BatchFolder"/>).</para>
 /// </remarks>
 public static class ReprocessBatch
 {
@@ -26,33 +29,23 @@ public static class ReprocessBatch
     /// <param name="jobs">The manifest's jobs in order (see <see cref="SceneManifest.Read"/>).</param>
     /// <param name="settings">Model, surveys, options, workers, outputs.</param>
     /// <param name="progress">Receives a report when a scene starts or ends and at each later stage.</param>
-    /// <param name="cancellationToken">Stops the run: running scenes go back to pending, nothing half-written remains.</param>
+    /// <param name="cancellationToken">Stops the run: running scenes go back to pending, nothing half-written remains,
+    /// and running the batch again resumes it.</param>
     /// <returns>What was done; failed scenes are listed, not thrown.</returns>
-    /// <exception cref="InputException">Another run holds the batch folder.</exception>
-    /// <exception cref="SurveyException">The survey lacks a layer or field.</exception>
-    /// <exception cref="InputException">The judgements file is malformed.</exception>
+    /// <exception cref="InputException">An input is unusable (see <see cref="Validate"/>), the batch folder may not hold a
+    /// batch (see <see cref="BatchFolder.Check"/>), another run holds it, or its journal is unreadable.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public static async Task<BatchReport> RunAsync(IReadOnlyList<SceneJob> jobs, BatchSettings settings, IProgress<BatchProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(settings.Workers, 1, nameof(settings.Workers));
-        if (jobs.Count == 0) throw new ArgumentException("The batch has no scenes.", nameof(jobs));
-        var duplicate = jobs.GroupBy(j => j.Key, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new ArgumentException($"Scene key '{duplicate.Key}' is used twice.", nameof(jobs));
         var clock = Stopwatch.StartNew();
-
-        // Check batch-wide inputs before hours of work.
-        if (!File.Exists(settings.ModelPath)) throw new FileNotFoundException($"Model file '{settings.ModelPath}' does not exist.", settings.ModelPath);
-        LandSurvey.Validate(settings.SurveyPath, settings.Detection.Survey);
-        if (settings.CurrentSurveyPath is { } current) LandSurvey.Validate(current, settings.Detection.Survey);
+        Validate(jobs, settings);
         var judgements = settings.JudgementsPath is { } jp ? Judgements.Read(jp) : null;
-        if (settings.PreviousPath is { } pp && !File.Exists(pp) && !Directory.Exists(pp))
-            throw new FileNotFoundException($"Earlier polygons '{pp}' do not exist.", pp);
 
-        Directory.CreateDirectory(settings.OutputDirectory);
-        using var folderLock = Lock(settings.OutputDirectory);
+        using var folder = BatchFolder.Acquire(settings.OutputDirectory, settings.AllowNonEmptyFolder);
         var scene = settings.SceneSettings();
-        CleanUp(settings);
         using var journal = BatchJournal.Open(settings.JournalPath);
+        folder.CleanUp(journal.Scenes().Select(r => r.Key).Concat(jobs.Select(j => j.Key)));
         var settingsFingerprint = scene.Fingerprint();
         var sync = journal.Synchronise(jobs, j => Hash(j.Fingerprint() + settingsFingerprint));
         var keys = jobs.Select(j => j.Key).ToHashSet(StringComparer.Ordinal);
@@ -61,6 +54,8 @@ public static class ReprocessBatch
         var runId = journal.BeginRun(jobs.Count, sync.AlreadyDone, sync.Interrupted);
 
         var tracker = new Tracker(jobs.Count, sync.AlreadyDone, records.Values.Where(r => r.State == SceneState.Done).Sum(r => (long)(r.Polygons ?? 0)), progress, clock);
+        if (sync.MovedFrom is { } from)
+            tracker.Report(BatchStage.Scenes, $"the batch folder was '{from}' (moved or copied): only the scene files in this folder are used");
         tracker.Report(BatchStage.Scenes, sync.AlreadyDone > 0 ? $"resuming: {sync.AlreadyDone} scene(s) already done" : null);
         try
         {
@@ -76,8 +71,17 @@ public static class ReprocessBatch
         var final = journal.Scenes().Where(r => keys.Contains(r.Key)).ToDictionary(r => r.Key, StringComparer.Ordinal);
         var done = jobs.Where(j => final[j.Key].State == SceneState.Done).Select(j => (j.Key, final[j.Key].Output!)).ToList();
         var failures = jobs.Where(j => final[j.Key].State == SceneState.Failed).Select(j => (j.Key, final[j.Key].Error ?? "failed")).ToList();
-        var report = await MergeAndReportAsync(jobs, settings, done, failures, judgements, sync, pending.Count, clock, tracker.Report, cancellationToken)
-            .ConfigureAwait(false);
+        BatchReport report;
+        try
+        {
+            report = await MergeAndReportAsync(jobs, settings, done, failures, judgements, sync, pending.Count, clock, tracker.Report, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            journal.EndRun(runId, failures.Count, "cancelled");
+            throw;
+        }
         journal.EndRun(runId, failures.Count, failures.Count > 0 ? "finished with failures" : "finished");
         tracker.Report(BatchStage.Finished, null);
         return report;
@@ -97,7 +101,7 @@ public static class ReprocessBatch
     /// <param name="progress">Receives a report at the merge and report stages.</param>
     /// <param name="cancellationToken">Stops the merge.</param>
     /// <returns>What was written; <see cref="BatchReport.Resume"/> is all zeros and <see cref="BatchReport.RunNow"/> the number of results.</returns>
-    /// <exception cref="InputException">The judgements file is malformed.</exception>
+    /// <exception cref="InputException">The judgements file is unusable.</exception>
     public static async Task<BatchReport> FinishAsync(IReadOnlyList<SceneJob> jobs, BatchSettings settings, IReadOnlyCollection<SceneResult> results,
         IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -118,18 +122,64 @@ public static class ReprocessBatch
         return report;
     }
 
+    /// <summary>
+    /// Checks every input of a batch before any scene runs, so that a bad file is refused at once instead of after hours
+    /// of scenes: the jobs (at least one, unique keys, both images of each scene present), the settings' numbers, the
+    /// model, both surveys (layers and fields), the judgements (read whole) and the earlier polygons (read whole).
+    /// A scene image that is present but unreadable is not refused here: it fails its scene alone, as in a year's batch
+    /// one bad scene must not stop the others.
+    /// </summary>
+    /// <exception cref="InputException">The first problem found, naming the file or setting.</exception>
+    public static void Validate(IReadOnlyList<SceneJob> jobs, BatchSettings settings)
+    {
+        if (jobs.Count == 0) throw new InputException("The batch has no scenes.");
+        var duplicate = jobs.GroupBy(j => j.Key, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new InputException($"Scene key '{duplicate.Key}' is used twice.");
+        if (settings.Workers < 1) throw new InputException($"Workers (--workers) {settings.Workers}: give at least 1.");
+        Share(settings.MergeOverlapFraction, "merge overlap (--merge-overlap)");
+        Share(settings.LinkOverlapFraction, "link overlap (--link-overlap)");
+        foreach (var job in jobs)
+            foreach (var (role, path) in new[] { ("before", job.Before), ("after", job.After) })
+                if (!File.Exists(path))
+                    throw new InputException($"Scene '{job.Key}': the {role} image '{path}' does not exist.");
+        if (!File.Exists(settings.ModelPath)) throw new InputException($"Model file '{settings.ModelPath}' does not exist.");
+        ValidateSurvey(settings.SurveyPath, settings);
+        if (settings.CurrentSurveyPath is { } current) ValidateSurvey(current, settings);
+        if (settings.JudgementsPath is { } jp) Judgements.Read(jp);
+        if (settings.PreviousPath is { } pp) PreviousLinker.ReadPrevious(pp, null);
+    }
+
+    private static void ValidateSurvey(string path, BatchSettings settings)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new InputException($"Survey '{path}' does not exist.");
+        LandSurvey.Validate(path, settings.Detection.Survey);
+    }
+
+    private static void Share(double value, string name)
+    {
+        if (!(value is >= 0 and <= 1))
+            throw new InputException(string.Create(CultureInfo.InvariantCulture, $"The {name} {value} is not a share of the smaller polygon: give a number from 0 to 1."));
+    }
+
     private static async Task<BatchReport> MergeAndReportAsync(IReadOnlyList<SceneJob> jobs, BatchSettings settings, List<(string Key, string Output)> done,
         List<(string Key, string Error)> failures, IReadOnlyDictionary<string, Judgement>? judgements, JournalSync sync, int runNow, Stopwatch clock, Action<BatchStage, string?> report,
         CancellationToken cancellationToken)
     {
         report(BatchStage.Merging, "merging overlapping scenes");
         var scene = settings.SceneSettings();
-        var merge = await Task.Run(() => new SceneMerger { OverlapFraction = settings.MergeOverlapFraction }.Merge(done, scene, settings.Crs), cancellationToken)
+        // Merging, numbering (reading order by X, Y in metres) and linking work in the scenes' projected CRS, where the
+        // areas are measured; the output CRS changes the geometries written and nothing else.
+        var merge = await Task.Run(() => new SceneMerger { OverlapFraction = settings.MergeOverlapFraction }.Merge(done, scene), cancellationToken)
             .ConfigureAwait(false);
         IReadOnlyList<BatchTuban> polygons = new JcbhNumbering { SourceTag = settings.Detection.SourceTag }.Renumber(merge.Polygons);
         if (settings.PreviousPath is { } previousPath)
             polygons = new PreviousLinker { OverlapFraction = settings.LinkOverlapFraction }.Link(polygons, PreviousLinker.ReadPrevious(previousPath, merge.Crs));
-        BatchTubanFile.Write(settings.MergedPath, merge.Crs, polygons);
+        var crs = settings.Crs ?? merge.Crs;
+        polygons = Reproject(polygons, merge.Crs, crs);
+        // Between stages, not inside them: each output is whole or absent, and a stop arrives within a stage's time.
+        cancellationToken.ThrowIfCancellationRequested();
+        BatchTubanFile.Write(settings.MergedPath, crs, polygons);
+        cancellationToken.ThrowIfCancellationRequested();
 
         report(BatchStage.Reporting, "regional figures and reports");
         var regions = RegionalFigures.Compute(polygons, judgements, settings.Ratio);
@@ -139,6 +189,7 @@ public static class ReprocessBatch
             Total = jobs.Count,
             Resume = sync,
             RunNow = runNow,
+            Crs = crs,
             Done = done.Count,
             Failures = failures,
             Merge = merge,
@@ -179,6 +230,12 @@ public static class ReprocessBatch
                         journal.MarkPending(job.Key, "cancelled");
                         throw;
                     }
+                    if (result.State == SceneState.Failed && stop.Token.IsCancellationRequested)
+                    {
+                        // Failed while the batch was stopping (a read cut short): not known to be a bad scene.
+                        journal.MarkPending(job.Key, "cancelled");
+                        stop.Token.ThrowIfCancellationRequested();
+                    }
                     journal.Record(result);
                     tracker.Finished(result);
                 }
@@ -206,45 +263,11 @@ public static class ReprocessBatch
         }
     }
 
-    // Left behind by a killed run: detection work folders and partial outputs. Safe to delete under the folder lock.
-    private static void CleanUp(BatchSettings settings)
+    private static IReadOnlyList<BatchTuban> Reproject(IReadOnlyList<BatchTuban> polygons, SpatialReference from, SpatialReference to)
     {
-        var temp = Path.Combine(settings.OutputDirectory, "tmp");
-        if (Directory.Exists(temp))
-            foreach (var dir in Directory.EnumerateFileSystemEntries(temp))
-                try
-                {
-                    if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-                    else File.Delete(dir);
-                }
-                catch (IOException) { }
-        foreach (var folder in new[] { settings.OutputDirectory, settings.ScenesDirectory })
-            if (Directory.Exists(folder))
-                foreach (var partial in Directory.EnumerateFileSystemEntries(folder, ".*.partial-*"))
-                    try
-                    {
-                        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
-                        else File.Delete(partial);
-                    }
-                    catch (IOException) { }
-    }
-
-    private static FileStream Lock(string folder)
-    {
-        var path = Path.Combine(folder, ".lock");
-        try
-        {
-            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            stream.SetLength(0);
-            var pid = System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-            stream.Write(pid);
-            stream.Flush();
-            return stream;
-        }
-        catch (IOException e)
-        {
-            throw new InputException($"Another reprocess run is using '{folder}' (it holds {path}); wait for it to end or use another output folder.", e) { Setting = nameof(BatchSettings.OutputDirectory) };
-        }
+        if (from.IsSame(to)) return polygons;
+        using var t = new CoordinateTransform(from, to);
+        return polygons.Select(p => p with { Tuban = p.Tuban with { Geometry = Reprojection.Apply(p.Tuban.Geometry, t) } }).ToList();
     }
 
     private static string Hash(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));

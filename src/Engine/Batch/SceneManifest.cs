@@ -7,7 +7,8 @@ namespace WeiPian.Engine.Batch;
 /// The manifest of a reprocessing batch: a CSV file (UTF-8, header row) with one scene pair a row.
 /// </summary>
 /// <remarks>
-/// Columns, by header name (case-insensitive, any order; unknown columns are ignored):
+/// Columns, by header name (case-insensitive, any order; a column the manifest does not know, or one given twice, is
+/// refused: a misspelt <c>befor_date</c> would otherwise be silently ignored):
 /// <list type="table">
 /// <item><term>before</term><description>required: the earlier image; relative paths are relative to the manifest's folder</description></item>
 /// <item><term>after</term><description>required: the later image on the same grid</description></item>
@@ -16,31 +17,41 @@ namespace WeiPian.Engine.Batch;
 /// <item><term>before_date / after_date</term><description>QSX / HSX as YYYYMMDD or YYYY-MM-DD (aliases qsx, hsx); default: the GeoTIFF's date</description></item>
 /// <item><term>region</term><description>a 6-digit XZQDM for polygons outside the survey's county layer (alias xzqdm)</description></item>
 /// <item><term>bands</term><description>band roles in band order, e.g. "B,G,R,NIR" (quoted)</description></item>
+/// <item><term>remark</term><description>free text for the people keeping the manifest (aliases note, 备注); not read</description></item>
 /// </list>
 /// Blank lines and lines starting with # are skipped. Keys must be unique.
 /// </remarks>
 public static class SceneManifest
 {
+    /// <summary>The columns a manifest may have: each name with its aliases (the last, remark, is free text the batch does not read).</summary>
+    public static IReadOnlyList<string[]> Columns { get; } =
+    [
+        ["key", "scene_key"], ["before"], ["after"], ["before_id", "qqjh"], ["after_id", "dqjh"], ["before_date", "qsx"], ["after_date", "hsx"],
+        ["region", "xzqdm"], ["bands"], ["remark", "note", "备注"],
+    ];
+
     /// <summary>Reads a manifest into jobs, in file order, with absolute paths.</summary>
-    /// <exception cref="FileNotFoundException">No manifest file.</exception>
-    /// <exception cref="InputException">A missing column, a bad date, key or region, or a duplicate key; the message names the line.</exception>
+    /// <exception cref="InputException">No manifest file; a quote out of place; an unknown, repeated or missing column; a row
+    /// with more fields than the header; a bad date, key or region, or a duplicate key. The message names the file and line.</exception>
     public static IReadOnlyList<SceneJob> Read(string path)
     {
         var table = Csv.Read(path);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        CheckHeader(path, table.Header);
         int before = table.Column("before"), after = table.Column("after");
         if (before < 0 || after < 0)
             throw new InputException(
                 $"Manifest '{path}': the header must name the columns 'before' and 'after' (and optionally key, before_id, after_id, before_date, after_date, region, bands); it has {string.Join(", ", table.Header)}.");
-        int key = table.Column("key", "scene_key"), beforeId = table.Column("before_id", "qqjh"), afterId = table.Column("after_id", "dqjh"),
-            beforeDate = table.Column("before_date", "qsx"), afterDate = table.Column("after_date", "hsx"),
-            region = table.Column("region", "xzqdm"), bands = table.Column("bands");
+        int key = table.Column(Columns[0]), beforeId = table.Column(Columns[3]), afterId = table.Column(Columns[4]),
+            beforeDate = table.Column(Columns[5]), afterDate = table.Column(Columns[6]), region = table.Column(Columns[7]), bands = table.Column(Columns[8]);
         var jobs = new List<SceneJob>();
         var keys = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var (line, f) in table.Rows)
         {
             string? Get(int i) => i >= 0 && i < f.Length && f[i].Length > 0 ? f[i] : null;
             var where = $"Manifest '{path}', line {line}";
+            if (f.Length > table.Header.Count && f.Skip(table.Header.Count).Any(x => x.Length > 0))
+                throw new InputException($"{where}: {f.Length} fields, the header names {table.Header.Count} (a comma in a path needs the field in double quotes).");
             var b = Get(before) ?? throw new InputException($"{where}: no 'before' image.");
             var a = Get(after) ?? throw new InputException($"{where}: no 'after' image.");
             var k = Get(key) ?? SceneJob.KeyFrom(Path.GetFileNameWithoutExtension(a));
@@ -87,4 +98,20 @@ public static class SceneManifest
             if (DateOnly.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
         throw new InputException($"{where}: {column} '{text}' is not a date (YYYYMMDD or YYYY-MM-DD).");
     }
+
+    private static void CheckHeader(string path, IReadOnlyList<string> header)
+    {
+        var unknown = header.Where(h => !Columns.Any(c => c.Contains(h, StringComparer.OrdinalIgnoreCase))).Select(h => h.Length == 0 ? "(a column without a name)" : h).ToList();
+        if (unknown.Count > 0)
+            throw new InputException(
+                $"Manifest '{path}': unknown column{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown)}; the known columns are {string.Join(", ", Columns.Select(Describe))}.");
+        foreach (var names in Columns)
+        {
+            var given = header.Where(h => names.Contains(h, StringComparer.OrdinalIgnoreCase)).ToList();
+            if (given.Count > 1)
+                throw new InputException($"Manifest '{path}': the column {Describe(names)} is given {given.Count} times ({string.Join(", ", given)}).");
+        }
+    }
+
+    private static string Describe(string[] names) => names.Length == 1 ? names[0] : $"{names[0]} (or {string.Join(", ", names.Skip(1))})";
 }

@@ -10,7 +10,7 @@ using WeiPian.Engine.Survey;
 namespace WeiPian.Engine.Batch;
 
 /// <summary>What merging the scenes' polygons gave.</summary>
-/// <param name="Crs">The CRS of the merged polygons.</param>
+/// <param name="Crs">The CRS of the merged polygons: the first scene's projected CRS, in which areas, X and Y were computed.</param>
 /// <param name="Polygons">The merged polygons, in a canonical order (not yet numbered).</param>
 /// <param name="ScenePolygons">Polygons read from the scene files.</param>
 /// <param name="MergedGroups">Polygons made by dissolving parts from two or more scenes.</param>
@@ -35,8 +35,10 @@ public sealed record MergeResult(SpatialReference Crs, IReadOnlyList<BatchTuban>
 /// (dates, scene ids, model, class) come from the largest part (by JCMJ; on a tie the first in manifest order): the
 /// record stays traceable to one image pair, the one that saw most of the change. Confidence is the area-weighted mean
 /// of the parts. SCENES lists the keys of all scenes that saw it, in manifest order.</para>
-/// <para>Scenes in another CRS are reprojected to the batch CRS first (X, Y follow; areas keep the values computed in
-/// the scene's own projection unless the polygon is merged).</para>
+/// <para>The merge works in the first scene's CRS, the projected Gauss-Kruger zone areas are measured in: scenes in
+/// another CRS are reprojected to it first (X, Y follow; areas keep the values computed in the scene's own projection
+/// unless the polygon is merged). The output CRS of a batch is applied after the merge and changes only the
+/// geometries (see <see cref="ReprocessBatch"/>), so a geographic output CRS never turns areas into square degrees.</para>
 /// </remarks>
 public sealed class SceneMerger
 {
@@ -46,9 +48,9 @@ public sealed class SceneMerger
     /// <summary>Merges the scene files of done scenes, given in manifest order.</summary>
     /// <param name="scenes">Each done scene's key and polygon file, in manifest order.</param>
     /// <param name="settings">The surveys and options (for areas and marks of merged polygons).</param>
-    /// <param name="crs">The batch CRS; null for the CRS of the first scene.</param>
-    public MergeResult Merge(IReadOnlyList<(string Key, string Path)> scenes, SceneWorkSettings settings, SpatialReference? crs = null)
+    public MergeResult Merge(IReadOnlyList<(string Key, string Path)> scenes, SceneWorkSettings settings)
     {
+        SpatialReference? crs = null;
         var parts = new List<Part>();
         for (var s = 0; s < scenes.Count; s++)
         {
@@ -107,14 +109,15 @@ public sealed class SceneMerger
         using var toGeographic = new CoordinateTransform(crs, SpatialReference.FromEpsg(4490));
         var (lon, lat) = toGeographic.Transform(inside.X, inside.Y);
         var weight = group.Sum(p => p.Polygon.Tuban.Jcmj);
-        var basic = survey.BasicFarmlandArea(geometry) * unit2;
+        var area = geometry.Area * unit2;
+        var basic = Math.Min(survey.BasicFarmlandArea(geometry) * unit2, area);
         var county = survey.CountyOf(geometry);
         var tuban = largest.Tuban with
         {
             Xzqdm = county?.Code ?? largest.Tuban.Xzqdm,
             Xzqmc = county?.Name ?? largest.Tuban.Xzqmc,
-            Jcmj = geometry.Area * unit2,
-            Jcgdmj = survey.FarmlandArea(geometry) * unit2,
+            Jcmj = area,
+            Jcgdmj = Math.Min(survey.FarmlandArea(geometry) * unit2, area),
             Yjjbntmj = basic,
             Sfyn = basic > 0,
             X = inside.X,

@@ -69,7 +69,7 @@ public sealed class SceneWorker : IDisposable
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-            var temp = Settings.TempDirectory ?? Path.Combine(Path.GetDirectoryName(output)!, "..", "tmp");
+            var temp = Settings.TempDirectory ?? BatchFolder.WorkDirectory(Path.GetDirectoryName(Path.GetDirectoryName(output)!)!);
             Directory.CreateDirectory(temp);
             var options = Settings.Detection with
             {

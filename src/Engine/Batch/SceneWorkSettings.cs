@@ -21,7 +21,7 @@ public sealed record SceneWorkSettings
     /// <summary>Where scene polygon files go (<c>&lt;key&gt;.gpkg</c>); created when missing.</summary>
     public required string ScenesDirectory { get; init; }
 
-    /// <summary>Folder for a run's intermediate files; <see cref="ScenesDirectory"/>/../tmp when null.</summary>
+    /// <summary>Folder for a run's intermediate files; the batch's own <c>.weipian-batch/tmp</c> beside <see cref="ScenesDirectory"/> when null.</summary>
     public string? TempDirectory { get; init; }
 
     /// <summary>What to report and how (farmland only or all land, minimum areas, source tag, default county).</summary>

@@ -27,7 +27,7 @@ public static class SurveyMarking
     {
         var byClass = survey.AreaByClass(polygon.Geometry);
         var now = byClass.Count > 0 ? byClass[0].Dlbm : "";
-        var farm = byClass.Where(c => farmlandCodes.Contains(c.Dlbm)).Sum(c => c.Area) * squareMetresPerUnit2;
+        var farm = survey.AreaOn(polygon.Geometry, farmlandCodes) * squareMetresPerUnit2;
         var bctb = LandUseCodes.SupplementaryTypes.Contains(polygon.Tblx) && farm > 0
                    && farm >= Math.Min(options.MinimumAreaFor(polygon.Tblx), 0.5 * polygon.Jcmj);
         var ybg = LandUseCodes.NewUseOf(polygon.Tblx) is { } uses && uses.Contains(now);

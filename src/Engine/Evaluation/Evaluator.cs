@@ -14,6 +14,7 @@ public static class Evaluator
     /// Class ids must be below <paramref name="classes"/>.
     /// </summary>
     /// <exception cref="PixelGridException">The rasters are not on one grid.</exception>
+    /// <exception cref="InputException">A pixel holds a class id of <paramref name="classes"/> or more; the message names the raster, column and row.</exception>
     public static PixelMetrics ComparePixels(string truthRaster, string predictedRaster, int classes)
     {
         var metrics = new PixelMetrics(classes);
@@ -37,23 +38,23 @@ public static class Evaluator
             var n = (int)window.PixelCount;
             truth.Read<byte>(1, window, a.AsSpan(0, n));
             predicted.Read<byte>(1, window, b.AsSpan(0, n));
-            CheckClasses(a.AsSpan(0, n), truthRaster, window, metrics.Classes);
-            CheckClasses(b.AsSpan(0, n), predictedRaster, window, metrics.Classes);
+            CheckIds(a.AsSpan(0, n), truthRaster, window, metrics.Classes);
+            CheckIds(b.AsSpan(0, n), predictedRaster, window, metrics.Classes);
             metrics.Add(a.AsSpan(0, n), b.AsSpan(0, n));
         }
     }
 
-    // PixelMetrics would refuse the value too, but only here are the file and the pixel's place known.
-    private static void CheckClasses(ReadOnlySpan<byte> classes, string path, PixelWindow window, int count)
+    // PixelMetrics knows a pixel only by its index in a strip; here the raster and its column and row are known.
+    private static void CheckIds(ReadOnlySpan<byte> ids, string path, PixelWindow window, int classes)
     {
-        if (count > byte.MaxValue) return;
-        var i = classes.IndexOfAnyInRange((byte)count, byte.MaxValue);
-        if (i >= 0)
-            throw new InputException(
-                $"'{path}' holds class id {classes[i]} at column {window.X + i % window.Width}, row {window.Y + i / window.Width}; the classes are 0..{count - 1}.")
-            {
-                Setting = nameof(PixelMetrics.Classes),
-            };
+        if (classes > byte.MaxValue) return;
+        var i = ids.IndexOfAnyInRange((byte)classes, byte.MaxValue);
+        if (i < 0) return;
+        throw new InputException(
+            $"'{path}' has class id {ids[i]} at column {window.X + i % window.Width}, row {window.Y + i / window.Width}; with {classes} classes the ids are 0..{classes - 1}.")
+        {
+            Setting = nameof(PixelMetrics.Classes),
+        };
     }
 
     /// <summary>

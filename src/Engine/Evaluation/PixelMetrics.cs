@@ -28,12 +28,18 @@ public sealed class PixelMetrics
 {
     private readonly long[,] _counts;
 
+    /// <summary>Most classes a matrix counts: class rasters hold one byte per pixel, ids 0..255.</summary>
+    public const int MaxClasses = 256;
+
     /// <summary>A matrix for class ids 0 .. <paramref name="classes"/> - 1.</summary>
+    /// <exception cref="InputException">More than <see cref="MaxClasses"/> classes.</exception>
     public PixelMetrics(int classes)
     {
-        // Class rasters are bytes: more than 256 classes cannot occur, and the matrix would take classes² counts.
-        if (classes is < 2 or > 256)
-            throw new InputException($"{classes} classes: give 2 (no change and one change class) to 256 (class rasters hold bytes).") { Setting = nameof(PixelMetrics.Classes) };
+        if (classes is < 2 or > MaxClasses)
+            throw new InputException($"{classes} classes: give 2 (no change and one change class) to {MaxClasses} (class rasters hold byte ids 0..255).")
+            {
+                Setting = nameof(Classes),
+            };
         Classes = classes;
         _counts = new long[classes, classes];
     }

@@ -13,13 +13,14 @@ public sealed partial class ChangeModel
     /// <param name="options">Device, threads, batch size; null for the defaults (CPU).</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="ModelContractException">No card, an invalid card, or a card that contradicts the graph; the message names the file, what the card says and what the graph has.</exception>
-    /// <exception cref="InputException">CUDA asked of a CPU build of the engine, <see cref="InferenceOptions.Fp16"/> asked of a graph the float16 rewrite does not handle, an option out of range, or <see cref="InferenceOptions.BatchSize"/> contradicting the graph's fixed batch; <see cref="InputException.Setting"/> names the option.</exception>
+    /// <exception cref="InputException">CUDA asked of a CPU build of the engine, <see cref="InferenceOptions.Fp16"/> asked of a graph the float16 rewrite does not handle, an option out of range or past <see cref="InferenceLimits"/>, a batch's buffers over <see cref="InferenceLimits.MaxBatchValues"/>, or <see cref="InferenceOptions.BatchSize"/> contradicting the graph's fixed batch; <see cref="InputException.Setting"/> names the option.</exception>
     /// <exception cref="InferenceException">ONNX Runtime cannot load the file or start the device.</exception>
     /// <exception cref="IOException">The optimised graph cannot be written to <see cref="InferenceOptions.OptimizedModelCachePath"/>.</exception>
     public static ChangeModel Load(string onnxPath, InferenceOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(onnxPath);
         options ??= new InferenceOptions();
+        InferenceLimits.Check(options);
         CheckOptions(options);
         options = options.ForCores(Environment.ProcessorCount);
         var path = Path.GetFullPath(onnxPath);
@@ -39,6 +40,7 @@ public sealed partial class ChangeModel
             var halo = options.Halo > 0 ? options.Halo : card.Input.Halo;
             if (tile <= 2 * halo)
                 throw new InputException($"Tile {tile} with a halo of {halo} px keeps no pixels for '{path}'; the tile must exceed twice the halo.") { Setting = nameof(InferenceOptions.TileSize) };
+            InferenceLimits.CheckBuffer(path, batch, Math.Max(card.Input.GraphChannels, card.Output.Channels), tile);
             return new ChangeModel(path, card, session, options.Device, batch, fixedBatch, tile, halo, options.Lanes);
         }
         catch
@@ -219,7 +221,7 @@ public sealed partial class ChangeModel
         var sidecar = SidecarPath(path);
         session.ModelMetadata.CustomMetadataMap.TryGetValue(ModelCard.MetadataKey, out var embeddedJson);
         var embedded = embeddedJson is null ? null : ModelCard.Parse(embeddedJson, path);
-        var side = File.Exists(sidecar) ? ModelCard.Parse(File.ReadAllText(sidecar), sidecar) : null;
+        var side = File.Exists(sidecar) ? ModelCard.ParseFile(sidecar) : null;
         if (embedded is not null && side is not null)
         {
             var differ = ModelCard.Differences(embedded, side);

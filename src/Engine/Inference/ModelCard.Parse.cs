@@ -1,10 +1,15 @@
+using System.Text;
 using System.Text.Json;
+using WeiPian.Engine.Output;
 using WeiPian.Engine.Raster;
 
 namespace WeiPian.Engine.Inference;
 
 public sealed partial class ModelCard
 {
+    /// <summary>Longest TBLX code a card's class may carry: the width of the output's TBLX field.</summary>
+    public const int MaxTblxLength = 8;
+
     /// <summary>Parses and validates a card.</summary>
     /// <param name="json">The card JSON (comments and trailing commas allowed; unknown fields are errors).</param>
     /// <param name="source">The file it came from (model or sidecar), named in every error message.</param>
@@ -27,6 +32,27 @@ public sealed partial class ModelCard
             throw new ModelContractException($"Model card from '{source}' is JSON null; expected an object (see docs/MODEL_CARD.md).", source);
         return new CardParser(source).Card(dto);
     }
+
+    /// <summary>Reads and parses a card file (a sidecar), which must be UTF-8.</summary>
+    /// <param name="path">The card file, named in every error message.</param>
+    /// <exception cref="ModelContractException">The file is not UTF-8 (a Latin-1 or GBK card would lose its names silently), or the card is invalid.</exception>
+    public static ModelCard ParseFile(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        string json;
+        try
+        {
+            json = StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new ModelContractException(
+                $"Model card '{path}' is not UTF-8 (byte 0x{ex.BytesUnknown?.FirstOrDefault():X2} at offset {ex.Index} is not valid UTF-8); save it as UTF-8.", path, ex);
+        }
+        return Parse(json, path);
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     // System.Text.Json's messages name the internal DTO types; say it in card terms where we know the case.
     private static string Describe(JsonException ex)
@@ -118,12 +144,14 @@ public sealed partial class ModelCard
 
             var tile = dto.Tile ?? throw Fail("input.tile is missing; expected the model's input height = width in pixels, e.g. 256.");
             if (tile < 1) throw Fail($"input.tile is {tile}; expected a positive tile side in pixels, e.g. 256.");
+            if (tile > InferenceLimits.MaxTile) throw Fail($"input.tile is {tile}; the largest tile the engine runs is {InferenceLimits.MaxTile} px a side.");
             var halo = dto.Halo ?? throw Fail("input.halo is missing; expected the margin in pixels discarded on each side of a tile, e.g. 32 (0 for none).");
             if (halo < 0) throw Fail($"input.halo is {halo}; expected 0 or more pixels.");
             if (2 * halo >= tile)
                 throw Fail($"input.halo is {halo} with input.tile {tile}: the kept centre tile - 2*halo = {tile - 2 * halo} must be > 0, so halo must be less than {(tile + 1) / 2}.");
             var batch = dto.Batch ?? 0;
             if (batch < 0) throw Fail($"input.batch is {batch}; expected the graph's fixed batch size, or 0 when its batch dimension is dynamic.");
+            if (batch > InferenceLimits.MaxBatch) throw Fail($"input.batch is {batch}; the engine runs at most {InferenceLimits.MaxBatch} tiles per call.");
 
             return new CardInput(form, nameArray, order, bands, scaling, tile, halo, batch);
         }
@@ -197,6 +225,8 @@ public sealed partial class ModelCard
                 var name = Text(dto.Name, $"classes[{i}].name", "a class name such as \"building\"");
                 if (dto.Tblx is { } t && string.IsNullOrWhiteSpace(t))
                     throw Fail($"classes[{i}].tblx is empty; expected a TBLX code such as \"20\", or null.");
+                if (dto.Tblx is { } code && !IsPlainCode(code))
+                    throw Fail($"classes[{i}].tblx is \"{code}\"; expected a TBLX code of 1 to {MaxTblxLength} letters or digits, such as {string.Join(", ", ChangeTypes.All.Keys)}.");
                 if (id == 0 && dto.Tblx is not null)
                     throw Fail($"class 0 (\"{name}\") is the no-change class and has no change type, but its tblx is \"{dto.Tblx}\"; expected null.");
                 classes[id] = new CardClass(id, name, dto.Tblx);
@@ -208,6 +238,10 @@ public sealed partial class ModelCard
                         throw Fail($"classes {j} and {i} are both named \"{result[i].Name}\"; class names must differ.");
             return result;
         }
+
+        // TBLX lands in an 8-character attribute field and in chip and report names: letters and digits only, like
+        // every national code (ChangeTypes), so a path such as "../x" never reaches a file name.
+        private static bool IsPlainCode(string code) => code.Length <= MaxTblxLength && code.All(char.IsAsciiLetterOrDigit);
 
         private string Text(string? value, string field, string expected) =>
             string.IsNullOrWhiteSpace(value) ? throw Fail($"{field} is {(value is null ? "missing" : "empty")}; expected {expected}.") : value;

@@ -86,7 +86,8 @@ internal static class ChipRendering
 
         using var snapshot = surface.Snapshot();
         using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        using var output = AtomicOutput.Begin(path);
+        // One chip of thousands in a folder: looking for leftovers of killed runs beside each would read the folder each time.
+        using var output = AtomicOutput.Begin(path, OutputLayout.File, Environment.ProcessId, removeLeftovers: false);
         File.WriteAllBytes(output.TempPath, data.ToArray());
         output.Commit();
     }

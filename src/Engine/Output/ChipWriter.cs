@@ -49,10 +49,12 @@ public sealed class ChipWriter : IDisposable
     /// <param name="afterPath">The after image (same grid).</param>
     /// <param name="bands">Band roles of both images when the files do not say (B,G,R,NIR for GF-2).</param>
     /// <param name="options">Chip size and stretch.</param>
+    /// <exception cref="InputException"><paramref name="directory"/> is a file.</exception>
     public ChipWriter(string directory, string beforePath, string afterPath, IReadOnlyList<BandRole>? bands = null, ChipOptions? options = null)
     {
         _options = options ?? new ChipOptions();
         _directory = directory;
+        if (File.Exists(directory)) throw new InputException($"Cannot write chips into '{directory}': it is a file, not a folder.");
         Directory.CreateDirectory(directory);
         _before = Scene.Open(beforePath, bands);
         try

@@ -56,12 +56,13 @@ public static class TubanWriter
         _ => ".gpkg",
     };
 
-    /// <summary>Guesses the format from a path's extension (.gpkg, .shp, .geojson/.json, .gdb).</summary>
-    public static TubanFormat FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    /// <summary>The format a path's extension names (.gpkg, .shp, .geojson/.json, .gdb).</summary>
+    /// <exception cref="InputException">Any other extension: the format is not guessed.</exception>
+    public static TubanFormat FormatOf(string path) => VectorOutput.DriverFor(path) switch
     {
-        ".shp" => TubanFormat.Shapefile,
-        ".geojson" or ".json" => TubanFormat.GeoJson,
-        ".gdb" => TubanFormat.FileGdb,
+        "ESRI Shapefile" => TubanFormat.Shapefile,
+        "GeoJSON" => TubanFormat.GeoJson,
+        "OpenFileGDB" => TubanFormat.FileGdb,
         _ => TubanFormat.GeoPackage,
     };
 
@@ -87,7 +88,8 @@ public static class TubanWriter
         }
     }
 
-    private static string Driver(TubanFormat format) => format switch
+    /// <summary>The OGR driver of a format.</summary>
+    internal static string Driver(TubanFormat format) => format switch
     {
         TubanFormat.Shapefile => "ESRI Shapefile",
         TubanFormat.GeoJson => "GeoJSON",

@@ -62,8 +62,13 @@ public sealed class ChangeDetector : IDisposable
 
     /// <summary>
     /// Detects change and writes the polygons to <paramref name="outputPath"/> (format from its extension:
-    /// .gpkg, .shp, .geojson, .gdb) under a temporary name, renamed into place only when complete; with
+    /// .gpkg, .shp, .geojson, .gdb) under a temporary name, renamed into place only when complete (its folder is
+    /// created when missing, once the inputs have been checked); with
     /// <see cref="DetectionOptions.SplitBy"/> = <see cref="OutputSplit.County"/>, to one such file per county beside it.
+    /// Before any work, the outputs (polygons, class raster, chips) are checked against the inputs (scenes, survey, model)
+    /// and against each other: an output that is an input (links resolved) or lies in an input folder, an extension that
+    /// names no format, and a folder under an output's name (but a FileGDB for .gdb) are refused with an
+    /// <see cref="InputException"/>.
     /// </summary>
     /// <returns>Counts and areas by change type, and the run's speed.</returns>
     public async Task<DetectionSummary> DetectToFileAsync(ScenePair pair, string? surveyPath, string outputPath,
@@ -71,10 +76,16 @@ public sealed class ChangeDetector : IDisposable
     {
         var clock = Stopwatch.StartNew();
         options ??= new DetectionOptions();
+        var format = TubanWriter.FormatOf(outputPath);
+        string?[] inputs = [pair.Before, pair.After, surveyPath, _model.ModelPath];
+        if (options.SplitBy == OutputSplit.County) CountySplitSink.EnsureApart(outputPath, inputs);
+        else OutputPaths.EnsureApart(outputPath, inputs);
+        if (options.ClassRasterPath is { } classRaster) OutputPaths.EnsureDistinct(outputPath, classRaster);
+        if (options.ChipsDirectory is { } chipsDirectory) OutputPaths.EnsureApart(chipsDirectory, inputs);
         using var run = Start(pair, surveyPath, options);
         try
         {
-            var format = TubanWriter.FormatOf(outputPath);
+            AtomicOutput.CreateFolderOf(outputPath);
             using ITubanSink sink = options.SplitBy == OutputSplit.County
                 ? new CountySplitSink(outputPath, run.Crs, format, options.ShapefileEncoding)
                 : TubanWriter.Create(outputPath, run.Crs, format, options.ShapefileEncoding);
@@ -95,7 +106,7 @@ public sealed class ChangeDetector : IDisposable
             commit = run.Times.Add(StageTimes.Stage.WritePolygons, commit);
             chips?.Finish();
             run.Times.Add(StageTimes.Stage.Chips, commit);
-            return summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed, run.Times) with { Files = sink.Paths };
+            return summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed, run.Times) with { Files = sink.Paths, NoNumberPixels = run.NoNumberPixels };
         }
         finally
         {

@@ -31,6 +31,7 @@ internal sealed class DetectionRun : IDisposable
     private readonly int[] _bandsAfter;
     private readonly LandSurvey? _survey;
     private readonly string _workDir;
+    private readonly AtomicOutput? _classRaster;
 
     public DetectionRun(ChangeModel model, ScenePair pair, string? surveyPath, DetectionOptions options)
     {
@@ -40,9 +41,16 @@ internal sealed class DetectionRun : IDisposable
             throw new InputException($"A simplification tolerance of {options.SimplifyTolerance.ToString(CultureInfo.InvariantCulture)}: it is a distance in metres, 0 or more.") { Setting = nameof(options.SimplifyTolerance) };
         if (surveyPath is null && !options.AllLand)
             throw new InputException("A land survey (DLTB) is needed to find farmland; give one, or report change on all land.") { Setting = nameof(options.AllLand) };
+        if (!CountyCode.IsValid(options.DefaultCounty))
+            throw new InputException($"Default county code '{options.DefaultCounty}': a county code (XZQDM) is 6 digits.");
         if (surveyPath is not null) LandSurvey.Validate(surveyPath, options.Survey);
         try
         {
+            if (options.ClassRasterPath is { } classRaster)
+            {
+                OutputPaths.EnsureApart(classRaster, pair.Before, pair.After, surveyPath, model.ModelPath);
+                _classRaster = AtomicOutput.Begin(classRaster);
+            }
             _before = Scene.Open(pair.Before, pair.Bands);
             _after = Scene.Open(pair.After, pair.Bands);
             var grids = _before.Grid.EnsureCompatible(_after.Grid, pair.Before, pair.After);
@@ -66,6 +74,7 @@ internal sealed class DetectionRun : IDisposable
         }
         catch
         {
+            _classRaster?.Dispose();
             _before?.Dispose();
             _after?.Dispose();
             throw;
@@ -88,6 +97,9 @@ internal sealed class DetectionRun : IDisposable
 
     /// <summary>Pixels classified.</summary>
     public long Pixels => (long)Grid.Width * Grid.Height;
+
+    /// <summary>Pixels the model gave no number for (NaN), counted as no change; read once the run has finished.</summary>
+    public long NoNumberPixels { get; private set; }
 
     /// <summary>Time per stage so far.</summary>
     public StageTimes Times { get; } = new();
@@ -311,7 +323,7 @@ internal sealed class DetectionRun : IDisposable
                 {
                     if ((skipped & (1UL << i)) != 0) continue; // all masked: the post stage zeroes it
                     classifier.Classify(batch.OutputTile(k++));
-                    strip.Place(column + i, classifier);
+                    NoNumberPixels += strip.Place(column + i, classifier);
                 }
                 Times.Add(StageTimes.Stage.Stitch, t);
                 freeBatches.Writer.TryWrite(batch);
@@ -436,12 +448,9 @@ internal sealed class DetectionRun : IDisposable
     {
         var t = StageTimes.Start();
         raster.Dispose();
-        using (var output = AtomicOutput.Begin(_options.ClassRasterPath!))
-        {
-            using (var temp = RasterDataset.Open(TempClassRaster))
-                temp.CopyToCog(output.TempPath, ClassRasterCogOptions, "NEAREST", cancellationToken);
-            output.Commit();
-        }
+        using (var temp = RasterDataset.Open(TempClassRaster))
+            temp.CopyToCog(_classRaster!.TempPath, ClassRasterCogOptions, "NEAREST", cancellationToken);
+        _classRaster.Commit();
         Times.Add(StageTimes.Stage.WriteRaster, t);
     }
 
@@ -462,6 +471,7 @@ internal sealed class DetectionRun : IDisposable
 
     public void Dispose()
     {
+        _classRaster?.Dispose();
         _before.Dispose();
         _after.Dispose();
         try { Directory.Delete(_workDir, recursive: true); }

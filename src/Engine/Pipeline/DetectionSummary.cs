@@ -36,6 +36,12 @@ public sealed record DetectionSummary
     /// <summary>Pixels classified.</summary>
     public required long Pixels { get; init; }
 
+    /// <summary>
+    /// Pixels for which the model gave no number (NaN logits or probabilities), classified as no change. Non-zero
+    /// means the model, its card's scaling or the input is broken: with every pixel NaN the run finds no change at all.
+    /// </summary>
+    public long NoNumberPixels { get; init; }
+
     /// <summary>The files written: the output, or one per county with <see cref="OutputSplit.County"/>.</summary>
     public IReadOnlyList<string> Files { get; init; } = [];
 

@@ -56,7 +56,9 @@ internal sealed class TubanAttributes(DetectionRun run, ModelCard card, LandSurv
         var serial = _serials[county] = _serials.GetValueOrDefault(county) + 1;
         var inside = geometry.InteriorPoint;
         var (lon, lat) = _toGeographic.Transform(inside.X, inside.Y);
-        var basic = survey?.BasicFarmlandArea(geometry) * _unit2 ?? 0;
+        // Overlay areas are of the union of the parcels, so they cannot exceed the polygon; the bound also absorbs
+        // the last bit of rounding between the pixel-count area and the vector overlay.
+        var basic = Math.Min(survey?.BasicFarmlandArea(geometry) * _unit2 ?? 0, area);
         return new Tuban
         {
             Jcbh = string.Create(CultureInfo.InvariantCulture, $"{county}{options.SourceTag}{_year:00}{serial:00000}"),
@@ -68,7 +70,7 @@ internal sealed class TubanAttributes(DetectionRun run, ModelCard card, LandSurv
             Qqjh = run.BeforeId,
             Dqjh = run.AfterId,
             Jcmj = area,
-            Jcgdmj = survey?.FarmlandArea(geometry) * _unit2 ?? 0,
+            Jcgdmj = Math.Min(survey?.FarmlandArea(geometry) * _unit2 ?? 0, area),
             Yjjbntmj = basic,
             Sfyn = basic > 0,
             X = inside.X,

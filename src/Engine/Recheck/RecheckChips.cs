@@ -25,11 +25,12 @@ public sealed class RecheckChips : IDisposable
 
     private sealed record Date(string Label, string Suffix, Scene Scene, int[] Bands, int OffsetX, int OffsetY, string Day);
 
-    /// <summary>Prepares chips of the recheck's images into <paramref name="directory"/> (created when missing).</summary>
+    /// <summary>Prepares chips of the recheck's images into <paramref name="directory"/> (created when missing; a file there is refused with an <see cref="InputException"/>).</summary>
     public RecheckChips(string directory, RecheckImages images, ChipOptions? options = null)
     {
         _options = options ?? new ChipOptions();
         _directory = directory;
+        if (File.Exists(directory)) throw new InputException($"Cannot write chips into '{directory}': it is a file, not a folder.");
         Directory.CreateDirectory(directory);
         var newest = Scene.Open(images.Newest, images.Bands);
         try

@@ -58,10 +58,11 @@ public static class RecheckWriter
     /// <param name="card">The model's card (its classes give the share fields); null when judging by indices.</param>
     public static Sink Create(string path, SpatialReference crs, ModelCard? card)
     {
-        var output = AtomicOutput.Begin(path);
+        var format = TubanWriter.FormatOf(path);
+        var output = VectorOutput.Create(path, TubanWriter.Driver(format));
         try
         {
-            return new Sink(output, crs, TubanWriter.FormatOf(path), card);
+            return new Sink(output, crs, format, card);
         }
         catch
         {
@@ -73,31 +74,20 @@ public static class RecheckWriter
     /// <summary>A recheck output being written.</summary>
     public sealed class Sink : IDisposable
     {
-        private readonly AtomicOutput _output;
-        private readonly VectorDataset _dataset;
+        private readonly VectorOutput _output;
         private readonly VectorLayer _layer;
         private readonly VectorTransaction _transaction;
-        private readonly TubanFormat _format;
         private readonly ModelCard? _card;
         private readonly WKBWriter _wkb = new(ByteOrder.LittleEndian, handleSRID: false, emitZ: false);
         private bool _closed;
 
-        internal Sink(AtomicOutput output, SpatialReference crs, TubanFormat format, ModelCard? card)
+        internal Sink(VectorOutput output, SpatialReference crs, TubanFormat format, ModelCard? card)
         {
             _output = output;
-            _format = format;
             _card = card;
-            var (driver, layerName, options) = format switch
-            {
-                TubanFormat.Shapefile => ("ESRI Shapefile", Path.GetFileNameWithoutExtension(output.FinalPath), new[] { "ENCODING=GBK" }),
-                TubanFormat.GeoJson => ("GeoJSON", LayerName, Array.Empty<string>()),
-                TubanFormat.FileGdb => ("OpenFileGDB", LayerName, Array.Empty<string>()),
-                _ => ("GPKG", LayerName, Array.Empty<string>()),
-            };
-            if (format == TubanFormat.Shapefile) Directory.CreateDirectory(output.TempPath);
-            _dataset = VectorDataset.Create(output.TempPath, driver);
-            _layer = _dataset.CreateLayer(layerName, GeometryKind.MultiPolygon, crs, Fields(card), options);
-            _transaction = _dataset.BeginTransaction();
+            var options = format == TubanFormat.Shapefile ? new[] { "ENCODING=GBK" } : Array.Empty<string>();
+            _layer = output.Dataset.CreateLayer(output.LayerName(LayerName), GeometryKind.MultiPolygon, crs, Fields(card), options);
+            _transaction = output.Dataset.BeginTransaction();
         }
 
         /// <summary>Results written so far.</summary>
@@ -134,17 +124,8 @@ public static class RecheckWriter
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             _transaction.Commit();
-            _dataset.Dispose();
             _closed = true;
-            if (_format == TubanFormat.Shapefile)
-            {
-                var dir = Path.GetDirectoryName(_output.FinalPath)!;
-                foreach (var file in Directory.EnumerateFiles(_output.TempPath))
-                    File.Move(file, Path.Combine(dir, Path.GetFileName(file)), overwrite: true);
-                Directory.Delete(_output.TempPath, recursive: true);
-            }
-            else _output.Commit();
-            _output.Dispose();
+            _output.Commit();
         }
 
         /// <summary>Abandons an uncommitted output: nothing is left at the final path.</summary>
@@ -154,7 +135,6 @@ public static class RecheckWriter
             {
                 _closed = true;
                 _transaction.Dispose();
-                try { _dataset.Dispose(); } catch (GdalException) { }
             }
             _output.Dispose();
         }

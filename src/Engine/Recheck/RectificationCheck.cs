@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using WeiPian.Engine.Inference;
+using WeiPian.Engine.Output;
 
 namespace WeiPian.Engine.Recheck;
 
@@ -57,13 +58,18 @@ public sealed class RectificationCheck : IDisposable
     /// <summary>
     /// Re-checks the polygons of <paramref name="polygonsPath"/> and writes the results to <paramref name="outputPath"/>
     /// (layer <c>recheck</c>; .gpkg, .shp, .geojson), and chips when <see cref="RecheckOptions.ChipsDirectory"/> is set,
-    /// each under a temporary name renamed into place when complete.
+    /// each under a temporary name renamed into place when complete. An output that is an input (links resolved) or lies
+    /// in an input folder, or whose extension names no format, is refused before any work (<see cref="InputException"/>).
     /// </summary>
     /// <returns>Counts by verdict, tiles run against tiles in the scene, and times.</returns>
     public async Task<RecheckSummary> CheckToFileAsync(string polygonsPath, RecheckImages images, string outputPath,
         RecheckOptions? options = null, IProgress<RecheckProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new RecheckOptions();
+        _ = TubanWriter.FormatOf(outputPath); // an extension that names no format is refused here, before any work
+        string?[] inputs = [polygonsPath, images.Newest, images.Reference, images.After, _model?.ModelPath];
+        OutputPaths.EnsureApart(outputPath, inputs);
+        if (options.ChipsDirectory is { } chipsDirectory) OutputPaths.EnsureApart(chipsDirectory, inputs);
         var clock = Stopwatch.StartNew();
         var stats = new RunStats();
         RecheckWriter.Sink? sink = null;

@@ -52,8 +52,10 @@ internal sealed class ClassStrip
     }
 
     /// <summary>Copies a classified tile's kept centre into place, confidence rounded to whole percent (half to even).</summary>
-    public void Place(int column, TileClassifier tile)
+    /// <returns>Pixels placed for which the model gave no number (confidence 0: every class NaN, or a NaN change logit).</returns>
+    public int Place(int column, TileClassifier tile)
     {
+        var noNumber = 0;
         var core = _grid.Core(column, Window.Y / _grid.Kept);
         var t = _grid.Tile;
         for (var r = 0; r < core.Height; r++)
@@ -64,7 +66,9 @@ internal sealed class ClassStrip
             var confidence = tile.Confidence.AsSpan(src, core.Width);
             var percent = Percent.AsSpan(dst, core.Width);
             for (var i = 0; i < confidence.Length; i++) percent[i] = (byte)Math.Round(confidence[i] * 100);
+            noNumber += confidence.Count(0f);
         }
+        return noNumber;
     }
 
     /// <summary>Zeroes class and confidence wherever <see cref="Valid"/> is 0.</summary>

@@ -68,6 +68,7 @@ public sealed partial class LandSurvey
     public static void Validate(string path, SurveyOptions? options = null)
     {
         options ??= new SurveyOptions();
+        CheckShapefileMembers(path, options);
         using var ds = VectorDataset.Open(path, encoding: options.Encoding);
         ParcelLayer(ds, path, options);
     }
@@ -83,6 +84,7 @@ public sealed partial class LandSurvey
     public static LandSurvey Load(string path, SpatialReference crs, BoundingBox area, SurveyOptions? options = null)
     {
         options ??= new SurveyOptions();
+        CheckShapefileMembers(path, options);
         using var ds = VectorDataset.Open(path, encoding: options.Encoding);
         var parcels = ParcelLayer(ds, path, options);
         var codes = string.Join(",", options.FarmlandCodes.Select(c => "'" + c.Replace("'", "''", StringComparison.Ordinal) + "'"));
@@ -103,7 +105,7 @@ public sealed partial class LandSurvey
                     $"Survey '{path}': county layer '{layer.Name}' has no field {options.CountyCodeField}; its fields are {FieldList(layer)}.");
             var named = layer.FieldIndex(options.CountyNameField) >= 0;
             counties = ReadPolygons(layer, crs, area, null, path)
-                .Select(p => new County(p.Feature.GetString(options.CountyCodeField) ?? "", p.Geometry,
+                .Select(p => new County(ReadCountyCode(p.Feature.GetString(options.CountyCodeField), path, layer.Name, options.CountyCodeField), p.Geometry,
                     named ? p.Feature.GetString(options.CountyNameField) ?? "" : "")).ToList();
         }
         return new LandSurvey(path, farmland, basic, counties, hasBasic, hasCounties);
@@ -134,15 +136,26 @@ public sealed partial class LandSurvey
         return best;
     }
 
-    private static double OverlapArea(STRtree<Geometry> index, Geometry polygon)
+    private static double OverlapArea(STRtree<Geometry> index, Geometry polygon) => UnionArea(index.Query(polygon.EnvelopeInternal), polygon);
+
+    /// <summary>
+    /// Area of <paramref name="polygon"/> covered by the union of <paramref name="parcels"/>: parcels of a real survey
+    /// do overlap (a parcel digitised twice, slivers between sheets), and summing their pieces would count the shared
+    /// part twice, giving more farmland than polygon.
+    /// </summary>
+    internal static double UnionArea(IEnumerable<Geometry> parcels, Geometry polygon)
     {
-        var area = 0.0;
-        foreach (var g in index.Query(polygon.EnvelopeInternal))
-            if (g.Intersects(polygon)) area += Intersection(g, polygon).Area;
-        return area;
+        var pieces = new List<Geometry>();
+        foreach (var g in parcels)
+            if (g.Intersects(polygon) && Intersection(g, polygon) is { IsEmpty: false, Dimension: Dimension.Surface } piece) pieces.Add(piece);
+        return pieces.Count switch
+        {
+            0 => 0,
+            1 => pieces[0].Area,
+            _ => OverlayNGRobust.Union(pieces).Area,
+        };
     }
 
-    // Survey polygons do not overlap each other, so summing per-parcel intersections is the area of the union.
     private static Geometry Intersection(Geometry a, Geometry b) => OverlayNGRobust.Overlay(a, b, SpatialFunction.Intersection);
 
     /// <summary>The parcel layer (DLTB) with its land-class field, or a <see cref="SurveyException"/> that lists what is there.</summary>
@@ -157,7 +170,60 @@ public sealed partial class LandSurvey
                 $"Survey '{path}': layer '{layer.Name}' has no field {options.LandClassField} (land-class code), so farmland cannot be found; its fields are {FieldList(layer)}.");
         if (layer.GeometryType is not (GeometryKind.Polygon or GeometryKind.MultiPolygon or GeometryKind.Unknown))
             throw new SurveyException($"Survey '{path}': layer '{layer.Name}' holds {layer.GeometryType} geometries, not polygons.");
+        LayerCrs(layer, path);
         return layer;
+    }
+
+    /// <summary>
+    /// A county code as the survey holds it, refused unless it is 6 ASCII digits: the code starts every JCBH and names
+    /// the county's file in a split by county, where two codes such as 'a/b' and 'a_b' shared a file and a long one
+    /// failed as "unable to open database file". A missing code stays empty (no county).
+    /// </summary>
+    private static string ReadCountyCode(string? code, string path, string layer, string field)
+    {
+        if (string.IsNullOrEmpty(code) || CountyCode.IsValid(code)) return code ?? "";
+        var shown = code.Length > 40 ? code[..40] + $"... ({code.Length} characters)" : code;
+        throw new SurveyException($"Survey '{path}', layer '{layer}': {field} '{shown}' is not an administrative division code (a county's 6 digits, e.g. 420506).");
+    }
+
+    /// <summary>
+    /// A Shapefile survey whose layer has its .shp but lacks the .shx or .dbf: OGR skips the layer (no .shx) or reads
+    /// it without fields (no .dbf), which would be reported as a missing layer or field; name the missing member.
+    /// </summary>
+    private static void CheckShapefileMembers(string path, SurveyOptions options)
+    {
+        var folder = Directory.Exists(path) ? path
+            : path.EndsWith(".shp", StringComparison.OrdinalIgnoreCase) ? System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!
+            : null;
+        if (folder is null) return;
+        var files = Directory.EnumerateFiles(folder).Select(System.IO.Path.GetFileName).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var layers = Directory.Exists(path)
+            ? new[] { options.ParcelLayer, options.BasicFarmlandLayer, options.CountyLayer }
+            : [System.IO.Path.GetFileNameWithoutExtension(path)];
+        foreach (var layer in layers)
+        {
+            if (!files.Contains(layer + ".shp")) continue;
+            var missing = new[] { ".shx", ".dbf" }.Where(ext => !files.Contains(layer + ext)).Select(ext => layer + ext).ToList();
+            if (missing.Count > 0)
+                throw new SurveyException(
+                    $"Survey '{path}': '{System.IO.Path.Combine(folder, layer + ".shp")}' has no {string.Join(" or ", missing)} beside it; a Shapefile layer needs its .shp, .shx and .dbf.");
+        }
+    }
+
+    /// <summary>
+    /// The layer's CRS. A layer without one is refused rather than taken to be in the scene's CRS: a Shapefile
+    /// without its .prj, or a GeoPackage layer of the "Undefined" SRS (srs_id 0 or -1) that GDAL reads as a made-up
+    /// geographic CRS, would otherwise put the parcels wherever their numbers fall.
+    /// </summary>
+    private static SpatialReference LayerCrs(VectorLayer layer, string path)
+    {
+        var crs = layer.SpatialReference;
+        if (crs is not null && !crs.Name.StartsWith("Undefined ", StringComparison.Ordinal)) return crs;
+        var shapefile = Directory.Exists(path) || path.EndsWith(".shp", StringComparison.OrdinalIgnoreCase);
+        var prj = System.IO.Path.Combine(Directory.Exists(path) ? path : System.IO.Path.GetDirectoryName(path) ?? "", layer.Name + ".prj");
+        throw new SurveyException(shapefile
+            ? $"Survey '{path}', layer '{layer.Name}' has no CRS: '{prj}' is missing. Add it (ogr2ogr -a_srs EPSG:NNNN) with the survey's CRS."
+            : $"Survey '{path}', layer '{layer.Name}' has no CRS{(crs is null ? "" : $" ('{crs.Name}')")}. Assign the survey's CRS (ogr2ogr -a_srs EPSG:NNNN).");
     }
 
     private static string FieldList(VectorLayer layer) => string.Join(", ", layer.Fields.Select(f => f.Name));
@@ -166,15 +232,19 @@ public sealed partial class LandSurvey
     internal static List<(VectorFeature Feature, Geometry Geometry)> ReadPolygons(VectorLayer layer, SpatialReference crs, BoundingBox area,
         string? where, string path)
     {
-        var layerCrs = layer.SpatialReference;
-        using var toScene = layerCrs is null || layerCrs.IsSame(crs) ? null : new CoordinateTransform(layerCrs, crs);
-        using var toLayer = toScene is null ? null : new CoordinateTransform(crs, layerCrs!);
-        layer.SetSpatialFilter(toLayer is null ? area : Reprojection.Apply(area, toLayer));
-        layer.SetAttributeFilter(where);
-        var reader = new WKBReader();
+        var layerCrs = LayerCrs(layer, path);
+        CoordinateTransform? toScene = null, toLayer = null;
         var result = new List<(VectorFeature, Geometry)>();
         try
         {
+            if (!layerCrs.IsSame(crs))
+            {
+                toScene = new CoordinateTransform(layerCrs, crs);
+                toLayer = new CoordinateTransform(crs, layerCrs);
+            }
+            layer.SetSpatialFilter(toLayer is null ? area : Reprojection.Apply(area, toLayer));
+            layer.SetAttributeFilter(where);
+            var reader = new WKBReader();
             foreach (var f in layer.Features())
                 if (f.Wkb is not null && Reprojection.ReadSurface(reader, f.Wkb, toScene) is { } g)
                     result.Add((f, g));
@@ -183,8 +253,15 @@ public sealed partial class LandSurvey
         {
             throw new SurveyException($"Survey '{path}', layer '{layer.Name}': unreadable geometry ({e.Message}).");
         }
+        catch (GdalException e) when (e.Operation.Contains("coordinate", StringComparison.Ordinal))
+        {
+            // Without the survey's name a PROJ message reads as if the scene were at fault.
+            throw new SurveyException($"Survey '{path}', layer '{layer.Name}' in {layerCrs} cannot be reprojected to the scene's {crs}: {e.Message}");
+        }
         finally
         {
+            toScene?.Dispose();
+            toLayer?.Dispose();
             layer.SetSpatialFilter(null);
             layer.SetAttributeFilter(null);
         }

@@ -14,7 +14,7 @@ public sealed record PolygonizeOptions
     /// <summary>4 (gdal_polygonize's default) or 8 (its -8).</summary>
     public PixelConnectivity Connectivity { get; init; } = PixelConnectivity.Four;
 
-    /// <summary>OGR driver: "GPKG", "ESRI Shapefile" or "GeoJSON"; null picks it from the output's extension (GeoPackage otherwise).</summary>
+    /// <summary>OGR driver: "GPKG", "ESRI Shapefile" or "GeoJSON"; null picks it from the output's extension (an extension that names no format is refused).</summary>
     public string? Driver { get; init; }
 
     /// <summary>The integer field holding each polygon's pixel value.</summary>
@@ -54,10 +54,11 @@ public static class RasterPolygonizer
 
     /// <summary>Polygonises one band of <paramref name="rasterPath"/> into <paramref name="outputPath"/>.</summary>
     /// <param name="rasterPath">Any raster GDAL reads.</param>
-    /// <param name="outputPath">The vector file (.gpkg, .shp, .geojson), replaced when it exists.</param>
+    /// <param name="outputPath">The vector file (.gpkg, .shp, .geojson, .gdb), replaced when it exists; never the raster, never a folder (but a FileGDB).</param>
     /// <param name="options">Band, connectivity, driver, field and layer names; null for gdal_polygonize's defaults with field <c>value</c>.</param>
     /// <param name="progress">Receives the share of rows done, 0..1.</param>
     /// <param name="cancellationToken">Stops between strips and every few thousand polygons written; nothing is left under the final name.</param>
+    /// <exception cref="InputException">The output is the raster, a folder, or has an extension that names no format without <see cref="PolygonizeOptions.Driver"/>.</exception>
     /// <exception cref="FileNotFoundException">The raster does not exist.</exception>
     /// <exception cref="GdalException">GDAL cannot read the raster or write the output.</exception>
     /// <exception cref="InputException">The band does not exist, is floating-point, or holds a value outside 0..255.</exception>
@@ -67,11 +68,13 @@ public static class RasterPolygonizer
         options ??= new PolygonizeOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.FeaturesPerTransaction, 1);
         var clock = Stopwatch.StartNew();
+        var driver = options.Driver ?? VectorOutput.DriverFor(outputPath);
+        OutputPaths.EnsureApart(outputPath, rasterPath);
         using var raster = RasterDataset.Open(rasterPath);
         var source = new StripSource(raster, options.Band);
         var transform = raster.HasGeoTransform ? raster.GeoTransform : GeoTransform.Identity;
 
-        using var output = VectorOutput.Create(outputPath, options.Driver ?? VectorOutput.DriverFor(outputPath));
+        using var output = VectorOutput.Create(outputPath, driver);
         var layerName = output.LayerName(options.LayerName ?? Path.GetFileNameWithoutExtension(outputPath));
         var layer = output.Dataset.CreateLayer(layerName, GeometryKind.Polygon, raster.SpatialReference,
             [new FieldDefinition(options.FieldName, FieldKind.Integer)]);
