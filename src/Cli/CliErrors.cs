@@ -43,6 +43,7 @@ internal static class CliErrors
         ["Size"] = ("--size", "--size"),
         ["Height"] = ("--height", "--height"),
         ["Gsd"] = ("--gsd", "--gsd"),
+        ["Epsg"] = ("--epsg", "--epsg"),
         ["ChangesPerKm2"] = ("--changes-per-km2", "--changes-per-km2"),
         ["MaxObscuredShare"] = ("--max-obscured", "--max-obscured"),
         ["RestoredMaxChangedShare"] = ("--restored-max", "--restored-max, --not-restored-min"),

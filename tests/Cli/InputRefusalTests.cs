@@ -64,6 +64,20 @@ public sealed class InputRefusalTests : IDisposable
     }
 
     [Fact]
+    public async Task SynthIntoAFileIsRefused()
+    {
+        var file = _dir.File("scene");
+        await File.WriteAllTextAsync(file, "not a folder");
+
+        var (code, stderr) = await RunAsync(["synth", "--out", file, "--size", "64"]);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"weipian: Cannot write the scene into '{file}': ", stderr);
+        Assert.DoesNotContain('\n', stderr);
+        Assert.Equal("not a folder", await File.ReadAllTextAsync(file));
+    }
+
+    [Fact]
     public async Task DetectWithoutSurveyNamesBothWaysOut()
     {
         var sample = TestPaths.SampleTiles;

@@ -85,6 +85,30 @@ public sealed class TerminationSignalTests(ITestOutputHelper log) : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(outDir));
     }
 
+    [Fact]
+    public async Task InterruptStopsSynthAndRemovesTheFolderItMade()
+    {
+        var outDir = _dir.File("scene");
+        using var child = CliProcess.Start(["synth", "--out", outDir, "--size", "4096", "--no-shapefiles"]);
+        var stderr = child.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        while (!child.HasExited && clock.Elapsed < TimeSpan.FromSeconds(60)
+               && !(Directory.Exists(outDir) && Directory.EnumerateFiles(outDir, ".before.partial-*").Any()))
+            await Task.Delay(20);
+        await Task.Delay(300);
+        if (child.HasExited) Assert.Fail($"synth ended before the signal: {await stderr}");
+
+        var stopping = Stopwatch.StartNew();
+        await SendAsync("INT", child.Id);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await child.WaitForExitAsync(limit.Token);
+        log.WriteLine($"exit {child.ExitCode} {stopping.Elapsed.TotalSeconds:0.00} s after SIGINT");
+
+        Assert.Equal(130, child.ExitCode);
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"stopped {stopping.Elapsed.TotalSeconds:0.0} s after the signal");
+        Assert.False(Directory.Exists(outDir), "the folder synth made is left");
+    }
+
     private static async Task SendAsync(string signal, int pid)
     {
         using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);

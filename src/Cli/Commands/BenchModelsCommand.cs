@@ -63,7 +63,14 @@ internal static class BenchModelsCommand
             Console.Write(table);
             if (parse.GetValue(output) is { } dir)
             {
-                Directory.CreateDirectory(dir);
+                try
+                {
+                    Directory.CreateDirectory(dir);
+                }
+                catch (IOException e)
+                {
+                    throw new InputException($"--out {dir}: cannot write the report there: {e.Message}", e);
+                }
                 File.WriteAllText(Path.Combine(dir, "report.md"), table);
                 File.WriteAllText(Path.Combine(dir, "report.csv"), Csv(scores));
                 File.WriteAllText(Path.Combine(dir, "report.json"), "[" + string.Join(",\n", scores.Select(ScoreJson.Write)) + "]\n");
@@ -102,7 +109,8 @@ internal static class BenchModelsCommand
         var stdout = child.StandardOutput.ReadToEndAsync(ct);
         var stderr = child.StandardError.ReadToEndAsync(ct);
         await child.WaitForExitAsync(ct);
-        if (child.ExitCode == CliErrors.InputError) throw new InputException($"Benchmarking '{model}' failed: {(await stderr).Trim()}");
+        // The child already said what is wrong with its input, in one line: pass it on as it is.
+        if (child.ExitCode == CliErrors.InputError) throw new InputException((await stderr).Trim().Replace("weipian: ", "", StringComparison.Ordinal));
         if (child.ExitCode != 0) throw new InvalidOperationException($"Benchmarking '{model}' failed: {(await stderr).Trim()}");
         return ScoreJson.Read(await stdout);
     }
