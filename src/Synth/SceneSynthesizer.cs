@@ -118,7 +118,15 @@ public static class SceneSynthesizer
     private static SynthResult Write(SynthOptions options, string outDir, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         var layout = new Layout(options);
-        var crs = SpatialReference.FromEpsg(options.Epsg);
+        SpatialReference crs;
+        try
+        {
+            crs = SpatialReference.FromEpsg(options.Epsg);
+        }
+        catch (GdalException e)
+        {
+            throw new InputException($"EPSG:{options.Epsg} is not a CRS PROJ knows ({e.Message}).", e) { Setting = nameof(SynthOptions.Epsg) };
+        }
         if (!crs.IsProjected)
             throw new InputException($"EPSG:{options.Epsg} is not a projected CRS; the synthesiser needs metres (e.g. 4546, CGCS2000 / 3-degree GK CM 111E).") { Setting = nameof(SynthOptions.Epsg) };
         var frame = Frame(crs, options);

@@ -78,6 +78,19 @@ public sealed class InputRefusalTests : IDisposable
     }
 
     [Fact]
+    public async Task UnknownEpsgNamesItsOption()
+    {
+        var outDir = _dir.File("scene");
+
+        var (code, stderr) = await RunAsync(["synth", "--out", outDir, "--size", "64", "--epsg", "99999"]);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("weipian: EPSG:99999 is not a CRS PROJ knows (", stderr);
+        Assert.EndsWith("(--epsg)", stderr);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
     public async Task DetectWithoutSurveyNamesBothWaysOut()
     {
         var sample = TestPaths.SampleTiles;
