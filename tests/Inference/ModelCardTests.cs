@@ -265,7 +265,9 @@ public class ModelCardTests
         var ex = Assert.Throws<ModelContractException>(() =>
             card.BindBands([BandRole.Unknown, BandRole.Unknown, BandRole.Unknown, BandRole.Unknown], "s.tif"));
         Assert.Contains("has ?,?,?,? (no B,G,R,NIR)", ex.Message);
-        Assert.Contains("--bands B,G,R,NIR", ex.Message);
+        Assert.Contains("give the scene's band order explicitly", ex.Message);
+        Assert.DoesNotContain("--", ex.Message);
+        Assert.Equal("Bands", ex.Setting);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using WeiPian.Engine;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Raster;
 using WeiPian.Engine.Recheck;
@@ -105,7 +106,7 @@ internal static class RecheckCommand
     private static DateOnly? Date(string? text, string option) =>
         text is null ? null
         : DateOnly.TryParseExact(text, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
-        : throw new FormatException($"{option} {text}: give the date as YYYYMMDD.");
+        : throw new InputException($"{option} {text}: give the date as YYYYMMDD.");
 
     // One line per stage and tenth (a log) or a line redrawn in place (a terminal).
     private sealed class Progress(TextWriter writer) : IProgress<RecheckProgress>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using WeiPian.Engine;
 using WeiPian.Engine.Batch;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;

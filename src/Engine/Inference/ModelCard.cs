@@ -82,7 +82,7 @@ public sealed partial class ModelCard
                     throw new ModelContractException(
                         $"Model '{Name}' ({Source}) needs one {BandRoles.ShortName(role)} band, but scene '{scenePath}' has " +
                         $"{BandRoles.ShortName(role)} in bands {bands[i]} and {j + 1} (its bands are {FormatRoles(sceneRoles)}). " +
-                        "Give the scene's band order explicitly (e.g. --bands B,G,R,NIR).", scenePath);
+                        "Give the scene's band order explicitly.", scenePath) { Setting = "Bands" };
                 bands[i] = j + 1;
             }
             if (bands[i] == 0) missing.Add(role);
@@ -90,11 +90,14 @@ public sealed partial class ModelCard
         if (missing.Count > 0)
         {
             var unknown = sceneRoles.Any(r => r == BandRole.Unknown)
-                ? " Bands shown as ? have no known role: give the scene's band order explicitly (e.g. --bands B,G,R,NIR)."
+                ? " Bands shown as ? have no known role: give the scene's band order explicitly."
                 : "";
             throw new ModelContractException(
                 $"Model '{Name}' ({Source}) needs bands {BandRoles.Format(Input.Bands)}, but scene '{scenePath}' has " +
-                $"{FormatRoles(sceneRoles)} (no {BandRoles.Format(missing)}).{unknown}", scenePath);
+                $"{FormatRoles(sceneRoles)} (no {BandRoles.Format(missing)}).{unknown}", scenePath)
+            {
+                Setting = "Bands",
+            };
         }
         return bands;
     }

@@ -38,9 +38,9 @@ internal sealed class DetectionRun : IDisposable
         _model = model;
         _options = options;
         if (!(options.SimplifyTolerance >= 0) || double.IsPositiveInfinity(options.SimplifyTolerance))
-            throw new ArgumentOutOfRangeException(nameof(options), options.SimplifyTolerance, "The simplification tolerance is a distance in metres, 0 or more.");
+            throw new InputException($"A simplification tolerance of {options.SimplifyTolerance.ToString(CultureInfo.InvariantCulture)}: it is a distance in metres, 0 or more.") { Setting = nameof(options.SimplifyTolerance) };
         if (surveyPath is null && !options.AllLand)
-            throw new ArgumentException("A land survey (DLTB) is needed to find farmland; give one, or report change on all land (AllLand / --all-land).");
+            throw new InputException("A land survey (DLTB) is needed to find farmland; give one, or report change on all land.") { Setting = nameof(options.AllLand) };
         if (!CountyCode.IsValid(options.DefaultCounty))
             throw new InputException($"Default county code '{options.DefaultCounty}': a county code (XZQDM) is 6 digits.");
         if (surveyPath is not null) LandSurvey.Validate(surveyPath, options.Survey);
