@@ -63,11 +63,12 @@ public sealed partial class DetectProgressTests : IDisposable
         var text = new StringWriter();
         using (var line = new ProgressLine(text, terminal: false))
         {
-            line.Report(new DetectionProgress(10, 10, 3));
-            line.Report(new DetectionProgress(10, 10, 4) { Stage = DetectionStage.Finishing });
+            var detection = new DetectionProgressLine(line);
+            detection.Report(new DetectionProgress(10, 10, 3));
+            detection.Report(new DetectionProgress(10, 10, 4) { Stage = DetectionStage.Finishing });
             line.Line("weipian: warning: something");
-            line.Report(new DetectionProgress(10, 10, 4) { Stage = DetectionStage.Writing });
-            line.Report(new DetectionProgress(10, 10, 4) { Stage = DetectionStage.Done });
+            detection.Report(new DetectionProgress(10, 10, 4) { Stage = DetectionStage.Writing });
+            detection.Report(new DetectionProgress(10, 10, 4) { Stage = DetectionStage.Done });
         }
         var lines = text.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(5, lines.Length);

@@ -88,7 +88,7 @@ internal static class DetectCommand
             var outPath = parse.GetValue(output)!;
             using var bar = new ProgressLine();
             var summary = await detector.DetectToFileAsync(pair, parse.GetValue(survey), outPath,
-                options with { Logger = new LineLogger(bar.Line) }, bar, ct);
+                options with { Logger = new LineLogger(bar.Line) }, new DetectionProgressLine(bar), ct);
             bar.Dispose();
             Console.Write(SummaryTable.Render(summary, outPath, detector.Card));
             if (parse.GetValue(profile)) Console.Write(SummaryTable.Profile(summary));
