@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, restores, builds and runs the whole xUnit suite; then
 # scripts/package-consumer.sh (packs the packages and the tool, builds and runs a fresh consumer of them with the README's
-# library example; 80 s quiet, 3.5 min at load 22); then the cluster script: installs redis-server when missing, Redis on loopback, three
+# library example; 80 s quiet, 3.5 min at load 22); then bench/scripts/chips-overhead.sh (detect with and without
+# --chips on a 2048² pair, twice each, the ratio against the 1.3x target reported); then the cluster script: installs redis-server when missing, Redis on loopback, three
 # silo processes and a client, one silo killed with SIGKILL mid-batch, the output checked against a single-machine run
 # (about 2 minutes; WEIPIAN_SKIP_CLUSTER_SCRIPT=1 leaves it out). The real public test files are read from
 # ../shared/data/real when that folder exists.
@@ -11,6 +12,9 @@ scripts/ensure-deps.sh
 dotnet test tests/WeiPian.Engine.Tests.csproj -c Release --nologo "$@"
 echo "== scripts/package-consumer.sh"
 scripts/package-consumer.sh
+echo "== bench/scripts/chips-overhead.sh"
+# A failed run fails the tests; a missed 1.3x target (exit 3: not met yet, see bench/RESULTS.md) is only reported.
+bench/scripts/chips-overhead.sh || [ $? -eq 3 ]
 if [ -z "${WEIPIAN_SKIP_CLUSTER_SCRIPT:-}" ]; then
   echo "== bench/scripts/cluster-kill-silo.sh redis"
   bench/scripts/cluster-kill-silo.sh redis 2>&1 | tail -20

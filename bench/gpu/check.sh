@@ -60,7 +60,8 @@ run() { # name device [options...]: prints Mpx/s and the profile's model and wal
   grep -E "^(Model|wall)" "$out/detect-$1.log" | sed "s/^/  $1 /"
 }
 
-# Agreement: the diagonal of the pixel confusion matrix between two class rasters over all pixels.
+# Agreement: the diagonal of the pixel confusion matrix between two class rasters, over the pixels the CPU run gave a
+# result (eval leaves out either raster's nodata, 255).
 agree() { # name: the CPU's class raster against this run's
   dotnet "$cli" eval --truth "$out/classes-cpu.tif" --pred "$out/classes-$1.tif" --json >"$out/eval-$1.json"
   python3 - "$out/eval-$1.json" "$1" <<'EOF'

@@ -4,7 +4,8 @@
     /usr/bin/python3 bench/reference/agreement.py A.tif B.tif
 
 Prints "agreement: <share> (<differing> of <pixels> pixels differ)" and, per class of A, how many of its pixels B
-calls something else.
+calls something else. A pixel without a result (the band's nodata, 255 in WeiPian's class raster) counts as 0, no
+change, as the reference pipeline writes it.
 """
 import sys
 
@@ -12,6 +13,15 @@ import numpy as np
 from osgeo import gdal
 
 gdal.UseExceptions()
+
+
+def classes(ds, y, w, rows):
+    band = ds.GetRasterBand(1)
+    x = band.ReadAsArray(0, y, w, rows)
+    nodata = band.GetNoDataValue()
+    if nodata is not None and nodata != 0:
+        x[x == nodata] = 0
+    return x
 
 
 def main(a_path, b_path):
@@ -23,8 +33,8 @@ def main(a_path, b_path):
     confusion = np.zeros((256, 256), dtype=np.int64)
     for y in range(0, h, 1024):
         rows = min(1024, h - y)
-        x = a.GetRasterBand(1).ReadAsArray(0, y, w, rows)
-        z = b.GetRasterBand(1).ReadAsArray(0, y, w, rows)
+        x = classes(a, y, w, rows)
+        z = classes(b, y, w, rows)
         off = x != z
         differ += int(off.sum())
         np.add.at(confusion, (x[off], z[off]), 1)

@@ -431,7 +431,7 @@ for i in "${!ids[@]}"; do
   if [ "$rerun" = 1 ]; then  # first the same command killed with SIGKILL once it has begun, leaving its partials
     (cd "$F" && TMPDIR=$work/tmp DOTNET_EnableDiagnostics=0 DOTNET_GCHeapHardLimit=0x40000000 \
       python3 "$work/run.py" "$timeout_row" KILL stderr "$out" "$err" dotnet "$cli" "${argv[@]}" >/dev/null)
-    ls -A "$F" | grep -q partial || echo "  ($id: the killed run left no partial file; the rerun proves less)"
+    [[ "$(ls -A "$F")" == *partial* ]] || echo "  ($id: the killed run left no partial file; the rerun proves less)"
   fi
   got=$(cd "$F" && TMPDIR=$work/tmp DOTNET_EnableDiagnostics=0 DOTNET_GCHeapHardLimit=0x40000000 \
         python3 "$work/run.py" "$timeout_row" "$sig" "$trigger" "$out" "$err" dotnet "$cli" "${argv[@]}")

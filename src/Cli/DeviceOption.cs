@@ -15,6 +15,6 @@ internal static class DeviceOption
         new("--fp16") { Description = "Compute in float16 (for CUDA; on the CPU it runs through float32 casts, useful to compare classes)" };
 
     /// <summary><c>cpu</c>, or <c>cuda</c> (also <c>gpu</c>), in any case.</summary>
-    /// <exception cref="ArgumentException">Anything else; the message names the option and its values.</exception>
+    /// <exception cref="WeiPian.Engine.InputException">Anything else; the message names the option and its values.</exception>
     public static InferenceDevice Parse(string value) => InferenceOptions.ParseDevice(value, "--device");
 }

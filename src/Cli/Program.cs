@@ -1,7 +1,19 @@
 using System.CommandLine;
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
 using WeiPian.Cli;
 using WeiPian.Cli.Commands;
 using WeiPian.Engine.Output;
+
+// System.CommandLine's texts in the language of every other message, whatever the machine's culture.
+CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+// ONNX Runtime's own log lines only when tracing: the engine reports what went wrong in its own messages.
+var ortLog = new EnvironmentCreationOptions
+{
+    logId = "weipian",
+    logLevel = Environment.GetEnvironmentVariable("WEIPIAN_TRACE") == "1" ? OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING : OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
+};
+OrtEnv.CreateInstanceWithOptions(ref ortLog);
 
 var root = new RootCommand("WeiPian.Engine: change polygons (图斑) from pairs of multispectral satellite scenes.");
 root.Subcommands.Add(InfoCommand.Create());

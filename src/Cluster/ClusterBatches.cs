@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using WeiPian.Cluster.Grains;
+using WeiPian.Engine;
 using WeiPian.Engine.Batch;
 
 namespace WeiPian.Cluster;
@@ -20,8 +21,19 @@ public static class ClusterBatches
     }
 
     /// <summary>Submits a batch (idempotent: the same batch again returns its status).</summary>
-    public static Task<ClusterBatchStatus> SubmitAsync(IGrainFactory grains, string batchId, ClusterBatchSpec spec, IEnumerable<SceneJob> jobs) =>
-        grains.GetGrain<IReprocessBatchGrain>(batchId).SubmitAsync(spec, [.. jobs.Select(ClusterSceneJob.From)]);
+    /// <exception cref="InputException">Another batch (other settings or scenes) exists under that id.</exception>
+    public static async Task<ClusterBatchStatus> SubmitAsync(IGrainFactory grains, string batchId, ClusterBatchSpec spec, IEnumerable<SceneJob> jobs)
+    {
+        try
+        {
+            return await grains.GetGrain<IReprocessBatchGrain>(batchId).SubmitAsync(spec, [.. jobs.Select(ClusterSceneJob.From)]);
+        }
+        catch (ArgumentException e)
+        {
+            // The grain refuses with ArgumentException, a type every Orleans peer can deserialise; to callers it is input.
+            throw new InputException(e.Message, e);
+        }
+    }
 
     /// <summary>The batch's status.</summary>
     public static Task<ClusterBatchStatus> StatusAsync(IGrainFactory grains, string batchId) =>

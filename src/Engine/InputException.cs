@@ -14,4 +14,13 @@ public class InputException : Exception
     /// <param name="message">What is wrong, naming the file or value.</param>
     /// <param name="inner">The underlying error, if any.</param>
     public InputException(string message, Exception? inner = null) : base(message, inner) { }
+
+    /// <summary>
+    /// The library setting that fixes the problem, as a property name (e.g. <c>nameof(ScenePair.Bands)</c>), or null.
+    /// </summary>
+    /// <remarks>
+    /// Messages speak of the input, never of one front end's flags; a front end maps this name to its own option
+    /// (the command line prints <c>--bands</c> for <c>Bands</c>).
+    /// </remarks>
+    public string? Setting { get; init; }
 }

@@ -94,11 +94,41 @@ public static class SceneSynthesizer
     {
         options.Validate();
         CheckFreeSpace(options, outDir);
-        Directory.CreateDirectory(outDir);
+        var created = !Directory.Exists(outDir);
+        try
+        {
+            Directory.CreateDirectory(outDir);
+        }
+        catch (IOException e)
+        {
+            throw new InputException($"Cannot write the scene into '{outDir}': {e.Message}", e);
+        }
+        try
+        {
+            return Write(options, outDir, progress, cancellationToken);
+        }
+        catch
+        {
+            // A refused or cancelled run leaves no trace: the folder it made goes too, when nothing else is in it.
+            if (created && !Directory.EnumerateFileSystemEntries(outDir).Any()) Directory.Delete(outDir);
+            throw;
+        }
+    }
+
+    private static SynthResult Write(SynthOptions options, string outDir, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
         var layout = new Layout(options);
-        var crs = SpatialReference.FromEpsg(options.Epsg);
+        SpatialReference crs;
+        try
+        {
+            crs = SpatialReference.FromEpsg(options.Epsg);
+        }
+        catch (GdalException e)
+        {
+            throw new InputException($"EPSG:{options.Epsg} is not a CRS PROJ knows ({e.Message}).", e) { Setting = nameof(SynthOptions.Epsg) };
+        }
         if (!crs.IsProjected)
-            throw new ArgumentException($"EPSG:{options.Epsg} is not a projected CRS; the synthesiser needs metres (e.g. 4546, CGCS2000 / 3-degree GK CM 111E).");
+            throw new InputException($"EPSG:{options.Epsg} is not a projected CRS; the synthesiser needs metres (e.g. 4546, CGCS2000 / 3-degree GK CM 111E).") { Setting = nameof(SynthOptions.Epsg) };
         var frame = Frame(crs, options);
         var counties = CountyPairs[(int)((ulong)options.Seed % (ulong)CountyPairs.Length)];
         var (centreLon, centreLat) = CentreLonLat(frame, layout);

@@ -30,7 +30,7 @@ public sealed class ClusterBatchTests(ITestOutputHelper log) : IAsyncLifetime
         // Submitting the same batch again is harmless; another batch under the same id is refused.
         var again = await ClusterBatches.SubmitAsync(_w.Cluster.Client, id, _w.Spec(output), _w.Jobs);
         Assert.Equal(6, again.Total);
-        await Assert.ThrowsAsync<ArgumentException>(() => ClusterBatches.SubmitAsync(_w.Cluster.Client, id, _w.Spec(output), _w.Jobs.Take(3)));
+        await Assert.ThrowsAsync<InputException>(() => ClusterBatches.SubmitAsync(_w.Cluster.Client, id, _w.Spec(output), _w.Jobs.Take(3)));
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var status = await ClusterBatches.FollowAsync(_w.Cluster.Client, id, null, TimeSpan.FromMilliseconds(200), timeout.Token);

@@ -24,7 +24,7 @@ public class ClusterCliTests
     [Theory]
     [InlineData("zookeeper:x")]
     [InlineData("localhost:port")]
-    public void BadConnectionsAreRefused(string text) => Assert.Throws<ArgumentException>(() => ClusterConnection.Parse(text));
+    public void BadConnectionsAreRefused(string text) => Assert.Throws<InputException>(() => ClusterConnection.Parse(text));
 
     [Fact]
     public void DefaultBatchIdNamesTheFolderAndHashesItsPath()

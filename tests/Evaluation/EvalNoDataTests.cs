@@ -59,7 +59,7 @@ public sealed class EvalNoDataTests : IDisposable
         var (code, output) = await CliProcess.RunAsync(["eval", "--truth", truth, "--pred", pred]);
         Assert.Equal(2, code);
         Assert.Single(output.Trim().Split('\n'));
-        Assert.Contains("--truth-nodata 255", output);
+        Assert.Contains("--truth-nodata", output);
 
         var j = await EvalJson("--truth", truth, "--pred", pred, "--truth-nodata", "255");
         var pixels = j.GetProperty("pixels");
@@ -140,7 +140,7 @@ public sealed class EvalNoDataTests : IDisposable
         var output = Path.Combine(_dir.Path, "out.gpkg");
         var e = Assert.Throws<InputException>(() => WeiPian.Engine.Vector.RasterPolygonizer.Run(raster, output,
             new WeiPian.Engine.Vector.PolygonizeOptions { Band = 9 }));
-        Assert.Equal($"'{raster}' has 1 band(s); band 9 does not exist.", e.Message);
+        Assert.Equal($"'{raster}' has bands 1..1; band 9 does not exist.", e.Message);
         Assert.False(File.Exists(output));
     }
 
@@ -151,7 +151,7 @@ public sealed class EvalNoDataTests : IDisposable
         var output = Path.Combine(_dir.Path, "out.gpkg");
         var (code, text) = await CliProcess.RunAsync(["polygonize", raster, output, "--band", "9"]);
         Assert.Equal(2, code);
-        Assert.Equal($"weipian: --band 9: '{raster}' has 1 band(s), 1..1.", text.Trim());
+        Assert.Equal($"weipian: '{raster}' has bands 1..1; band 9 does not exist. (--band)", text.Trim());
         Assert.DoesNotContain("Parameter", text);
         Assert.False(File.Exists(output));
     }

@@ -33,7 +33,7 @@ public class MetricsTests
 
     [Fact]
     public void ClassOutsideTheMatrixIsAnError() =>
-        Assert.Throws<ArgumentException>(() => new PixelMetrics(3).Add([0, 3], [0, 0]));
+        Assert.Throws<InputException>(() => new PixelMetrics(3).Add([0, 3], [0, 0]));
 
     [Fact]
     public void ObjectMetricsOfAHandDrawnCase()

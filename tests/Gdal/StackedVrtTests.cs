@@ -68,7 +68,7 @@ public class StackedVrtTests
         using var dir = new TempDir();
         var a = Band(dir, "a.tif", 20, 30);
         var rgb = Band(dir, "rgb.tif", 20, 30, bands: 3);
-        var e = Assert.Throws<ArgumentException>(() => RasterDataset.BuildStackedVrt(dir.File("s.vrt"), [a, rgb]));
+        var e = Assert.Throws<InputException>(() => RasterDataset.BuildStackedVrt(dir.File("s.vrt"), [a, rgb]));
         Assert.Contains(rgb, e.Message, StringComparison.Ordinal);
         Assert.Contains("3 bands", e.Message, StringComparison.Ordinal);
     }

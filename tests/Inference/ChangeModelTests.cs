@@ -309,7 +309,7 @@ public class ChangeModelTests
     public void CudaOnACpuBuildSaysHowToGetIt()
     {
         if (ChangeModel.SupportsCuda) return; // a -p:Gpu=true build: the device check covers CUDA
-        var ex = Assert.Throws<NotSupportedException>(() => ChangeModel.Load(TestModels.PairLogits, new InferenceOptions { Device = InferenceDevice.Cuda }));
+        var ex = Assert.Throws<InputException>(() => ChangeModel.Load(TestModels.PairLogits, new InferenceOptions { Device = InferenceDevice.Cuda }));
         Assert.Contains("-p:Gpu=true", ex.Message);
         Assert.Contains("CUDA 13", ex.Message);
         Assert.Contains("cuDNN 9", ex.Message);
@@ -318,11 +318,11 @@ public class ChangeModelTests
     [Fact]
     public void OptionsAreChecked()
     {
-        Assert.Throws<ArgumentException>(() => ChangeModel.Load(TestModels.PairLogits, new InferenceOptions { IntraOpThreads = -1 }));
+        Assert.Throws<InputException>(() => ChangeModel.Load(TestModels.PairLogits, new InferenceOptions { IntraOpThreads = -1 }));
         Assert.Equal(InferenceDevice.Cuda, InferenceOptions.ParseDevice("GPU"));
         Assert.Equal(InferenceDevice.Cpu, InferenceOptions.ParseDevice("cpu"));
-        Assert.Contains("--device 'tpu'", Assert.Throws<ArgumentException>(() => InferenceOptions.ParseDevice("tpu", "--device")).Message);
-        var ex = Assert.Throws<ArgumentException>(() => ChangeModel.Load(TestModels.PairLogits, new InferenceOptions { BatchSize = 4 }));
+        Assert.Contains("--device 'tpu'", Assert.Throws<InputException>(() => InferenceOptions.ParseDevice("tpu", "--device")).Message);
+        var ex = Assert.Throws<InputException>(() => ChangeModel.Load(TestModels.PairLogits, new InferenceOptions { BatchSize = 4 }));
         Assert.Contains("fixed batch of 1", ex.Message);
     }
 
@@ -341,7 +341,7 @@ public class ChangeModelTests
 
         using var model = ChangeModel.Load(TestModels.PairLogits, new InferenceOptions { Lanes = 3 });
         Assert.Equal(3, model.Lanes);
-        Assert.Throws<ArgumentException>(() => ChangeModel.Load(TestModels.PairLogits, new InferenceOptions { Lanes = -1 }));
+        Assert.Throws<InputException>(() => ChangeModel.Load(TestModels.PairLogits, new InferenceOptions { Lanes = -1 }));
 
         static (int Lanes, int Threads) Resolved(InferenceOptions o) => (o.Lanes, o.IntraOpThreads);
     }

@@ -134,12 +134,12 @@ public class Fp16GraphTests
             attr.AddMessage(AttrGraph, new ProtoMessage());
             node.AddMessage(NodeAttribute, attr);
         });
-        var ex = Assert.Throws<NotSupportedException>(() => Fp16Graph.Convert(subgraph, path));
+        var ex = Assert.Throws<InputException>(() => Fp16Graph.Convert(subgraph, path));
         Assert.Contains(path, ex.Message);
         Assert.Contains("subgraph", ex.Message);
 
         var custom = Edited(path, node => node.AddString(NodeDomain, "com.example"));
-        ex = Assert.Throws<NotSupportedException>(() => Fp16Graph.Convert(custom, path));
+        ex = Assert.Throws<InputException>(() => Fp16Graph.Convert(custom, path));
         Assert.Contains("com.example", ex.Message);
     }
 

@@ -63,7 +63,7 @@ public sealed class InferBenchTests : IDisposable
             for (var x = 0; x < grid.Width; x++)
             {
                 var i = (y + kept) * Size + x + kept;
-                // detect writes class 0 where either date has nodata (0, under a cloud); the benchmark classifies them.
+                // detect writes no result (255) where either date has nodata (0, under a cloud); the benchmark classifies them.
                 if (rendered.Before.Any(p => p[i] == 0) || rendered.After.Any(p => p[i] == 0)) continue;
                 compared++;
                 if (detected[i] != 0) changed++;

@@ -172,6 +172,9 @@ public class ModelCardTests
         { "changeClass no change", Edit(c => { Out(c)["form"] = "change-logit"; Out(c)["changeClass"] = 0; }), "output.changeClass is 0" },
         { "classes missing", Edit(c => c.Remove("classes")), "classes is missing" },
         { "one class", Edit(c => c["classes"] = JsonNode.Parse("""[{"id":0,"name":"no change"}]""")), "classes has 1 entry" },
+        { "256 classes", Edit(c => c["classes"] = JsonNode.Parse("[" + string.Join(",", Enumerable.Range(0, 256).Select(i =>
+            i == 0 ? "{\"id\":0,\"name\":\"no change\"}" : $"{{\"id\":{i},\"name\":\"c{i}\",\"tblx\":\"QT\"}}")) + "]")),
+            "classes has 256 entries; at most 255 (ids 0..254: the class raster keeps 255 for pixels without a result)" },
         { "gap in ids", Edit(c => c["classes"]![4]!["id"] = 7), "classes[4] has id 7; with 5 classes the ids must be exactly 0..4" },
         { "duplicate id", Edit(c => c["classes"]![2]!["id"] = 1), "classes lists id 1 twice" },
         { "id missing", Edit(c => c["classes"]![1]!.AsObject().Remove("id")), "classes[1] has no id" },
@@ -262,7 +265,9 @@ public class ModelCardTests
         var ex = Assert.Throws<ModelContractException>(() =>
             card.BindBands([BandRole.Unknown, BandRole.Unknown, BandRole.Unknown, BandRole.Unknown], "s.tif"));
         Assert.Contains("has ?,?,?,? (no B,G,R,NIR)", ex.Message);
-        Assert.Contains("--bands B,G,R,NIR", ex.Message);
+        Assert.Contains("give the scene's band order explicitly", ex.Message);
+        Assert.DoesNotContain("--", ex.Message);
+        Assert.Equal("Bands", ex.Setting);
     }
 
     [Fact]

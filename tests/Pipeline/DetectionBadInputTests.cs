@@ -74,8 +74,10 @@ public class DetectionBadInputTests
     public async Task MissingSurveyWithoutAllLandIsRefused()
     {
         using var dir = new TempDir();
-        var e = await Refused<ArgumentException>(dir, new ScenePair(Sample("before.tif"), Sample("after.tif")), null);
-        Assert.Contains("--all-land", e.Message);
+        var e = await Refused<InputException>(dir, new ScenePair(Sample("before.tif"), Sample("after.tif")), null);
+        Assert.Contains("report change on all land", e.Message);
+        Assert.DoesNotContain("--", e.Message);
+        Assert.Equal(nameof(DetectionOptions.AllLand), e.Setting);
     }
 
     private static async Task<T> Refused<T>(TempDir dir, ScenePair pair, string? survey) where T : Exception

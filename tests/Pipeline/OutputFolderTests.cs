@@ -31,7 +31,7 @@ public class OutputFolderTests
         using var dir = new TempDir();
         var folder = Path.Combine(dir.Path, "out");
         using var detector = new ChangeDetector(TestModels.StackedChange);
-        await Assert.ThrowsAsync<ArgumentException>(() =>
+        await Assert.ThrowsAsync<InputException>(() =>
             detector.DetectToFileAsync(SamplePair, surveyPath: null, Path.Combine(folder, "tuban.gpkg")));
         Assert.False(Directory.Exists(folder), "a refused run must not create the output folder");
     }
@@ -44,7 +44,7 @@ public class OutputFolderTests
         File.WriteAllText(blocker, "not a folder");
         var output = Path.Combine(blocker, "tuban.gpkg");
         using var detector = new ChangeDetector(TestModels.StackedChange);
-        var e = await Assert.ThrowsAnyAsync<IOException>(() => detector.DetectToFileAsync(SamplePair, SampleSurvey, output));
+        var e = await Assert.ThrowsAsync<InputException>(() => detector.DetectToFileAsync(SamplePair, SampleSurvey, output));
         Assert.Contains(output, e.Message);
         Assert.Equal("not a folder", File.ReadAllText(blocker));
     }

@@ -59,7 +59,7 @@ public class SimplifyTests(SampleDetection sample) : IClassFixture<SampleDetecti
     public async Task NegativeToleranceIsRefusedBeforeAnyWork()
     {
         using var detector = new ChangeDetector(SampleDetection.Model);
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
+        await Assert.ThrowsAsync<InputException>(async () =>
         {
             await foreach (var _ in detector.DetectAsync(SampleDetection.Pair, SampleDetection.SamplePath("survey.gpkg"),
                 new DetectionOptions { SimplifyTolerance = -1 })) { }

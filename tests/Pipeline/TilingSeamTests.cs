@@ -39,7 +39,7 @@ public class TilingSeamTests
         after.Read<ushort>(1, after.Extent, blue);
         var cloud = Enumerable.Range(0, blue.Length).Where(i => blue[i] == 0).ToList();
         Assert.True(cloud.Count > 1000, "the sample's after date has a cloud");
-        Assert.All(cloud, i => Assert.Equal(0, classes[i]));
+        Assert.All(cloud, i => Assert.Equal(ClassRasterLegend.NotAssessed, classes[i])); // no result, not "no change"
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class TilingSeamTests
                 if (!any) tilesOff++;
             }
         Assert.True(tilesOff > 10, $"the sample has {tilesOff} tiles with no farmland");
-        var expected = allLand.Zip(farmland, (c, f) => f == 0 ? (byte)0 : c).ToArray();
+        var expected = allLand.Zip(farmland, (c, f) => f == 0 ? ClassRasterLegend.NotAssessed : c).ToArray();
         Assert.Equal(expected, onFarmland);
     }
 

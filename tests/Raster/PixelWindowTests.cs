@@ -61,7 +61,7 @@ public class PixelWindowTests
     public void BandRoles_ParseAndFormat()
     {
         Assert.Equal("B,G,R,NIR", BandRoles.Format(BandRoles.ParseList(" blue, g ,Red,near infrared")));
-        var e = Assert.Throws<FormatException>(() => BandRoles.ParseList("B,G,Q"));
+        var e = Assert.Throws<InputException>(() => BandRoles.ParseList("B,G,Q"));
         Assert.Contains("'Q'", e.Message, StringComparison.Ordinal);
     }
 }

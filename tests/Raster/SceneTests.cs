@@ -38,7 +38,7 @@ public class SceneTests
         Assert.Equal(RasterDataType.Byte, scene.DataType);
         Assert.Equal([0d, 0d, 0d], scene.NoData);
         Assert.Equal(3, scene.BandOf(BandRole.Blue));
-        var e = Assert.Throws<InvalidOperationException>(() => scene.BandOf(BandRole.Nir));
+        var e = Assert.Throws<InputException>(() => scene.BandOf(BandRole.Nir));
         Assert.Contains("R,G,B", e.Message, StringComparison.Ordinal);
     }
 
@@ -58,7 +58,7 @@ public class SceneTests
             Assert.Equal(4, scene.BandOf(BandRole.Nir));
         using (var scene = Scene.Open(path))
             Assert.Equal([BandRole.Red, BandRole.Green, BandRole.Blue, BandRole.Unknown], scene.BandRoles);
-        var e = Assert.Throws<ArgumentException>(() => Scene.Open(path, BandRoles.GaofenMultispectral.Take(3).ToList()));
+        var e = Assert.Throws<InputException>(() => Scene.Open(path, BandRoles.GaofenMultispectral.Take(3).ToList()));
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
     }
 

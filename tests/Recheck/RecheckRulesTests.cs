@@ -35,10 +35,10 @@ public class RecheckRulesTests
     [Fact]
     public void InconsistentThresholdsAreRefusedBeforeWork()
     {
-        Assert.Throws<ArgumentException>(() => new RecheckOptions { RestoredMaxChangedShare = 0.8, NotRestoredMinChangedShare = 0.6 }.Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => new RecheckOptions { MaxObscuredShare = 1.5 }.Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => new RecheckOptions { MarginMetres = -1 }.Validate());
-        Assert.Throws<ArgumentException>(() => new RecheckOptions { SoilNdvi = 0.4, VegetationNdvi = 0.3 }.Validate());
+        Assert.Throws<InputException>(() => new RecheckOptions { RestoredMaxChangedShare = 0.8, NotRestoredMinChangedShare = 0.6 }.Validate());
+        Assert.Throws<InputException>(() => new RecheckOptions { MaxObscuredShare = 1.5 }.Validate());
+        Assert.Throws<InputException>(() => new RecheckOptions { MarginMetres = -1 }.Validate());
+        Assert.Throws<InputException>(() => new RecheckOptions { SoilNdvi = 0.4, VegetationNdvi = 0.3 }.Validate());
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class RecheckRulesTests
             Assert.Equal(v, RecheckVerdicts.Parse(RecheckVerdicts.ChineseName(v)));
         }
         Assert.Equal("部分整改", RecheckVerdicts.ChineseName(RecheckVerdict.PartlyRestored));
-        Assert.Throws<FormatException>(() => RecheckVerdicts.Parse("maybe"));
+        Assert.Throws<InputException>(() => RecheckVerdicts.Parse("maybe"));
     }
 
     // Surface reflectance x 1000 plus a little haze (B 26, G 18, R 10, NIR 5 DN), as GF-2 10-bit data.

@@ -124,7 +124,7 @@ public sealed class RasterPolygonizerTests : IDisposable
         using (var raster = RasterDataset.CreateGeoTiff(path, 16, 16, 1, RasterDataType.Float32))
             raster.Write<float>(1, raster.Extent, new float[256]);
         var output = _dir.File("float.gpkg");
-        var e = Assert.Throws<ArgumentException>(() => RasterPolygonizer.Run(path, output));
+        var e = Assert.Throws<InputException>(() => RasterPolygonizer.Run(path, output));
         Assert.Contains("Float32", e.Message);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir.Path, "float.gpkg*"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir.Path, "*partial*"));
@@ -134,7 +134,7 @@ public sealed class RasterPolygonizerTests : IDisposable
     public void ValueAboveByteRangeStopsTheRunAndNothingIsLeft()
     {
         var output = _dir.File("rgba.gpkg");
-        var e = Assert.Throws<ArgumentException>(() => RasterPolygonizer.Run(TestPaths.Real("rasterio-tests", "RGBA.uint16.tif"), output));
+        var e = Assert.Throws<InputException>(() => RasterPolygonizer.Run(TestPaths.Real("rasterio-tests", "RGBA.uint16.tif"), output));
         Assert.Matches(@"holds \d+ at column \d+, row \d+", e.Message);
         Assert.False(File.Exists(output));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir.Path, "*partial*"));

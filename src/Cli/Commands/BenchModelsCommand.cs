@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using WeiPian.Engine;
 using WeiPian.Engine.Evaluation;
 using WeiPian.Engine.Inference;
 using WeiPian.Models;
@@ -49,7 +50,7 @@ internal static class BenchModelsCommand
             var list = (parse.GetValue(models) ?? []).ToList();
             var gate = parse.GetValue(baseline);
             if (gate is not null && !list.Contains(gate)) list.Insert(0, gate);
-            if (list.Count == 0) throw new ArgumentException("Give at least one model with --models.");
+            if (list.Count == 0) throw new InputException("Give at least one model with --models.");
             var scores = new List<ModelScore>();
             using (var bar = new ProgressLine())
             {
@@ -68,7 +69,14 @@ internal static class BenchModelsCommand
             Console.Write(table);
             if (parse.GetValue(output) is { } dir)
             {
-                Directory.CreateDirectory(dir);
+                try
+                {
+                    Directory.CreateDirectory(dir);
+                }
+                catch (IOException e)
+                {
+                    throw new InputException($"--out {dir}: cannot write the report there: {e.Message}", e);
+                }
                 File.WriteAllText(Path.Combine(dir, "report.md"), table);
                 File.WriteAllText(Path.Combine(dir, "report.csv"), Csv(scores));
                 File.WriteAllText(Path.Combine(dir, "report.json"), "[" + string.Join(",\n", scores.Select(ScoreJson.Write)) + "]\n");
@@ -107,6 +115,8 @@ internal static class BenchModelsCommand
         var stdout = child.StandardOutput.ReadToEndAsync(ct);
         var stderr = child.StandardError.ReadToEndAsync(ct);
         await child.WaitForExitAsync(ct);
+        // The child already said what is wrong with its input, in one line: pass it on as it is.
+        if (child.ExitCode == CliErrors.InputError) throw new InputException((await stderr).Trim().Replace("weipian: ", "", StringComparison.Ordinal));
         if (child.ExitCode != 0) throw new InvalidOperationException($"Benchmarking '{model}' failed: {(await stderr).Trim()}");
         return ScoreJson.Read(await stdout);
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using WeiPian.Engine;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
@@ -81,7 +82,7 @@ internal static class DetectCommand
                 {
                     null => OutputSplit.None,
                     "county" => OutputSplit.County,
-                    var s => throw new ArgumentException($"--split-by {s}: the output can be split by county."),
+                    var s => throw new InputException($"--split-by {s}: the output can be split by county."),
                 },
             };
             using var detector = new ChangeDetector(BundledModels.Resolve(parse.GetValue(model)!), inference);
@@ -100,5 +101,5 @@ internal static class DetectCommand
     private static DateOnly? Date(string? text, string option) =>
         text is null ? null
         : DateOnly.TryParseExact(text, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
-        : throw new FormatException($"{option} {text}: give the date as YYYYMMDD.");
+        : throw new InputException($"{option} {text}: give the date as YYYYMMDD.");
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using WeiPian.Engine;
-using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Vector;
 
 namespace WeiPian.Cli.Commands;
@@ -25,9 +24,6 @@ internal static class PolygonizeCommand
         {
             var path = parse.GetValue(raster)!;
             var bandNumber = parse.GetValue(band);
-            using (var ds = RasterDataset.Open(path))
-                if (bandNumber < 1 || bandNumber > ds.BandCount)
-                    throw new InputException($"--band {bandNumber}: '{path}' has {ds.BandCount} band(s), 1..{ds.BandCount}.");
             var options = new PolygonizeOptions
             {
                 Band = bandNumber,
@@ -35,7 +31,7 @@ internal static class PolygonizeCommand
                 {
                     4 => PixelConnectivity.Four,
                     8 => PixelConnectivity.Eight,
-                    var c => throw new ArgumentException($"--connectivity {c}: use 4 or 8."),
+                    var c => throw new InputException($"--connectivity {c}: use 4 or 8."),
                 },
                 Driver = parse.GetValue(format) switch
                 {
@@ -43,7 +39,7 @@ internal static class PolygonizeCommand
                     var f when f.Equals("GPKG", StringComparison.OrdinalIgnoreCase) => "GPKG",
                     var f when f.Equals("ESRI Shapefile", StringComparison.OrdinalIgnoreCase) => "ESRI Shapefile",
                     var f when f.Equals("GeoJSON", StringComparison.OrdinalIgnoreCase) => "GeoJSON",
-                    var f => throw new ArgumentException($"--format {f}: use GPKG, \"ESRI Shapefile\" or GeoJSON."),
+                    var f => throw new InputException($"--format {f}: use GPKG, \"ESRI Shapefile\" or GeoJSON."),
                 },
             };
             var r = RasterPolygonizer.Run(path, parse.GetValue(output)!, options, cancellationToken: ct);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using WeiPian.Engine;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Raster;
 using WeiPian.Engine.Recheck;
@@ -109,7 +110,7 @@ internal static class RecheckCommand
     private static DateOnly? Date(string? text, string option) =>
         text is null ? null
         : DateOnly.TryParseExact(text, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
-        : throw new FormatException($"{option} {text}: give the date as YYYYMMDD.");
+        : throw new InputException($"{option} {text}: give the date as YYYYMMDD.");
 
     // The model runs over the tiles while the polygons they cover are judged, so the two counts move together: with a
     // model the tiles weigh 60 % and the polygons 39 %, without one the polygons 99 %; the outputs and chips follow, so

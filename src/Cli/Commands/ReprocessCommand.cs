@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using WeiPian.Engine;
 using WeiPian.Engine.Batch;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;

@@ -4,6 +4,7 @@ using System.Net;
 using Microsoft.Extensions.Hosting;
 using WeiPian.Cluster;
 using WeiPian.Cluster.Hosting;
+using WeiPian.Engine;
 
 namespace WeiPian.Cli.Commands;
 
@@ -84,11 +85,11 @@ internal static class SiloCommand
         if (text.Equals("gpus", StringComparison.OrdinalIgnoreCase))
         {
             var gpus = Directory.Exists("/dev") ? Directory.EnumerateFiles("/dev", "nvidia*").Count(f => int.TryParse(Path.GetFileName(f)["nvidia".Length..], out _)) : 0;
-            return gpus > 0 ? gpus : throw new ArgumentException("--workers gpus: no NVIDIA device (/dev/nvidia0...) on this machine.");
+            return gpus > 0 ? gpus : throw new InputException("--workers gpus: no NVIDIA device (/dev/nvidia0...) on this machine.");
         }
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1
             ? n
-            : throw new ArgumentException($"--workers {text}: give a number of at least 1, 'cores' or 'gpus'.");
+            : throw new InputException($"--workers {text}: give a number of at least 1, 'cores' or 'gpus'.");
     }
 
     private static void CheckShared(string root)
@@ -102,7 +103,7 @@ internal static class SiloCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"--shared {root}: cannot write there ({e.Message}); silos write scene files and outputs into batch folders on it.", e);
+            throw new InputException($"--shared {root}: cannot write there ({e.Message}); silos write scene files and outputs into batch folders on it.", e);
         }
     }
 }

@@ -26,7 +26,7 @@ internal static class SynthCommand
         {
             outDir, size, height, seed, gsd, epsg, density, noShp, recheck,
         };
-        command.SetAction(parse =>
+        command.SetAction((parse, ct) =>
         {
             var options = new SynthOptions
             {
@@ -40,14 +40,14 @@ internal static class SynthCommand
                 RecheckDate = parse.GetValue(recheck),
             };
             var clock = Stopwatch.StartNew();
-            var r = SceneSynthesizer.Run(options, parse.GetValue(outDir)!);
+            var r = SceneSynthesizer.Run(options, parse.GetValue(outDir)!, cancellationToken: ct);
             var changes = string.Join(", ", r.Changes.Select(kv => $"{ChangeClasses.Name(kv.Key)} {kv.Value}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {r.Directory}: {r.Width}x{r.Height} px, {r.BeforeDate:yyyy-MM-dd} -> {r.AfterDate:yyyy-MM-dd}, changes: {changes} ({r.ChangesOnFarmland} on farmland), clouds {r.Clouds}, {clock.Elapsed.TotalSeconds:0.0} s"));
             if (r.NewestDate is { } newest)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"newest {newest:yyyy-MM-dd}: {string.Join(", ", r.Fates.Select(kv => $"{RecheckTruth.Name(kv.Key)} {kv.Value}"))}"));
-            return 0;
+            return Task.FromResult(0);
         });
         return command;
     }

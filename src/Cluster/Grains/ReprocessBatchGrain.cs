@@ -79,7 +79,7 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
         if (_manifest.State.Spec is { } existing)
         {
             if (existing.Describe() != spec.Describe() || !SameJobs(_manifest.State.Jobs, jobs))
-                throw new ArgumentException($"Batch '{BatchId}' exists with other settings or scenes; give another batch id (or another --out).");
+                throw new ArgumentException($"Batch '{BatchId}' exists with other settings or scenes; give another batch id (or another output folder).");
             if (P.Phase is BatchPhase.MergeFailed or BatchPhase.Cancelled)
             {
                 P.Phase = P.Scenes.All(e => e.State is SceneState.Done or SceneState.Failed) ? BatchPhase.Merging : BatchPhase.Scenes;

@@ -8,6 +8,7 @@ using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using WeiPian.Cluster.Storage;
 using WeiPian.Cluster.Work;
+using WeiPian.Engine;
 
 namespace WeiPian.Cluster.Hosting;
 
@@ -47,7 +48,7 @@ public sealed record ClusterConnection(ClusterStoreKind Kind, string? Connection
         {
             var ports = t["localhost:".Length..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and < 65536 ? n
-                    : throw new ArgumentException($"cluster '{text}': '{p}' is not a port.")).ToList();
+                    : throw new InputException($"cluster '{text}': '{p}' is not a port.")).ToList();
             return new(ClusterStoreKind.Localhost, null, ports);
         }
         foreach (var prefix in new[] { "redis://", "redis:" })
@@ -56,7 +57,7 @@ public sealed record ClusterConnection(ClusterStoreKind Kind, string? Connection
         foreach (var prefix in new[] { "postgres:", "postgresql:" })
             if (t.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && t.Length > prefix.Length)
                 return new(ClusterStoreKind.Postgres, t[prefix.Length..], []);
-        throw new ArgumentException($"cluster '{text}': use localhost[:PORTS], redis:HOST:PORT or postgres:Host=...;Username=...;Password=...;Database=...");
+        throw new InputException($"cluster '{text}': use localhost[:PORTS], redis:HOST:PORT or postgres:Host=...;Username=...;Password=...;Database=...");
     }
 }
 
@@ -172,7 +173,7 @@ public static class ClusterHosting
                 x.Invariant = "Npgsql";
                 x.ConnectionString = c.ConnectionString;
             });
-        else throw new ArgumentException($"storage '{storage}': use memory, folder:PATH, or the store of the cluster connection (redis, postgres).");
+        else throw new InputException($"storage '{storage}': use memory, folder:PATH, or the store of the cluster connection (redis, postgres).");
 
         if (o.FastFailureDetection)
             silo.Configure<ClusterMembershipOptions>(x =>

@@ -6,8 +6,8 @@ namespace WeiPian.Engine.Batch;
 
 /// <summary>
 /// Writes a batch's figures: <c>regions.csv</c> (counts and areas per region and TBLX), <c>ratio.csv</c> (the yearly ratio
-/// per region, with judgements), <c>report.md</c> and <c>report.html</c> (the same, readable, with a bar chart per region
-/// in inline SVG). Each file is written under a temporary name and renamed into place.
+/// per region, with judgements), <c>report.md</c> and <c>report.html</c> (the same, readable, counties named beside
+/// their codes where the survey names them, with a bar chart per region in inline SVG). Each file is written under a temporary name and renamed into place.
 /// </summary>
 public static class BatchReportWriter
 {
@@ -61,6 +61,7 @@ public static class BatchReportWriter
     /// <summary>The Markdown report.</summary>
     public static string Markdown(BatchReport report, BatchSettings settings)
     {
+        var names = CountyNames(report);
         var sb = new StringBuilder();
         sb.Append("# Year-end reprocessing report\n\n");
         foreach (var (k, v) in Summary(report, settings)) sb.Append("- ").Append(k).Append(": ").Append(v).Append('\n');
@@ -79,7 +80,7 @@ public static class BatchReportWriter
             sb.Append("| code | TBLX | polygons | area 亩 | farmland 亩 | basic farmland 亩 | BCTB | linked |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
             foreach (var r in rows)
                 foreach (var t in r.ByType.Append(r.Total))
-                    sb.Append(Inv, $"| {r.Code} | {(t.Tblx == "all" ? "**all**" : t.Tblx)} | {t.Count} | {t.AreaMu:0.00} | {t.FarmlandAreaMu:0.00} | {t.BasicFarmlandAreaMu:0.00} | {t.Supplementary} | {t.Linked} |\n");
+                    sb.Append(Inv, $"| {Region(r, names)} | {(t.Tblx == "all" ? "**all**" : t.Tblx)} | {t.Count} | {t.AreaMu:0.00} | {t.FarmlandAreaMu:0.00} | {t.BasicFarmlandAreaMu:0.00} | {t.Supplementary} | {t.Linked} |\n");
             sb.Append('\n');
         }
         if (report.Regions.Any(r => r.Ratio is not null))
@@ -91,7 +92,7 @@ public static class BatchReportWriter
             foreach (var r in report.Regions)
             {
                 if (r.Ratio is not { } x) continue;
-                sb.Append(Inv, $"| {Level(r.Level)} | {r.Code} | {Mu(x.ConstructionFarmland):0.00} | {Mu(x.IllegalFarmland):0.00} | {Mu(x.Deducted):0.00} | {Percent(x.R)} | {(x.Flagged ? "**FLAG**" : "")} | {x.Unjudged} |\n");
+                sb.Append(Inv, $"| {Level(r.Level)} | {Region(r, names)} | {Mu(x.ConstructionFarmland):0.00} | {Mu(x.IllegalFarmland):0.00} | {Mu(x.Deducted):0.00} | {Percent(x.R)} | {(x.Flagged ? "**FLAG**" : "")} | {x.Unjudged} |\n");
             }
             sb.Append('\n');
         }
@@ -108,6 +109,7 @@ public static class BatchReportWriter
     public static string Html(BatchReport report, BatchSettings settings)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
+        var names = CountyNames(report);
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>Year-end reprocessing report</title>\n<style>")
           .Append("body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:2px 8px}")
@@ -132,10 +134,10 @@ public static class BatchReportWriter
                 foreach (var t in r.ByType.Append(r.Total))
                 {
                     var ratio = t.Tblx == "all" && r.Ratio is { } x ? $"<span class=\"{(x.Flagged ? "flag" : "")}\">{Percent(x.R)}</span>" : "";
-                    sb.Append(Inv, $"<tr><td>{E(r.Code)}</td><td>{(t.Tblx == "all" ? "<b>all</b>" : E(t.Tblx))}</td><td class=\"n\">{t.Count}</td><td class=\"n\">{t.AreaMu:0.00}</td><td class=\"n\">{t.FarmlandAreaMu:0.00}</td><td class=\"n\">{t.BasicFarmlandAreaMu:0.00}</td><td class=\"n\">{t.Supplementary}</td><td class=\"n\">{t.Linked}</td><td class=\"n\">{ratio}</td></tr>\n");
+                    sb.Append(Inv, $"<tr><td>{E(Region(r, names))}</td><td>{(t.Tblx == "all" ? "<b>all</b>" : E(t.Tblx))}</td><td class=\"n\">{t.Count}</td><td class=\"n\">{t.AreaMu:0.00}</td><td class=\"n\">{t.FarmlandAreaMu:0.00}</td><td class=\"n\">{t.BasicFarmlandAreaMu:0.00}</td><td class=\"n\">{t.Supplementary}</td><td class=\"n\">{t.Linked}</td><td class=\"n\">{ratio}</td></tr>\n");
                 }
             sb.Append("</table>\n<div>\n");
-            foreach (var r in rows) sb.Append(Chart(r, types, max)).Append('\n');
+            foreach (var r in rows) sb.Append(Chart(r, Region(r, names), types, max)).Append('\n');
             sb.Append("</div>\n");
         }
         if (report.JudgementNotes.Count > 0)
@@ -149,13 +151,13 @@ public static class BatchReportWriter
     }
 
     // One region: a horizontal bar per TBLX (grey: area; green: of it on farmland), to a common scale, and R against 15 %.
-    private static string Chart(RegionFigures r, IReadOnlyList<string> types, double max)
+    private static string Chart(RegionFigures r, string region, IReadOnlyList<string> types, double max)
     {
         const int label = 44, width = 260, row = 18;
         var height = types.Count * row + (r.Ratio is not null ? row + 8 : 0) + 28;
         var sb = new StringBuilder();
-        sb.Append(Inv, $"<div class=\"region\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{label + width + 90}\" height=\"{height}\" role=\"img\" aria-label=\"{Level(r.Level)} {r.Code}\">");
-        sb.Append(Inv, $"<text x=\"0\" y=\"14\" font-size=\"13\" font-weight=\"bold\">{Level(r.Level)} {WebUtility.HtmlEncode(r.Code)}</text>");
+        sb.Append(Inv, $"<div class=\"region\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{label + width + 90}\" height=\"{height}\" role=\"img\" aria-label=\"{Level(r.Level)} {WebUtility.HtmlEncode(region)}\">");
+        sb.Append(Inv, $"<text x=\"0\" y=\"14\" font-size=\"13\" font-weight=\"bold\">{Level(r.Level)} {WebUtility.HtmlEncode(region)}</text>");
         var y = 24;
         foreach (var tblx in types)
         {
@@ -193,6 +195,15 @@ public static class BatchReportWriter
         yield return ("survey", settings.SurveyPath + (settings.CurrentSurveyPath is { } c ? $"; current survey {c}" : ""));
         yield return ("CRS", report.Crs.IsSame(report.Merge.Crs) ? report.Crs.ToString() : $"{report.Crs} (areas, X and Y in {report.Merge.Crs})");
     }
+
+    // County names as the survey's XZQ layer gives them (the polygons' XZQMC); it has none for provinces and cities.
+    private static Dictionary<string, string> CountyNames(BatchReport report) =>
+        report.Polygons.Select(p => p.Tuban).Where(t => t.Xzqmc.Length > 0)
+            .GroupBy(t => t.Xzqdm, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Xzqmc, StringComparer.Ordinal);
+
+    // "430102 芙蓉区" for a county the survey names, else the code alone.
+    private static string Region(RegionFigures r, Dictionary<string, string> countyNames) =>
+        r.Level == RegionLevel.County && countyNames.TryGetValue(r.Code, out var name) ? $"{r.Code} {name}" : r.Code;
 
     private static double Mu(double m2) => m2 / Output.Tuban.SquareMetresPerMu;
 

@@ -84,7 +84,7 @@ public static class BatchTubanFile
     /// <summary>Reads a layer written by <see cref="Write"/> (or any layer with the national fields), in file order, with its CRS.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="GdalException">OGR cannot read it.</exception>
-    /// <exception cref="FormatException">A feature has no geometry or an unreadable one.</exception>
+    /// <exception cref="InputException">A feature has no geometry or an unreadable one.</exception>
     public static (SpatialReference? Crs, List<BatchTuban> Polygons) Read(string path, string layerName = TubanWriter.LayerName)
     {
         using var ds = VectorDataset.Open(path);
@@ -96,10 +96,10 @@ public static class BatchTubanFile
         double D(VectorFeature f, string name) => has.Contains(name) ? f.GetDouble(name) ?? 0 : 0;
         foreach (var f in layer.Features())
         {
-            if (f.Wkb is null) throw new FormatException($"'{path}': feature {f.Fid} has no geometry.");
+            if (f.Wkb is null) throw new InputException($"'{path}': feature {f.Fid} has no geometry.");
             Geometry g;
             try { g = reader.Read(f.Wkb); }
-            catch (ParseException e) { throw new FormatException($"'{path}': feature {f.Fid} has an unreadable geometry ({e.Message})."); }
+            catch (ParseException e) { throw new InputException($"'{path}': feature {f.Fid} has an unreadable geometry ({e.Message})."); }
             var tuban = new Tuban
             {
                 Jcbh = S(f, "JCBH"), Xzqdm = S(f, "XZQDM"), Xzqmc = S(f, "XZQMC"), Tblx = S(f, "TBLX"), Qsx = S(f, "QSX"), Hsx = S(f, "HSX"),

@@ -65,7 +65,7 @@ public static class SceneManifest
                 throw new InputException($"{where}: region '{r}' is not a 6-digit county code (XZQDM).");
             IReadOnlyList<BandRole>? roles;
             try { roles = Get(bands) is { } text ? BandRoles.ParseList(text) : null; }
-            catch (FormatException e) { throw new InputException($"{where}: {e.Message}"); }
+            catch (InputException e) { throw new InputException($"{where}: {e.Message}"); }
             jobs.Add(new SceneJob(k, Path.GetFullPath(b, folder), Path.GetFullPath(a, folder))
             {
                 BeforeId = Get(beforeId),

@@ -98,7 +98,7 @@ public sealed class SceneWorker : IDisposable
     private (int Count, double Km2) Write(SceneJob job, List<Tuban> polygons, string output, DetectionOptions options)
     {
         using var raster = RasterDataset.Open(job.Before);
-        var crs = raster.SpatialReference ?? throw new InvalidOperationException($"'{job.Before}' has no CRS.");
+        var crs = raster.SpatialReference ?? throw new InputException($"'{job.Before}' has no CRS.");
         var km2 = raster.Width * (double)raster.Height * raster.GeoTransform.PixelArea * crs.LinearUnitMetres * crs.LinearUnitMetres / 1e6;
         var marked = new List<BatchTuban>(polygons.Count);
         if (polygons.Count > 0)

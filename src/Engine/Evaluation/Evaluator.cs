@@ -100,8 +100,11 @@ public static class Evaluator
         {
             if (valid[i] == 0 || ids[i] < classes) continue;
             throw new InputException(string.Create(CultureInfo.InvariantCulture,
-                $"'{path}' has class id {ids[i]} at column {window.X + i % window.Width}, row {window.Y + i / window.Width}; with {classes} classes the ids are 0..{classes - 1} " +
-                $"(or mark the value as nodata: the raster's nodata, or the truth's ignore value, eval --truth-nodata {ids[i]})."));
+                $"'{path}' has class id {ids[i]} at column {window.X + i % window.Width}, row {window.Y + i / window.Width}; with {classes} classes the ids are 0..{classes - 1}, " +
+                $"unless the value is marked as nodata."))
+            {
+                Setting = nameof(PixelMetrics.Classes),
+            };
         }
     }
 
@@ -114,7 +117,7 @@ public static class Evaluator
         using var ds = VectorDataset.Open(path);
         var l = layer is null ? ds.Layer(0) : ds.Layer(layer);
         if (l.FieldIndex(classField) < 0)
-            throw new ArgumentException($"'{path}' layer '{l.Name}' has no field '{classField}'; its fields are {string.Join(", ", l.Fields.Select(f => f.Name))}.");
+            throw new InputException($"'{path}' layer '{l.Name}' has no field '{classField}'; its fields are {string.Join(", ", l.Fields.Select(f => f.Name))}.");
         l.SetAttributeFilter(where);
         var reader = new WKBReader();
         try

@@ -17,7 +17,7 @@ public sealed record BenchCase(string Name, string Directory)
 
     /// <summary>The cases under <paramref name="set"/>: every subfolder (or the folder itself) holding before.tif, after.tif and truth.tif.</summary>
     /// <exception cref="DirectoryNotFoundException">No such folder.</exception>
-    /// <exception cref="ArgumentException">It holds no case.</exception>
+    /// <exception cref="InputException">It holds no case.</exception>
     public static IReadOnlyList<BenchCase> Find(string set)
     {
         if (!System.IO.Directory.Exists(set)) throw new DirectoryNotFoundException($"Benchmark set '{set}' does not exist.");
@@ -25,7 +25,7 @@ public sealed record BenchCase(string Name, string Directory)
         var cases = folders.Where(f => new[] { "before.tif", "after.tif", "truth.tif", "truth.gpkg" }.All(n => System.IO.File.Exists(Path.Combine(f, n))))
             .Select(f => new BenchCase(Path.GetFileName(Path.GetFullPath(f).TrimEnd('/')), f)).ToList();
         return cases.Count > 0 ? cases
-            : throw new ArgumentException($"'{set}' holds no benchmark case (folders with before.tif, after.tif, truth.tif and truth.gpkg; make them with weipian synth).");
+            : throw new InputException($"'{set}' holds no benchmark case (folders with before.tif, after.tif, truth.tif and truth.gpkg; make them with weipian synth).");
     }
 }
 

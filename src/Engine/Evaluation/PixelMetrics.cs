@@ -38,9 +38,11 @@ public sealed class PixelMetrics
     /// <exception cref="InputException">More than <see cref="MaxClasses"/> classes.</exception>
     public PixelMetrics(int classes)
     {
-        if (classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), "At least two classes (no change and one change class).");
-        if (classes > MaxClasses)
-            throw new InputException($"{classes} classes: class rasters hold byte ids 0..255, so at most {MaxClasses} classes.");
+        if (classes is < 2 or > MaxClasses)
+            throw new InputException($"{classes} classes: give 2 (no change and one change class) to {MaxClasses} (class rasters hold byte ids 0..255).")
+            {
+                Setting = nameof(Classes),
+            };
         Classes = classes;
         _counts = new long[classes, classes];
     }
@@ -71,7 +73,7 @@ public sealed class PixelMetrics
     public long Skipped { get; private set; }
 
     /// <summary>Adds pixels; <paramref name="valid"/> (optional) leaves out those marked 0, counted in <see cref="Skipped"/>.</summary>
-    /// <exception cref="ArgumentException">A class id is outside 0 .. <see cref="Classes"/> - 1.</exception>
+    /// <exception cref="InputException">A class id is outside 0 .. <see cref="Classes"/> - 1.</exception>
     public void Add(ReadOnlySpan<byte> truth, ReadOnlySpan<byte> predicted, ReadOnlySpan<byte> valid = default)
     {
         if (truth.Length != predicted.Length) throw new ArgumentException("Truth and prediction must have the same number of pixels.");
@@ -85,7 +87,7 @@ public sealed class PixelMetrics
             }
             int t = truth[i], p = predicted[i];
             if (t >= Classes || p >= Classes)
-                throw new ArgumentException($"Class id {Math.Max(t, p)} at pixel {i} is outside 0..{Classes - 1}.");
+                throw new InputException($"Class id {Math.Max(t, p)} at pixel {i} is outside 0..{Classes - 1}.") { Setting = nameof(PixelMetrics.Classes) };
             _counts[t, p]++;
             counted++;
         }

@@ -160,7 +160,7 @@ public sealed partial class RasterDataset : IDisposable
     /// Builds a VRT that stacks single-band files (one per band, same grid) into one multiband
     /// scene, in the order given: how Landsat's per-band files become one scene.
     /// </summary>
-    /// <exception cref="ArgumentException">A file has more than one band.</exception>
+    /// <exception cref="InputException">A file has more than one band.</exception>
     /// <exception cref="PixelGridException">A file is not on the first file's grid (size, geotransform, CRS).</exception>
     public static RasterDataset BuildStackedVrt(string vrtPath, IReadOnlyList<string> bandFiles)
     {
@@ -205,9 +205,8 @@ public sealed partial class RasterDataset : IDisposable
             using var opened = i == 0 ? null : Open(bandFiles[i]);
             var f = opened ?? first;
             if (f.BandCount != 1)
-                throw new ArgumentException(
-                    $"Band file '{f.Path}' has {f.BandCount} bands; a stacked VRT takes single-band files and would use only its first band.",
-                    nameof(bandFiles));
+                throw new InputException(
+                    $"Band file '{f.Path}' has {f.BandCount} bands; a stacked VRT takes single-band files and would use only its first band.");
             if (i == 0) continue;
             var fCrs = f.SpatialReference;
             if (crs is null != fCrs is null || (crs is not null && fCrs is not null && !crs.IsSame(fCrs)))

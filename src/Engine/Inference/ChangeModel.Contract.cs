@@ -50,8 +50,11 @@ public sealed partial class ChangeModel
         {
             var meta = session.InputMetadata[name];
             if (meta.Dimensions[2] >= 0 || meta.Dimensions[3] >= 0)
-                throw new ArgumentException(
-                    $"'{path}' fixes its input {Describe(name, meta)}, so it runs only at its card's tile {input.Tile}; tile {requested} needs a graph exported with dynamic height and width.");
+                throw new InputException(
+                    $"'{path}' fixes its input {Describe(name, meta)}, so it runs only at its card's tile {input.Tile}; tile {requested} needs a graph exported with dynamic height and width.")
+                {
+                    Setting = nameof(InferenceOptions.TileSize),
+                };
         }
         return requested;
     }

@@ -13,11 +13,9 @@ public sealed partial class ChangeModel
     /// <param name="options">Device, threads, batch size; null for the defaults (CPU).</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="ModelContractException">No card, an invalid card, or a card that contradicts the graph; the message names the file, what the card says and what the graph has.</exception>
-    /// <exception cref="NotSupportedException">CUDA asked of a CPU build of the engine, or <see cref="InferenceOptions.Fp16"/> asked of a graph the float16 rewrite does not handle.</exception>
+    /// <exception cref="InputException">CUDA asked of a CPU build of the engine, <see cref="InferenceOptions.Fp16"/> asked of a graph the float16 rewrite does not handle, an option out of range or past <see cref="InferenceLimits"/>, a batch's buffers over <see cref="InferenceLimits.MaxBatchValues"/>, or <see cref="InferenceOptions.BatchSize"/> contradicting the graph's fixed batch; <see cref="InputException.Setting"/> names the option.</exception>
     /// <exception cref="InferenceException">ONNX Runtime cannot load the file or start the device.</exception>
     /// <exception cref="IOException">The optimised graph cannot be written to <see cref="InferenceOptions.OptimizedModelCachePath"/>.</exception>
-    /// <exception cref="InputException">An option is past <see cref="InferenceLimits"/>, or a batch's buffers would exceed <see cref="InferenceLimits.MaxBatchValues"/>.</exception>
-    /// <exception cref="ArgumentException">An option is out of range, or <see cref="InferenceOptions.BatchSize"/> contradicts the graph's fixed batch.</exception>
     public static ChangeModel Load(string onnxPath, InferenceOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(onnxPath);
@@ -34,13 +32,14 @@ public sealed partial class ChangeModel
             var fixedBatch = card.Input.Batch > 0;
             var batch = fixedBatch ? card.Input.Batch : options.BatchSize > 0 ? options.BatchSize : options.Device == InferenceDevice.Cuda ? 8 : 1;
             if (fixedBatch && options.BatchSize > 0 && options.BatchSize != card.Input.Batch)
-                throw new ArgumentException(
-                    $"InferenceOptions.BatchSize is {options.BatchSize} but '{path}' has a fixed batch of {card.Input.Batch}; leave BatchSize at 0 for this model.",
-                    nameof(options));
+                throw new InputException($"A batch of {options.BatchSize} tiles was asked, but '{path}' has a fixed batch of {card.Input.Batch}; leave the batch size at its default for this model.")
+                {
+                    Setting = nameof(InferenceOptions.BatchSize),
+                };
             var tile = ChooseTile(card, session, path, options.TileSize);
             var halo = options.Halo > 0 ? options.Halo : card.Input.Halo;
             if (tile <= 2 * halo)
-                throw new ArgumentException($"Tile {tile} with a halo of {halo} px keeps no pixels for '{path}'; the tile must exceed twice the halo.", nameof(options));
+                throw new InputException($"Tile {tile} with a halo of {halo} px keeps no pixels for '{path}'; the tile must exceed twice the halo.") { Setting = nameof(InferenceOptions.TileSize) };
             InferenceLimits.CheckBuffer(path, batch, Math.Max(card.Input.GraphChannels, card.Output.Channels), tile);
             return new ChangeModel(path, card, session, options.Device, batch, fixedBatch, tile, halo, options.Lanes);
         }
@@ -99,18 +98,21 @@ public sealed partial class ChangeModel
 
     private static void CheckOptions(InferenceOptions o)
     {
-        if (o.IntraOpThreads < 0) throw new ArgumentException($"InferenceOptions.IntraOpThreads is {o.IntraOpThreads}; use 0 (the cores shared among the lanes) or more.", nameof(o));
-        if (o.Lanes < 0) throw new ArgumentException($"InferenceOptions.Lanes is {o.Lanes}; use 0 (automatic) or more.", nameof(o));
-        if (o.InterOpThreads < 0) throw new ArgumentException($"InferenceOptions.InterOpThreads is {o.InterOpThreads}; use 0 (sequential) or more.", nameof(o));
-        if (o.Halo < 0) throw new ArgumentException($"InferenceOptions.Halo is {o.Halo}; use 0 (the card's halo) or a positive margin.", nameof(o));
-        if (o.TileSize < 0) throw new ArgumentException($"InferenceOptions.TileSize is {o.TileSize}; use 0 (the card's tile) or a positive size.", nameof(o));
-        if (o.BatchSize < 0) throw new ArgumentException($"InferenceOptions.BatchSize is {o.BatchSize}; use 0 (default) or more.", nameof(o));
-        if (o.CudaDeviceId < 0) throw new ArgumentException($"InferenceOptions.CudaDeviceId is {o.CudaDeviceId}; CUDA devices are numbered from 0.", nameof(o));
+        if (o.IntraOpThreads < 0) throw new InputException($"{o.IntraOpThreads} inference threads: use 0 (the cores shared among the lanes) or more.") { Setting = nameof(o.IntraOpThreads) };
+        if (o.Lanes < 0) throw new InputException($"{o.Lanes} inference lanes: use 0 (automatic) or more.") { Setting = nameof(o.Lanes) };
+        if (o.InterOpThreads < 0) throw new InputException($"{o.InterOpThreads} inter-operator threads: use 0 (sequential) or more.") { Setting = nameof(o.InterOpThreads) };
+        if (o.Halo < 0) throw new InputException($"A halo of {o.Halo} px: use 0 (the card's halo) or a positive margin.") { Setting = nameof(o.Halo) };
+        if (o.TileSize < 0) throw new InputException($"A tile of {o.TileSize} px: use 0 (the card's tile) or a positive size.") { Setting = nameof(o.TileSize) };
+        if (o.BatchSize < 0) throw new InputException($"A batch of {o.BatchSize} tiles: use 0 (default) or more.") { Setting = nameof(o.BatchSize) };
+        if (o.CudaDeviceId < 0) throw new InputException($"CUDA device {o.CudaDeviceId}: CUDA devices are numbered from 0.") { Setting = nameof(o.CudaDeviceId) };
 #if !WEIPIAN_GPU
         if (o.Device == InferenceDevice.Cuda)
-            throw new NotSupportedException(
+            throw new InputException(
                 "This build of WeiPian.Engine runs models on the CPU only. For CUDA rebuild with `dotnet build -p:Gpu=true` " +
-                "(references Microsoft.ML.OnnxRuntime.Gpu.Linux instead of Microsoft.ML.OnnxRuntime); the GPU machine then needs CUDA 13 and cuDNN 9.");
+                "(references Microsoft.ML.OnnxRuntime.Gpu.Linux instead of Microsoft.ML.OnnxRuntime); the GPU machine then needs CUDA 13 and cuDNN 9.")
+            {
+                Setting = nameof(o.Device),
+            };
 #endif
     }
 
@@ -185,7 +187,8 @@ public sealed partial class ChangeModel
         try
         {
             so.LogId = "weipian";
-            so.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+            // Errors only, or less when the caller quieted ONNX Runtime's environment (the command line does, unless WEIPIAN_TRACE=1).
+            so.LogSeverityLevel = (OrtLoggingLevel)Math.Max((int)OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, (int)OrtEnv.Instance().EnvLogLevel);
             so.GraphOptimizationLevel = o.Optimization switch
             {
                 GraphOptimization.None => GraphOptimizationLevel.ORT_DISABLE_ALL,
@@ -232,7 +235,7 @@ public sealed partial class ChangeModel
     }
 #else
     private static void AppendCuda(SessionOptions so, string path, InferenceOptions o) =>
-        throw new NotSupportedException($"'{path}': CUDA asked of a CPU-only build (device {o.CudaDeviceId.ToString(CultureInfo.InvariantCulture)}); rebuild with -p:Gpu=true.");
+        throw new InputException($"'{path}': CUDA asked of a CPU-only build (device {o.CudaDeviceId.ToString(CultureInfo.InvariantCulture)}); rebuild with -p:Gpu=true.");
 #endif
 
     private static ModelCard ReadCard(InferenceSession session, string path)

@@ -12,7 +12,7 @@ namespace WeiPian.Engine.Inference;
 /// graph output is cast back from it; the inputs the ONNX spec types as float32 whatever the data (Resize's roi and
 /// scales, Upsample's scales) stay float32. Shape annotations (value_info) are dropped and re-inferred by ONNX
 /// Runtime.</para>
-/// <para>Refused with <see cref="NotSupportedException"/>: control flow (If, Loop, Scan: their subgraphs would need the
+/// <para>Refused with <see cref="InputException"/>: control flow (If, Loop, Scan: their subgraphs would need the
 /// same rewrite), operators outside the default ONNX domain (their float16 support is unknown), operators that make
 /// float tensors from a dtype attribute (EyeLike, Random*, Bernoulli, Multinomial), external weight files and
 /// sparse initializers.</para>
@@ -35,7 +35,7 @@ internal static class Fp16Graph
     /// <summary>The float16 graph of the float32 model <paramref name="onnx"/>, as ONNX bytes.</summary>
     /// <param name="onnx">The model file's bytes.</param>
     /// <param name="path">The model file, for messages.</param>
-    /// <exception cref="NotSupportedException">The graph uses something the rewrite does not handle (see remarks).</exception>
+    /// <exception cref="InputException">The graph uses something the rewrite does not handle (see remarks).</exception>
     /// <exception cref="InvalidDataException">The bytes are not an ONNX model.</exception>
     public static byte[] Convert(ReadOnlyMemory<byte> onnx, string path)
     {
@@ -245,6 +245,6 @@ internal static class Fp16Graph
         return tensor;
     }
 
-    private static NotSupportedException Refuse(string path, string why) =>
+    private static InputException Refuse(string path, string why) =>
         new($"'{path}' cannot be run in float16 by the engine: {why}. Run it in float32 (leave fp16 off), or export a float16 graph with float32 inputs and outputs yourself.");
 }

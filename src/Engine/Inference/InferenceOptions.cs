@@ -31,12 +31,12 @@ public sealed record InferenceOptions
     /// <summary>A device by the name users type: <c>cpu</c>, or <c>cuda</c> (also <c>gpu</c>), in any case.</summary>
     /// <param name="name">The name.</param>
     /// <param name="what">What the name was given as, for the message (an option, a field).</param>
-    /// <exception cref="ArgumentException">Any other name; the message names <paramref name="what"/> and the names known.</exception>
+    /// <exception cref="InputException">Any other name; the message names <paramref name="what"/> and the names known.</exception>
     public static InferenceDevice ParseDevice(string name, string what = "device") => name.ToLowerInvariant() switch
     {
         "cpu" => InferenceDevice.Cpu,
         "cuda" or "gpu" => InferenceDevice.Cuda,
-        _ => throw new ArgumentException($"{what} '{name}': use cpu or cuda."),
+        _ => throw new InputException($"{what} '{name}': use cpu or cuda."),
     };
 
     /// <summary>CPU (default) or CUDA.</summary>
@@ -122,7 +122,7 @@ public sealed record InferenceOptions
     /// run float16 convolutions several times faster and batches take half the memory; on the CPU ONNX Runtime runs
     /// most float16 operators through casts to float32 (as fast as float32 for a convolutional net, a few times slower
     /// for a graph of element-wise operators such as spectral-v1), useful to see what float16 does to a model's classes.
-    /// Graphs with control flow, custom-domain operators or external weights are refused (<see cref="NotSupportedException"/>
+    /// Graphs with control flow, custom-domain operators or external weights are refused (<see cref="InputException"/>
     /// from <see cref="ChangeModel.Load"/>).
     /// </summary>
     /// <remarks>Small models with hand-set epsilons (spectral indices) can lose them below float16's 6e-8; compare a

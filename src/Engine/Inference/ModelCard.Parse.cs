@@ -213,6 +213,9 @@ public sealed partial class ModelCard
             const string example = "[{\"id\": 0, \"name\": \"no change\", \"tblx\": null}, {\"id\": 1, \"name\": \"building\", \"tblx\": \"20\"}, ...]";
             if (dtos is null) throw Fail($"classes is missing; expected {example}.");
             if (dtos.Count < 2) throw Fail($"classes has {dtos.Count} entr{(dtos.Count == 1 ? "y" : "ies")}; expected \"no change\" (id 0) and at least one change class: {example}.");
+            // Classes are bytes in the pipeline and the class raster, where 255 marks pixels without a result.
+            if (dtos.Count > MaxClasses)
+                throw Fail($"classes has {dtos.Count} entries; at most {MaxClasses} (ids 0..{MaxClasses - 1}: the class raster keeps 255 for pixels without a result).");
             var classes = new CardClass?[dtos.Count];
             for (var i = 0; i < dtos.Count; i++)
             {

@@ -55,6 +55,11 @@ public sealed partial class ModelCard
     public int ClassCount => Classes.Count;
 
     /// <summary>
+    /// Most classes a card may list: class ids are bytes, and the class raster keeps 255 for pixels without a result.
+    /// </summary>
+    public const int MaxClasses = 255;
+
+    /// <summary>
     /// Maps the card's bands onto a scene's bands: for each card band, in channel order, the 1-based
     /// scene band holding that role. An R,G,B model on a B,G,R,NIR scene gets [3, 2, 1].
     /// </summary>
@@ -77,7 +82,7 @@ public sealed partial class ModelCard
                     throw new ModelContractException(
                         $"Model '{Name}' ({Source}) needs one {BandRoles.ShortName(role)} band, but scene '{scenePath}' has " +
                         $"{BandRoles.ShortName(role)} in bands {bands[i]} and {j + 1} (its bands are {FormatRoles(sceneRoles)}). " +
-                        "Give the scene's band order explicitly (e.g. --bands B,G,R,NIR).", scenePath);
+                        "Give the scene's band order explicitly.", scenePath) { Setting = "Bands" };
                 bands[i] = j + 1;
             }
             if (bands[i] == 0) missing.Add(role);
@@ -85,11 +90,14 @@ public sealed partial class ModelCard
         if (missing.Count > 0)
         {
             var unknown = sceneRoles.Any(r => r == BandRole.Unknown)
-                ? " Bands shown as ? have no known role: give the scene's band order explicitly (e.g. --bands B,G,R,NIR)."
+                ? " Bands shown as ? have no known role: give the scene's band order explicitly."
                 : "";
             throw new ModelContractException(
                 $"Model '{Name}' ({Source}) needs bands {BandRoles.Format(Input.Bands)}, but scene '{scenePath}' has " +
-                $"{FormatRoles(sceneRoles)} (no {BandRoles.Format(missing)}).{unknown}", scenePath);
+                $"{FormatRoles(sceneRoles)} (no {BandRoles.Format(missing)}).{unknown}", scenePath)
+            {
+                Setting = "Bands",
+            };
         }
         return bands;
     }

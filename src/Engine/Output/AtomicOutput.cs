@@ -136,9 +136,9 @@ public sealed class AtomicOutput : IDisposable
     /// Creates the folder of <paramref name="finalPath"/> when it is missing: a folder in the path the caller named is
     /// part of the output asked for, so writing <c>out/tuban.gpkg</c> in an empty folder works.
     /// </summary>
-    /// <exception cref="DirectoryNotFoundException">The folder cannot be created there (e.g. under /proc).</exception>
+    /// <exception cref="InputException">The folder cannot be created there (e.g. under /proc).</exception>
     /// <exception cref="UnauthorizedAccessException">The folder above it cannot be written.</exception>
-    /// <exception cref="IOException">A file stands where a folder of the path should be.</exception>
+    /// <exception cref="InputException">A file stands where a folder of the path should be.</exception>
     public static void CreateFolderOf(string finalPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(finalPath);
@@ -149,7 +149,7 @@ public sealed class AtomicOutput : IDisposable
         }
         catch (IOException e) when (e is DirectoryNotFoundException or FileNotFoundException)
         {
-            throw new DirectoryNotFoundException($"Cannot write '{finalPath}': the folder '{dir}' cannot be created.", e);
+            throw new InputException($"Cannot write '{finalPath}': the folder '{dir}' cannot be created.", e);
         }
         catch (UnauthorizedAccessException e)
         {
@@ -157,7 +157,7 @@ public sealed class AtomicOutput : IDisposable
         }
         catch (IOException e)
         {
-            throw new IOException($"Cannot write '{finalPath}': the folder '{dir}' cannot be created: {e.Message}", e);
+            throw new InputException($"Cannot write '{finalPath}': the folder '{dir}' cannot be created: {e.Message}", e);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Net;
 using NetTopologySuite.Geometries;
@@ -24,14 +25,59 @@ internal static class ChipRendering
         if (typeface is not null && !ReferenceEquals(typeface, SKTypeface.Default)) typeface.Dispose();
     }
 
-    /// <summary>The low and high percentiles (in %) of the pixels that are not NaN; (0, 1) when there are none.</summary>
-    public static (float Low, float High) Stretch(IEnumerable<float> pixels, (double Low, double High) percentiles)
+    /// <summary>
+    /// The low and high percentiles (in %) of the pixels of <paramref name="planes"/> that are not NaN; (0, 1) when
+    /// there are none. The same values as sorting the pixels and taking the ranks n·p/100: satellite data are whole
+    /// numbers from 0 to 65535 (Byte, UInt16), so a counting histogram finds those ranks without sorting; other
+    /// values (Float32 reflectances, negatives) fall back to the sort.
+    /// </summary>
+    public static (float Low, float High) Stretch(IReadOnlyList<float[]> planes, (double Low, double High) percentiles)
     {
-        var values = pixels.Where(v => !float.IsNaN(v)).ToArray();
-        if (values.Length == 0) return (0, 1);
+        var counts = ArrayPool<int>.Shared.Rent(HistogramBins);
+        try
+        {
+            Array.Clear(counts, 0, HistogramBins);
+            long n = 0;
+            var top = 0;
+            foreach (var plane in planes)
+                foreach (var v in plane)
+                {
+                    if (float.IsNaN(v)) continue;
+                    if (!(v >= 0 && v < HistogramBins) || v != MathF.Floor(v)) return SortedStretch(planes, percentiles);
+                    var bin = (int)v;
+                    counts[bin]++;
+                    if (bin > top) top = bin;
+                    n++;
+                }
+            if (n == 0) return (0, 1);
+            var lowRank = Rank(n, percentiles.Low);
+            var highRank = Rank(n, percentiles.High);
+            float lo = 0, hi = 0;
+            long seen = 0;
+            for (var bin = 0; bin <= top; bin++)
+            {
+                if (seen <= lowRank && lowRank < seen + counts[bin]) lo = bin;
+                seen += counts[bin];
+                if (seen > highRank) { hi = bin; break; }
+            }
+            return hi > lo ? (lo, hi) : (lo, lo + 1);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(counts);
+        }
+    }
+
+    private const int HistogramBins = 65536;
+
+    private static long Rank(long count, double percentile) => (long)Math.Clamp(count * percentile / 100, 0, count - 1);
+
+    private static (float Low, float High) SortedStretch(IReadOnlyList<float[]> planes, (double Low, double High) percentiles)
+    {
+        var values = planes.SelectMany(p => p).Where(v => !float.IsNaN(v)).ToArray();
         Array.Sort(values);
-        var lo = values[(int)Math.Clamp(values.Length * percentiles.Low / 100, 0, values.Length - 1)];
-        var hi = values[(int)Math.Clamp(values.Length * percentiles.High / 100, 0, values.Length - 1)];
+        var lo = values[Rank(values.Length, percentiles.Low)];
+        var hi = values[Rank(values.Length, percentiles.High)];
         return hi > lo ? (lo, hi) : (lo, lo + 1);
     }
 
@@ -84,11 +130,12 @@ internal static class ChipRendering
             canvas.DrawText(bottom, 5, size - 5, SKTextAlign.Left, font, ink);
         }
 
-        using var snapshot = surface.Snapshot();
-        using var data = snapshot.Encode(SKEncodedImageFormat.Png, 100);
+        canvas.Flush();
+        using var pixmap = surface.PeekPixels();
         // One chip of thousands in a folder: looking for leftovers of killed runs beside each would read the folder each time.
         using var output = AtomicOutput.Begin(path, OutputLayout.File, Environment.ProcessId, removeLeftovers: false);
-        File.WriteAllBytes(output.TempPath, data.ToArray());
+        using (var file = new FileStream(output.TempPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            PngEncoder.Write(file, pixmap.GetPixelSpan(), size, size);
         output.Commit();
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using NetTopologySuite.Geometries;
 using SkiaSharp;
@@ -28,7 +29,12 @@ public sealed record ChipOptions
 /// (NIR,R,G), contrast-stretched alike for both dates, the polygon outlined and its JCBH written; and an
 /// <c>index.html</c> listing every polygon's attributes beside its chips, readable offline in a browser.
 /// </summary>
-/// <remarks>Opens its own handles on the two scenes, so it may run beside the detector; one thread at a time.</remarks>
+/// <remarks>
+/// Opens its own handles on the two scenes, so it may run beside the detector. Call it from one thread at a time:
+/// <see cref="Add"/> reads the windows and stretches on the caller's thread, then draws and encodes the four PNGs on
+/// the thread pool, at most <see cref="RendersInFlight"/> at once so memory stays bounded; <see cref="Finish"/> waits
+/// for them.
+/// </remarks>
 public sealed class ChipWriter : IDisposable
 {
     private readonly string _directory;
@@ -42,6 +48,11 @@ public sealed class ChipWriter : IDisposable
     private readonly (int X, int Y) _offsetAfter;
     private readonly List<Tuban> _rows = [];
     private readonly SKTypeface _typeface;
+    private readonly SemaphoreSlim _renderSlots = new(RendersInFlight, RendersInFlight);
+    private ExceptionDispatchInfo? _renderFailure;
+
+    /// <summary>Chips drawn and encoded at once: one per core keeps the cores busy while the caller reads on.</summary>
+    public static int RendersInFlight { get; } = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>Prepares chips of the scene pair into <paramref name="directory"/> (created when missing).</summary>
     /// <param name="directory">Where the PNGs and index.html go.</param>
@@ -84,7 +95,7 @@ public sealed class ChipWriter : IDisposable
     public static (string Before, string After, string BeforeNir, string AfterNir) FileNames(string jcbh) =>
         ($"{jcbh}_before.png", $"{jcbh}_after.png", $"{jcbh}_before_nir.png", $"{jcbh}_after_nir.png");
 
-    /// <summary>Writes the four chips of one polygon.</summary>
+    /// <summary>Queues the four chips of one polygon; a failure of an earlier chip is thrown here or by <see cref="Finish"/>.</summary>
     public void Add(Tuban t)
     {
         var window = WindowAround(t.Geometry);
@@ -94,8 +105,8 @@ public sealed class ChipWriter : IDisposable
         // Channels: 0 B, 1 G, 2 R, 3 NIR. True colour R,G,B; false colour NIR,R,G. One stretch for the three
         // channels of a rendering and both dates: per-band stretches tint the picture, and the dates must compare.
         int[] trueColour = [2, 1, 0], falseColour = [3, 2, 1];
-        var trueStretch = ChipRendering.Stretch(trueColour.SelectMany(b => before[b].Concat(after[b])), _options.Stretch);
-        var falseStretch = ChipRendering.Stretch(falseColour.SelectMany(b => before[b].Concat(after[b])), _options.Stretch);
+        var trueStretch = ChipRendering.Stretch([.. trueColour.SelectMany(b => new[] { before[b], after[b] })], _options.Stretch);
+        var falseStretch = ChipRendering.Stretch([.. falseColour.SelectMany(b => new[] { before[b], after[b] })], _options.Stretch);
         Render(before, trueColour, trueStretch, window, t, names.Before, "before");
         Render(after, trueColour, trueStretch, window, t, names.After, "after");
         Render(before, falseColour, falseStretch, window, t, names.BeforeNir, "before NIR");
@@ -103,9 +114,11 @@ public sealed class ChipWriter : IDisposable
         _rows.Add(t);
     }
 
-    /// <summary>Writes index.html (under a temporary name, then renamed).</summary>
+    /// <summary>Waits for the chips still being drawn, then writes index.html (under a temporary name, then renamed).</summary>
     public void Finish()
     {
+        WaitForRenders();
+        _renderFailure?.Throw();
         using var output = AtomicOutput.Begin(Path.Combine(_directory, "index.html"));
         File.WriteAllText(output.TempPath, Html(), Encoding.UTF8);
         output.Commit();
@@ -114,6 +127,9 @@ public sealed class ChipWriter : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        // Renders still running use the typeface: let them end first (a failure among them was already reported or is moot).
+        WaitForRenders();
+        _renderSlots.Dispose();
         _before.Dispose();
         _after.Dispose();
         ChipRendering.Release(_typeface);
@@ -155,9 +171,37 @@ public sealed class ChipWriter : IDisposable
     }
 
     private void Render(float[][] planes, int[] channels, (float Low, float High) stretch, PixelWindow window, Tuban t,
-        string fileName, string label) =>
-        ChipRendering.Render(planes, channels, stretch, window, _transform, t.Geometry, _options.Size, _typeface, $"{t.Jcbh}  {label}", null,
-            Path.Combine(_directory, fileName));
+        string fileName, string label)
+    {
+        _renderSlots.Wait();
+        if (_renderFailure is { } failure)
+        {
+            _renderSlots.Release();
+            failure.Throw();
+        }
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                ChipRendering.Render(planes, channels, stretch, window, _transform, t.Geometry, _options.Size, _typeface, $"{t.Jcbh}  {label}",
+                    null, Path.Combine(_directory, fileName));
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _renderFailure, ExceptionDispatchInfo.Capture(e), null);
+            }
+            finally
+            {
+                _renderSlots.Release();
+            }
+        });
+    }
+
+    private void WaitForRenders()
+    {
+        for (var i = 0; i < RendersInFlight; i++) _renderSlots.Wait();
+        _renderSlots.Release(RendersInFlight);
+    }
 
     private string Html()
     {
@@ -185,7 +229,9 @@ public sealed class ChipWriter : IDisposable
         var inv = CultureInfo.InvariantCulture;
         yield return ("JCBH", t.Jcbh);
         yield return ("XZQDM", t.Xzqdm);
-        yield return ("TBLX", $"{t.Tblx} ({t.ClassName})");
+        yield return ("XZQMC", t.Xzqmc);
+        yield return ("TBLX", t.Tblx);
+        yield return ("TBLXMC", ChangeTypes.ChineseName(t.Tblx));
         yield return ("QSX / HSX", $"{t.Qsx} / {t.Hsx}");
         yield return ("JCMJ", string.Create(inv, $"{t.Jcmj:0.0} m² ({t.JcmjMu:0.00} 亩)"));
         yield return ("JCGDMJ", string.Create(inv, $"{t.Jcgdmj:0.0} m²"));

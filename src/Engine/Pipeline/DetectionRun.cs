@@ -38,9 +38,9 @@ internal sealed class DetectionRun : IDisposable
         _model = model;
         _options = options;
         if (!(options.SimplifyTolerance >= 0) || double.IsPositiveInfinity(options.SimplifyTolerance))
-            throw new ArgumentOutOfRangeException(nameof(options), options.SimplifyTolerance, "The simplification tolerance is a distance in metres, 0 or more.");
+            throw new InputException($"A simplification tolerance of {options.SimplifyTolerance.ToString(CultureInfo.InvariantCulture)}: it is a distance in metres, 0 or more.") { Setting = nameof(options.SimplifyTolerance) };
         if (surveyPath is null && !options.AllLand)
-            throw new ArgumentException("A land survey (DLTB) is needed to find farmland; give one, or report change on all land (AllLand / --all-land).");
+            throw new InputException("A land survey (DLTB) is needed to find farmland; give one, or report change on all land.") { Setting = nameof(options.AllLand) };
         if (!CountyCode.IsValid(options.DefaultCounty))
             throw new InputException($"Default county code '{options.DefaultCounty}': a county code (XZQDM) is 6 digits.");
         if (surveyPath is not null) LandSurvey.Validate(surveyPath, options.Survey);
@@ -341,6 +341,8 @@ internal sealed class DetectionRun : IDisposable
             var polygonizer = new Polygonizer(Grid.Width, closed, connectivity, Grid.Transform, noData: 0);
             using var attributes = new TubanAttributes(this, _model.Card, _survey, _options);
             using var classRaster = _options.ClassRasterPath is null ? null : CreateClassRaster();
+            var rasterClasses = classRaster is null ? [] : new byte[tiles.Kept * tiles.Width];
+            var rasterPercent = classRaster is null ? [] : new byte[tiles.Kept * tiles.Width];
             var overviews = classRaster is null ? null : ClassRasterOverviews.For(Grid.Width, Grid.Height, GeoTiffOptions.Default.BlockSize);
             if (overviews is not null && !overviews.Create(classRaster!)) overviews = null;
             var coverage = attributes.Simplifies ? new CoverageSimplification(attributes.Tolerance) : null;
@@ -363,9 +365,10 @@ internal sealed class DetectionRun : IDisposable
                     t = Times.Add(StageTimes.Stage.Mask, t);
                     if (classRaster is not null)
                     {
-                        classRaster.Write<byte>(1, strip.Window, strip.Classes.AsSpan(0, len));
-                        classRaster.Write<byte>(2, strip.Window, strip.Percent.AsSpan(0, len));
-                        overviews?.Write(classRaster, strip.Window, strip.Classes.AsSpan(0, len), strip.Percent.AsSpan(0, len));
+                        strip.MarkNotAssessed(rasterClasses, rasterPercent, ClassRasterLegend.NotAssessed);
+                        classRaster.Write<byte>(1, strip.Window, rasterClasses.AsSpan(0, len));
+                        classRaster.Write<byte>(2, strip.Window, rasterPercent.AsSpan(0, len));
+                        overviews?.Write(classRaster, strip.Window, rasterClasses.AsSpan(0, len), rasterPercent.AsSpan(0, len));
                         t = Times.Add(StageTimes.Stage.WriteRaster, t);
                     }
                     polygonizer.Push(strip.Classes.AsSpan(0, len), [], strip.Percent.AsSpan(0, len));
@@ -450,7 +453,7 @@ internal sealed class DetectionRun : IDisposable
             TempClassRasterOptions);
         raster.GeoTransform = Grid.Transform;
         raster.SpatialReference = Crs;
-        raster.SetNoData(1, 0);
+        ClassRasterLegend.Apply(raster, _model.Card);
         raster.SetBandDescription(1, "change class");
         raster.SetBandDescription(2, "confidence (%)");
         return raster;
@@ -461,13 +464,28 @@ internal sealed class DetectionRun : IDisposable
     // copy took 0.32 s instead of 0.59-0.65 s; under a load of 7-11 two threads were no faster than one).
     private static readonly GeoTiffOptions ClassRasterCogOptions = new() { CompressionThreads = Environment.ProcessorCount };
 
+    private const string AuxiliaryFile = ".aux.xml";
+
     private void FinishClassRaster(RasterDataset raster, CancellationToken cancellationToken)
     {
         var t = StageTimes.Start();
         raster.Dispose();
-        using (var temp = RasterDataset.Open(TempClassRaster))
-            temp.CopyToCog(_classRaster!.TempPath, ClassRasterCogOptions, "NEAREST", cancellationToken);
-        _classRaster.Commit();
+        // GeoTIFF has no tag for category names: GDAL copies them into a .aux.xml beside the COG, which goes into place
+        // with it (the colour table and nodata are inside the TIFF).
+        var sidecar = _classRaster!.TempPath + AuxiliaryFile;
+        try
+        {
+            using var legend = AtomicOutput.Begin(_options.ClassRasterPath + AuxiliaryFile);
+            using (var temp = RasterDataset.Open(TempClassRaster))
+                temp.CopyToCog(_classRaster.TempPath, ClassRasterCogOptions, "NEAREST", cancellationToken);
+            File.Move(sidecar, legend.TempPath);
+            legend.Commit();
+            _classRaster.Commit();
+        }
+        finally
+        {
+            File.Delete(sidecar);
+        }
         Times.Add(StageTimes.Stage.WriteRaster, t);
     }
 

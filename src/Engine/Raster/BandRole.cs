@@ -60,14 +60,14 @@ public static class BandRoles
     }
 
     /// <summary>Parses a comma-separated list such as "B,G,R,NIR" or "R,G,B,NIR".</summary>
-    /// <exception cref="FormatException">A name is not a known role.</exception>
+    /// <exception cref="InputException">A name is not a known role.</exception>
     public static IReadOnlyList<BandRole> ParseList(string text)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var roles = new BandRole[parts.Length];
         for (var i = 0; i < parts.Length; i++)
             if (!TryParse(parts[i], out roles[i]))
-                throw new FormatException($"'{parts[i]}' in band list '{text}' is not a band role; use B, G, R, NIR, RE, SWIR1, SWIR2, C, Y, P, A or X.");
+                throw new InputException($"'{parts[i]}' in band list '{text}' is not a band role; use B, G, R, NIR, RE, SWIR1, SWIR2, C, Y, P, A or X.") { Setting = "Bands" };
         return roles;
     }
 

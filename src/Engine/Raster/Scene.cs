@@ -30,9 +30,9 @@ public sealed class Scene : IDisposable
         DataType = raster.DataType(1);
         for (var b = 2; b <= raster.BandCount; b++)
             if (raster.DataType(b) != DataType)
-                throw new NotSupportedException($"'{Path}': band {b} is {raster.DataType(b)} but band 1 is {DataType}; a scene needs one pixel type.");
+                throw new InputException($"'{Path}': band {b} is {raster.DataType(b)} but band 1 is {DataType}; a scene needs one pixel type.");
         if (DataType == RasterDataType.Unknown)
-            throw new NotSupportedException($"'{Path}' has a pixel type the engine does not read (complex or unknown).");
+            throw new InputException($"'{Path}' has a pixel type the engine does not read (complex or unknown).");
         NoData = Enumerable.Range(1, raster.BandCount).Select(raster.NoData).ToArray();
         BandRoles = roles is null ? ReadRoles(raster) : CheckRoles(roles, raster);
     }
@@ -113,12 +113,14 @@ public sealed class Scene : IDisposable
     public string SceneId => _raster.MetadataItem("SCENE_ID") is { Length: > 0 } id ? id : System.IO.Path.GetFileNameWithoutExtension(Path);
 
     /// <summary>The 1-based band number holding <paramref name="role"/>.</summary>
-    /// <exception cref="InvalidOperationException">No band has that role; the message lists the scene's roles.</exception>
+    /// <exception cref="InputException">No band has that role; the message lists the scene's roles.</exception>
     public int BandOf(BandRole role)
     {
         for (var i = 0; i < BandRoles.Count; i++) if (BandRoles[i] == role) return i + 1;
-        throw new InvalidOperationException(
-            $"'{Path}' has no {role} band; its bands are {RoleNames.Format(BandRoles)}. Give the band order explicitly (e.g. --bands B,G,R,NIR).");
+        throw new InputException($"'{Path}' has no {role} band; its bands are {RoleNames.Format(BandRoles)}. Give the band order explicitly.")
+        {
+            Setting = nameof(Pipeline.ScenePair.Bands),
+        };
     }
 
     /// <summary>Reads a window of one band (1-based) into a row-major buffer.</summary>
@@ -140,8 +142,10 @@ public sealed class Scene : IDisposable
     private static IReadOnlyList<BandRole> CheckRoles(IReadOnlyList<BandRole> roles, RasterDataset raster)
     {
         if (roles.Count != raster.BandCount)
-            throw new ArgumentException(
-                $"'{raster.Path}' has {raster.BandCount} band(s) but {roles.Count} band role(s) were given ({RoleNames.Format(roles)}).");
+            throw new InputException($"'{raster.Path}' has {raster.BandCount} band(s) but {roles.Count} band role(s) were given ({RoleNames.Format(roles)}).")
+            {
+                Setting = nameof(Pipeline.ScenePair.Bands),
+            };
         return roles.ToArray();
     }
 

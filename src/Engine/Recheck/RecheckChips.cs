@@ -77,10 +77,10 @@ public sealed class RecheckChips : IDisposable
         var files = FileNames(r.Jcbh);
         int[] trueColour = [2, 1, 0], falseColour = [3, 2, 1];
         // One stretch for the three channels shown and every date, so colours stay true and dates compare.
-        var stretch = ChipRendering.Stretch(trueColour.SelectMany(b => planes.SelectMany(p => p[b])), _options.Stretch);
+        var stretch = ChipRendering.Stretch([.. trueColour.SelectMany(b => planes.Select(p => p[b]))], _options.Stretch);
         for (var k = 0; k < _dates.Count; k++)
             Render(planes[k], trueColour, stretch, window, r, files[k], $"{_dates[k].Label} {_dates[k].Day}");
-        Render(planes[^1], falseColour, ChipRendering.Stretch(falseColour.SelectMany(b => planes[^1][b]), _options.Stretch), window, r, files[^1], $"newest NIR {_dates[^1].Day}");
+        Render(planes[^1], falseColour, ChipRendering.Stretch([.. falseColour.Select(b => planes[^1][b])], _options.Stretch), window, r, files[^1], $"newest NIR {_dates[^1].Day}");
         _rows.Add((r, files.ToArray()));
     }
 

@@ -34,20 +34,20 @@ public sealed record EarlierPolygon(string Jcbh, Geometry Geometry)
     /// Invalid rings are repaired (buffer 0); features with no area are skipped.
     /// </summary>
     /// <exception cref="FileNotFoundException">Nothing at <paramref name="path"/>.</exception>
-    /// <exception cref="ArgumentException">The named layer is missing, or the layer has no polygons.</exception>
+    /// <exception cref="InputException">The named layer is missing, or the layer has no polygons.</exception>
     public static IReadOnlyList<EarlierPolygon> Read(string path, SpatialReference? crs, RecheckOptions? options = null)
     {
         options ??= new RecheckOptions();
         if (!File.Exists(path) && !Directory.Exists(path)) throw new FileNotFoundException($"Earlier polygons '{path}' do not exist.", path);
         using var ds = VectorDataset.Open(path);
-        if (ds.LayerCount == 0) throw new ArgumentException($"Earlier polygons '{path}' hold no layer.");
+        if (ds.LayerCount == 0) throw new InputException($"Earlier polygons '{path}' hold no layer.");
         VectorLayer layer;
         if (options.Layer is { } name)
             layer = ds.HasLayer(name) ? ds.Layer(name)
-                : throw new ArgumentException($"Earlier polygons '{path}' have no layer '{name}'; its layers are {string.Join(", ", ds.Layers.Select(l => l.Name))}.");
+                : throw new InputException($"Earlier polygons '{path}' have no layer '{name}'; its layers are {string.Join(", ", ds.Layers.Select(l => l.Name))}.");
         else layer = ds.HasLayer("tuban") ? ds.Layer("tuban") : ds.Layer(0);
         if (layer.GeometryType is not (GeometryKind.Polygon or GeometryKind.MultiPolygon or GeometryKind.Unknown))
-            throw new ArgumentException($"Earlier polygons '{path}': layer '{layer.Name}' holds {layer.GeometryType}, not polygons.");
+            throw new InputException($"Earlier polygons '{path}': layer '{layer.Name}' holds {layer.GeometryType}, not polygons.");
         var layerCrs = layer.SpatialReference;
         using var toScene = crs is null || layerCrs is null || layerCrs.IsSame(crs) ? null : new CoordinateTransform(layerCrs, crs);
         bool Has(string field) => layer.FieldIndex(field) >= 0;

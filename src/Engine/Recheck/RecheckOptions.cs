@@ -1,3 +1,4 @@
+using System.Globalization;
 using WeiPian.Engine.Output;
 
 namespace WeiPian.Engine.Recheck;
@@ -53,17 +54,23 @@ public sealed record RecheckOptions
 
     internal void Validate()
     {
-        static void Share(double v, string name)
+        static void Share(double v, string what, string setting)
         {
-            if (!(v >= 0 && v <= 1)) throw new ArgumentOutOfRangeException(name, v, $"{name} is a share of the polygon's area: 0 to 1.");
+            if (!(v >= 0 && v <= 1)) throw new InputException($"The {what} {v.ToString(CultureInfo.InvariantCulture)} is a share of the polygon's area: 0 to 1.") { Setting = setting };
         }
-        Share(MaxObscuredShare, nameof(MaxObscuredShare));
-        Share(RestoredMaxChangedShare, nameof(RestoredMaxChangedShare));
-        Share(NotRestoredMinChangedShare, nameof(NotRestoredMinChangedShare));
+        Share(MaxObscuredShare, "largest obscured share", nameof(MaxObscuredShare));
+        Share(RestoredMaxChangedShare, "largest still-changed share of a restored polygon", nameof(RestoredMaxChangedShare));
+        Share(NotRestoredMinChangedShare, "smallest still-changed share of an unrestored polygon", nameof(NotRestoredMinChangedShare));
+        var inv = CultureInfo.InvariantCulture;
         if (RestoredMaxChangedShare >= NotRestoredMinChangedShare)
-            throw new ArgumentException(
-                $"RestoredMaxChangedShare ({RestoredMaxChangedShare}) must be below NotRestoredMinChangedShare ({NotRestoredMinChangedShare}); between them lies 'partly restored'.");
-        if (!(MarginMetres >= 0 && MarginMetres <= 1000)) throw new ArgumentOutOfRangeException(nameof(MarginMetres), MarginMetres, "The margin is 0 to 1000 m.");
-        if (!(SoilNdvi < VegetationNdvi)) throw new ArgumentException($"SoilNdvi ({SoilNdvi}) must be below VegetationNdvi ({VegetationNdvi}).");
+            throw new InputException(
+                $"The still-changed share of restored polygons ({RestoredMaxChangedShare.ToString(inv)}) must be below that of unrestored ones ({NotRestoredMinChangedShare.ToString(inv)}); between them lies 'partly restored'.")
+            {
+                Setting = nameof(RestoredMaxChangedShare),
+            };
+        if (!(MarginMetres >= 0 && MarginMetres <= 1000))
+            throw new InputException($"The margin {MarginMetres.ToString(inv)} m is outside 0 to 1000 m.") { Setting = nameof(MarginMetres) };
+        if (!(SoilNdvi < VegetationNdvi))
+            throw new InputException($"The NDVI of tilled soil ({SoilNdvi.ToString(inv)}) must be below that of vegetation ({VegetationNdvi.ToString(inv)}).") { Setting = nameof(SoilNdvi) };
     }
 }

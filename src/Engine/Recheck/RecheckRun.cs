@@ -46,7 +46,7 @@ internal sealed class RecheckRun : IDisposable
         if (images.Reference is { } refPath && !File.Exists(refPath) && !Directory.Exists(refPath))
             throw new FileNotFoundException($"Reference image '{refPath}' does not exist.", refPath);
         if (images.Reference is not null && model is null)
-            throw new ArgumentException("A reference image is compared with the newest by a change model: give a model, or leave out the reference to judge by indices alone.");
+            throw new InputException("A reference image is compared with the newest by a change model: give a model, or leave out the reference to judge by indices alone.");
         try
         {
             _newest = Scene.Open(images.Newest, images.Bands);

@@ -76,6 +76,6 @@ public static class RecheckVerdicts
         "partly restored" or "partly" or "部分整改" => RecheckVerdict.PartlyRestored,
         "not restored" or "未整改" => RecheckVerdict.NotRestored,
         "cannot tell" or "无法判断" => RecheckVerdict.CannotTell,
-        _ => throw new FormatException($"'{text}' is not a verdict (restored, partly restored, not restored, cannot tell)."),
+        _ => throw new InputException($"'{text}' is not a verdict (restored, partly restored, not restored, cannot tell)."),
     };
 }

@@ -71,6 +71,19 @@ internal sealed class ClassStrip
         return noNumber;
     }
 
+    /// <summary>
+    /// The masked strip as the class raster stores it: class and confidence where <see cref="Valid"/>, else
+    /// <paramref name="notAssessed"/> in both, so "no change" (0) and "no result" differ. Call after <see cref="ApplyMask"/>.
+    /// </summary>
+    public void MarkNotAssessed(Span<byte> classes, Span<byte> percent, byte notAssessed)
+    {
+        var valid = Valid.AsSpan(0, Length);
+        Classes.AsSpan(0, Length).CopyTo(classes);
+        Percent.AsSpan(0, Length).CopyTo(percent);
+        for (var i = 0; i < valid.Length; i++)
+            if (valid[i] == 0) classes[i] = percent[i] = notAssessed;
+    }
+
     /// <summary>Zeroes class and confidence wherever <see cref="Valid"/> is 0.</summary>
     public void ApplyMask()
     {

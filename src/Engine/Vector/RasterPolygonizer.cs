@@ -57,12 +57,11 @@ public static class RasterPolygonizer
     /// <param name="outputPath">The vector file (.gpkg, .shp, .geojson, .gdb), replaced when it exists; never the raster, never a folder (but a FileGDB).</param>
     /// <param name="options">Band, connectivity, driver, field and layer names; null for gdal_polygonize's defaults with field <c>value</c>.</param>
     /// <param name="progress">Receives the share of rows done, 0..1.</param>
-    /// <param name="cancellationToken">Stops between strips; nothing is left under the final name.</param>
-    /// <exception cref="InputException">The output is the raster, a folder, or has an extension that names no format without
-    /// <see cref="PolygonizeOptions.Driver"/>; or the band does not exist.</exception>
+    /// <param name="cancellationToken">Stops between strips and every few thousand polygons written; nothing is left under the final name.</param>
+    /// <exception cref="InputException">The output is the raster, a folder, or has an extension that names no format without <see cref="PolygonizeOptions.Driver"/>.</exception>
     /// <exception cref="FileNotFoundException">The raster does not exist.</exception>
     /// <exception cref="GdalException">GDAL cannot read the raster or write the output.</exception>
-    /// <exception cref="ArgumentException">The band is floating-point, or holds a value outside 0..255.</exception>
+    /// <exception cref="InputException">The band does not exist, is floating-point, or holds a value outside 0..255.</exception>
     public static PolygonizeResult Run(string rasterPath, string outputPath, PolygonizeOptions? options = null,
         IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -79,7 +78,7 @@ public static class RasterPolygonizer
         var layerName = output.LayerName(options.LayerName ?? Path.GetFileNameWithoutExtension(outputPath));
         var layer = output.Dataset.CreateLayer(layerName, GeometryKind.Polygon, raster.SpatialReference,
             [new FieldDefinition(options.FieldName, FieldKind.Integer)]);
-        var writer = new LayerWriter(output.Dataset, layer, options.FeaturesPerTransaction);
+        var writer = new LayerWriter(output.Dataset, layer, options.FeaturesPerTransaction, cancellationToken);
         try
         {
             var polygonizer = new Polygonizer(raster.Width, writer, options.Connectivity, transform, source.NoData);
@@ -117,10 +116,10 @@ public static class RasterPolygonizer
             _raster = raster;
             _band = band;
             if (band < 1 || band > raster.BandCount)
-                throw new InputException($"'{raster.Path}' has {raster.BandCount} band(s); band {band} does not exist.");
+                throw new InputException($"'{raster.Path}' has bands 1..{raster.BandCount}; band {band} does not exist.") { Setting = nameof(PolygonizeOptions.Band) };
             var type = raster.DataType(band);
             if (type is RasterDataType.Float32 or RasterDataType.Float64 or RasterDataType.Unknown)
-                throw new ArgumentException(
+                throw new InputException(
                     $"Band {band} of '{raster.Path}' is {type}; the polygoniser takes integer class values 0..255 (round or classify the raster first).");
             var flags = raster.MaskFlags(band);
             // A Byte band masked only by its nodata value: the polygoniser skips that value itself, no mask to read.
@@ -167,7 +166,7 @@ public static class RasterPolygonizer
                 var v = wide[i];
                 if ((uint)v <= 255) _pixels[i] = (byte)v;
                 else if (mask.IsEmpty || mask[i] != 0)
-                    throw new ArgumentException(
+                    throw new InputException(
                         $"Band {_band} of '{_raster.Path}' holds {v} at column {i % _raster.Width}, row {y + i / _raster.Width}; the polygoniser takes class values 0..255.");
                 else _pixels[i] = 0;
             }
@@ -175,7 +174,11 @@ public static class RasterPolygonizer
     }
 
     /// <summary>Writes each closed polygon as a feature with its value, committing every so many features.</summary>
-    private sealed class LayerWriter(VectorDataset dataset, VectorLayer layer, int perTransaction) : IPolygonSink, IDisposable
+    /// <remarks>
+    /// Looks at the token every 4096 features: a strip of a noisy raster closes hundreds of thousands of polygons,
+    /// seconds of writing, and a stop asked in between must not wait for the strip's end.
+    /// </remarks>
+    private sealed class LayerWriter(VectorDataset dataset, VectorLayer layer, int perTransaction, CancellationToken cancellationToken) : IPolygonSink, IDisposable
     {
         private static readonly object[] Boxed = Enumerable.Range(0, 256).Select(v => (object)v).ToArray();
         private byte[] _wkb = new byte[4096];
@@ -194,6 +197,7 @@ public static class RasterPolygonizer
             layer.Add(_wkb.AsSpan(0, size), [Boxed[polygon.Value]]);
             Count++;
             Vertices += polygon.VertexCount;
+            if ((Count & 4095) == 0) cancellationToken.ThrowIfCancellationRequested();
             if (++_uncommitted < perTransaction) return;
             _transaction.Commit();
             _transaction = dataset.BeginTransaction();

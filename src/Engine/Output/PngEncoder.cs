@@ -1,0 +1,96 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace WeiPian.Engine.Output;
+
+/// <summary>
+/// Writes opaque 8-bit RGB PNGs, the chips' format: each row Sub-filtered, the image data deflated by .NET's zlib
+/// (zlib-ng) at level 1 with run-length matching. Encoding sets the pace of <c>--chips</c>: on a 256² chip .NET's
+/// level 1 took 4.1 ms against 6.9 ms for Skia's encoder (libpng, classic zlib) with the Sub filter at level 3,
+/// 8.3 ms unfiltered at level 1 and 44 ms at its defaults (2 loaded vCPUs); run-length matching runs as fast and
+/// keeps the files about the size of Skia's defaults (50 MB against 48 MB for 572 chips). The pixels are the same.
+/// </summary>
+internal static class PngEncoder
+{
+    private static readonly byte[] Signature = [137, 80, 78, 71, 13, 10, 26, 10];
+    private static readonly uint[] CrcTable = MakeCrcTable();
+
+    /// <summary>Writes <paramref name="rgba"/> (row-major, 4 bytes a pixel, alpha ignored) as an RGB PNG.</summary>
+    public static void Write(Stream output, ReadOnlySpan<byte> rgba, int width, int height)
+    {
+        output.Write(Signature);
+        Span<byte> header = stackalloc byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header[4..], height);
+        header[8] = 8;  // bits per channel
+        header[9] = 2;  // truecolour (RGB)
+        header[10] = header[11] = header[12] = 0; // deflate, adaptive filtering, no interlace
+        WriteChunk(output, "IHDR"u8, header);
+
+        // Pooled buffers: a chip's are a few hundred kB, and fresh ones each time churn the large-object heap.
+        var rowBytes = 1 + 3 * width;
+        var raw = (long)rowBytes * height;
+        var capacity = (int)(raw + raw / 100 + 1024); // deflate's worst case: stored blocks, 5 bytes per 64 kB
+        var buffer = ArrayPool<byte>.Shared.Rent(capacity);
+        var row = ArrayPool<byte>.Shared.Rent(rowBytes);
+        try
+        {
+            var data = new MemoryStream(buffer, 0, capacity, writable: true);
+            using (var zlib = new ZLibStream(data, new ZLibCompressionOptions { CompressionLevel = 1, CompressionStrategy = ZLibCompressionStrategy.RunLengthEncoding }, leaveOpen: true))
+            {
+                row[0] = 1; // Sub: each byte minus the same channel of the pixel to its left
+                for (var y = 0; y < height; y++)
+                {
+                    var src = rgba.Slice(y * width * 4, width * 4);
+                    byte r = 0, g = 0, b = 0;
+                    for (int x = 0, o = 1; x < width; x++, o += 3)
+                    {
+                        var p = 4 * x;
+                        row[o] = (byte)(src[p] - r);
+                        row[o + 1] = (byte)(src[p + 1] - g);
+                        row[o + 2] = (byte)(src[p + 2] - b);
+                        (r, g, b) = (src[p], src[p + 1], src[p + 2]);
+                    }
+                    zlib.Write(row, 0, rowBytes);
+                }
+            }
+            WriteChunk(output, "IDAT"u8, buffer.AsSpan(0, (int)data.Position));
+            WriteChunk(output, "IEND"u8, []);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(row);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static void WriteChunk(Stream output, ReadOnlySpan<byte> type, ReadOnlySpan<byte> body)
+    {
+        Span<byte> word = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(word, body.Length);
+        output.Write(word);
+        output.Write(type);
+        output.Write(body);
+        BinaryPrimitives.WriteUInt32BigEndian(word, ~Crc(Crc(0xFFFFFFFFu, type), body));
+        output.Write(word);
+    }
+
+    private static uint Crc(uint crc, ReadOnlySpan<byte> bytes)
+    {
+        foreach (var b in bytes) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        return crc;
+    }
+
+    private static uint[] MakeCrcTable()
+    {
+        var table = new uint[256];
+        for (uint n = 0; n < 256; n++)
+        {
+            var c = n;
+            for (var k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            table[n] = c;
+        }
+        return table;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Text.RegularExpressions;
+using NetTopologySuite.Geometries;
+using SkiaSharp;
+using WeiPian.Engine.Output;
+using WeiPian.Engine.Raster;
+using WeiPian.Engine.Tests.Support;
+
+namespace WeiPian.Engine.Tests.Output;
+
+/// <summary>
+/// The chips' percentile stretch by histogram must give the sort's values, and a chip's pixels must be that stretch
+/// applied pixel by pixel, whatever thread drew it.
+/// </summary>
+public class ChipStretchTests
+{
+    private static readonly (double, double)[] Percentiles = [(2, 98), (0, 100), (50, 50), (0.5, 99.5)];
+
+    [Theory]
+    [InlineData(255, 0.0)]
+    [InlineData(65535, 0.1)]
+    [InlineData(4095, 0.9)]
+    public void HistogramStretchEqualsTheSortOfWholeNumbers(int max, double nanShare)
+    {
+        var random = new Random(max);
+        float[][] planes = [.. Enumerable.Range(0, 6).Select(_ => Enumerable.Range(0, 9973)
+            .Select(_ => random.NextDouble() < nanShare ? float.NaN : random.Next(max + 1)).ToArray())];
+        foreach (var p in Percentiles)
+            Assert.Equal(SortedReference(planes, p), ChipRendering.Stretch(planes, p));
+    }
+
+    [Fact]
+    public void FractionalNegativeFlatAndEmptyPlanesKeepTheSortsAnswer()
+    {
+        var random = new Random(3);
+        float[][] reflectance = [.. Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, 5000).Select(_ => (float)random.NextDouble()).ToArray())];
+        float[][] signed = [[-3, 7, 2, float.NaN, 65535, 65536, 100000]];
+        float[][] flat = [[42, 42, 42]];
+        float[][] empty = [[float.NaN, float.NaN], []];
+        foreach (var planes in new[] { reflectance, signed, flat, empty })
+            foreach (var p in Percentiles)
+                Assert.Equal(SortedReference(planes, p), ChipRendering.Stretch(planes, p));
+    }
+
+    [Fact]
+    public void ChipPixelsAreTheScalarStretchOfTheScene()
+    {
+        using var dir = new TempDir();
+        using var scene = Scene.Open(Path.Combine(TestPaths.SampleTiles, "after.tif"));
+        var window = new PixelWindow(40, 60, 128, 128);
+        int[] bands = [scene.BandOf(BandRole.Blue), scene.BandOf(BandRole.Green), scene.BandOf(BandRole.Red), scene.BandOf(BandRole.Nir)];
+        var n = (int)window.PixelCount;
+        var all = new float[4 * n];
+        scene.ReadBands<float>(window, all, bands);
+        var planes = Enumerable.Range(0, 4).Select(b => all.AsSpan(b * n, n).ToArray()).ToArray();
+        int[] trueColour = [2, 1, 0];
+        var stretch = ChipRendering.Stretch([.. trueColour.Select(b => planes[b])], (2, 98));
+        Assert.Equal(SortedReference([.. trueColour.Select(b => planes[b])], (2, 98)), stretch);
+
+        // A chip at the window's own size (no resampling) of a polygon far outside it (no outline on the picture).
+        var away = new GeometryFactory().CreatePolygon([new(-1e7, -1e7), new(-1e7 + 1, -1e7), new(-1e7, -1e7 + 1), new(-1e7, -1e7)]);
+        var path = dir.File("chip.png");
+        using (var typeface = ChipRendering.LoadTypeface())
+            ChipRendering.Render(planes, trueColour, stretch, window, scene.Grid.Transform, away, window.Width, typeface, "x", null, path);
+        using var png = SKBitmap.Decode(path);
+        var checkedPixels = 0;
+        for (var y = 20; y < window.Height; y++) // below the label band
+            for (var x = 0; x < window.Width; x++)
+            {
+                var i = y * window.Width + x;
+                var c = png.GetPixel(x, y);
+                Assert.Equal((Scalar(planes[2][i], stretch), Scalar(planes[1][i], stretch), Scalar(planes[0][i], stretch)), (c.Red, c.Green, c.Blue));
+                checkedPixels++;
+            }
+        Assert.True(checkedPixels > 10000);
+    }
+
+    [Fact]
+    public void ChipsDrawnOnManyThreadsEqualOneByOneRenders()
+    {
+        using var parallel = new TempDir();
+        var tubans = ChipWriterTests.SampleTruthAsTubans().Take(6).ToList();
+        string before = Path.Combine(TestPaths.SampleTiles, "before.tif"), after = Path.Combine(TestPaths.SampleTiles, "after.tif");
+        using (var chips = new ChipWriter(parallel.Path, before, after))
+        {
+            foreach (var t in tubans) chips.Add(t);
+            chips.Finish();
+        }
+        // Each polygon alone, its chips finished before the next is queued: the same pixels, file for file.
+        using var serial = new TempDir();
+        foreach (var t in tubans)
+        {
+            using var chips = new ChipWriter(serial.Path, before, after);
+            chips.Add(t);
+            chips.Finish();
+        }
+        var files = Directory.GetFiles(parallel.Path, "*.png").Select(Path.GetFileName).Order().ToList();
+        Assert.Equal(4 * tubans.Count, files.Count);
+        foreach (var f in files)
+        {
+            using var a = SKBitmap.Decode(Path.Combine(parallel.Path, f!));
+            using var b = SKBitmap.Decode(Path.Combine(serial.Path, f!));
+            Assert.True(a.Bytes.AsSpan().SequenceEqual(b.Bytes), $"{f} differs");
+        }
+    }
+
+    [Fact]
+    public void IndexShowsTheRecordsChineseNames()
+    {
+        using var dir = new TempDir();
+        var tubans = ChipWriterTests.SampleTruthAsTubans().Take(2).Select(t => t with { Xzqmc = "宜都市" }).ToList();
+        using (var chips = new ChipWriter(dir.Path, Path.Combine(TestPaths.SampleTiles, "before.tif"), Path.Combine(TestPaths.SampleTiles, "after.tif")))
+        {
+            foreach (var t in tubans) chips.Add(t);
+            chips.Finish();
+        }
+        var html = File.ReadAllText(dir.File("index.html"));
+        Assert.Contains("<dt>XZQMC</dt><dd>宜都市</dd>", html);
+        foreach (var t in tubans)
+        {
+            Assert.Contains($"<dt>TBLXMC</dt><dd>{ChangeTypes.ChineseName(t.Tblx)}</dd>", html);
+            Assert.DoesNotContain($"({t.ClassName})", html);
+        }
+        Assert.DoesNotMatch(new Regex("<dd>[^<]*(building|pond|mining)[^<]*</dd>", RegexOptions.IgnoreCase), html);
+    }
+
+    // The stretch as it was first written: every value sorted, the ranks n·p/100 taken.
+    private static (float Low, float High) SortedReference(float[][] planes, (double Low, double High) percentiles)
+    {
+        var values = planes.SelectMany(p => p).Where(v => !float.IsNaN(v)).ToArray();
+        if (values.Length == 0) return (0, 1);
+        Array.Sort(values);
+        var lo = values[(int)Math.Clamp(values.Length * percentiles.Low / 100, 0, values.Length - 1)];
+        var hi = values[(int)Math.Clamp(values.Length * percentiles.High / 100, 0, values.Length - 1)];
+        return hi > lo ? (lo, hi) : (lo, lo + 1);
+    }
+
+    private static byte Scalar(float v, (float Low, float High) s) =>
+        float.IsNaN(v) ? (byte)0 : (byte)Math.Clamp((v - s.Low) / (s.High - s.Low) * 255f, 0f, 255f);
+}
