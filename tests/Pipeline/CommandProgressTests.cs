@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using WeiPian.Engine.Tests.Batch;
+using WeiPian.Engine.Tests.Inference;
 using WeiPian.Engine.Tests.Support;
 
 namespace WeiPian.Engine.Tests.Pipeline;
@@ -58,6 +59,21 @@ public sealed partial class CommandProgressTests : IDisposable
         Assert.True(total > 0, text);
         EndsAt100WithPolygons(Bar(text), total);
         Assert.Contains(Bar(text), l => l.Contains("merging", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ReprocessWarnsOfAModelGivingNoNumberOnItsOwnLines()
+    {
+        using var world = new BatchWorld();
+        var manifest = world.Manifest("scenes.csv", world.Jobs());
+        var nan = Path.Combine(TestModels.Folder, "nan-change.onnx");
+        var (code, text) = await CliProcess.RunAsync(["reprocess", "--manifest", manifest, "--survey", world.SurveyPath,
+            "--model", nan, "--out", _dir.File("batch"), "--workers", "1", "--threads", "1"]);
+
+        Assert.True(code == 0, text);
+        var warnings = text.Split('\n').Where(l => l.StartsWith("weipian: warning: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(world.Jobs().Count, warnings.Count);
+        Assert.All(warnings, w => Assert.Contains($"'{nan}' gave no number (NaN) for", w));
     }
 
     [GeneratedRegex(@"^\[[#.]{24}\] +\d+ %  .+  \d\d:\d\d")]

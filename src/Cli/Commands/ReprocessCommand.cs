@@ -117,7 +117,9 @@ internal static partial class ReprocessCommand
             BatchReport report;
             using (var bar = new ProgressLine())
             {
-                report = await ReprocessBatch.RunAsync(jobs, settings, new BatchProgressLine(bar), ct);
+                // Each scene's detection tells what it saw (a model giving NaN) on a line of its own beside the bar.
+                var logged = settings with { Detection = settings.Detection with { Logger = new LineLogger(bar.Line) } };
+                report = await ReprocessBatch.RunAsync(jobs, logged, new BatchProgressLine(bar), ct);
                 bar.Show(1, string.Create(CultureInfo.InvariantCulture,
                     $"done  polygons {report.Polygons.Count} after merging {report.Merge.ScenePolygons} from the scenes"), null, milestone: true);
             }
