@@ -89,12 +89,10 @@ internal static class DetectCommand
             };
             using var detector = new ChangeDetector(BundledModels.Resolve(parse.GetValue(model)!), inference);
             var outPath = parse.GetValue(output)!;
-            using var bar = new ProgressLine(Console.Error);
-            var summary = await detector.DetectToFileAsync(pair, parse.GetValue(survey), outPath, options, bar, ct);
+            using var bar = new ProgressLine();
+            var summary = await detector.DetectToFileAsync(pair, parse.GetValue(survey), outPath,
+                options with { Logger = new LineLogger(bar.Line) }, new DetectionProgressLine(bar), ct);
             bar.Dispose();
-            if (summary.NoNumberPixels > 0)
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"weipian: warning: '{detector.Model.ModelPath}' gave no number (NaN) for {summary.NoNumberPixels} of {summary.Pixels} pixels ({(double)summary.NoNumberPixels / summary.Pixels:0.#%}), counted as no change: check the model, its card's scaling and the images."));
             Console.Write(SummaryTable.Render(summary, outPath, detector.Card));
             if (parse.GetValue(profile)) Console.Write(SummaryTable.Profile(summary));
             return 0;
