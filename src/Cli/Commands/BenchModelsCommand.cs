@@ -6,6 +6,7 @@ using System.Text.Json;
 using WeiPian.Engine;
 using WeiPian.Engine.Evaluation;
 using WeiPian.Engine.Inference;
+using WeiPian.Engine.Output;
 using WeiPian.Models;
 
 namespace WeiPian.Cli.Commands;
@@ -51,13 +52,16 @@ internal static class BenchModelsCommand
             var gate = parse.GetValue(baseline);
             if (gate is not null && !list.Contains(gate)) list.Insert(0, gate);
             if (list.Count == 0) throw new InputException("Give at least one model with --models.");
+            // Every input is checked before the first model runs, so that a refusal is the only line the run prints.
+            var resolved = list.Select(m => (Name: m, Path: Resolve(m, m == gate ? "--baseline" : "--models"))).ToList();
+            CheckMaxDrop(parse.GetValue(maxDrop));
+            CheckThreads(parse.GetValue(threads));
+            if (parse.GetValue(output) is { } reportDir) CheckReportFolder(reportDir, cases);
             var scores = new List<ModelScore>();
-            foreach (var m in list)
+            foreach (var (name, path) in resolved)
             {
-                Console.Error.WriteLine($"bench-models: {m} on {cases.Count} case(s)...");
-                var (name, fp16) = Entry(m);
-                var resolved = BundledModels.Resolve(name) + (fp16 ? Fp16Suffix : "");
-                scores.Add(await RunChild(resolved, parse.GetValue(set)!, parse.GetValue(threads), parse.GetValue(device)!, ct));
+                Console.Error.WriteLine($"bench-models: {name} on {cases.Count} case(s)...");
+                scores.Add(await RunChild(path, parse.GetValue(set)!, parse.GetValue(threads), parse.GetValue(device)!, ct));
             }
             var table = Markdown(scores, cases.Count);
             Console.Write(table);
@@ -93,9 +97,52 @@ internal static class BenchModelsCommand
 
     private const string Fp16Suffix = ":fp16";
 
+    private static readonly string[] ReportFiles = ["report.md", "report.csv", "report.json"];
+
     // "NAME:fp16" is NAME in float16; the suffix travels to the child process with the resolved path.
     private static (string Model, bool Fp16) Entry(string entry) =>
         entry.EndsWith(Fp16Suffix, StringComparison.OrdinalIgnoreCase) ? (entry[..^Fp16Suffix.Length], true) : (entry, false);
+
+    // The model file of an entry of --models or --baseline, with its variant suffix; an existing file is taken as
+    // named even with a colon in it, anything else after the last colon must be a variant this command knows.
+    private static string Resolve(string entry, string option)
+    {
+        var (name, fp16) = Entry(entry);
+        var colon = name.LastIndexOf(':');
+        if (!fp16 && colon >= 0 && !File.Exists(name) && name[(colon + 1)..] is { Length: > 0 } variant && variant.All(char.IsLetterOrDigit))
+            throw new InputException($"{option} {entry}: unknown variant ':{variant}'; the only variant is {Fp16Suffix} (the model in float16).");
+        try
+        {
+            return BundledModels.Resolve(name) + (fp16 ? Fp16Suffix : "");
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new InputException($"{option}: {e.Message}", e);
+        }
+    }
+
+    private static void CheckMaxDrop(double maxDrop)
+    {
+        // The headline metrics are shares, so a drop outside 0..1 would gate nothing or everything.
+        if (!(maxDrop is >= 0 and <= 1))
+            throw new InputException(FormattableString.Invariant($"--max-drop {maxDrop}: give the largest allowed drop as a share from 0 to 1, e.g. 0.02."));
+    }
+
+    private static void CheckThreads(int threads)
+    {
+        if (threads < 0)
+            throw new InputException(FormattableString.Invariant($"--threads {threads}: use 0 (the cores shared among the lanes) or more."));
+        InferenceLimits.CheckThreads(threads, "--threads");
+    }
+
+    // --out is a folder for the three reports; it may not be a file, and no report may replace a file of the set.
+    private static void CheckReportFolder(string dir, IReadOnlyList<BenchCase> cases)
+    {
+        if (File.Exists(dir))
+            throw new InputException($"--out {dir}: it is a file; --out names the folder for {string.Join(", ", ReportFiles)}.");
+        var inputs = cases.SelectMany(c => Directory.EnumerateFiles(c.Directory)).ToList();
+        foreach (var report in ReportFiles) OutputPaths.EnsureApart(Path.Combine(dir, report), inputs);
+    }
 
     // Each model runs in its own process so its peak memory is its own.
     private static async Task<ModelScore> RunChild(string model, string set, int threads, string device, CancellationToken ct)
