@@ -50,6 +50,7 @@ internal static class CliErrors
         ["NotRestoredMinChangedShare"] = ("--not-restored-min", "--not-restored-min"),
         ["MarginMetres"] = ("--margin", "--margin"),
         ["SoilNdvi"] = ("--soil-ndvi", "--soil-ndvi, --veg-ndvi"),
+        ["IdField"] = ("--id-field", "--id-field"),
     };
 
     /// <summary>

@@ -6,6 +6,7 @@ using System.Text.Json;
 using WeiPian.Engine;
 using WeiPian.Engine.Evaluation;
 using WeiPian.Engine.Inference;
+using WeiPian.Engine.Output;
 using WeiPian.Models;
 
 namespace WeiPian.Cli.Commands;
@@ -51,17 +52,20 @@ internal static class BenchModelsCommand
             var gate = parse.GetValue(baseline);
             if (gate is not null && !list.Contains(gate)) list.Insert(0, gate);
             if (list.Count == 0) throw new InputException("Give at least one model with --models.");
+            // Every input is checked before the first model runs, so that a refusal is the only line the run prints.
+            var resolved = list.Select(m => (Name: m, Path: Resolve(m, m == gate ? "--baseline" : "--models"))).ToList();
+            CheckMaxDrop(parse.GetValue(maxDrop));
+            CheckThreads(parse.GetValue(threads));
+            if (parse.GetValue(output) is { } reportDir) CheckReportFolder(reportDir, cases);
             var scores = new List<ModelScore>();
             using (var bar = new ProgressLine())
             {
                 // Each model runs in its own process: the bar moves per model, the pace of those done gives the estimate.
-                foreach (var m in list)
+                foreach (var (name, path) in resolved)
                 {
-                    var eta = scores.Count > 0 ? bar.Elapsed / scores.Count * (list.Count - scores.Count) : (TimeSpan?)null;
-                    bar.Show((double)scores.Count / list.Count, $"model {scores.Count + 1}/{list.Count} {m} on {cases.Count} case(s)", eta, milestone: true);
-                    var (name, fp16) = Entry(m);
-                    var resolved = BundledModels.Resolve(name) + (fp16 ? Fp16Suffix : "");
-                    scores.Add(await RunChild(resolved, parse.GetValue(set)!, parse.GetValue(threads), parse.GetValue(device)!, ct));
+                    var eta = scores.Count > 0 ? bar.Elapsed / scores.Count * (resolved.Count - scores.Count) : (TimeSpan?)null;
+                    bar.Show((double)scores.Count / resolved.Count, $"model {scores.Count + 1}/{resolved.Count} {name} on {cases.Count} case(s)", eta, milestone: true);
+                    scores.Add(await RunChild(path, parse.GetValue(set)!, parse.GetValue(threads), parse.GetValue(device)!, ct));
                 }
                 bar.Show(1, $"done  {scores.Count} model(s) on {cases.Count} case(s)", null, milestone: true);
             }
@@ -77,9 +81,9 @@ internal static class BenchModelsCommand
                 {
                     throw new InputException($"--out {dir}: cannot write the report there: {e.Message}", e);
                 }
-                File.WriteAllText(Path.Combine(dir, "report.md"), table);
-                File.WriteAllText(Path.Combine(dir, "report.csv"), Csv(scores));
-                File.WriteAllText(Path.Combine(dir, "report.json"), "[" + string.Join(",\n", scores.Select(ScoreJson.Write)) + "]\n");
+                WriteReport(Path.Combine(dir, "report.md"), table);
+                WriteReport(Path.Combine(dir, "report.csv"), Csv(scores));
+                WriteReport(Path.Combine(dir, "report.json"), "[" + string.Join(",\n", scores.Select(ScoreJson.Write)) + "]\n");
             }
             if (gate is null) return 0;
             var failed = false;
@@ -99,9 +103,52 @@ internal static class BenchModelsCommand
 
     private const string Fp16Suffix = ":fp16";
 
+    private static readonly string[] ReportFiles = ["report.md", "report.csv", "report.json"];
+
     // "NAME:fp16" is NAME in float16; the suffix travels to the child process with the resolved path.
     private static (string Model, bool Fp16) Entry(string entry) =>
         entry.EndsWith(Fp16Suffix, StringComparison.OrdinalIgnoreCase) ? (entry[..^Fp16Suffix.Length], true) : (entry, false);
+
+    // The model file of an entry of --models or --baseline, with its variant suffix; an existing file is taken as
+    // named even with a colon in it, anything else after the last colon must be a variant this command knows.
+    private static string Resolve(string entry, string option)
+    {
+        var (name, fp16) = Entry(entry);
+        var colon = name.LastIndexOf(':');
+        if (!fp16 && colon >= 0 && !File.Exists(name) && name[(colon + 1)..] is { Length: > 0 } variant && variant.All(char.IsLetterOrDigit))
+            throw new InputException($"{option} {entry}: unknown variant ':{variant}'; the only variant is {Fp16Suffix} (the model in float16).");
+        try
+        {
+            return BundledModels.Resolve(name) + (fp16 ? Fp16Suffix : "");
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new InputException($"{option}: {e.Message}", e);
+        }
+    }
+
+    private static void CheckMaxDrop(double maxDrop)
+    {
+        // The headline metrics are shares, so a drop outside 0..1 would gate nothing or everything.
+        if (!(maxDrop is >= 0 and <= 1))
+            throw new InputException(FormattableString.Invariant($"--max-drop {maxDrop}: give the largest allowed drop as a share from 0 to 1, e.g. 0.02."));
+    }
+
+    private static void CheckThreads(int threads)
+    {
+        if (threads < 0)
+            throw new InputException(FormattableString.Invariant($"--threads {threads}: use 0 (the cores shared among the lanes) or more."));
+        InferenceLimits.CheckThreads(threads, "--threads");
+    }
+
+    // --out is a folder for the three reports; it may not be a file, and no report may replace a file of the set.
+    private static void CheckReportFolder(string dir, IReadOnlyList<BenchCase> cases)
+    {
+        if (File.Exists(dir))
+            throw new InputException($"--out {dir}: it is a file; --out names the folder for {string.Join(", ", ReportFiles)}.");
+        var inputs = cases.SelectMany(c => Directory.EnumerateFiles(c.Directory)).ToList();
+        foreach (var report in ReportFiles) OutputPaths.EnsureApart(Path.Combine(dir, report), inputs);
+    }
 
     // Each model runs in its own process so its peak memory is its own.
     private static async Task<ModelScore> RunChild(string model, string set, int threads, string device, CancellationToken ct)
@@ -256,4 +303,12 @@ internal static class ScoreJson
         Matched = e.GetProperty("matched").GetInt32(),
         AreaKm2 = e.GetProperty("areaKm2").GetDouble(),
     };
+
+    // Under a temporary name, renamed into place: a run stopped while writing leaves the last complete report.
+    private static void WriteReport(string path, string text)
+    {
+        using var output = AtomicOutput.Begin(path);
+        File.WriteAllText(output.TempPath, text);
+        output.Commit();
+    }
 }

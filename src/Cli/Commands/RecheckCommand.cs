@@ -22,7 +22,7 @@ internal static class RecheckCommand
         var output = new Option<string>("--out") { Description = "Results: .gpkg (layer 'recheck'), .shp or .geojson", Required = true };
         var chips = new Option<string?>("--chips") { Description = "Write reference/after/newest chips of every polygon and an index.html into this folder" };
         var layer = new Option<string?>("--layer") { Description = "Layer of --polygons (default: tuban, else the first)" };
-        var idField = new Option<string>("--id-field") { Description = "Field holding the polygon id", DefaultValueFactory = _ => defaults.IdField };
+        var idField = new Option<string?>("--id-field") { Description = "Field holding the polygon id (default: JCBH when the layer has it, else the feature id)" };
         var margin = new Option<double>("--margin") { Description = "Metres around each polygon also run and reported as change around it", DefaultValueFactory = _ => defaults.MarginMetres };
         var maxObscured = new Option<double>("--max-obscured") { Description = "Cannot tell above this cloud/nodata share", DefaultValueFactory = _ => defaults.MaxObscuredShare };
         var restoredMax = new Option<double>("--restored-max") { Description = "Restored at or below this still-changed share", DefaultValueFactory = _ => defaults.RestoredMaxChangedShare };
@@ -72,7 +72,7 @@ internal static class RecheckCommand
                 SoilNdvi = parse.GetValue(soilNdvi),
                 WholeScene = parse.GetValue(wholeScene),
                 Layer = parse.GetValue(layer),
-                IdField = parse.GetValue(idField)!,
+                IdField = parse.GetValue(idField),
                 ChipsDirectory = parse.GetValue(chips),
             };
             using var check = new RectificationCheck(images.Reference is null ? null : BundledModels.Resolve(parse.GetValue(model)!), inference);

@@ -29,12 +29,12 @@ public sealed record EarlierPolygon(string Jcbh, Geometry Geometry)
 
     /// <summary>
     /// Reads earlier polygons from any vector source GDAL opens (a detection's GeoPackage, a Shapefile, a FileGDB):
-    /// layer <see cref="RecheckOptions.Layer"/>, else <c>tuban</c>, else the first; id from <see cref="RecheckOptions.IdField"/>
-    /// (feature id when missing); TBLX, ZDLX/class_name, XZQDM, QSX, HSX when present; reprojected to <paramref name="crs"/>.
+    /// layer <see cref="RecheckOptions.Layer"/>, else <c>tuban</c>, else the first; id from <see cref="RecheckOptions.IdField"/>,
+    /// else JCBH when present (feature id when a polygon has none); TBLX, ZDLX/class_name, XZQDM, QSX, HSX when present; reprojected to <paramref name="crs"/>.
     /// Invalid rings are repaired (buffer 0); features with no area are skipped.
     /// </summary>
     /// <exception cref="FileNotFoundException">Nothing at <paramref name="path"/>.</exception>
-    /// <exception cref="InputException">The named layer is missing, or the layer has no polygons.</exception>
+    /// <exception cref="InputException">The named layer or id field is missing, or the layer has no polygons.</exception>
     public static IReadOnlyList<EarlierPolygon> Read(string path, SpatialReference? crs, RecheckOptions? options = null)
     {
         options ??= new RecheckOptions();
@@ -51,7 +51,13 @@ public sealed record EarlierPolygon(string Jcbh, Geometry Geometry)
         var layerCrs = layer.SpatialReference;
         using var toScene = crs is null || layerCrs is null || layerCrs.IsSame(crs) ? null : new CoordinateTransform(layerCrs, crs);
         bool Has(string field) => layer.FieldIndex(field) >= 0;
-        var hasId = Has(options.IdField);
+        if (options.IdField is { } named && !Has(named))
+            throw new InputException($"Earlier polygons '{path}': layer '{layer.Name}' has no id field '{named}'; {(layer.Fields.Count == 0 ? "it has no attribute fields" : "its fields are " + string.Join(", ", layer.Fields.Select(d => d.Name)))}.")
+            {
+                Setting = nameof(RecheckOptions.IdField),
+            };
+        var idField = options.IdField ?? "JCBH";
+        var hasId = Has(idField);
         var nameField = Has("ZDLX") ? "ZDLX" : Has("class_name") ? "class_name" : null;
         var reader = new WKBReader();
         var list = new List<EarlierPolygon>();
@@ -59,7 +65,7 @@ public sealed record EarlierPolygon(string Jcbh, Geometry Geometry)
         {
             if (f.Wkb is null) continue;
             if (Reprojection.ReadSurface(reader, f.Wkb, toScene) is not { } g) continue;
-            var id = hasId ? Text(f, options.IdField) : null;
+            var id = hasId ? Text(f, idField) : null;
             list.Add(new EarlierPolygon(id is { Length: > 0 } ? id : f.Fid.ToString(CultureInfo.InvariantCulture), g)
             {
                 Tblx = Has("TBLX") ? Text(f, "TBLX") : null,

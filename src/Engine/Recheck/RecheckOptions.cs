@@ -43,8 +43,12 @@ public sealed record RecheckOptions
     /// <summary>The layer of the polygon source to read; null for <c>tuban</c> when present, else the first layer.</summary>
     public string? Layer { get; init; }
 
-    /// <summary>The field holding each polygon's id (JCBH by default); polygons without one are numbered by feature id.</summary>
-    public string IdField { get; init; } = "JCBH";
+    /// <summary>
+    /// The field holding each polygon's id; null for <c>JCBH</c> when the layer has it. Polygons without an id are
+    /// numbered by feature id.
+    /// </summary>
+    /// <remarks>A field named here must be in the layer: a typo would otherwise number every polygon by feature id.</remarks>
+    public string? IdField { get; init; }
 
     /// <summary>Also write reference/after/newest chips of every polygon and an index.html here.</summary>
     public string? ChipsDirectory { get; init; }
