@@ -227,6 +227,14 @@ internal static class BenchModelsCommand
     }
 
     private static string F(double v) => double.IsFinite(v) ? v.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
+
+    // Under a temporary name, renamed into place: a run stopped while writing leaves the last complete report.
+    private static void WriteReport(string path, string text)
+    {
+        using var output = AtomicOutput.Begin(path);
+        File.WriteAllText(output.TempPath, text);
+        output.Commit();
+    }
 }
 
 /// <summary>A <see cref="ModelScore"/> as one JSON object: what a child process hands back and what report.json holds.</summary>
@@ -303,12 +311,4 @@ internal static class ScoreJson
         Matched = e.GetProperty("matched").GetInt32(),
         AreaKm2 = e.GetProperty("areaKm2").GetDouble(),
     };
-
-    // Under a temporary name, renamed into place: a run stopped while writing leaves the last complete report.
-    private static void WriteReport(string path, string text)
-    {
-        using var output = AtomicOutput.Begin(path);
-        File.WriteAllText(output.TempPath, text);
-        output.Commit();
-    }
 }
