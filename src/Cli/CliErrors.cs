@@ -44,6 +44,7 @@ internal static class CliErrors
         ["Height"] = ("--height", "--height"),
         ["Gsd"] = ("--gsd", "--gsd"),
         ["Epsg"] = ("--epsg", "--epsg"),
+        ["Crs"] = ("--epsg", "--epsg"),
         ["ChangesPerKm2"] = ("--changes-per-km2", "--changes-per-km2"),
         ["MaxObscuredShare"] = ("--max-obscured", "--max-obscured"),
         ["RestoredMaxChangedShare"] = ("--restored-max", "--restored-max, --not-restored-min"),

@@ -66,7 +66,7 @@ public sealed class ClusterBatchSpec
         PreviousPath = PreviousPath,
         JudgementsPath = JudgementsPath,
         Workers = Math.Max(1, workers),
-        Crs = Epsg is { } code ? SpatialReference.FromEpsg(code) : null,
+        Crs = Epsg is { } code ? BatchSettings.CrsFromEpsg(code) : null,
         Detection = new DetectionOptions { AllLand = AllLand, SourceTag = SourceTag },
         Inference = new InferenceOptions { Device = InferenceOptions.ParseDevice(Device), IntraOpThreads = Threads, Fp16 = Fp16 },
         MergeOverlapFraction = MergeOverlap,

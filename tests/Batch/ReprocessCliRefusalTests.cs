@@ -100,7 +100,7 @@ public sealed class ReprocessCliRefusalTests : IDisposable
 
     private static List<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 
-    // Every file and its hash; the batch's own lock aside (a folder with a journal is a batch folder, locked before its journal is read).
+    // Every file and its hash, the batch's own subfolder aside (BatchRefusalLeavesNothingTests checks it byte for byte too).
     private static string Snapshot(string folder) => !Directory.Exists(folder) ? "(none)" : string.Join("\n",
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Where(f => !f.Contains(WeiPian.Engine.Batch.BatchFolder.OwnName, StringComparison.Ordinal)).Order().Select(f => $"{f} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))}"));
 

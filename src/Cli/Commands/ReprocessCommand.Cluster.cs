@@ -34,10 +34,11 @@ internal static partial class ReprocessCommand
         var batchId = id ?? ClusterBatches.DefaultId(spec.OutputDirectory);
         if (!SceneJob.IsValidKey(batchId)) throw new InputException($"--batch-id {batchId}: use letters, digits, '-', '_' and '.'.");
         BatchFolder.Check(spec.OutputDirectory, allowNonEmpty);
-        Directory.CreateDirectory(Path.Combine(spec.OutputDirectory, BatchFolder.OwnName));   // marks the folder as the batch's, for the next submit
         using var host = await StartClientAsync(connection, patience, ct);
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         await FirstAnswerAsync(grains, connection, batchId, patience, ct);
+        // Marks the folder as the batch's, for the next submit; only now that the cluster answered, so a refusal leaves no folder.
+        Directory.CreateDirectory(Path.Combine(spec.OutputDirectory, BatchFolder.OwnName));
         var status = await ClusterBatches.SubmitAsync(grains, batchId, spec, jobs);
         Console.Error.WriteLine($"weipian: batch {batchId}: {status.Total} scenes on the cluster ({status.Done} done, {status.Running} running)");
         if (detach)
@@ -67,9 +68,7 @@ internal static partial class ReprocessCommand
 
     private static async Task<IHost> StartClientAsync(string connection, TimeSpan patience, CancellationToken ct)
     {
-        ClusterConnection parsed;
-        try { parsed = ClusterConnection.Parse(connection); }
-        catch (ArgumentException e) { throw new InputException($"--cluster {e.Message}", e); }
+        var parsed = ClusterConnection.Parse(connection);
         var seconds = patience.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
         Console.Error.WriteLine($"weipian: waiting for {Describe(parsed)} to answer (giving up after {seconds} s, --connect-timeout)");
         var host = ClusterHosting.BuildClient(parsed);

@@ -67,6 +67,7 @@ internal static partial class ReprocessCommand
         {
             if (parse.GetValue(cluster) is { } connection)
             {
+                WeiPian.Cluster.Hosting.ClusterConnection.Parse(connection);   // a mistyped store is refused before the manifest is read or --out made
                 var patience = ConnectTimeout(parse.GetValue(connectTimeout));
                 var attachTo = parse.GetValue(attach);
                 if (attachTo is not null) return await AttachAsync(connection, attachTo, parse.GetValue(cancel), patience, ct);
@@ -103,7 +104,7 @@ internal static partial class ReprocessCommand
                 Workers = parse.GetValue(workers),
                 PreviousPath = parse.GetValue(previous) is { } p ? Path.GetFullPath(p) : null,
                 JudgementsPath = parse.GetValue(judgements) is { } j ? Path.GetFullPath(j) : null,
-                Crs = parse.GetValue(epsg) is { } code ? SpatialReference.FromEpsg(code) : null,
+                Crs = parse.GetValue(epsg) is { } code ? BatchSettings.CrsFromEpsg(code) : null,
                 Detection = new DetectionOptions { AllLand = parse.GetValue(allLand), SourceTag = parse.GetValue(sourceTag)! },
                 Inference = new InferenceOptions
                 {

@@ -56,26 +56,40 @@ public sealed class BatchFolder : IDisposable
     }
 
     /// <summary>
-    /// Checks and creates the folder and its own subfolder, and takes the lock (held until disposed).
+    /// Checks the folder and its journal, creates the folder and its own subfolder, and takes the lock (held until
+    /// disposed).
     /// </summary>
-    /// <exception cref="InputException">See <see cref="Check"/>; or another run holds the folder.</exception>
+    /// <remarks>
+    /// Nothing in the folder is written before it is known to be usable: an earlier run's lock is taken as it is (a
+    /// second run is kept out while the journal is read) and the journal is checked read-only (see
+    /// <see cref="BatchJournal.CheckExisting"/>); only then are the subfolder made and the lock's process id written. A
+    /// refused batch folder is left byte-identical.
+    /// </remarks>
+    /// <exception cref="InputException">See <see cref="Check"/>; another run holds the folder; or its journal is damaged
+    /// or not a reprocess journal.</exception>
     public static BatchFolder Acquire(string folder, bool allowNonEmpty)
     {
         var full = System.IO.Path.GetFullPath(folder);
         Check(full, allowNonEmpty);
-        Directory.CreateDirectory(System.IO.Path.Combine(full, OwnName));
         var path = System.IO.Path.Combine(full, OwnName, "lock");
+        var stream = File.Exists(path) ? OpenLock(path, FileMode.Open, full) : null;
         try
         {
-            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            BatchJournal.CheckExisting(System.IO.Path.Combine(full, "journal.sqlite"));
+            if (stream is null)
+            {
+                Directory.CreateDirectory(System.IO.Path.Combine(full, OwnName));
+                stream = OpenLock(path, FileMode.OpenOrCreate, full);
+            }
             stream.SetLength(0);
             stream.Write(System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture)));
             stream.Flush();
             return new BatchFolder(full, stream);
         }
-        catch (IOException e)
+        catch
         {
-            throw new InputException($"Another reprocess run is using '{full}' (it holds {path}); wait for it to end or use another --out.", e);
+            stream?.Dispose();
+            throw;
         }
     }
 
@@ -96,6 +110,18 @@ public sealed class BatchFolder : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _lock.Dispose();
+
+    private static FileStream OpenLock(string path, FileMode mode, string folder)
+    {
+        try
+        {
+            return new FileStream(path, mode, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new InputException($"Another reprocess run is using '{folder}' (it holds {path}); wait for it to end or use another --out.", e);
+        }
+    }
 
     private static void DeletePartials(string folder, string stem)
     {

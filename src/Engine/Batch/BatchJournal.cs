@@ -130,6 +130,33 @@ public sealed class BatchJournal : IDisposable
         }
     }
 
+    /// <summary>
+    /// Checks the journal at <paramref name="path"/>, when there is one, without writing anything: it must be a readable
+    /// SQLite database and, when it has tables, a reprocess journal. <see cref="Open"/> checks again with the lock held.
+    /// </summary>
+    /// <remarks>
+    /// Opened immutable (no lock, no <c>-wal</c> or <c>-shm</c> files made): a refused journal and its folder stay
+    /// byte-identical. Scenes a killed run committed only to the <c>-wal</c> file are not seen here, and need not be.
+    /// </remarks>
+    /// <exception cref="InputException">The file is not a readable SQLite database (corrupt, truncated) or not a reprocess journal.</exception>
+    public static void CheckExisting(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(full)) return;
+        var uri = "file:" + full.Replace("%", "%25", StringComparison.Ordinal).Replace("?", "%3f", StringComparison.Ordinal).Replace("#", "%23", StringComparison.Ordinal) + "?immutable=1";
+        using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = uri, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        try
+        {
+            db.Open();
+            CheckReadable(db, full);
+            CheckSchema(db, full);
+        }
+        catch (SqliteException e)
+        {
+            throw Unreadable(full, e);
+        }
+    }
+
     // A truncated or overwritten journal fails on the first page SQLite reads, a damaged one only where the damage is:
     // an integrity check now turns both into one refusal before any scene runs.
     private static void CheckReadable(SqliteConnection db, string path)

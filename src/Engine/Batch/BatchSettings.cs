@@ -47,6 +47,22 @@ public sealed record BatchSettings
     /// </summary>
     public SpatialReference? Crs { get; init; }
 
+    /// <summary>The <see cref="Crs"/> of the EPSG code a user gave for the merged output.</summary>
+    /// <exception cref="InputException">PROJ does not know the code; <see cref="InputException.Setting"/> is <c>Crs</c>, so a
+    /// front end can name its own option.</exception>
+    public static SpatialReference CrsFromEpsg(int epsg)
+    {
+        try
+        {
+            return SpatialReference.FromEpsg(epsg);
+        }
+        catch (GdalException e)
+        {
+            var why = (e.GdalMessage ?? e.Message).ReplaceLineEndings(" ").TrimEnd('.');
+            throw new InputException($"EPSG:{epsg} for the merged output is not a CRS PROJ knows ({why}).", e) { Setting = nameof(Crs) };
+        }
+    }
+
     /// <summary>Share of the smaller polygon two scenes' polygons must share to be one change (see <see cref="SceneMerger"/>).</summary>
     public double MergeOverlapFraction { get; init; } = 0.3;
 
