@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the engine needs on a fresh Debian 12 machine, only when it is missing:
 # GDAL 3.6 (libgdal32) and its command-line tools (gdal-bin, the reference tools the tests and
-# benchmarks compare against), GNU time for the memory scripts. The .NET 10 SDK must be present;
+# benchmarks compare against), GNU time for the memory scripts, sqlite3 for bench/scripts/bad-inputs.sh (it reads the
+# batch journal). The .NET 10 SDK must be present;
 # NuGet packages are restored by the first build.
 set -euo pipefail
 missing=()
@@ -10,6 +11,7 @@ libraries=$(ldconfig -p 2>/dev/null || true)
 grep -q 'libgdal\.so\.32' <<<"$libraries" || missing+=(libgdal32)
 command -v gdalinfo >/dev/null 2>&1 || missing+=(gdal-bin)
 [ -x /usr/bin/time ] || missing+=(time)
+command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing Debian packages: ${missing[*]}" >&2
   sudo=""

@@ -224,7 +224,8 @@ echo "$(grep -c '^f ' "$work/before.txt") fixture files, $(du -sh "$F" | cut -f1
 #   keys     timeout=S; signal=INT|TERM, sent after the first stderr output (a progress line) or trigger=SECONDS
 #            after the start; allow=GLOB (new paths that may stay,
 #            e.g. a resumable batch folder); check='shell test run in the fixture folder afterwards'; control=1 (a
-#            good run: exit 0, its outputs may stay, stderr not checked)
+#            good run: exit 0, its outputs may stay, stderr not checked); lines=2 (a line saying what the command waits
+#            for may come before the message)
 ids=() rcs=() pats=() cmds=() opts=()
 row() { ids+=("$1"); rcs+=("$2"); pats+=("$3"); cmds+=("$4"); shift 4; opts+=("$(printf '%q ' "$@")"); }
 
@@ -310,7 +311,7 @@ row detect-classr-before  2 "before\.tif"    "detect $D --out o.gpkg --class-ras
 row detect-out-folder     2 "outdir"         "detect $D --out outdir"
 row detect-out-dot        2 "folder|directory|'\.'" "detect $D --out ."
 row detect-classr-folder  2 "outdir"         "detect $D --out o.gpkg --class-raster outdir"
-row detect-out-no-folder  2 "nodir"          "detect $D --out nodir/o.gpkg"
+row detect-out-new-folder 0 ""               "detect $D --out nodir/o.gpkg" control=1 check='[ -f nodir/o.gpkg ]' allow='./nodir*' 
 row detect-chips-file     2 "before\.tif|--chips" "detect $D --out o.gpkg --chips s/before.tif"
 # polygonize
 row poly-missing          2 "missing\.tif"   'polygonize missing.tif o.gpkg'
@@ -372,7 +373,7 @@ row repro-merge-overlap-nan 2 "--merge-overlap" "reprocess --manifest m.csv $B $
 row repro-link-overlap-neg 2 "--link-overlap" "reprocess --manifest m.csv $B $M --out b1 --link-overlap -1"
 row repro-threads-100k    2 "--threads"      "reprocess --manifest m.csv $B $M --out b1 --threads 100000"
 row repro-cluster-bad     2 "--cluster|nosuchstore"      "reprocess --manifest m.csv $B $M --out b1 --cluster nosuchstore:x"
-row repro-attach-no-silo  2 "attach|silo|cluster" "reprocess --cluster localhost:39999 --attach nosuchbatch" timeout=45
+row repro-attach-no-silo  2 "attach|silo|cluster" "reprocess --cluster localhost:39999 --attach nosuchbatch" timeout=45 lines=2
 # recheck
 row recheck-polygons-missing 2 "missing\.gpkg" 'recheck --polygons missing.gpkg --image s/after.tif --reference s/before.tif --out rc.gpkg'
 row recheck-id-field      2 "nosuchfield|--id-field" "recheck $P --out rc.gpkg --id-field nosuchfield"
@@ -417,13 +418,14 @@ for i in "${!ids[@]}"; do
   id=${ids[$i]} want=${rcs[$i]} pat=${pats[$i]} args=${cmds[$i]}
   [ -n "$only" ] && ! grep -Eq -- "$only" <<< "$id" && continue
   n=$((n + 1))
-  timeout_row=$timeout_s sig=- trigger=stderr allow="" check="" control=0 rerun=0
+  timeout_row=$timeout_s sig=- trigger=stderr allow="" check="" control=0 rerun=0 max_lines=1
   eval "local_opts=(${opts[$i]})"
   for kv in "${local_opts[@]}"; do
     case "$kv" in
       timeout=*) timeout_row=${kv#timeout=} ;; signal=*) sig=${kv#signal=} ;; trigger=*) trigger=${kv#trigger=} ;;
       allow=*) allow=${kv#allow=} ;;
       check=*) check=${kv#check=} ;; control=*) control=${kv#control=} ;; rerun=*) rerun=${kv#rerun=} ;;
+      lines=*) max_lines=${kv#lines=} ;;
     esac
   done
   out=$work/rows/$id.out err=$work/rows/$id.err
@@ -448,6 +450,9 @@ for i in "${!ids[@]}"; do
   if [ "$control" != 1 ]; then
     if [ "$sig" != - ] || [ "$rerun" = 1 ]; then  # progress lines are fine: one line must be the message
       [ "${#lines[@]}" -gt 0 ] && first=$(printf '%s\n' "${lines[@]}" | grep -E -m1 -e "^weipian( [a-z-]+)?: .*($pat)" || echo "${lines[${#lines[@]}-1]}")
+      msg_lines=1
+    elif [ "$max_lines" -gt 1 ] && [ "${#lines[@]}" -le "$max_lines" ]; then  # the message is the last line
+      first=${lines[${#lines[@]}-1]}
       msg_lines=1
     else
       msg_lines=${#lines[@]}

@@ -71,8 +71,10 @@ internal static class ParseErrors
         if (unreadable is not null) return $"{o.Name} '{unreadable}' is not {Kind(o)}{About(o)}";
         if (tokens.Count > 1 && !IsList(o.ValueType))
             return $"{o.Name} is given {tokens.Count} values ({string.Join(", ", tokens)}); it takes one{About(o)}";
-        // A validator's own message (the commands name the option in it).
-        return error.Message.Contains(o.Name, StringComparison.Ordinal) ? error.Message : $"{o.Name}: {error.Message}";
+        // A validator's own message (the commands name the option in it), on one line: System.CommandLine lists the
+        // allowed values of AcceptOnlyFromAmong one per line.
+        var message = string.Join(' ', error.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return message.Contains(o.Name, StringComparison.Ordinal) ? message : $"{o.Name}: {message}";
     }
 
     private static string About(Symbol o) => o.Description is { Length: > 0 } d ? $" ({d.TrimEnd('.')})" : "";

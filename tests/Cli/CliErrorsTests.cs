@@ -22,6 +22,7 @@ public sealed class CliErrorsTests
     [InlineData(new[] { "detect", "--before", "a.tif", "--after", "b.tif", "--out", "" }, "--out is empty (Output polygons: .gpkg")]
     [InlineData(new[] { "synth", "--out", " " }, "--out is empty (Output folder)")]
     [InlineData(new[] { "detect", "--before", "a.tif", "--after", "b.tif", "--out", "o.gpkg", "--out", "p.gpkg" }, "--out is given 2 values (o.gpkg, p.gpkg); it takes one")]
+    [InlineData(new[] { "detect", "--before", "a.tif", "--after", "b.tif", "--out", "o.shp", "--encoding", "KOI9" }, "--encoding: Argument 'KOI9' not recognized. Must be one of: 'GBK' 'GB18030' 'UTF-8'")]
     public async Task ParseErrorIsOneLineNamingTheOptionThenAHelpHint(string[] args, string expected)
     {
         var (code, stdout, stderr) = await RunCliAsync(args);

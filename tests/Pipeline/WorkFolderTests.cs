@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Output;
@@ -12,7 +13,7 @@ namespace WeiPian.Engine.Tests.Pipeline;
 
 /// <summary>
 /// Detection work folders of killed runs do not pile up in the temporary folder: a run removes those a process of this
-/// machine that no longer runs left, and says so; a live process's, another machine's and old-style ones stay.
+/// machine that no longer runs left, and tells the run's logger; a live process's, another machine's and old-style ones stay.
 /// </summary>
 public sealed class WorkFolderTests : IDisposable
 {
@@ -37,19 +38,18 @@ public sealed class WorkFolderTests : IDisposable
         var oldStyle = Folder("weipian-0123456789ab");
         var pair = WritePair();
         using var model = ChangeModel.Load(TestModels.PairLogits, new InferenceOptions { IntraOpThreads = 1 });
-        string? ours = null;
+        var log = new DetectionLogTests.CapturingLogger();
+        string ours;
 
-        var notices = LeftoverTests.Listen(() =>
-        {
-            using var run = new DetectionRun(model, pair, null, new DetectionOptions { AllLand = true, TempDirectory = temp });
+        using (var run = new DetectionRun(model, pair, null, new DetectionOptions { AllLand = true, TempDirectory = temp, Logger = log }))
             ours = Assert.Single(Directory.GetDirectories(temp).Except([live, otherMachine, oldStyle]));
-        }, temp);
 
         Assert.False(Directory.Exists(dead), "the dead process's work folder stayed");
         foreach (var d in new[] { live, otherMachine, oldStyle }) Assert.True(Directory.Exists(d), $"{Path.GetFileName(d)} was removed");
         Assert.Matches($"^weipian-{AtomicOutput.HostTag}-{Environment.ProcessId}-[0-9a-f]{{8}}$", Path.GetFileName(ours));
         Assert.False(Directory.Exists(ours), "the run's own work folder stayed");
-        var notice = Assert.Single(notices);
+        var (level, notice) = Assert.Single(log.Lines);
+        Assert.Equal(LogLevel.Information, level);
         Assert.Contains($"removed 1 work folder(s) that killed runs left in '{temp}': {Path.GetFileName(dead)}", notice, StringComparison.Ordinal);
     }
 

@@ -52,12 +52,18 @@ internal static class BenchModelsCommand
             if (gate is not null && !list.Contains(gate)) list.Insert(0, gate);
             if (list.Count == 0) throw new InputException("Give at least one model with --models.");
             var scores = new List<ModelScore>();
-            foreach (var m in list)
+            using (var bar = new ProgressLine())
             {
-                Console.Error.WriteLine($"bench-models: {m} on {cases.Count} case(s)...");
-                var (name, fp16) = Entry(m);
-                var resolved = BundledModels.Resolve(name) + (fp16 ? Fp16Suffix : "");
-                scores.Add(await RunChild(resolved, parse.GetValue(set)!, parse.GetValue(threads), parse.GetValue(device)!, ct));
+                // Each model runs in its own process: the bar moves per model, the pace of those done gives the estimate.
+                foreach (var m in list)
+                {
+                    var eta = scores.Count > 0 ? bar.Elapsed / scores.Count * (list.Count - scores.Count) : (TimeSpan?)null;
+                    bar.Show((double)scores.Count / list.Count, $"model {scores.Count + 1}/{list.Count} {m} on {cases.Count} case(s)", eta, milestone: true);
+                    var (name, fp16) = Entry(m);
+                    var resolved = BundledModels.Resolve(name) + (fp16 ? Fp16Suffix : "");
+                    scores.Add(await RunChild(resolved, parse.GetValue(set)!, parse.GetValue(threads), parse.GetValue(device)!, ct));
+                }
+                bar.Show(1, $"done  {scores.Count} model(s) on {cases.Count} case(s)", null, milestone: true);
             }
             var table = Markdown(scores, cases.Count);
             Console.Write(table);

@@ -34,7 +34,9 @@ internal static class DetectCommand
         var afterDate = new Option<string?>("--after-date") { Description = "HSX as YYYYMMDD" };
         var sourceTag = new Option<string>("--source-tag") { Description = "JCBH source tag", DefaultValueFactory = _ => "WP" };
         var eight = new Option<bool>("--eight-connected") { Description = "Join diagonal neighbours into one polygon" };
-        var encoding = new Option<string>("--encoding") { Description = "Shapefile text encoding: GBK or UTF-8", DefaultValueFactory = _ => "GBK" };
+        var encoding = new Option<string>("--encoding") { Description = "Shapefile text encoding: GBK (default), GB18030 or UTF-8", DefaultValueFactory = _ => "GBK" };
+        // Checked here, before any work: GDAL would only refuse an unknown encoding when the first field is written.
+        encoding.AcceptOnlyFromAmong("GBK", "GB18030", "UTF-8");
         var chips = new Option<string?>("--chips") { Description = "Write before/after chips of every polygon and an index.html into this folder" };
         var profile = new Option<bool>("--profile") { Description = "Print the wall time per pipeline stage" };
         var simplify = new Option<double>("--simplify") { Description = "Simplify polygons, keeping topology, with this tolerance in metres (default 0: exact pixel edges)" };
@@ -87,12 +89,10 @@ internal static class DetectCommand
             };
             using var detector = new ChangeDetector(BundledModels.Resolve(parse.GetValue(model)!), inference);
             var outPath = parse.GetValue(output)!;
-            using var bar = new ProgressLine(Console.Error);
-            var summary = await detector.DetectToFileAsync(pair, parse.GetValue(survey), outPath, options, bar, ct);
+            using var bar = new ProgressLine();
+            var summary = await detector.DetectToFileAsync(pair, parse.GetValue(survey), outPath,
+                options with { Logger = new LineLogger(bar.Line) }, new DetectionProgressLine(bar), ct);
             bar.Dispose();
-            if (summary.NoNumberPixels > 0)
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"weipian: warning: '{detector.Model.ModelPath}' gave no number (NaN) for {summary.NoNumberPixels} of {summary.Pixels} pixels ({(double)summary.NoNumberPixels / summary.Pixels:0.#%}), counted as no change: check the model, its card's scaling and the images."));
             Console.Write(SummaryTable.Render(summary, outPath, detector.Card));
             if (parse.GetValue(profile)) Console.Write(SummaryTable.Profile(summary));
             return 0;

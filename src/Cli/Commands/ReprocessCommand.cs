@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using WeiPian.Engine;
 using WeiPian.Engine.Batch;
@@ -116,8 +115,14 @@ internal static partial class ReprocessCommand
                 LinkOverlapFraction = parse.GetValue(linkOverlap),
             };
             BatchReport report;
-            using (var display = new BatchProgressDisplay(Console.Error))
-                report = await ReprocessBatch.RunAsync(jobs, settings, display, ct);
+            using (var bar = new ProgressLine())
+            {
+                // Each scene's detection tells what it saw (a model giving NaN) on a line of its own beside the bar.
+                var logged = settings with { Detection = settings.Detection with { Logger = new LineLogger(bar.Line) } };
+                report = await ReprocessBatch.RunAsync(jobs, logged, new BatchProgressLine(bar), ct);
+                bar.Show(1, string.Create(CultureInfo.InvariantCulture,
+                    $"done  polygons {report.Polygons.Count} after merging {report.Merge.ScenePolygons} from the scenes"), null, milestone: true);
+            }
             Console.Write(Render(report, settings));
             return report.AnyFailed ? ScenesFailed : 0;
         });
@@ -146,55 +151,46 @@ internal static partial class ReprocessCommand
     }
 
     /// <summary>
-    /// The batch's progress: on a terminal one line redrawn in place (at most five times a second); in a log a plain
-    /// line per scene started or finished and per stage.
+    /// The batch on a <see cref="ProgressLine"/>: the scenes take the bar to 90 %, merging and reporting are steps after
+    /// them; the command draws 100 % itself once the batch has returned, with the merged polygon count its summary gives
+    /// (the batch counts the scenes' polygons, before merging). An event (a scene started, done, failed, resumed) is a line of its
+    /// own in a log; on a terminal only failures and resumes are, the rest just redraw the bar.
     /// </summary>
-    private sealed class BatchProgressDisplay(TextWriter writer) : IProgress<BatchProgress>, IDisposable
+    private sealed class BatchProgressLine(ProgressLine line) : IProgress<BatchProgress>
     {
-        private readonly bool _terminal = !Console.IsErrorRedirected;
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly Lock _gate = new();
-        private long _lastDraw = -1000;
-        private bool _open;
+        private BatchStage _stage = BatchStage.Scenes;
 
         public void Report(BatchProgress p)
         {
+            bool milestone;
             lock (_gate)
             {
-                var inv = CultureInfo.InvariantCulture;
-                var eta = p.Eta is { } e ? $"ETA {Clock(e)}" : "ETA --:--";
-                var status = string.Create(inv,
-                    $"[{p.Stage.ToString().ToLowerInvariant()}] scenes {p.Done + p.Failed}/{p.Total}: {p.Done} done, {p.Failed} failed, {p.Running} running; {p.Polygons} polygons; {p.ScenesPerMinute:0.0} scenes/min; {Clock(p.Elapsed)} {eta}");
-                if (_terminal)
-                {
-                    if (p.Event is { } ev && (ev.StartsWith("FAILED", StringComparison.Ordinal) || ev.StartsWith("resuming", StringComparison.Ordinal)))
-                    {
-                        writer.Write("\r\u001b[K" + ev + "\n");
-                    }
-                    var now = _clock.ElapsedMilliseconds;
-                    if (now - _lastDraw < 200 && p.Stage == BatchStage.Scenes && p.Event is not null && !p.Event.StartsWith("done", StringComparison.Ordinal)) return;
-                    _lastDraw = now;
-                    writer.Write("\r\u001b[K" + status);
-                    _open = true;
-                }
-                else
-                {
-                    writer.WriteLine(p.Event is { } ev ? $"{status} | {ev}" : status);
-                }
+                milestone = p.Stage != _stage;
+                _stage = p.Stage;
             }
-        }
-
-        public void Dispose()
-        {
-            lock (_gate)
+            var fraction = p.Stage switch
             {
-                if (_open) writer.WriteLine();
-                _open = false;
+                BatchStage.Scenes => 0.9 * (p.Total <= 0 ? 1.0 : (double)(p.Done + p.Failed) / p.Total),
+                BatchStage.Merging => 0.93,
+                BatchStage.Reporting => 0.96,
+                _ => 0.99,
+            };
+            var detail = string.Create(CultureInfo.InvariantCulture,
+                $"{p.Stage.ToString().ToLowerInvariant()}  scenes {p.Done + p.Failed}/{p.Total}: {p.Done} done, {p.Failed} failed, {p.Running} running  scene polygons {p.Polygons}  {p.ScenesPerMinute:0.0} scenes/min");
+            var eta = p.Stage == BatchStage.Scenes ? p.Eta : null;
+            if (p.Event is not { } ev)
+            {
+                line.Show(fraction, detail, eta, milestone);
+                return;
             }
+            if (!line.Terminal)
+            {
+                line.Show(fraction, $"{detail} | {ev}", eta, milestone: true);
+                return;
+            }
+            if (ev.StartsWith("FAILED", StringComparison.Ordinal) || ev.StartsWith("resuming", StringComparison.Ordinal)) line.Line(ev);
+            line.Show(fraction, detail, eta, milestone || ev.StartsWith("done", StringComparison.Ordinal));
         }
-
-        private static string Clock(TimeSpan t) => t.TotalHours >= 1
-            ? string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}")
-            : string.Create(CultureInfo.InvariantCulture, $"{t.Minutes:00}:{t.Seconds:00}");
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
 
 namespace WeiPian.Engine.Output;
 
@@ -35,7 +36,7 @@ public enum OutputLayout
 /// always ends with either the old or the new complete output.</para>
 /// <para>Temporary and backup names carry the writing machine and process
 /// (<c>.NAME.partial-HOST-PID-TOKEN.ext</c>): <see cref="Begin(string, OutputLayout)"/> removes those of the same output left by a process of
-/// this machine that no longer runs, and says so through <see cref="OutputNotices"/>. A live process's files, and
+/// this machine that no longer runs, and says so to the logger it was given, else through <see cref="OutputNotices"/>. A live process's files, and
 /// another machine's, are never touched.</para>
 /// </remarks>
 public sealed class AtomicOutput : IDisposable
@@ -53,10 +54,12 @@ public sealed class AtomicOutput : IDisposable
     /// <summary>The tag of this machine in temporary names: a hash of its host name.</summary>
     internal static readonly string HostTag = HostHash(Environment.MachineName);
 
+    private readonly ILogger? _logger;
     private bool _done;
 
-    private AtomicOutput(string finalPath, OutputLayout layout, int owner)
+    private AtomicOutput(string finalPath, OutputLayout layout, int owner, ILogger? logger)
     {
+        _logger = logger;
         FinalPath = finalPath;
         Layout = layout;
         var dir = Path.GetDirectoryName(finalPath)!;
@@ -95,14 +98,19 @@ public sealed class AtomicOutput : IDisposable
     public static AtomicOutput Begin(string finalPath, OutputLayout layout = OutputLayout.File) =>
         Begin(finalPath, layout, Environment.ProcessId, removeLeftovers: true);
 
+    /// <summary>As <see cref="Begin(string, OutputLayout)"/>, telling <paramref name="logger"/> (information) what it removed
+    /// or restored of killed runs, instead of <see cref="OutputNotices"/>.</summary>
+    public static AtomicOutput Begin(string finalPath, OutputLayout layout, ILogger logger) =>
+        Begin(finalPath, layout, Environment.ProcessId, removeLeftovers: true, logger);
+
     /// <summary>As <see cref="Begin(string, OutputLayout)"/>, naming the temporary output after process <paramref name="owner"/>
     /// (tests pass a process that does not run, to leave what a killed run leaves).</summary>
-    internal static AtomicOutput Begin(string finalPath, OutputLayout layout, int owner, bool removeLeftovers)
+    internal static AtomicOutput Begin(string finalPath, OutputLayout layout, int owner, bool removeLeftovers, ILogger? logger = null)
     {
         var full = Check(finalPath, layout);
-        if (removeLeftovers) RemoveLeftovers(full, layout);
+        if (removeLeftovers) RemoveLeftovers(full, layout, logger);
         ProbeWritable(Path.GetDirectoryName(full)!, finalPath);
-        return new AtomicOutput(full, layout, owner);
+        return new AtomicOutput(full, layout, owner, logger);
     }
 
     /// <summary>
@@ -185,7 +193,7 @@ public sealed class AtomicOutput : IDisposable
         try
         {
             if (Directory.Exists(BackupPath))
-                OutputNotices.Raise(Layout == OutputLayout.Shapefile
+                OutputNotices.Raise(_logger, Layout == OutputLayout.Shapefile
                     ? FinishShapefileSwap(FinalPath, BackupPath, TempPath)
                     : FinishFolderSwap(FinalPath, BackupPath));
             if (Directory.Exists(TempPath)) Directory.Delete(TempPath, recursive: true);
@@ -282,7 +290,7 @@ public sealed class AtomicOutput : IDisposable
     /// Removes what killed runs of <paramref name="full"/> left beside it: a swap interrupted half-way is finished or undone
     /// first, then temporary outputs and backups of processes of this machine that no longer run are deleted.
     /// </summary>
-    private static void RemoveLeftovers(string full, OutputLayout layout)
+    private static void RemoveLeftovers(string full, OutputLayout layout, ILogger? logger)
     {
         var dir = Path.GetDirectoryName(full)!;
         var stem = Path.GetFileNameWithoutExtension(full);
@@ -311,7 +319,7 @@ public sealed class AtomicOutput : IDisposable
         }
         if (removed.Count > 0)
             notes.Add($"removed {removed.Count} temporary file(s) that killed runs of '{full}' left: {string.Join(", ", removed)}");
-        foreach (var note in notes) OutputNotices.Raise(note);
+        foreach (var note in notes) OutputNotices.Raise(logger, note);
     }
 
     private static string FinishFolderSwap(string full, string backup)

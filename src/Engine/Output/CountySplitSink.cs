@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Survey;
 
@@ -14,7 +15,7 @@ namespace WeiPian.Engine.Output;
 /// a crash during the commits can leave some counties' files renamed and not others, never a half-written file.</para>
 /// <para>County codes are 6 digits (a survey with another XZQDM is refused when it is read), so every county has its own
 /// file name. County files of an earlier run for counties this run did not see are left as they are, never deleted
-/// (nothing proves which run wrote them); <see cref="Commit"/> names them through <see cref="OutputNotices"/>.</para>
+/// (nothing proves which run wrote them); <see cref="Commit"/> names them to the logger, else through <see cref="OutputNotices"/>.</para>
 /// </remarks>
 public sealed class CountySplitSink : ITubanSink
 {
@@ -22,6 +23,7 @@ public sealed class CountySplitSink : ITubanSink
     private readonly SpatialReference _crs;
     private readonly TubanFormat _format;
     private readonly string _encoding;
+    private readonly ILogger? _logger;
     private readonly SortedDictionary<string, TubanWriter.Sink> _sinks = new(StringComparer.Ordinal);
 
     /// <summary>A writer of county files beside <paramref name="path"/>.</summary>
@@ -29,9 +31,11 @@ public sealed class CountySplitSink : ITubanSink
     /// <param name="crs">The CRS of the polygons.</param>
     /// <param name="format">The format of every file.</param>
     /// <param name="shapefileEncoding">Shapefile text encoding: "GBK" (default) or "UTF-8".</param>
+    /// <param name="logger">Told (information) of county files kept and leftovers removed; null: <see cref="OutputNotices"/>.</param>
     /// <exception cref="InputException">The folder of <paramref name="path"/> does not exist.</exception>
-    public CountySplitSink(string path, SpatialReference crs, TubanFormat format, string shapefileEncoding = "GBK")
+    public CountySplitSink(string path, SpatialReference crs, TubanFormat format, string shapefileEncoding = "GBK", ILogger? logger = null)
     {
+        _logger = logger;
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (!Directory.Exists(dir)) throw new InputException($"Cannot write '{path}': the folder '{dir}' does not exist.");
         _path = path;
@@ -80,7 +84,7 @@ public sealed class CountySplitSink : ITubanSink
     public void Add(Tuban t)
     {
         if (!_sinks.TryGetValue(t.Xzqdm, out var sink))
-            _sinks[t.Xzqdm] = sink = TubanWriter.Create(PathFor(_path, t.Xzqdm), _crs, _format, _encoding);
+            _sinks[t.Xzqdm] = sink = TubanWriter.Create(PathFor(_path, t.Xzqdm), _crs, _format, _encoding, _logger);
         sink.Add(t);
     }
 
@@ -96,7 +100,7 @@ public sealed class CountySplitSink : ITubanSink
             .Order(StringComparer.Ordinal)
             .ToList();
         if (earlier.Count > 0)
-            OutputNotices.Raise(
+            OutputNotices.Raise(_logger,
                 $"kept {earlier.Count} county file(s) beside '{_path}' for counties this run has no polygon in (an earlier run's?): {string.Join(", ", earlier)}");
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using NetTopologySuite.IO;
 using WeiPian.Engine.Gdal;
 
@@ -74,9 +75,10 @@ public static class TubanWriter
     /// <param name="crs">The CRS of the polygons.</param>
     /// <param name="format">The format.</param>
     /// <param name="shapefileEncoding">Shapefile text encoding: "GBK" (default) or "UTF-8".</param>
-    public static Sink Create(string path, SpatialReference crs, TubanFormat format, string shapefileEncoding = "GBK")
+    /// <param name="logger">Told what was removed of killed runs of the output; null: <see cref="OutputNotices"/>.</param>
+    public static Sink Create(string path, SpatialReference crs, TubanFormat format, string shapefileEncoding = "GBK", ILogger? logger = null)
     {
-        var output = VectorOutput.Create(path, Driver(format));
+        var output = VectorOutput.Create(path, Driver(format), Environment.ProcessId, logger);
         try
         {
             return new Sink(output, crs, format, shapefileEncoding);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using WeiPian.Engine.Gdal;
 
 namespace WeiPian.Engine.Output;
@@ -59,10 +60,11 @@ public sealed class VectorOutput : IDisposable
     /// <exception cref="GdalException">OGR cannot create the dataset.</exception>
     public static VectorOutput Create(string path, string driver) => Create(path, driver, Environment.ProcessId);
 
-    /// <summary>As <see cref="Create(string, string)"/>, naming the temporary output after process <paramref name="owner"/>.</summary>
-    internal static VectorOutput Create(string path, string driver, int owner)
+    /// <summary>As <see cref="Create(string, string)"/>, naming the temporary output after process <paramref name="owner"/>
+    /// and telling <paramref name="logger"/>, when given, what it removed of killed runs (see <see cref="OutputNotices"/>).</summary>
+    internal static VectorOutput Create(string path, string driver, int owner, ILogger? logger = null)
     {
-        var output = AtomicOutput.Begin(path, LayoutOf(driver), owner, removeLeftovers: true);
+        var output = AtomicOutput.Begin(path, LayoutOf(driver), owner, removeLeftovers: true, logger);
         try
         {
             if (driver == "ESRI Shapefile") Directory.CreateDirectory(output.TempPath);

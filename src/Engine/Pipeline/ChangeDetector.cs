@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Output;
 
@@ -52,7 +54,14 @@ public sealed class ChangeDetector : IDisposable
         using var run = Start(pair, surveyPath, options ?? new DetectionOptions());
         try
         {
-            await foreach (var t in run.RunAsync(progress, cancellationToken).ConfigureAwait(false)) yield return t;
+            long count = 0;
+            await foreach (var t in run.RunAsync(progress, cancellationToken).ConfigureAwait(false))
+            {
+                count++;
+                yield return t;
+            }
+            WarnOfNoNumbers(run, options ?? new DetectionOptions());
+            progress?.Report(new DetectionProgress(run.Tiles.TileCount, run.Tiles.TileCount, count) { Stage = DetectionStage.Done });
         }
         finally
         {
@@ -87,31 +96,48 @@ public sealed class ChangeDetector : IDisposable
         {
             AtomicOutput.CreateFolderOf(outputPath);
             using ITubanSink sink = options.SplitBy == OutputSplit.County
-                ? new CountySplitSink(outputPath, run.Crs, format, options.ShapefileEncoding)
-                : TubanWriter.Create(outputPath, run.Crs, format, options.ShapefileEncoding);
+                ? new CountySplitSink(outputPath, run.Crs, format, options.ShapefileEncoding, options.Logger)
+                : TubanWriter.Create(outputPath, run.Crs, format, options.ShapefileEncoding, options.Logger);
             using var chips = options.ChipsDirectory is { } dir ? new ChipWriter(dir, pair.Before, pair.After, pair.Bands, options.Chips) : null;
             var summary = new DetectionSummary.Builder();
+            long delivered = 0;
             await foreach (var t in run.RunAsync(progress, cancellationToken).ConfigureAwait(false))
             {
                 var start = StageTimes.Start();
                 sink.Add(t);
                 summary.Add(t);
+                delivered++;
                 start = run.Times.Add(StageTimes.Stage.WritePolygons, start);
                 if (chips is null) continue;
                 chips.Add(t);
                 run.Times.Add(StageTimes.Stage.Chips, start);
             }
+            progress?.Report(new DetectionProgress(run.Tiles.TileCount, run.Tiles.TileCount, delivered) { Stage = DetectionStage.Writing });
             var commit = StageTimes.Start();
             sink.Commit();
             commit = run.Times.Add(StageTimes.Stage.WritePolygons, commit);
             chips?.Finish();
             run.Times.Add(StageTimes.Stage.Chips, commit);
-            return summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed, run.Times) with { Files = sink.Paths, NoNumberPixels = run.NoNumberPixels };
+            WarnOfNoNumbers(run, options);
+            var result = summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed, run.Times) with { Files = sink.Paths, NoNumberPixels = run.NoNumberPixels };
+            progress?.Report(new DetectionProgress(run.Tiles.TileCount, run.Tiles.TileCount, result.Count) { Stage = DetectionStage.Done });
+            return result;
         }
         finally
         {
             Volatile.Write(ref _busy, 0);
         }
+    }
+
+    // Pixels without a number count as no change; a model that gives many is broken or fed wrongly scaled data, which
+    // the caller must hear about even though the run succeeds.
+    private void WarnOfNoNumbers(DetectionRun run, DetectionOptions options)
+    {
+        if (run.NoNumberPixels == 0) return;
+        options.Logger.LogWarning(
+            "'{Model}' gave no number (NaN) for {NoNumber} of {Pixels} pixels ({Share}), counted as no change: check the model, its card's scaling and the images.",
+            _model.ModelPath, run.NoNumberPixels, run.Pixels,
+            ((double)run.NoNumberPixels / run.Pixels).ToString("0.#%", CultureInfo.InvariantCulture));
     }
 
     private DetectionRun Start(ScenePair pair, string? surveyPath, DetectionOptions options)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Survey;
 
@@ -60,6 +62,14 @@ public sealed record DetectionOptions
     /// <summary>Folder for the run's work folder (<c>weipian-HOST-PID-TOKEN</c>, removed at the end; those of killed runs are removed by the next run); the system temp folder by default.</summary>
     public string? TempDirectory { get; init; }
 
+    /// <summary>
+    /// Told what the run saw that does not fail it: a warning when the model gave no number (NaN) for some pixels
+    /// (counted as no change), information when temporary files of killed runs were removed or an interrupted swap
+    /// finished, and when county files of an earlier run were kept. One message a line, naming the file. Nothing by
+    /// default.
+    /// </summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
+
     /// <summary>The minimum area for a class's TBLX code.</summary>
     public double MinimumAreaFor(string? tblx) =>
         tblx is not null && MinimumArea.TryGetValue(tblx, out var a) ? a : DefaultMinimumArea;
@@ -82,4 +92,25 @@ public enum OutputSplit
 /// <param name="TilesDone">Tiles through the model so far.</param>
 /// <param name="TilesTotal">Tiles in the scene.</param>
 /// <param name="Polygons">Polygons reported so far.</param>
-public sealed record DetectionProgress(long TilesDone, long TilesTotal, long Polygons);
+public sealed record DetectionProgress(long TilesDone, long TilesTotal, long Polygons)
+{
+    /// <summary>The stage the run is in: every tile may be through the model while the last polygons, the class raster
+    /// and the chips still take a while; only <see cref="DetectionStage.Done"/> means the run is over.</summary>
+    public DetectionStage Stage { get; init; } = DetectionStage.Tiles;
+}
+
+/// <summary>The stages of a detection run, in order, as <see cref="DetectionProgress"/> reports them.</summary>
+public enum DetectionStage
+{
+    /// <summary>Tiles through the model, polygons streaming out.</summary>
+    Tiles,
+
+    /// <summary>Every tile classified: the last polygons close, the class raster's overviews are built.</summary>
+    Finishing,
+
+    /// <summary>The polygons delivered: the output files committed, the chips rendered (<see cref="ChangeDetector.DetectToFileAsync"/>).</summary>
+    Writing,
+
+    /// <summary>The run is over; <see cref="DetectionProgress.Polygons"/> is every polygon delivered.</summary>
+    Done,
+}

@@ -49,7 +49,7 @@ internal sealed class DetectionRun : IDisposable
             if (options.ClassRasterPath is { } classRaster)
             {
                 OutputPaths.EnsureApart(classRaster, pair.Before, pair.After, surveyPath, model.ModelPath);
-                _classRaster = AtomicOutput.Begin(classRaster);
+                _classRaster = AtomicOutput.Begin(classRaster, OutputLayout.File, options.Logger);
             }
             _before = Scene.Open(pair.Before, pair.Bands);
             _after = Scene.Open(pair.After, pair.Bands);
@@ -69,7 +69,7 @@ internal sealed class DetectionRun : IDisposable
             AfterDate = pair.AfterDate ?? _after.AcquisitionDate;
             BeforeId = pair.BeforeId ?? _before.SceneId;
             AfterId = pair.AfterId ?? _after.SceneId;
-            _workDir = WorkFolder.Create(options.TempDirectory ?? Path.GetTempPath());
+            _workDir = WorkFolder.Create(options.TempDirectory ?? Path.GetTempPath(), options.Logger);
         }
         catch
         {
@@ -377,6 +377,10 @@ internal sealed class DetectionRun : IDisposable
                 }
                 // The last strip is written: the COG is built on its own thread while the polygoniser closes what is
                 // still open, the last polygons are attributed and the consumer writes them; the output ends after both.
+                progress?.Report(new DetectionProgress(Interlocked.Read(ref tilesDone), tiles.TileCount, Interlocked.Read(ref polygons))
+                {
+                    Stage = DetectionStage.Finishing,
+                });
                 if (classRaster is not null) finishing = Task.Run(() => FinishClassRaster(classRaster, ct), CancellationToken.None);
                 var last = StageTimes.Start();
                 polygonizer.Finish();
@@ -390,7 +394,6 @@ internal sealed class DetectionRun : IDisposable
                 // before the work folder it reads is deleted. Its own error, if any, already ended the run above.
                 if (finishing is not null) await finishing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
-            progress?.Report(new DetectionProgress(Interlocked.Read(ref tilesDone), tiles.TileCount, Interlocked.Read(ref polygons)));
             output.Writer.TryComplete();
         });
 
