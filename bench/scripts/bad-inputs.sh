@@ -388,14 +388,15 @@ row recheck-inverted      2 "--restored-max|--not-restored-min" "recheck $P --ou
 row recheck-layer-missing 2 "nosuchlayer"    "recheck $P --out rc.gpkg --layer nosuchlayer"
 row recheck-date-bad      2 "--newest-date"  "recheck $P --out rc.gpkg --newest-date 20241345"
 # signals: cancel cleanly, exit 130/143 within 5 s, nothing partial left
-row signal-detect-int     130 "SIGINT|cancel|interrupt"       'detect --before big/before.tif --after big/after.tif --survey big/survey.gpkg --out o.gpkg --class-raster c.tif' signal=INT
-row signal-detect-term    143 "SIGTERM|cancel|terminat"       'detect --before big/before.tif --after big/after.tif --survey big/survey.gpkg --out o.gpkg' signal=TERM
+# fusion-unet-v1, not the default spectral-v1: it takes seconds on big/, so the signal comes while the tiles run.
+row signal-detect-int     130 "SIGINT|cancel|interrupt"       'detect --before big/before.tif --after big/after.tif --survey big/survey.gpkg --model fusion-unet-v1 --out o.gpkg --class-raster c.tif' signal=INT
+row signal-detect-term    143 "SIGTERM|cancel|terminat"       'detect --before big/before.tif --after big/after.tif --survey big/survey.gpkg --model fusion-unet-v1 --out o.gpkg' signal=TERM
 row signal-synth-int      130 "SIGINT|cancel|interrupt"       'synth --out n1 --size 4096 --seed 9' signal=INT trigger=1.5
 row signal-repro-int      130 "SIGINT|cancel|interrupt"       "reprocess --manifest mbig.csv --survey big/survey.gpkg $M --out b1" signal=INT allow='./b1*' \
   check='test "$(sqlite3 b1/journal.sqlite "SELECT count(*) FROM scenes WHERE state = '"'running'"'")" = 0'
 # a run killed with SIGKILL leaves partials owned by a dead process: the next run of the same output removes them and
 # says so (exit 0; the output may stay, no partial may)
-row stale-partial-detect  0 "partial|temporary|left over|leftover|stale" 'detect --before big/before.tif --after big/after.tif --survey big/survey.gpkg --out o.gpkg' rerun=1 allow='./o.gpkg'
+row stale-partial-detect  0 "partial|temporary|left over|leftover|stale" 'detect --before big/before.tif --after big/after.tif --survey big/survey.gpkg --model fusion-unet-v1 --out o.gpkg' rerun=1 allow='./o.gpkg'
 # controls: the same commands on good inputs work
 row control-detect        0 ""               "detect $D --out o.gpkg --class-raster c.tif" control=1
 row control-detect-card   0 ""               "detect $D --out o.gpkg --model cards/ok.onnx" control=1

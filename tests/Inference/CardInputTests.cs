@@ -40,8 +40,8 @@ public class CardInputTests
     [Theory]
     [InlineData("20")]
     [InlineData("SN")]
-    [InlineData("X1")]
-    public void AKnownOrPlainShortTblx_IsTaken(string tblx) =>
+    [InlineData("QT")]
+    public void AKnownTblx_IsTaken(string tblx) =>
         Assert.Equal(tblx, ModelCard.Parse(Card(tblx: tblx), "x.card.json").Classes[1].Tblx);
 
     [Fact]

@@ -86,7 +86,7 @@ public sealed class DetectionLogTests : IDisposable
         Assert.Contains("tuban_420999.gpkg", line);
     }
 
-    private sealed class CapturingLogger : ILogger
+    internal sealed class CapturingLogger : ILogger
     {
         private readonly List<(LogLevel Level, string Message)> _lines = [];
 

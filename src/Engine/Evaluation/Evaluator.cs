@@ -28,7 +28,7 @@ public static class Evaluator
     /// skipped and counted (<see cref="PixelMetrics.Skipped"/>); the other class ids must be below
     /// <paramref name="classes"/> (2 with <see cref="EvaluationOptions.Binary"/>).
     /// </summary>
-    /// <exception cref="PixelGridException">The rasters are not on one grid.</exception>
+    /// <exception cref="PixelGridException">The rasters are not on one grid, or one is larger than <see cref="RasterLimits"/> allow.</exception>
     /// <exception cref="InputException">A valid pixel holds a class id of <paramref name="classes"/> or more; the message names the raster, column and row.</exception>
     public static PixelMetrics ComparePixels(string truthRaster, string predictedRaster, int classes, EvaluationOptions? options = null)
     {
@@ -43,6 +43,8 @@ public static class Evaluator
         options ??= new EvaluationOptions();
         using var truth = RasterDataset.Open(truthRaster);
         using var predicted = RasterDataset.Open(predictedRaster);
+        RasterLimits.EnsureWithin(truth, "a class raster");
+        RasterLimits.EnsureWithin(predicted, "a class raster");
         var gt = new PixelGrid(truth.Width, truth.Height, truth.GeoTransform, truth.SpatialReference, truthRaster);
         var gp = new PixelGrid(predicted.Width, predicted.Height, predicted.GeoTransform, predicted.SpatialReference, predictedRaster);
         gt.EnsureCompatible(gp, truthRaster, predictedRaster, requireSameExtent: true);
@@ -140,6 +142,7 @@ public static class Evaluator
     public static IReadOnlyList<ClassedPolygon> PolygonsOfRaster(string classRaster, byte? ignore = null, bool binary = false)
     {
         using var raster = RasterDataset.Open(classRaster);
+        RasterLimits.EnsureWithin(raster, "a class raster");
         using var copy = RasterDataset.CreateInMemory(raster.Width, raster.Height, 1, RasterDataType.Byte);
         copy.GeoTransform = raster.GeoTransform;
         var band = new byte[StripRows * raster.Width];

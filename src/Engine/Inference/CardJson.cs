@@ -51,6 +51,8 @@ internal sealed class CardClassDto
     // Written even when null: class 0 reads {"id":0,"name":"no change","tblx":null}.
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? Tblx { get; set; }
+
+    public bool? LocalTblx { get; set; }
 }
 
 /// <summary>Source-generated (AOT-safe) JSON for model cards: camelCase, comments and trailing commas allowed, unknown fields rejected.</summary>

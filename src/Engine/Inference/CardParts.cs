@@ -119,11 +119,12 @@ public sealed class CardOutput
 /// <summary>One output class of the card's <c>classes</c>; its <see cref="Id"/> is its index.</summary>
 public sealed class CardClass
 {
-    internal CardClass(int id, string name, string? tblx)
+    internal CardClass(int id, string name, string? tblx, bool localTblx = false)
     {
         Id = id;
         Name = name;
         Tblx = tblx;
+        LocalTblx = localTblx;
     }
 
     /// <summary>Class id, 0..K-1; 0 is "no change".</summary>
@@ -134,6 +135,9 @@ public sealed class CardClass
 
     /// <summary>The national change-type code written to the polygon's TBLX field ("20", "KT", "CK", ...); null for "no change".</summary>
     public string? Tblx { get; }
+
+    /// <summary>The card marks <see cref="Tblx"/> as a local code (<c>"localTblx": true</c>), one outside the national list the engine knows (<see cref="Output.ChangeTypes"/>).</summary>
+    public bool LocalTblx { get; }
 
     /// <inheritdoc />
     public override string ToString() => Tblx is null ? $"{Id} {Name}" : $"{Id} {Name} (TBLX {Tblx})";

@@ -232,7 +232,14 @@ public sealed partial class ModelCard
                     throw Fail($"classes[{i}].tblx is \"{code}\"; expected a TBLX code of 1 to {MaxTblxLength} letters or digits, such as {string.Join(", ", ChangeTypes.All.Keys)}.");
                 if (id == 0 && dto.Tblx is not null)
                     throw Fail($"class 0 (\"{name}\") is the no-change class and has no change type, but its tblx is \"{dto.Tblx}\"; expected null.");
-                classes[id] = new CardClass(id, name, dto.Tblx);
+                var local = dto.LocalTblx ?? false;
+                if (local && dto.Tblx is null)
+                    throw Fail($"classes[{i}] (\"{name}\") says localTblx but has no tblx; give its local code, or remove localTblx.");
+                // A code off the national list is most often a typo ("99" for "20") that would reach every polygon's TBLX
+                // unnoticed; a province's own code is allowed when the card says so.
+                if (dto.Tblx is { } known && !local && !ChangeTypes.All.ContainsKey(known))
+                    throw Fail($"classes[{i}] (\"{name}\") has tblx \"{known}\", which is not a known TBLX code ({string.Join(", ", ChangeTypes.All.Keys)}); use one of them, or mark a local code with \"localTblx\": true.");
+                classes[id] = new CardClass(id, name, dto.Tblx, local);
             }
             var result = classes.Select(c => c!).ToArray();
             for (var i = 0; i < result.Length; i++)

@@ -157,6 +157,6 @@ public sealed partial class ModelCard
             Threshold = Output.Threshold,
             ChangeClass = Output.ChangeClass,
         },
-        Classes = [.. Classes.Select(c => new CardClassDto { Id = c.Id, Name = c.Name, Tblx = c.Tblx })],
+        Classes = [.. Classes.Select(c => new CardClassDto { Id = c.Id, Name = c.Name, Tblx = c.Tblx, LocalTblx = c.LocalTblx ? true : null })],
     };
 }

@@ -51,7 +51,8 @@ public sealed class AtomicOutput : IDisposable
     // Marks a Shapefile backup folder once the whole old set is in it: from then on the swap goes forward.
     private const string SwapMarker = "old-set-moved";
 
-    private static readonly string HostTag = HostHash(Environment.MachineName);
+    /// <summary>The tag of this machine in temporary names: a hash of its host name.</summary>
+    internal static readonly string HostTag = HostHash(Environment.MachineName);
 
     private readonly ILogger? _logger;
     private bool _done;
@@ -356,7 +357,7 @@ public sealed class AtomicOutput : IDisposable
     }
 
     // A process of this machine that runs; the current one always does (another of its outputs may be under way).
-    private static bool Runs(int pid)
+    internal static bool Runs(int pid)
     {
         if (pid == Environment.ProcessId) return true;
         try

@@ -59,7 +59,7 @@ public sealed record DetectionOptions
     /// <summary>How to read the survey.</summary>
     public SurveyOptions Survey { get; init; } = new();
 
-    /// <summary>Folder for intermediate files; the system temp folder by default.</summary>
+    /// <summary>Folder for the run's work folder (<c>weipian-HOST-PID-TOKEN</c>, removed at the end; those of killed runs are removed by the next run); the system temp folder by default.</summary>
     public string? TempDirectory { get; init; }
 
     /// <summary>

@@ -69,8 +69,7 @@ internal sealed class DetectionRun : IDisposable
             AfterDate = pair.AfterDate ?? _after.AcquisitionDate;
             BeforeId = pair.BeforeId ?? _before.SceneId;
             AfterId = pair.AfterId ?? _after.SceneId;
-            _workDir = Path.Combine(options.TempDirectory ?? Path.GetTempPath(), "weipian-" + Guid.NewGuid().ToString("N")[..12]);
-            Directory.CreateDirectory(_workDir);
+            _workDir = WorkFolder.Create(options.TempDirectory ?? Path.GetTempPath(), options.Logger);
         }
         catch
         {

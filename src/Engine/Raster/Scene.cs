@@ -21,9 +21,7 @@ public sealed class Scene : IDisposable
     {
         _raster = raster;
         Path = raster.Path;
-        if (raster.Width > MaxSide || raster.Height > MaxSide || (long)raster.Width * raster.Height > MaxPixels)
-            throw new PixelGridException(string.Create(CultureInfo.InvariantCulture,
-                $"'{Path}' declares {raster.Width} x {raster.Height} pixels; a scene may have at most {MaxSide} a side and {MaxPixels / 1e9:0} billion in all: cut it into parts (gdal_translate -srcwin)."));
+        RasterLimits.EnsureWithin(raster, "a scene");
         if (!raster.HasGeoTransform)
             throw new PixelGridException($"'{Path}' has no georeferencing (no geotransform); a scene must be georeferenced.");
         Grid = new PixelGrid(raster.Width, raster.Height, raster.GeoTransform, raster.SpatialReference, Path);
@@ -37,18 +35,12 @@ public sealed class Scene : IDisposable
         BandRoles = roles is null ? ReadRoles(raster) : CheckRoles(roles, raster);
     }
 
-    /// <summary>Most columns or rows of a scene: a strip of the class raster and its polygon edges span a whole row.</summary>
-    public const int MaxSide = 200_000;
-
-    /// <summary>Most pixels of a scene (10 billion, e.g. 100,000 x 100,000): about an hour of spectral-v1 on two cores at the measured 2.8 Mpx/s (bench/Models/RESULTS.md); beyond it a mistyped header, not a scene, is the likelier cause.</summary>
-    public const long MaxPixels = 10_000_000_000;
-
     /// <summary>Opens a scene file (GeoTIFF, COG, VRT, anything GDAL reads).</summary>
     /// <param name="path">The raster file.</param>
     /// <param name="roles">Band roles in band order, overriding what the file says; null to read them from the file.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="GdalException">GDAL cannot read it.</exception>
-    /// <exception cref="PixelGridException">It is not georeferenced, its geotransform is rotated, a VRT that is its own source, or it is larger than <see cref="MaxSide"/> or <see cref="MaxPixels"/>.</exception>
+    /// <exception cref="PixelGridException">It is not georeferenced, its geotransform is rotated, a VRT that is its own source, or it is larger than <see cref="RasterLimits.MaxSide"/> or <see cref="RasterLimits.MaxPixels"/>.</exception>
     public static Scene Open(string path, IReadOnlyList<BandRole>? roles = null)
     {
         VrtSources.CheckNoCycle(path);

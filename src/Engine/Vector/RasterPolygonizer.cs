@@ -62,6 +62,7 @@ public static class RasterPolygonizer
     /// <exception cref="FileNotFoundException">The raster does not exist.</exception>
     /// <exception cref="GdalException">GDAL cannot read the raster or write the output.</exception>
     /// <exception cref="InputException">The band does not exist, is floating-point, or holds a value outside 0..255.</exception>
+    /// <exception cref="PixelGridException">The raster is larger than <see cref="RasterLimits"/> allow; nothing is written.</exception>
     public static PolygonizeResult Run(string rasterPath, string outputPath, PolygonizeOptions? options = null,
         IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -71,6 +72,7 @@ public static class RasterPolygonizer
         var driver = options.Driver ?? VectorOutput.DriverFor(outputPath);
         OutputPaths.EnsureApart(outputPath, rasterPath);
         using var raster = RasterDataset.Open(rasterPath);
+        RasterLimits.EnsureWithin(raster, "a raster to polygonise");
         var source = new StripSource(raster, options.Band);
         var transform = raster.HasGeoTransform ? raster.GeoTransform : GeoTransform.Identity;
 
