@@ -37,7 +37,7 @@ public sealed class BenchAndRecheckRefusalTests(BenchSetFixture fx) : IClassFixt
     [Fact]
     public async Task MissingModelFileIsTheOnlyLine()
     {
-        var (code, stderr) = await RunAsync(["bench-models", "--models", "missing.onnx", "--set", fx.Set]);
+        var (code, stderr) = await CliProcess.RunForErrorAsync(["bench-models", "--models", "missing.onnx", "--set", fx.Set]);
 
         Assert.Equal(2, code);
         Assert.Equal("weipian: --models: Model file 'missing.onnx' does not exist.", stderr);
@@ -46,7 +46,7 @@ public sealed class BenchAndRecheckRefusalTests(BenchSetFixture fx) : IClassFixt
     [Fact]
     public async Task UnknownModelVariantIsRefusedByName()
     {
-        var (code, stderr) = await RunAsync(["bench-models", "--models", "spectral-v1:fp17", "--set", fx.Set]);
+        var (code, stderr) = await CliProcess.RunForErrorAsync(["bench-models", "--models", "spectral-v1:fp17", "--set", fx.Set]);
 
         Assert.Equal(2, code);
         Assert.Equal("weipian: --models spectral-v1:fp17: unknown variant ':fp17'; the only variant is :fp16 (the model in float16).", stderr);
@@ -58,7 +58,7 @@ public sealed class BenchAndRecheckRefusalTests(BenchSetFixture fx) : IClassFixt
     [InlineData("1.5")]
     public async Task MaxDropOutsideZeroToOneIsRefused(string maxDrop)
     {
-        var (code, stderr) = await RunAsync(["bench-models", "--models", "spectral-v1", "--set", fx.Set, "--max-drop", maxDrop]);
+        var (code, stderr) = await CliProcess.RunForErrorAsync(["bench-models", "--models", "spectral-v1", "--set", fx.Set, "--max-drop", maxDrop]);
 
         Assert.Equal(2, code);
         Assert.Equal($"weipian: --max-drop {maxDrop}: give the largest allowed drop as a share from 0 to 1, e.g. 0.02.", stderr);
@@ -67,7 +67,7 @@ public sealed class BenchAndRecheckRefusalTests(BenchSetFixture fx) : IClassFixt
     [Fact]
     public async Task NegativeThreadsAreRefusedBeforeTheFirstModel()
     {
-        var (code, stderr) = await RunAsync(["bench-models", "--models", "spectral-v1", "--set", fx.Set, "--threads", "-4"]);
+        var (code, stderr) = await CliProcess.RunForErrorAsync(["bench-models", "--models", "spectral-v1", "--set", fx.Set, "--threads", "-4"]);
 
         Assert.Equal(2, code);
         Assert.Equal("weipian: --threads -4: use 0 (the cores shared among the lanes) or more.", stderr);
@@ -79,7 +79,7 @@ public sealed class BenchAndRecheckRefusalTests(BenchSetFixture fx) : IClassFixt
         var before = Path.Combine(fx.Case, "before.tif");
         var hash = SHA256.HashData(File.ReadAllBytes(before));
 
-        var (code, stderr) = await RunAsync(["bench-models", "--models", "spectral-v1", "--set", fx.Set, "--out", before]);
+        var (code, stderr) = await CliProcess.RunForErrorAsync(["bench-models", "--models", "spectral-v1", "--set", fx.Set, "--out", before]);
 
         Assert.Equal(2, code);
         Assert.Equal($"weipian: --out {before}: it is a file; --out names the folder for report.md, report.csv, report.json.", stderr);
@@ -92,7 +92,7 @@ public sealed class BenchAndRecheckRefusalTests(BenchSetFixture fx) : IClassFixt
         var polygons = Path.Combine(fx.Case, "truth.gpkg");
         var output = _dir.File("rc.gpkg");
 
-        var (code, stderr) = await RunAsync(["recheck", "--polygons", polygons, "--image", Path.Combine(fx.Case, "after.tif"),
+        var (code, stderr) = await CliProcess.RunForErrorAsync(["recheck", "--polygons", polygons, "--image", Path.Combine(fx.Case, "after.tif"),
             "--out", output, "--id-field", "nosuchfield"]);
 
         Assert.Equal(2, code);
@@ -108,20 +108,10 @@ public sealed class BenchAndRecheckRefusalTests(BenchSetFixture fx) : IClassFixt
     {
         var output = _dir.File("rc.gpkg");
 
-        var (code, _) = await RunAsync(["recheck", "--polygons", Path.Combine(fx.Case, "truth.gpkg"), "--image", Path.Combine(fx.Case, "after.tif"),
+        var (code, _) = await CliProcess.RunForErrorAsync(["recheck", "--polygons", Path.Combine(fx.Case, "truth.gpkg"), "--image", Path.Combine(fx.Case, "after.tif"),
             "--out", output]);
 
         Assert.Equal(0, code);
         Assert.True(File.Exists(output));
-    }
-
-    private static async Task<(int Code, string Stderr)> RunAsync(string[] args)
-    {
-        using var p = CliProcess.Start(args);
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        await stdout;
-        return (p.ExitCode, (await stderr).Trim());
     }
 }

@@ -20,7 +20,7 @@ public sealed class InputRefusalTests : IDisposable
         var truth = ClassRaster("truth.tif", (3, 2, 7));
         var pred = ClassRaster("pred.tif");
 
-        var (code, stderr) = await RunAsync(["eval", "--truth", truth, "--pred", pred]);
+        var (code, stderr) = await CliProcess.RunForErrorAsync(["eval", "--truth", truth, "--pred", pred]);
 
         Assert.Equal(2, code);
         Assert.Equal($"weipian: '{truth}' has class id 7 at column 3, row 2; with 5 classes the ids are 0..4, unless the value is marked as nodata. (--classes, or --truth-nodata V for the truth's unlabelled value)", stderr);
@@ -31,7 +31,7 @@ public sealed class InputRefusalTests : IDisposable
     {
         var truth = ClassRaster("truth.tif");
 
-        var (code, stderr) = await RunAsync(["eval", "--truth", truth, "--pred", truth, "--classes", "1000000000"]);
+        var (code, stderr) = await CliProcess.RunForErrorAsync(["eval", "--truth", truth, "--pred", truth, "--classes", "1000000000"]);
 
         Assert.Equal(2, code);
         Assert.StartsWith("weipian: --classes 1000000000: ", stderr);
@@ -43,7 +43,7 @@ public sealed class InputRefusalTests : IDisposable
     {
         var raster = ClassRaster("classes.tif");
 
-        var (code, stderr) = await RunAsync(["polygonize", raster, _dir.File("out.gpkg"), "--band", "5"]);
+        var (code, stderr) = await CliProcess.RunForErrorAsync(["polygonize", raster, _dir.File("out.gpkg"), "--band", "5"]);
 
         Assert.Equal(2, code);
         Assert.Equal($"weipian: '{raster}' has bands 1..1; band 5 does not exist. (--band)", stderr);
@@ -55,7 +55,7 @@ public sealed class InputRefusalTests : IDisposable
     {
         var outDir = _dir.File("scene");
 
-        var (code, stderr) = await RunAsync(["synth", "--out", outDir, "--gsd", "NaN"]);
+        var (code, stderr) = await CliProcess.RunForErrorAsync(["synth", "--out", outDir, "--gsd", "NaN"]);
 
         Assert.Equal(2, code);
         Assert.StartsWith("weipian: --gsd NaN: ", stderr);
@@ -69,7 +69,7 @@ public sealed class InputRefusalTests : IDisposable
         var file = _dir.File("scene");
         await File.WriteAllTextAsync(file, "not a folder");
 
-        var (code, stderr) = await RunAsync(["synth", "--out", file, "--size", "64"]);
+        var (code, stderr) = await CliProcess.RunForErrorAsync(["synth", "--out", file, "--size", "64"]);
 
         Assert.Equal(2, code);
         Assert.StartsWith($"weipian: Cannot write the scene into '{file}': ", stderr);
@@ -82,7 +82,7 @@ public sealed class InputRefusalTests : IDisposable
     {
         var outDir = _dir.File("scene");
 
-        var (code, stderr) = await RunAsync(["synth", "--out", outDir, "--size", "64", "--epsg", "99999"]);
+        var (code, stderr) = await CliProcess.RunForErrorAsync(["synth", "--out", outDir, "--size", "64", "--epsg", "99999"]);
 
         Assert.Equal(2, code);
         Assert.StartsWith("weipian: EPSG:99999 is not a CRS PROJ knows (", stderr);
@@ -95,7 +95,7 @@ public sealed class InputRefusalTests : IDisposable
     {
         var sample = TestPaths.SampleTiles;
 
-        var (code, stderr) = await RunAsync([
+        var (code, stderr) = await CliProcess.RunForErrorAsync([
             "detect", "--before", Path.Combine(sample, "before.tif"), "--after", Path.Combine(sample, "after.tif"), "--out", _dir.File("t.gpkg"),
         ]);
 
@@ -108,7 +108,7 @@ public sealed class InputRefusalTests : IDisposable
     {
         var missing = _dir.File("earlier.gpkg");
 
-        var (code, stderr) = await RunAsync([
+        var (code, stderr) = await CliProcess.RunForErrorAsync([
             "recheck", "--polygons", missing, "--image", Path.Combine(TestPaths.SampleTiles, "after.tif"), "--out", _dir.File("r.gpkg"),
         ]);
 
@@ -127,15 +127,5 @@ public sealed class InputRefusalTests : IDisposable
         ds.SpatialReference = SpatialReference.FromEpsg(4546);
         ds.Write<byte>(1, ds.Extent, pixels);
         return path;
-    }
-
-    private static async Task<(int Code, string Stderr)> RunAsync(string[] args)
-    {
-        using var p = CliProcess.Start(args);
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        await stdout;
-        return (p.ExitCode, (await stderr).Trim());
     }
 }

@@ -28,11 +28,33 @@ public static class CliProcess
     /// <summary>Runs <c>weipian ARGS</c> to the end (at most three minutes) and returns its exit code and output.</summary>
     public static async Task<(int Code, string Output)> RunAsync(IEnumerable<string> args)
     {
+        var (code, stdout, stderr) = await RunToEndAsync(args);
+        return (code, stdout + stderr);
+    }
+
+    /// <summary>Runs <c>weipian ARGS</c> to the end (at most three minutes) and returns its exit code and its stderr, trimmed.</summary>
+    public static async Task<(int Code, string Stderr)> RunForErrorAsync(IEnumerable<string> args)
+    {
+        var (code, _, stderr) = await RunToEndAsync(args);
+        return (code, stderr.Trim());
+    }
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunToEndAsync(IEnumerable<string> args)
+    {
         using var p = Start(args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await p.WaitForExitAsync(timeout.Token);
-        return (p.ExitCode, await stdout + await stderr);
+        try
+        {
+            await p.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A runaway command must not outlive its test.
+            p.Kill(entireProcessTree: true);
+            throw;
+        }
+        return (p.ExitCode, await stdout, await stderr);
     }
 }
