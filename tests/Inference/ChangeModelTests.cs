@@ -331,7 +331,10 @@ public class ChangeModelTests
     {
         var cpu = new InferenceOptions();
         Assert.Equal((2, 1), Resolved(cpu.ForCores(2)));
-        Assert.Equal((2, 8), Resolved(cpu.ForCores(16)));
+        Assert.Equal((4, 1), Resolved(cpu.ForCores(4)));
+        Assert.Equal((8, 1), Resolved(cpu.ForCores(8)));
+        Assert.Equal((12, 1), Resolved(cpu.ForCores(16)));  // a quarter of the cores left to the other stages
+        Assert.Equal((4, 4), Resolved((cpu with { IntraOpThreads = 4 }).ForCores(16)));
         Assert.Equal((1, 1), Resolved(cpu.ForCores(1)));
         Assert.Equal((1, 2), Resolved((cpu with { IntraOpThreads = 2 }).ForCores(2)));  // the set threads leave room for one lane
         Assert.Equal((2, 1), Resolved((cpu with { IntraOpThreads = 1 }).ForCores(2)));

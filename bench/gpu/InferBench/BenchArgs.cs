@@ -20,7 +20,7 @@ internal readonly record struct Variant(string Name, InferenceDevice Device, boo
 internal sealed record BenchArgs
 {
     public const string Usage =
-        "usage: weipian-infer-bench [--size 4096] [--seed 7] [--model fusion-unet-v1|file.onnx] [--variants cpu,cuda,cuda:fp16] [--passes 2] [--batch 0]";
+        "usage: weipian-infer-bench [--size 4096] [--seed 7] [--model fusion-unet-v1|file.onnx] [--variants cpu,cuda,cuda:fp16] [--passes 2] [--batch 0] [--lanes 0]";
 
     /// <summary>Side of the square region classified, pixels.</summary>
     public int Size { get; private init; } = 4096;
@@ -40,6 +40,9 @@ internal sealed record BenchArgs
     /// <summary>Tiles per run; 0 takes the pipeline's default for the device (<see cref="InferenceOptions.BatchSize"/>).</summary>
     public int Batch { get; private init; }
 
+    /// <summary>Inference lanes on the CPU; 0 takes the pipeline's rule (<see cref="InferenceOptions.ForCores"/>), the cores shared among them.</summary>
+    public int Lanes { get; private init; }
+
     /// <exception cref="ArgumentException">An unknown option, a missing or bad value.</exception>
     public static BenchArgs Parse(IReadOnlyList<string> args)
     {
@@ -56,6 +59,7 @@ internal sealed record BenchArgs
                 "--variants" => a with { Variants = value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Variant.Parse).ToList() },
                 "--passes" => a with { Passes = Int(name, value, 1) },
                 "--batch" => a with { Batch = Int(name, value, 0) },
+                "--lanes" => a with { Lanes = Int(name, value, 0) },
                 _ => throw new ArgumentException($"unknown option '{name}'."),
             };
         }

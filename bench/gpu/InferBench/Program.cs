@@ -75,7 +75,7 @@ public static class Program
     // True when the variant ran, false when it failed after it started, null when its device is not available.
     private static bool? RunVariant(Variant variant, BenchArgs a, string modelPath, TileGrid grid, RenderedPair pair, int[] planes, byte[] classes)
     {
-        var options = new InferenceOptions { Device = variant.Device, Fp16 = variant.Fp16, BatchSize = a.Batch };
+        var options = new InferenceOptions { Device = variant.Device, Fp16 = variant.Fp16, BatchSize = a.Batch, Lanes = a.Lanes };
         ChangeModel model;
         var clock = Stopwatch.StartNew();
         try

@@ -25,7 +25,7 @@ internal static class DetectCommand
         var halo = new Option<int>("--halo") { Description = "Halo per tile side, less than half the tile (default: the model card's)" };
         var batch = new Option<int>("--batch") { Description = $"Tiles per inference call (dynamic-batch models), at most {InferenceLimits.MaxBatch}" };
         var threads = new Option<int>("--threads") { Description = $"Inference threads per lane, at most {InferenceLimits.ThreadsPerCore} x the cores (default: the cores shared among the lanes)" };
-        var lanes = new Option<int>("--lanes") { Description = $"Batches in the model at once, each on its own thread, at most {InferenceLimits.ThreadsPerCore} x the cores (default: 2 on a CPU of 2 cores or more, 1 on CUDA)" };
+        var lanes = new Option<int>("--lanes") { Description = $"Batches in the model at once, each on its own thread, at most {InferenceLimits.ThreadsPerCore} x the cores (default on a CPU: one lane of one thread per core up to 8 cores, three quarters of the cores beyond; 1 on CUDA)" };
         var allLand = new Option<bool>("--all-land") { Description = "Report change on all land, not only on farmland" };
         var bands = new Option<string?>("--bands") { Description = "Band roles of both images in band order, e.g. B,G,R,NIR" };
         var beforeId = new Option<string?>("--before-id") { Description = "QQJH (default: SCENE_ID metadata or file name)" };

@@ -53,24 +53,27 @@ public sealed record InferenceOptions
 
     /// <summary>
     /// Batches the detection pipeline runs at once, each on its own thread (one ONNX Runtime session takes concurrent
-    /// runs); 0 (default) chooses (<see cref="ForCores"/>). On a 2-core CPU two lanes of one thread took 8 % less wall
-    /// than one lane of two (small tiles leave a convolution's threads waiting on each other; bench/Pipeline/RESULTS.md);
-    /// CUDA runs one lane. The results do not depend on it. A caller of <see cref="ChangeModel.Run(int)"/> that runs one
+    /// runs); 0 (default) chooses (<see cref="ForCores"/>). Small tiles leave a convolution's threads waiting on each
+    /// other, so lanes of one thread beat fewer lanes of more threads at every core count measured (bench/RESULTS.md
+    /// § GPU, CPU cores); CUDA runs one lane. The results do not depend on it. A caller of <see cref="ChangeModel.Run(int)"/> that runs one
     /// batch at a time should set 1, so its one lane gets every core.
     /// </summary>
     public int Lanes { get; init; }
 
     /// <summary>
     /// These options with <see cref="Lanes"/> and <see cref="IntraOpThreads"/> chosen for <paramref name="cores"/> cores
-    /// where they are 0: on the CPU two lanes when there are two cores or more (one where a set thread count leaves room
-    /// for only one), and the cores shared among them; on CUDA one lane.
+    /// where they are 0: on the CPU a lane of one thread per core up to 8 cores, and on more cores lanes for three
+    /// quarters of them, the rest left to reading, scaling and classifying tiles (at 16 cores 16 lanes starved those
+    /// stages: wall / model 1.29, 12 lanes gave more Mpx/s); with a set thread count, as many lanes as the cores hold;
+    /// on CUDA one lane.
     /// </summary>
     /// <param name="cores">The cores this model may use (the machine's, or a share of them).</param>
     public InferenceOptions ForCores(int cores)
     {
         cores = Math.Max(1, cores);
         if (Device != InferenceDevice.Cpu) return this with { Lanes = Lanes > 0 ? Lanes : 1 };
-        var lanes = Lanes > 0 ? Lanes : Math.Clamp(IntraOpThreads > 0 ? cores / IntraOpThreads : cores, 1, 2);
+        var most = cores <= 8 ? cores : cores * 3 / 4;
+        var lanes = Lanes > 0 ? Lanes : Math.Clamp(IntraOpThreads > 0 ? cores / IntraOpThreads : most, 1, most);
         return this with { Lanes = lanes, IntraOpThreads = IntraOpThreads > 0 ? IntraOpThreads : Math.Max(1, cores / lanes) };
     }
 
