@@ -33,9 +33,10 @@ public class SteadyStateAllocationTests(ITestOutputHelper output)
 
         Allocated(model, small); // JIT, ONNX Runtime's arena, the model's batches
         // The count is process-wide, so threads other tests left running (an Orleans silo's timers) can only add to it:
-        // the smallest of a few tries is still an upper bound on what the pipeline allocates per tile.
+        // the smallest of a few tries is still an upper bound on what the pipeline allocates per tile. In the whole suite
+        // 4 of 5 tries once read 136 B (the same code alone reads 43-73 B), so it takes up to 12.
         var perTile = double.MaxValue;
-        for (var attempt = 0; attempt < 5 && perTile > MaxBytesPerTile; attempt++)
+        for (var attempt = 0; attempt < 12 && perTile > MaxBytesPerTile; attempt++)
         {
             var (bytesSmall, tilesSmall) = Allocated(model, small);
             var (bytesLarge, tilesLarge) = Allocated(model, large);
