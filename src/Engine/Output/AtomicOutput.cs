@@ -54,6 +54,13 @@ public sealed class AtomicOutput : IDisposable
     /// <summary>The tag of this machine in temporary names: a hash of its host name.</summary>
     internal static readonly string HostTag = HostHash(Environment.MachineName);
 
+    /// <summary>
+    /// The part of a temporary name that says who made it, <c>HOST-PID-RANDOM</c>: what <see cref="RemoveLeftovers"/>
+    /// (and a detection's work folder) reads back to judge whether its maker still runs.
+    /// </summary>
+    internal static string OwnerToken(int pid) =>
+        string.Create(CultureInfo.InvariantCulture, $"{HostTag}-{pid}-{Guid.NewGuid().ToString("N")[..8]}");
+
     private readonly ILogger? _logger;
     private bool _done;
 
@@ -63,7 +70,7 @@ public sealed class AtomicOutput : IDisposable
         FinalPath = finalPath;
         Layout = layout;
         var dir = Path.GetDirectoryName(finalPath)!;
-        var token = string.Create(CultureInfo.InvariantCulture, $"{HostTag}-{owner}-{Guid.NewGuid().ToString("N")[..8]}");
+        var token = OwnerToken(owner);
         TempPath = Path.Combine(dir, LeftoverName(finalPath, "partial", token));
         BackupPath = Path.Combine(dir, LeftoverName(finalPath, "backup", token));
     }

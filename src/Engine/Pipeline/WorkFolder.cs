@@ -21,8 +21,7 @@ internal static partial class WorkFolder
     public static string Create(string parent, ILogger? logger)
     {
         RemoveLeftovers(parent, logger);
-        var path = Path.Combine(parent, string.Create(CultureInfo.InvariantCulture,
-            $"weipian-{AtomicOutput.HostTag}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}"));
+        var path = Path.Combine(parent, "weipian-" + AtomicOutput.OwnerToken(Environment.ProcessId));
         Directory.CreateDirectory(path);
         return path;
     }
