@@ -51,7 +51,8 @@ public sealed class ChangeDetector : IDisposable
     public async IAsyncEnumerable<Tuban> DetectAsync(ScenePair pair, string? surveyPath, DetectionOptions? options = null,
         IProgress<DetectionProgress>? progress = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var run = Start(pair, surveyPath, options ?? new DetectionOptions());
+        options ??= new DetectionOptions();
+        using var run = Start(pair, surveyPath, options);
         try
         {
             long count = 0;
@@ -60,7 +61,7 @@ public sealed class ChangeDetector : IDisposable
                 count++;
                 yield return t;
             }
-            WarnOfNoNumbers(run, options ?? new DetectionOptions());
+            WarnOfNoNumbers(run, options);
             progress?.Report(new DetectionProgress(run.Tiles.TileCount, run.Tiles.TileCount, count) { Stage = DetectionStage.Done });
         }
         finally
