@@ -41,15 +41,12 @@ public sealed class TerminationSignalTests(ITestOutputHelper log) : IDisposable
         if (child.HasExited) Assert.Fail($"detect ended before the signal: {await stderr}");
         log.WriteLine($"temporary files before the signal: {string.Join(", ", Directory.GetFileSystemEntries(outDir).Select(Path.GetFileName))}");
 
-        var stopping = Stopwatch.StartNew();
-        await SendAsync(signal, child.Id);
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await child.WaitForExitAsync(limit.Token);
-        log.WriteLine($"exit {child.ExitCode} {stopping.Elapsed.TotalSeconds:0.00} s after SIG{signal}; {(await stderr).Split('\n').LastOrDefault(l => l.Length > 0)}");
+        var stopped = await SignalAndWaitAsync(child, signal);
+        log.WriteLine((await stderr).Split('\n').LastOrDefault(l => l.Length > 0));
         await stdout;
 
         Assert.Equal(expectedCode, child.ExitCode);
-        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"stopped {stopping.Elapsed.TotalSeconds:0.0} s after the signal");
+        Assert.True(stopped < TimeSpan.FromSeconds(5), $"stopped {stopped.TotalSeconds:0.0} s after the signal");
         Assert.Contains($"weipian: stopped by SIG{signal}; no output was left under its final name.", await stderr);
         Assert.Empty(Directory.GetFileSystemEntries(outDir));
     }
@@ -74,14 +71,10 @@ public sealed class TerminationSignalTests(ITestOutputHelper log) : IDisposable
             await Task.Delay(20);
         if (child.HasExited) Assert.Fail($"polygonize ended before the signal: {await stderr}");
 
-        var stopping = Stopwatch.StartNew();
-        await SendAsync("INT", child.Id);
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await child.WaitForExitAsync(limit.Token);
-        log.WriteLine($"exit {child.ExitCode} {stopping.Elapsed.TotalSeconds:0.00} s after SIGINT");
+        var stopped = await SignalAndWaitAsync(child, "INT");
 
         Assert.Equal(130, child.ExitCode);
-        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"stopped {stopping.Elapsed.TotalSeconds:0.0} s after the signal");
+        Assert.True(stopped < TimeSpan.FromSeconds(5), $"stopped {stopped.TotalSeconds:0.0} s after the signal");
         Assert.Empty(Directory.GetFileSystemEntries(outDir));
     }
 
@@ -98,15 +91,22 @@ public sealed class TerminationSignalTests(ITestOutputHelper log) : IDisposable
         await Task.Delay(300);
         if (child.HasExited) Assert.Fail($"synth ended before the signal: {await stderr}");
 
-        var stopping = Stopwatch.StartNew();
-        await SendAsync("INT", child.Id);
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await child.WaitForExitAsync(limit.Token);
-        log.WriteLine($"exit {child.ExitCode} {stopping.Elapsed.TotalSeconds:0.00} s after SIGINT");
+        var stopped = await SignalAndWaitAsync(child, "INT");
 
         Assert.Equal(130, child.ExitCode);
-        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"stopped {stopping.Elapsed.TotalSeconds:0.0} s after the signal");
+        Assert.True(stopped < TimeSpan.FromSeconds(5), $"stopped {stopped.TotalSeconds:0.0} s after the signal");
         Assert.False(Directory.Exists(outDir), "the folder synth made is left");
+    }
+
+    // Sends the signal and waits (at most 30 s) for the child to end; returns how long it took to stop.
+    private async Task<TimeSpan> SignalAndWaitAsync(Process child, string signal)
+    {
+        var stopping = Stopwatch.StartNew();
+        await SendAsync(signal, child.Id);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await child.WaitForExitAsync(limit.Token);
+        log.WriteLine($"exit {child.ExitCode} {stopping.Elapsed.TotalSeconds:0.00} s after SIG{signal}");
+        return stopping.Elapsed;
     }
 
     private static async Task SendAsync(string signal, int pid)
