@@ -95,7 +95,7 @@ public static class MonthlyTally
             foreach (var f in layer.Features())
             {
                 var jcbh = (f.GetString("JCBH") ?? "").Trim();
-                var text = f[dateField!] is DateTime t ? t.ToString("yyyyMMdd", Inv) : f.GetString(dateField!) ?? "";
+                var text = VerdictFile.DateText(f, dateField!) ?? "";
                 var date = VerdictFile.ParseDate(text)
                     ?? throw new InputException($"Issued polygons '{path}', feature {f.Fid.ToString(Inv)}: {dateField} '{text}' is not a date (YYYYMMDD or YYYY-MM-DD).");
                 if (!seen.Add(jcbh)) throw new InputException($"Issued polygons '{path}': JCBH {jcbh} is issued twice.");
@@ -143,12 +143,8 @@ public static class MonthlyTally
             OutputPaths.EnsureApart(Path.Combine(outputDirectory, name), [.. issuedPaths, verdictsPath]);
         var report = Tally(ReadIssued(issuedPaths), VerdictFile.Read(verdictsPath), month);
         AtomicOutput.CreateFolderOf(Path.Combine(outputDirectory, "tally.csv"));
-        foreach (var (name, text) in new[] { ("tally.csv", TallyText.Csv(report)), ("tally.html", TallyText.Html(report)) })
-        {
-            using var output = AtomicOutput.Begin(Path.Combine(outputDirectory, name));
-            File.WriteAllText(output.TempPath, text, new System.Text.UTF8Encoding(false));
-            output.Commit();
-        }
+        SpotCheckWriter.WriteText(Path.Combine(outputDirectory, "tally.csv"), TallyText.Csv(report));
+        SpotCheckWriter.WriteText(Path.Combine(outputDirectory, "tally.html"), TallyText.Html(report));
         return report;
     }
 }

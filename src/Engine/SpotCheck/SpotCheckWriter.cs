@@ -33,14 +33,7 @@ public static class SpotCheckWriter
     public static IReadOnlyList<string> WriteAll(SpotCheckReport report, SpatialReference? crs, string directory)
     {
         var written = new List<string>();
-        void Text(string name, string text)
-        {
-            var path = Path.Combine(directory, name);
-            using var output = AtomicOutput.Begin(path);
-            File.WriteAllText(output.TempPath, text, new UTF8Encoding(false));
-            output.Commit();
-            written.Add(path);
-        }
+        void Text(string name, string text) => written.Add(WriteText(Path.Combine(directory, name), text));
         var sample = Path.Combine(directory, "sample.gpkg");
         WriteLayer(sample, "sample", crs, SampleFields, report.Sample, SampleValues);
         written.Add(sample);
@@ -51,6 +44,15 @@ public static class SpotCheckWriter
         WriteLayer(doubtful, "tuban", crs, DoubtfulFields, report.Sample.Where(s => s.Outcome == SpotCheckOutcome.Doubtful).ToList(), DoubtfulValues);
         written.Add(doubtful);
         return written;
+    }
+
+    /// <summary>Writes UTF-8 text (no BOM) under a temporary name renamed into place; returns the path.</summary>
+    internal static string WriteText(string path, string text)
+    {
+        using var output = AtomicOutput.Begin(path);
+        File.WriteAllText(output.TempPath, text, new UTF8Encoding(false));
+        output.Commit();
+        return path;
     }
 
     private static readonly FieldDefinition[] DoubtfulFields =

@@ -43,6 +43,10 @@ public static class VerdictFile
     public static DateOnly? ParseDate(string text) =>
         DateOnly.TryParseExact(text.Trim(), ["yyyyMMdd", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
 
+    /// <summary>A date field as text: a stored date as YYYYMMDD, anything else as it reads.</summary>
+    internal static string? DateText(VectorFeature f, string field) =>
+        f[field] is DateTime t ? t.ToString("yyyyMMdd", CultureInfo.InvariantCulture) : f.GetString(field);
+
     private static IEnumerable<(string Where, string Jcbh, string Pdlx, string? Xzqdm, string? Pdrq)> CsvRows(string path)
     {
         var table = Csv.Read(path);
@@ -67,11 +71,7 @@ public static class VerdictFile
         var rows = new List<(string, string, string, string?, string?)>();
         foreach (var f in layer.Features())
         {
-            var date = Has("PDRQ") ? f["PDRQ"] switch
-            {
-                DateTime t => t.ToString("yyyyMMdd", CultureInfo.InvariantCulture),
-                _ => f.GetString("PDRQ"),
-            } : null;
+            var date = Has("PDRQ") ? DateText(f, "PDRQ") : null;
             rows.Add(($"feature {f.Fid.ToString(CultureInfo.InvariantCulture)}", (f.GetString("JCBH") ?? "").Trim(), f.GetString("PDLX") ?? "",
                 Has("XZQDM") ? f.GetString("XZQDM")?.Trim() : null, date));
         }
