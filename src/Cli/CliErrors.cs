@@ -52,6 +52,14 @@ internal static class CliErrors
         ["MarginMetres"] = ("--margin", "--margin"),
         ["SoilNdvi"] = ("--soil-ndvi", "--soil-ndvi, --veg-ndvi"),
         ["IdField"] = ("--id-field", "--id-field"),
+        ["Sample"] = ("--sample", "--sample 10% or --sample 120"),
+        ["Stratify"] = ("--stratify", "--stratify XZQDM,PDLX"),
+        ["MinPerStratum"] = ("--min-per-stratum", "--min-per-stratum"),
+        ["Confidence"] = ("--confidence", "--confidence"),
+        ["Threshold"] = ("--threshold", "--threshold"),
+        ["ApprovalMinShare"] = ("--approval-min", "--approval-min"),
+        ["Model"] = ("--model", "--model"),
+        ["Month"] = ("--month", "--month 2024-06"),
     };
 
     /// <summary>

@@ -25,5 +25,8 @@ root.Subcommands.Add(BenchModelsCommand.Create());
 root.Subcommands.Add(ReprocessCommand.Create());
 root.Subcommands.Add(SiloCommand.Create());
 root.Subcommands.Add(RecheckCommand.Create());
+root.Subcommands.Add(SpotCheckCommand.Create());
+root.Subcommands.Add(TallyCommand.Create());
+root.Subcommands.Add(SynthVerdictsCommand.Create());
 OutputNotices.Raised += notice => Console.Error.WriteLine($"weipian: {notice}");
 return await CliErrors.RunAsync(root, args);
