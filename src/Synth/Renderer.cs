@@ -4,9 +4,9 @@ using System.Runtime.CompilerServices;
 namespace WeiPian.Synth;
 
 /// <summary>
-/// Computes pixels from a <see cref="Layout"/>, one row at a time: the ground of each date, the planted
-/// changes in the after date, clouds as nodata, sensor response and noise, and the truth classes.
-/// A pixel is a pure function of (layout, date, row, column), so rows can be rendered in any order.
+/// Computes pixels from a <see cref="Layout"/>, one row at a time: the ground of each date at its grid's pixel
+/// centres, the planted changes in the after date, clouds (as nodata or painted), sensor response and noise, and the
+/// truth classes. A pixel is a pure function of (layout, date, grid, row, column), so rows can be rendered in any order.
 /// </summary>
 internal sealed class Renderer(Layout layout)
 {
@@ -19,19 +19,30 @@ internal sealed class Renderer(Layout layout)
     private readonly Layout _l = layout;
 
     /// <summary>
-    /// Renders one row of a date to four band rows of DN (0 = nodata under cloud or its shadow). <paramref name="clouds"/>
-    /// are that date's clouds (the before date has none).
+    /// Renders one row of a date on its grid to four band rows of DN at the date's bit depth (8-bit dates at 10 bits,
+    /// for <see cref="DnStretch"/>). 0 is nodata: off the scene's ground, or under a flagged cloud or its shadow.
+    /// <paramref name="clouds"/> are that date's clouds (none for the before date); <paramref name="g"/> places the pixels.
     /// </summary>
-    public void RenderRow(DateLook d, int row, IReadOnlyList<ChangeObject> changes, IReadOnlyList<Shape> clouds,
+    public void RenderRow(DateLook d, GridStrip g, int row, IReadOnlyList<ChangeObject> changes, IReadOnlyList<Cloud> clouds,
         Span<ushort> blue, Span<ushort> green, Span<ushort> red, Span<ushort> nir)
     {
-        var gsd = _l.Gsd;
-        var s = (row + 0.5) * gsd + d.ShiftS;
-        var sceneW = _l.SceneWidthM;
-        for (var col = 0; col < _l.Width; col++)
+        double sceneW = _l.SceneWidthM, sceneH = _l.SceneHeightM;
+        var bits = d.BitDepth == 8 ? 10 : d.BitDepth;
+        var scale = (float)(1 << (bits - 10));
+        var max = (float)((1 << bits) - 1);
+        var sensor = d.Sensor;
+        var seed = d.Seed;
+        for (var col = 0; col < blue.Length; col++)
         {
-            var e = (col + 0.5) * gsd + d.ShiftE;
-            if (d.Index != 0 && UnderCloud(clouds, e, s))
+            var (e, s) = g.At(col, row);
+            if (e < 0 || s < 0 || e >= sceneW || s >= sceneH)
+            {
+                blue[col] = green[col] = red[col] = nir[col] = 0;
+                continue;
+            }
+            e += d.ShiftE;
+            s += d.ShiftS;
+            if (d.Index != 0 && d.CloudsFlagged && UnderCloud(clouds, e, s))
             {
                 blue[col] = green[col] = red[col] = nir[col] = 0;
                 continue;
@@ -39,12 +50,37 @@ internal sealed class Renderer(Layout layout)
             var r = Ground(d, e, s);
             if (d.Index == 1) r = Overlay(changes, d, e, s, r);
             else if (d.Index == 2) r = OverlayNewest(changes, d, e, s, r);
+            if (!d.CloudsFlagged)
+                for (var k = 0; k < clouds.Count; k++) r = clouds[k].Paint(e, s, r);
+            if (!sensor.IsNative) r = sensor.Mix(r);
             var hazeScale = 1 + d.HazeGradient * (float)(e / sceneW - 0.5);
-            var seed = d.Seed;
-            blue[col] = Dn(r.X, d.Gain[0], d.Haze[0] * hazeScale, Hash.Gauss((uint)col, (uint)row, seed));
-            green[col] = Dn(r.Y, d.Gain[1], d.Haze[1] * hazeScale, Hash.Gauss((uint)col, (uint)row, seed + 1));
-            red[col] = Dn(r.Z, d.Gain[2], d.Haze[2] * hazeScale, Hash.Gauss((uint)col, (uint)row, seed + 2));
-            nir[col] = Dn(r.W, d.Gain[3], d.Haze[3] * hazeScale, Hash.Gauss((uint)col, (uint)row, seed + 3));
+            blue[col] = Dn(r.X, d.Gain[0] * sensor.Gains[0], d.Haze[0] * hazeScale + sensor.Offsets[0], Hash.Gauss((uint)col, (uint)row, seed), scale, max);
+            green[col] = Dn(r.Y, d.Gain[1] * sensor.Gains[1], d.Haze[1] * hazeScale + sensor.Offsets[1], Hash.Gauss((uint)col, (uint)row, seed + 1), scale, max);
+            red[col] = Dn(r.Z, d.Gain[2] * sensor.Gains[2], d.Haze[2] * hazeScale + sensor.Offsets[2], Hash.Gauss((uint)col, (uint)row, seed + 2), scale, max);
+            nir[col] = Dn(r.W, d.Gain[3] * sensor.Gains[3], d.Haze[3] * hazeScale + sensor.Offsets[3], Hash.Gauss((uint)col, (uint)row, seed + 3), scale, max);
+        }
+    }
+
+    /// <summary>
+    /// The after date's cloud truth on its grid: 1 under a cloud (from its hazy edge in), 2 under only a cloud's shadow,
+    /// 0 clear or off the ground, where the clouds are rendered (with the date's misregistration).
+    /// </summary>
+    public void CloudRow(DateLook d, GridStrip g, int row, IReadOnlyList<Cloud> clouds, Span<byte> mask)
+    {
+        mask.Clear();
+        if (clouds.Count == 0) return;
+        double sceneW = _l.SceneWidthM, sceneH = _l.SceneHeightM;
+        for (var col = 0; col < mask.Length; col++)
+        {
+            var (e, s) = g.At(col, row);
+            if (e < 0 || s < 0 || e >= sceneW || s >= sceneH) continue;
+            e += d.ShiftE;
+            s += d.ShiftS;
+            for (var k = 0; k < clouds.Count && mask[col] != 1; k++)
+            {
+                var c = clouds[k].Class(e, s);
+                if (c != 0) mask[col] = c;
+            }
         }
     }
 
@@ -66,15 +102,15 @@ internal sealed class Renderer(Layout layout)
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ushort Dn(float reflectance, float gain, float haze, float noise)
+    private static ushort Dn(float reflectance, float gain, float haze, float noise, float scale, float max)
     {
-        var v = reflectance * Gain * gain + haze + noise * NoiseDn;
-        return (ushort)Math.Clamp(MathF.Round(v), 1f, 1023f);
+        var v = (reflectance * Gain * gain + haze + noise * NoiseDn) * scale;
+        return (ushort)Math.Clamp(MathF.Round(v), 1f, max);
     }
 
-    private static bool UnderCloud(IReadOnlyList<Shape> clouds, double e, double s)
+    private static bool UnderCloud(IReadOnlyList<Cloud> clouds, double e, double s)
     {
-        for (var k = 0; k < clouds.Count; k++) if (clouds[k].Contains(e, s)) return true;
+        for (var k = 0; k < clouds.Count; k++) if (clouds[k].Covers(e, s)) return true;
         return false;
     }
 
