@@ -27,16 +27,7 @@ internal sealed class Cloud
         _seed = seed;
         _shadowE = shadowE;
         _shadowS = shadowS;
-        var es = new double[Vertices];
-        var ss = new double[Vertices];
-        for (var k = 0; k < Vertices; k++)
-        {
-            var t = 2 * Math.PI * k / Vertices;
-            var rr = radius * (0.7 + 0.6 * Hash.Value(Math.Cos(t) * 2 + 20, Math.Sin(t) * 2 + 20, seed));
-            es[k] = centreE + rr * Math.Cos(t);
-            ss[k] = centreS + rr * Math.Sin(t);
-        }
-        Body = new Shape(es, ss);
+        Body = Shape.Wobbly(centreE, centreS, radius, Vertices, 0.7, 0.6, 2, 20, seed);
         Shadow = Body.Translate(shadowE, shadowS);
         MinS = Math.Min(Body.MinS, Shadow.MinS);
         MaxS = Math.Max(Body.MaxS, Shadow.MaxS);

@@ -250,18 +250,7 @@ internal sealed partial class Layout
         {
             // An irregular pit: radius modulated by smooth noise around the centre.
             var r = w / 2 / 1.3;
-            const int n = 40;
-            var seed = (uint)rng.NextUInt64();
-            var es = new double[n];
-            var ss = new double[n];
-            for (var k = 0; k < n; k++)
-            {
-                var t = 2 * Math.PI * k / n;
-                var rr = r * (0.8 + 0.45 * Hash.Value(Math.Cos(t) * 1.5 + 10, Math.Sin(t) * 1.5 + 10, seed));
-                es[k] = ce + rr * Math.Cos(t);
-                ss[k] = cs + rr * Math.Sin(t);
-            }
-            outline = new Shape(es, ss);
+            outline = Shape.Wobbly(ce, cs, r, 40, 0.8, 0.45, 1.5, 10, (uint)rng.NextUInt64());
         }
         else if (cls == ChangeClass.Pond)
         {
