@@ -45,6 +45,7 @@ internal static class CliErrors
         ["Gsd"] = ("--gsd", "--gsd"),
         ["Epsg"] = ("--epsg", "--epsg"),
         ["Crs"] = ("--epsg", "--epsg"),
+        ["AfterEpsg"] = ("--after-epsg", "--after-epsg"),
         ["ChangesPerKm2"] = ("--changes-per-km2", "--changes-per-km2"),
         ["MaxObscuredShare"] = ("--max-obscured", "--max-obscured"),
         ["RestoredMaxChangedShare"] = ("--restored-max", "--restored-max, --not-restored-min"),

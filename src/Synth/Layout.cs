@@ -25,6 +25,9 @@ internal sealed class DateLook
     public required float ShadowLength { get; init; }  // building shadow length, metres
     public required float Season { get; init; }        // phenology offset added to crop growth
     public required uint Seed { get; init; }
+    public int BitDepth { get; init; } = 10;           // of the values written (8: rendered at 10, then stretched)
+    public SensorResponse Sensor { get; init; } = SensorResponse.Native;
+    public bool CloudsFlagged { get; init; } = true;    // clouds and shadows as nodata, else painted
 }
 
 /// <summary>
@@ -32,7 +35,7 @@ internal sealed class DateLook
 /// land class, county and farmland protection, the planted changes, the clouds, and the two dates.
 /// Everything here is small (vectors and parameters); pixels are computed from it row by row.
 /// </summary>
-internal sealed class Layout
+internal sealed partial class Layout
 {
     public int Width { get; }
     public int Height { get; }
@@ -48,11 +51,11 @@ internal sealed class Layout
     public int CountQ => RoadQ.Length - 1;
     public int[] CountyBoundary { get; }               // per q-band: first p-block index of county 1
     public List<ChangeObject> Changes { get; } = [];
-    public List<Shape> Clouds { get; } = [];            // clouds and their shadows: nodata in the after image
+    public List<Cloud> Clouds { get; } = [];            // clouds and their shadows in the after image
     public DateLook Before { get; }
     public DateLook After { get; }
     public DateLook? Newest { get; private set; }       // the third date, only with SynthOptions.RecheckDate
-    public List<Shape> NewestClouds { get; } = [];      // clouds and their shadows: nodata in the newest image
+    public List<Cloud> NewestClouds { get; } = [];      // clouds and their shadows: nodata in the newest image
     public double SceneWidthM => Width * Gsd;
     public double SceneHeightM => Height * Gsd;
 
@@ -83,13 +86,14 @@ internal sealed class Layout
         var season = (float)rng.Uniform(0.15, 0.35);
         var year = 2024 + rng.Next(0, 2);
         var beforeDay = new DateOnly(year, 3, 1).AddDays(rng.Next(0, 45));
-        Before = Look(rng.Fork(), 0, beforeDay, 0, o.Gsd);
-        After = Look(rng.Fork(), 1, beforeDay.AddDays(rng.Next(60, 120)), season, o.Gsd);
+        Before = Look(rng.Fork(), 0, beforeDay, 0, o.Gsd, o);
+        After = Look(rng.Fork(), 1, beforeDay.AddDays(rng.Next(60, 120)), season, o.Gsd, o);
 
         PlantChanges(rng.Fork(), o.ChangesPerKm2);
-        PlaceClouds(rng.Fork());
+        var cloudRng = rng.Fork();
+        if (o.Clouds != CloudMode.None) PlaceClouds(cloudRng);
         // The third date draws from a stream of its own, so the two dates above are the same with or without it.
-        if (o.RecheckDate) PlanRecheck(new Rng(((ulong)o.Seed ^ 0x5EC4EC4B00DUL) * 0xD1B54A32D192ED03UL + 0x8BB84B93962EACC9UL));
+        if (o.RecheckDate) PlanRecheck(new Rng(((ulong)o.Seed ^ 0x5EC4EC4B00DUL) * 0xD1B54A32D192ED03UL + 0x8BB84B93962EACC9UL), o);
     }
 
     public (double P, double Q) ToRotated(double e, double s) => (e * Cos + s * Sin, -e * Sin + s * Cos);
@@ -169,7 +173,8 @@ internal sealed class Layout
         return LandClass.Dry;
     }
 
-    private static DateLook Look(Rng rng, int index, DateOnly date, float season, double gsd)
+    // The after date takes its own bit depth, sensor and cloud display; the before and newest dates the scene's.
+    private static DateLook Look(Rng rng, int index, DateOnly date, float season, double gsd, SynthOptions o)
     {
         var common = index == 0 ? rng.Uniform(0.97, 1.03) : rng.Uniform(0.86, 1.14);
         var gain = Enumerable.Range(0, 4).Select(_ => (float)(common * rng.Uniform(0.97, 1.03))).ToArray();
@@ -187,6 +192,9 @@ internal sealed class Layout
             ShadowLength = (float)rng.Uniform(2.0, 5.0),
             Season = season,
             Seed = (uint)rng.NextUInt64(),
+            BitDepth = index == 1 ? o.AfterBitDepth ?? o.BitDepth : o.BitDepth,
+            Sensor = index == 1 ? o.AfterSensor : SensorResponse.Native,
+            CloudsFlagged = index != 1 || o.Clouds != CloudMode.Unflagged,
         };
     }
 
@@ -242,18 +250,7 @@ internal sealed class Layout
         {
             // An irregular pit: radius modulated by smooth noise around the centre.
             var r = w / 2 / 1.3;
-            const int n = 40;
-            var seed = (uint)rng.NextUInt64();
-            var es = new double[n];
-            var ss = new double[n];
-            for (var k = 0; k < n; k++)
-            {
-                var t = 2 * Math.PI * k / n;
-                var rr = r * (0.8 + 0.45 * Hash.Value(Math.Cos(t) * 1.5 + 10, Math.Sin(t) * 1.5 + 10, seed));
-                es[k] = ce + rr * Math.Cos(t);
-                ss[k] = cs + rr * Math.Sin(t);
-            }
-            outline = new Shape(es, ss);
+            outline = Shape.Wobbly(ce, cs, r, 40, 0.8, 0.45, 1.5, 10, (uint)rng.NextUInt64());
         }
         else if (cls == ChangeClass.Pond)
         {
@@ -315,124 +312,14 @@ internal sealed class Layout
         for (int placed = 0, attempts = 0; placed < count && attempts < 40 * count; attempts++)
         {
             var r = rng.Uniform(30, Math.Min(130, Math.Min(SceneWidthM, SceneHeightM) / 6));
-            var ce = rng.Uniform(0, SceneWidthM);
-            var cs = rng.Uniform(0, SceneHeightM);
-            const int n = 36;
-            var seed = (uint)rng.NextUInt64();
-            var es = new double[n];
-            var ss = new double[n];
-            for (var k = 0; k < n; k++)
-            {
-                var t = 2 * Math.PI * k / n;
-                var rr = r * (0.7 + 0.6 * Hash.Value(Math.Cos(t) * 2 + 20, Math.Sin(t) * 2 + 20, seed));
-                es[k] = ce + rr * Math.Cos(t);
-                ss[k] = cs + rr * Math.Sin(t);
-            }
-            var cloud = new Shape(es, ss);
-            // Morning sun from the south-east: the shadow falls north-west of the cloud.
-            var offset = rng.Uniform(40, 110);
-            var shadow = cloud.Translate(-0.75 * offset, -0.65 * offset);
-            if (Changes.Any(c => c.Outline.BoxIntersects(cloud, 15) || c.Outline.BoxIntersects(shadow, 15))) continue;
+            var cloud = Cloud.Draw(rng, rng.Uniform(0, SceneWidthM), rng.Uniform(0, SceneHeightM), r);
+            if (!ClearOfChanges(cloud, null)) continue;
             Clouds.Add(cloud);
-            Clouds.Add(shadow);
             placed++;
         }
     }
 
-    // ------------------------------------------------------------------ the third date (rectification recheck)
-
-    private void PlanRecheck(Rng rng)
-    {
-        var season = (float)rng.Uniform(-0.05, 0.35);
-        Newest = Look(rng.Fork(), 2, After.Date.AddDays(rng.Next(150, 330)), season, Gsd);
-        var fates = rng.Fork();
-        var clouds = rng.Fork();
-        foreach (var c in Changes) c.Recheck = PlanFate(fates, c);
-        // Clouds planted on purpose over the changes fated to be hidden; they and their shadows must miss every other change.
-        foreach (var c in Changes)
-        {
-            if (c.Recheck!.Fate != RecheckFate.Clouded) continue;
-            if (CloudOver(clouds, c) is { } pair) { NewestClouds.Add(pair.Cloud); NewestClouds.Add(pair.Shadow); }
-            else c.Recheck = new RecheckPlan
-            {
-                Fate = c.Recheck.Hidden, Hidden = c.Recheck.Hidden, Surface = c.Recheck.Surface,
-                CutAlongA = c.Recheck.CutAlongA, CutSign = c.Recheck.CutSign, Cut = c.Recheck.Cut,
-            };
-        }
-        // And a few elsewhere, clear of the changes, as on the after date.
-        var areaKm2 = SceneWidthM * SceneHeightM / 1e6;
-        var count = Math.Max(1, (int)Math.Round(areaKm2 * clouds.Uniform(0.3, 1.0)));
-        for (int placed = 0, attempts = 0; placed < count && attempts < 40 * count; attempts++)
-        {
-            var r = clouds.Uniform(30, Math.Min(110, Math.Min(SceneWidthM, SceneHeightM) / 6));
-            var (cloud, shadow) = CloudShape(clouds, clouds.Uniform(0, SceneWidthM), clouds.Uniform(0, SceneHeightM), r);
-            if (Changes.Any(c => c.Outline.BoxIntersects(cloud, 15) || c.Outline.BoxIntersects(shadow, 15))) continue;
-            NewestClouds.Add(cloud);
-            NewestClouds.Add(shadow);
-            placed++;
-        }
-    }
-
-    private static RecheckPlan PlanFate(Rng rng, ChangeObject c)
-    {
-        var x = rng.NextDouble();
-        var fate = x switch
-        {
-            < 0.15 => RecheckFate.Clouded,
-            < 0.50 => RecheckFate.Restored,
-            < 0.70 => RecheckFate.Partly,
-            < 0.82 => c.Class is ChangeClass.Building or ChangeClass.Facility ? RecheckFate.Rubble : RecheckFate.Untouched,
-            _ => RecheckFate.Untouched,
-        };
-        var hidden = rng.Chance(0.5) ? RecheckFate.Restored : RecheckFate.Untouched;
-        var surface = rng.Chance(0.5) ? RestoredSurface.Crops : RestoredSurface.Ploughed;
-        var alongA = c.HalfW >= c.HalfH;
-        var half = alongA ? c.HalfW : c.HalfH;
-        var share = rng.Uniform(0.4, 0.6);
-        var sign = rng.Chance(0.5) ? 1 : -1;
-        var shown = fate == RecheckFate.Clouded ? hidden : fate;
-        return new RecheckPlan
-        {
-            Fate = fate,
-            Hidden = hidden,
-            Surface = shown is RecheckFate.Restored or RecheckFate.Partly ? surface : RestoredSurface.None,
-            CutAlongA = alongA,
-            CutSign = sign,
-            Cut = (2 * share - 1) * half,
-        };
-    }
-
-    /// <summary>A cloud wholly covering the change (its wobbly edge at least 6 m outside the outline), with its shadow, both clear of other changes.</summary>
-    private (Shape Cloud, Shape Shadow)? CloudOver(Rng rng, ChangeObject c)
-    {
-        var o = c.Outline;
-        var reach = 0.0;
-        for (var k = 0; k < o.E.Length; k++) reach = Math.Max(reach, Math.Sqrt(Math.Pow(o.E[k] - c.CentreE, 2) + Math.Pow(o.S[k] - c.CentreS, 2)));
-        for (var attempt = 0; attempt < 8; attempt++)
-        {
-            var (cloud, shadow) = CloudShape(rng, c.CentreE + rng.Uniform(-4, 4), c.CentreS + rng.Uniform(-4, 4), (reach + 10) / 0.7);
-            if (Changes.Any(x => !ReferenceEquals(x, c) && (x.Outline.BoxIntersects(cloud, 15) || x.Outline.BoxIntersects(shadow, 15)))) continue;
-            return (cloud, shadow);
-        }
-        return null;
-    }
-
-    /// <summary>A cloud of mean radius about <paramref name="r"/> (between 0.7 r and 1.3 r) and its shadow north-west of it.</summary>
-    private static (Shape Cloud, Shape Shadow) CloudShape(Rng rng, double ce, double cs, double r)
-    {
-        const int n = 36;
-        var seed = (uint)rng.NextUInt64();
-        var es = new double[n];
-        var ss = new double[n];
-        for (var k = 0; k < n; k++)
-        {
-            var t = 2 * Math.PI * k / n;
-            var rr = r * (0.7 + 0.6 * Hash.Value(Math.Cos(t) * 2 + 20, Math.Sin(t) * 2 + 20, seed));
-            es[k] = ce + rr * Math.Cos(t);
-            ss[k] = cs + rr * Math.Sin(t);
-        }
-        var cloud = new Shape(es, ss);
-        var offset = rng.Uniform(40, 110);
-        return (cloud, cloud.Translate(-0.75 * offset, -0.65 * offset));
-    }
+    // Clouds and their shadows keep 15 m (box to box) from every change but the one named, so none is hidden by accident.
+    private bool ClearOfChanges(Cloud cloud, ChangeObject? except) =>
+        !Changes.Any(c => !ReferenceEquals(c, except) && (c.Outline.BoxIntersects(cloud.Body, 15) || c.Outline.BoxIntersects(cloud.Shadow, 15)));
 }

@@ -4,11 +4,11 @@ using System.Runtime.CompilerServices;
 namespace WeiPian.Synth;
 
 /// <summary>
-/// Computes pixels from a <see cref="Layout"/>, one row at a time: the ground of each date, the planted
-/// changes in the after date, clouds as nodata, sensor response and noise, and the truth classes.
-/// A pixel is a pure function of (layout, date, row, column), so rows can be rendered in any order.
+/// Computes pixels from a <see cref="Layout"/>, one row at a time: the ground of each date at its grid's pixel
+/// centres, the planted changes in the after date, clouds (as nodata or painted), sensor response and noise, and the
+/// truth classes. A pixel is a pure function of (layout, date, grid, row, column), so rows can be rendered in any order.
 /// </summary>
-internal sealed class Renderer(Layout layout)
+internal sealed partial class Renderer(Layout layout)
 {
     private const float Gain = 1000f;     // DN per unit reflectance: 10-bit data with headroom for bright roofs
     private const float NoiseDn = 2.5f;   // sensor noise, DN (one sigma)
@@ -19,19 +19,30 @@ internal sealed class Renderer(Layout layout)
     private readonly Layout _l = layout;
 
     /// <summary>
-    /// Renders one row of a date to four band rows of DN (0 = nodata under cloud or its shadow). <paramref name="clouds"/>
-    /// are that date's clouds (the before date has none).
+    /// Renders one row of a date on its grid to four band rows of DN at the date's bit depth (8-bit dates at 10 bits,
+    /// for <see cref="DnStretch"/>). 0 is nodata: off the scene's ground, or under a flagged cloud or its shadow.
+    /// <paramref name="clouds"/> are that date's clouds (none for the before date); <paramref name="g"/> places the pixels.
     /// </summary>
-    public void RenderRow(DateLook d, int row, IReadOnlyList<ChangeObject> changes, IReadOnlyList<Shape> clouds,
+    public void RenderRow(DateLook d, GridStrip g, int row, IReadOnlyList<ChangeObject> changes, IReadOnlyList<Cloud> clouds,
         Span<ushort> blue, Span<ushort> green, Span<ushort> red, Span<ushort> nir)
     {
-        var gsd = _l.Gsd;
-        var s = (row + 0.5) * gsd + d.ShiftS;
-        var sceneW = _l.SceneWidthM;
-        for (var col = 0; col < _l.Width; col++)
+        double sceneW = _l.SceneWidthM, sceneH = _l.SceneHeightM;
+        var bits = d.BitDepth == 8 ? 10 : d.BitDepth;
+        var scale = (float)(1 << (bits - 10));
+        var max = (float)((1 << bits) - 1);
+        var sensor = d.Sensor;
+        var seed = d.Seed;
+        for (var col = 0; col < blue.Length; col++)
         {
-            var e = (col + 0.5) * gsd + d.ShiftE;
-            if (d.Index != 0 && UnderCloud(clouds, e, s))
+            var (e, s) = g.At(col, row);
+            if (e < 0 || s < 0 || e >= sceneW || s >= sceneH)
+            {
+                blue[col] = green[col] = red[col] = nir[col] = 0;
+                continue;
+            }
+            e += d.ShiftE;
+            s += d.ShiftS;
+            if (d.Index != 0 && d.CloudsFlagged && UnderCloud(clouds, e, s))
             {
                 blue[col] = green[col] = red[col] = nir[col] = 0;
                 continue;
@@ -39,12 +50,37 @@ internal sealed class Renderer(Layout layout)
             var r = Ground(d, e, s);
             if (d.Index == 1) r = Overlay(changes, d, e, s, r);
             else if (d.Index == 2) r = OverlayNewest(changes, d, e, s, r);
+            if (!d.CloudsFlagged)
+                for (var k = 0; k < clouds.Count; k++) r = clouds[k].Paint(e, s, r);
+            if (!sensor.IsNative) r = sensor.Mix(r);
             var hazeScale = 1 + d.HazeGradient * (float)(e / sceneW - 0.5);
-            var seed = d.Seed;
-            blue[col] = Dn(r.X, d.Gain[0], d.Haze[0] * hazeScale, Hash.Gauss((uint)col, (uint)row, seed));
-            green[col] = Dn(r.Y, d.Gain[1], d.Haze[1] * hazeScale, Hash.Gauss((uint)col, (uint)row, seed + 1));
-            red[col] = Dn(r.Z, d.Gain[2], d.Haze[2] * hazeScale, Hash.Gauss((uint)col, (uint)row, seed + 2));
-            nir[col] = Dn(r.W, d.Gain[3], d.Haze[3] * hazeScale, Hash.Gauss((uint)col, (uint)row, seed + 3));
+            blue[col] = Dn(r.X, d.Gain[0] * sensor.Gains[0], d.Haze[0] * hazeScale + sensor.Offsets[0], Hash.Gauss((uint)col, (uint)row, seed), scale, max);
+            green[col] = Dn(r.Y, d.Gain[1] * sensor.Gains[1], d.Haze[1] * hazeScale + sensor.Offsets[1], Hash.Gauss((uint)col, (uint)row, seed + 1), scale, max);
+            red[col] = Dn(r.Z, d.Gain[2] * sensor.Gains[2], d.Haze[2] * hazeScale + sensor.Offsets[2], Hash.Gauss((uint)col, (uint)row, seed + 2), scale, max);
+            nir[col] = Dn(r.W, d.Gain[3] * sensor.Gains[3], d.Haze[3] * hazeScale + sensor.Offsets[3], Hash.Gauss((uint)col, (uint)row, seed + 3), scale, max);
+        }
+    }
+
+    /// <summary>
+    /// The after date's cloud truth on its grid: 1 under a cloud (from its hazy edge in), 2 under only a cloud's shadow,
+    /// 0 clear or off the ground, where the clouds are rendered (with the date's misregistration).
+    /// </summary>
+    public void CloudRow(DateLook d, GridStrip g, int row, IReadOnlyList<Cloud> clouds, Span<byte> mask)
+    {
+        mask.Clear();
+        if (clouds.Count == 0) return;
+        double sceneW = _l.SceneWidthM, sceneH = _l.SceneHeightM;
+        for (var col = 0; col < mask.Length; col++)
+        {
+            var (e, s) = g.At(col, row);
+            if (e < 0 || s < 0 || e >= sceneW || s >= sceneH) continue;
+            e += d.ShiftE;
+            s += d.ShiftS;
+            for (var k = 0; k < clouds.Count && mask[col] != 1; k++)
+            {
+                var c = clouds[k].Class(e, s);
+                if (c != 0) mask[col] = c;
+            }
         }
     }
 
@@ -66,15 +102,15 @@ internal sealed class Renderer(Layout layout)
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ushort Dn(float reflectance, float gain, float haze, float noise)
+    private static ushort Dn(float reflectance, float gain, float haze, float noise, float scale, float max)
     {
-        var v = reflectance * Gain * gain + haze + noise * NoiseDn;
-        return (ushort)Math.Clamp(MathF.Round(v), 1f, 1023f);
+        var v = (reflectance * Gain * gain + haze + noise * NoiseDn) * scale;
+        return (ushort)Math.Clamp(MathF.Round(v), 1f, max);
     }
 
-    private static bool UnderCloud(IReadOnlyList<Shape> clouds, double e, double s)
+    private static bool UnderCloud(IReadOnlyList<Cloud> clouds, double e, double s)
     {
-        for (var k = 0; k < clouds.Count; k++) if (clouds[k].Contains(e, s)) return true;
+        for (var k = 0; k < clouds.Count; k++) if (clouds[k].Covers(e, s)) return true;
         return false;
     }
 
@@ -265,79 +301,6 @@ internal sealed class Renderer(Layout layout)
             }
         }
         return ground;
-    }
-
-    // ------------------------------------------------------------------ the newest date (rectification recheck)
-
-    /// <summary>Still-standing change per pixel of a row on the newest date: its class where not restored, else 0.</summary>
-    public void NewestTruthRow(int row, IReadOnlyList<ChangeObject> changes, Span<byte> truth)
-    {
-        truth.Clear();
-        var gsd = _l.Gsd;
-        var s = (row + 0.5) * gsd;
-        foreach (var c in changes)
-        {
-            var o = c.Outline;
-            if (s < o.MinS || s > o.MaxS) continue;
-            var c0 = Math.Max(0, (int)Math.Floor(o.MinE / gsd - 1));
-            var c1 = Math.Min(_l.Width - 1, (int)Math.Ceiling(o.MaxE / gsd + 1));
-            for (var col = c0; col <= c1; col++)
-            {
-                var e = (col + 0.5) * gsd;
-                if (truth[col] == 0 && o.Contains(e, s) && !c.RestoredAt(e, s)) truth[col] = (byte)c.Class;
-            }
-        }
-    }
-
-    private Vector4 OverlayNewest(IReadOnlyList<ChangeObject> changes, DateLook d, double e, double s, Vector4 ground)
-    {
-        for (var k = 0; k < changes.Count; k++)
-        {
-            var c = changes[k];
-            var o = c.Outline;
-            var plan = c.Recheck!;
-            if (o.Contains(e, s))
-            {
-                if (c.RestoredAt(e, s)) return Restored(c, plan.Surface, d, e, s);
-                return plan.Shown == RecheckFate.Rubble ? Rubble(c, e, s) : Shade(c, d, e, s);
-            }
-            if (c.Class == ChangeClass.Building && plan.Shown is RecheckFate.Untouched or RecheckFate.Partly)
-            {
-                // Shadow of what still stands.
-                var len = d.ShadowLength * 1.8;
-                double e1 = e + SunDir.E * len * 0.5, s1 = s + SunDir.S * len * 0.5, e2 = e + SunDir.E * len, s2 = s + SunDir.S * len;
-                if ((o.Contains(e1, s1) && !c.RestoredAt(e1, s1)) || (o.Contains(e2, s2) && !c.RestoredAt(e2, s2)))
-                    return ground * Spectra.ShadowFactor;
-            }
-        }
-        return ground;
-    }
-
-    /// <summary>Reclaimed ground: crops in rows along the object's axis, or ploughed soil with furrows.</summary>
-    private static Vector4 Restored(ChangeObject c, RestoredSurface surface, DateLook d, double e, double s)
-    {
-        double de = e - c.CentreE, ds = s - c.CentreS;
-        var across = -de * c.AxisS + ds * c.AxisE;
-        var n = Hash.Value(e / 6, s / 6, c.Seed ^ 0x5EEDu);
-        var moisture = Hash.Unit(c.Seed, 31, 0);
-        var soil = Spectra.Lerp(Spectra.SoilDry, Spectra.SoilWet, 0.2f + 0.5f * moisture);
-        if (surface == RestoredSurface.Crops)
-        {
-            var growth = Math.Clamp(0.45f + 0.4f * Hash.Unit(c.Seed, 32, 0) + 0.5f * d.Season, 0.35f, 0.95f);
-            var rows = 1 + 0.08f * MathF.Sin((float)(across * (2 * Math.PI / 2.5)));
-            return Spectra.Lerp(soil, Spectra.Vegetation, Math.Clamp(growth * (0.88f + 0.24f * n) * rows, 0f, 1f));
-        }
-        var furrow = 1 + 0.07f * MathF.Sin((float)(across * (2 * Math.PI / 1.6)));
-        return Spectra.Lerp(soil, Spectra.Vegetation, 0.04f) * (0.9f + 0.2f * n) * furrow;
-    }
-
-    /// <summary>Demolition left in place: broken concrete, brick and spoil, bright and rough.</summary>
-    private static Vector4 Rubble(ChangeObject c, double e, double s)
-    {
-        var n = Hash.Fractal(e / 2, s / 2, c.Seed ^ 0xDEB215u);
-        var m = Hash.Value(e / 0.9, s / 0.9, c.Seed ^ 0xB1C4u);
-        var mix = Spectra.Lerp(Spectra.Concrete, Spectra.Spoil, n);
-        return m < 0.3f ? mix * 0.62f : mix * (0.88f + 0.3f * m);
     }
 
     private static Vector4 Shade(ChangeObject c, DateLook d, double e, double s)

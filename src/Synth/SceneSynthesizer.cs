@@ -30,6 +30,10 @@ public sealed record SynthResult
     public required int ChangesOnFarmland { get; init; }
     /// <summary>Cloud (with its shadow) count in the after date.</summary>
     public required int Clouds { get; init; }
+    /// <summary>Columns of after.tif (the same as <see cref="Width"/> unless it has its own grid).</summary>
+    public required int AfterWidth { get; init; }
+    /// <summary>Rows of after.tif.</summary>
+    public required int AfterHeight { get; init; }
     /// <summary>County codes (XZQDM) of the scene.</summary>
     public required IReadOnlyList<string> Counties { get; init; }
     /// <summary>Acquisition date of newest.tif; null unless <see cref="SynthOptions.RecheckDate"/>.</summary>
@@ -44,7 +48,9 @@ public sealed record SynthResult
 /// Synthesises a realistic two-date GF-2-like scene pair with its land survey and ground truth,
 /// deterministic from the seed and written strip by strip so memory does not grow with the scene:
 /// <list type="bullet">
-/// <item><c>before.tif</c>, <c>after.tif</c>: 4-band UInt16 (B, G, R, NIR; 10-bit values; nodata 0), tiled DEFLATE GeoTIFFs.</item>
+/// <item><c>before.tif</c>, <c>after.tif</c>: 4-band UInt16 (B, G, R, NIR; 10-bit values; nodata 0), tiled DEFLATE GeoTIFFs;
+/// the after date may have its own bit depth, grid (pixel size, origin, CRS), sensor response and cloud display.</item>
+/// <item><c>after_clouds.tif</c>: Byte on after.tif's grid, 1 cloud, 2 cloud shadow, 0 clear (not with a clear sky).</item>
 /// <item><c>truth.tif</c>: Byte class raster (0 no change, 1 building, 2 pond, 3 mining, 4 facility agriculture).</item>
 /// <item><c>truth.gpkg</c>: layer <c>truth</c> with class_id, class_name, TBLX (and on_farmland, DLBM, area_m2).</item>
 /// <item><c>survey.gpkg</c>: layers DLTB, YJJBNTTB, XZQ; <c>survey_shp/</c>: the same as GBK Shapefiles.</item>
@@ -60,7 +66,7 @@ public sealed record SynthResult
 /// <item><c>recheck.json</c>: the newest date, its scene id, planted changes per fate.</item>
 /// </list>
 /// </summary>
-public static class SceneSynthesizer
+public static partial class SceneSynthesizer
 {
     /// <summary>Fixed GeoPackage timestamp so the same seed gives the same bytes.</summary>
     private const string FixedTimestamp = "2000-01-01T00:00:00.000Z";
@@ -118,18 +124,10 @@ public static class SceneSynthesizer
     private static SynthResult Write(SynthOptions options, string outDir, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         var layout = new Layout(options);
-        SpatialReference crs;
-        try
-        {
-            crs = SpatialReference.FromEpsg(options.Epsg);
-        }
-        catch (GdalException e)
-        {
-            throw new InputException($"EPSG:{options.Epsg} is not a CRS PROJ knows ({e.Message}).", e) { Setting = nameof(SynthOptions.Epsg) };
-        }
-        if (!crs.IsProjected)
-            throw new InputException($"EPSG:{options.Epsg} is not a projected CRS; the synthesiser needs metres (e.g. 4546, CGCS2000 / 3-degree GK CM 111E).") { Setting = nameof(SynthOptions.Epsg) };
+        var crs = ProjectedCrs(options.Epsg, nameof(SynthOptions.Epsg));
+        var afterCrs = options.AfterEpsg is { } afterEpsg ? ProjectedCrs(afterEpsg, nameof(SynthOptions.AfterEpsg)) : null;
         var frame = Frame(crs, options);
+        using var afterGrid = DateGrid.After(frame, layout, afterCrs ?? crs, options.AfterGsd ?? options.Gsd, options.AfterShiftColumns, options.AfterShiftRows);
         var counties = CountyPairs[(int)((ulong)options.Seed % (ulong)CountyPairs.Length)];
         var (centreLon, centreLat) = CentreLonLat(frame, layout);
         var beforeId = SceneId(centreLon, centreLat, layout.Before.Date, options.Seed, 0);
@@ -142,8 +140,10 @@ public static class SceneSynthesizer
         using var newest = options.RecheckDate ? AtomicOutput.Begin(Path.Combine(outDir, "newest.tif")) : null;
         using var recheckTif = options.RecheckDate ? AtomicOutput.Begin(Path.Combine(outDir, "recheck_truth.tif")) : null;
         using var recheckGpkg = options.RecheckDate ? AtomicOutput.Begin(Path.Combine(outDir, "recheck_truth.gpkg")) : null;
-        WriteRasters(options, layout, frame, before.TempPath, after.TempPath, truthTif.TempPath, beforeId, afterId,
-            newest is null ? null : (newest.TempPath, recheckTif!.TempPath, newestId!), progress, cancellationToken);
+        using var afterClouds = options.Clouds == CloudMode.None ? null : AtomicOutput.Begin(Path.Combine(outDir, "after_clouds.tif"));
+        var paths = new RasterPaths(before.TempPath, after.TempPath, truthTif.TempPath, afterClouds?.TempPath,
+            newest is null ? null : (newest.TempPath, recheckTif!.TempPath, newestId!));
+        var stretches = WriteRasters(options, layout, frame, afterGrid, paths, beforeId, afterId, progress, cancellationToken);
 
         using var truthGpkg = AtomicOutput.Begin(Path.Combine(outDir, "truth.gpkg"));
         using var surveyGpkg = AtomicOutput.Begin(Path.Combine(outDir, "survey.gpkg"));
@@ -178,7 +178,9 @@ public static class SceneSynthesizer
             AfterSceneId = afterId,
             Changes = ChangeClasses.All.ToDictionary(c => c, c => layout.Changes.Count(x => x.Class == c)),
             ChangesOnFarmland = layout.Changes.Count(c => LandClasses.IsFarmland(c.LandBefore)),
-            Clouds = layout.Clouds.Count / 2,
+            Clouds = layout.Clouds.Count,
+            AfterWidth = afterGrid.Width,
+            AfterHeight = afterGrid.Height,
             Counties = counties.Select(c => c.Code).ToList(),
             NewestDate = layout.Newest?.Date,
             NewestSceneId = newestId,
@@ -186,13 +188,14 @@ public static class SceneSynthesizer
                 : Enum.GetValues<RecheckFate>().ToDictionary(f => f, f => layout.Changes.Count(c => c.Recheck!.Fate == f)),
         };
         using var manifest = AtomicOutput.Begin(Path.Combine(outDir, "scene.json"));
-        File.WriteAllBytes(manifest.TempPath, Manifest(options, result));
+        File.WriteAllBytes(manifest.TempPath, Manifest(options, result, stretches));
         using var recheckJson = options.RecheckDate ? AtomicOutput.Begin(Path.Combine(outDir, "recheck.json")) : null;
         if (recheckJson is not null) File.WriteAllBytes(recheckJson.TempPath, RecheckManifest(result));
 
         before.Commit();
         after.Commit();
         truthTif.Commit();
+        afterClouds?.Commit();
         truthGpkg.Commit();
         surveyGpkg.Commit();
         if (options.WriteShapefiles) surveyShp.Commit();
@@ -202,93 +205,6 @@ public static class SceneSynthesizer
         recheckGpkg?.Commit();
         recheckJson?.Commit();
         return result;
-    }
-
-    private static void WriteRasters(SynthOptions o, Layout layout, SceneFrame frame, string beforePath, string afterPath, string truthPath,
-        string beforeId, string afterId, (string Path, string TruthPath, string SceneId)? third, IProgress<double>? progress, CancellationToken ct)
-    {
-        int w = layout.Width, h = layout.Height;
-        var transform = GeoTransform.NorthUp(frame.OriginX, frame.OriginY, o.Gsd);
-        using var b = CreateScene(beforePath, w, h, transform, frame.Crs, layout.Before, beforeId);
-        using var a = CreateScene(afterPath, w, h, transform, frame.Crs, layout.After, afterId);
-        using var t = RasterDataset.CreateGeoTiff(truthPath, w, h, 1, RasterDataType.Byte, Tiff);
-        t.GeoTransform = transform;
-        t.SpatialReference = frame.Crs;
-        t.SetBandDescription(1, "change class");
-        using var n = third is { } x ? CreateScene(x.Path, w, h, transform, frame.Crs, layout.Newest!, x.SceneId) : null;
-        using var nt = third is { } y ? RasterDataset.CreateGeoTiff(y.TruthPath, w, h, 1, RasterDataType.Byte, Tiff) : null;
-        if (nt is not null)
-        {
-            nt.GeoTransform = transform;
-            nt.SpatialReference = frame.Crs;
-            nt.SetBandDescription(1, "change class still standing on the newest date");
-        }
-
-        var renderer = new Renderer(layout);
-        var strip = Math.Min(o.StripRows, h);
-        var bufB = new ushort[4 * strip * w];
-        var bufA = new ushort[4 * strip * w];
-        var bufT = new byte[strip * w];
-        var bufN = n is null ? [] : new ushort[4 * strip * w];
-        var bufNT = n is null ? [] : new byte[strip * w];
-        var margin = 12.0;   // metres: shadows and misregistration reach this far outside an outline
-        for (var y0 = 0; y0 < h; y0 += strip)
-        {
-            ct.ThrowIfCancellationRequested();
-            var rows = Math.Min(strip, h - y0);
-            double s0 = y0 * o.Gsd - margin, s1 = (y0 + rows) * o.Gsd + margin;
-            var changes = layout.Changes.Where(c => c.Outline.MaxS >= s0 && c.Outline.MinS <= s1).ToList();
-            var clouds = layout.Clouds.Where(c => c.MaxS >= s0 && c.MinS <= s1).ToList();
-            var newestClouds = layout.NewestClouds.Where(c => c.MaxS >= s0 && c.MinS <= s1).ToList();
-            var plane = rows * w;
-            Parallel.For(0, rows, new ParallelOptions { CancellationToken = ct }, r =>
-            {
-                var row = y0 + r;
-                var off = r * w;
-                renderer.RenderRow(layout.Before, row, changes, clouds,
-                    bufB.AsSpan(off, w), bufB.AsSpan(plane + off, w), bufB.AsSpan(2 * plane + off, w), bufB.AsSpan(3 * plane + off, w));
-                renderer.RenderRow(layout.After, row, changes, clouds,
-                    bufA.AsSpan(off, w), bufA.AsSpan(plane + off, w), bufA.AsSpan(2 * plane + off, w), bufA.AsSpan(3 * plane + off, w));
-                renderer.TruthRow(row, changes, bufT.AsSpan(off, w));
-                if (n is null) return;
-                renderer.RenderRow(layout.Newest!, row, changes, newestClouds,
-                    bufN.AsSpan(off, w), bufN.AsSpan(plane + off, w), bufN.AsSpan(2 * plane + off, w), bufN.AsSpan(3 * plane + off, w));
-                renderer.NewestTruthRow(row, changes, bufNT.AsSpan(off, w));
-            });
-            var window = new PixelWindow(0, y0, w, rows);
-            b.WriteBands<ushort>(window, bufB.AsSpan(0, 4 * plane));
-            a.WriteBands<ushort>(window, bufA.AsSpan(0, 4 * plane));
-            t.Write<byte>(1, window, bufT.AsSpan(0, plane));
-            n?.WriteBands<ushort>(window, bufN.AsSpan(0, 4 * plane));
-            nt?.Write<byte>(1, window, bufNT.AsSpan(0, plane));
-            // Whole tile rows are complete: hand them to the file now so the block cache stays small.
-            b.FlushCache();
-            a.FlushCache();
-            t.FlushCache();
-            n?.FlushCache();
-            nt?.FlushCache();
-            progress?.Report((double)(y0 + rows) / h);
-        }
-    }
-
-    private static RasterDataset CreateScene(string path, int w, int h, GeoTransform transform, SpatialReference crs, DateLook look, string sceneId)
-    {
-        var ds = RasterDataset.CreateGeoTiff(path, w, h, 4, RasterDataType.UInt16, Tiff);
-        ds.GeoTransform = transform;
-        ds.SpatialReference = crs;
-        string[] names = ["B", "G", "R", "NIR"];
-        ColorInterpretation[] colours = [ColorInterpretation.Blue, ColorInterpretation.Green, ColorInterpretation.Red, ColorInterpretation.Undefined];
-        for (var band = 1; band <= 4; band++)
-        {
-            ds.SetNoData(band, 0);
-            ds.SetBandDescription(band, names[band - 1]);
-            ds.SetColorInterpretation(band, colours[band - 1]);
-        }
-        ds.SetMetadataItem("TIFFTAG_DATETIME", string.Create(CultureInfo.InvariantCulture, $"{look.Date.Year:0000}:{look.Date.Month:00}:{look.Date.Day:00} 10:30:00"));
-        ds.SetMetadataItem("ACQUISITION_DATE", look.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        ds.SetMetadataItem("SCENE_ID", sceneId);
-        ds.SetMetadataItem("SENSOR", "GF2-PMS (synthetic)");
-        return ds;
     }
 
     private static void WriteTruth(Layout layout, SceneFrame frame, string path)
@@ -362,9 +278,25 @@ public static class SceneSynthesizer
                 if (!o.Contains(e, s)) continue;
                 pixels++;
                 if (c.RestoredAt(e, s)) restored++;
-                if (layout.NewestClouds.Any(k => k.Contains(e + d.ShiftE, s + d.ShiftS))) clouded++;
+                if (layout.NewestClouds.Any(k => k.Covers(e + d.ShiftE, s + d.ShiftS))) clouded++;
             }
         return (pixels, restored, clouded);
+    }
+
+    private static SpatialReference ProjectedCrs(int epsg, string setting)
+    {
+        SpatialReference crs;
+        try
+        {
+            crs = SpatialReference.FromEpsg(epsg);
+        }
+        catch (GdalException e)
+        {
+            throw new InputException($"EPSG:{epsg} is not a CRS PROJ knows ({e.Message}).", e) { Setting = setting };
+        }
+        if (!crs.IsProjected)
+            throw new InputException($"EPSG:{epsg} is not a projected CRS; the synthesiser needs metres (e.g. 4546, CGCS2000 / 3-degree GK CM 111E).") { Setting = setting };
+        return crs;
     }
 
     /// <summary>Top-left corner near 30.45°N, a quarter degree east of the zone's central meridian, on whole metres.</summary>
@@ -388,57 +320,4 @@ public static class SceneSynthesizer
     private static string SceneId(double lon, double lat, DateOnly date, long seed, int index) =>
         string.Create(CultureInfo.InvariantCulture,
             $"GF2_PMS{1 + index % 2}_E{lon:0.0}_N{lat:0.0}_{date:yyyyMMdd}_L1A{((ulong)(seed * 2 + index) + (index == 2 ? 5_000_000_000UL : 0)) % 10_000_000_000UL:0000000000}");
-
-    /// <summary>recheck.json: the third date (scene.json stays as it is without it).</summary>
-    private static byte[] RecheckManifest(SynthResult r)
-    {
-        using var stream = new MemoryStream();
-        using (var j = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            j.WriteStartObject();
-            j.WriteStartObject("newest");
-            j.WriteString("date", r.NewestDate!.Value.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
-            j.WriteString("sceneId", r.NewestSceneId);
-            j.WriteEndObject();
-            j.WriteStartObject("fates");
-            foreach (var (f, count) in r.Fates) j.WriteNumber(RecheckTruth.Name(f), count);
-            j.WriteEndObject();
-            j.WriteEndObject();
-        }
-        return stream.ToArray();
-    }
-
-    private static byte[] Manifest(SynthOptions o, SynthResult r)
-    {
-        using var stream = new MemoryStream();
-        using (var j = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            j.WriteStartObject();
-            j.WriteString("generator", "weipian synth");
-            j.WriteNumber("seed", o.Seed);
-            j.WriteNumber("width", r.Width);
-            j.WriteNumber("height", r.Height);
-            j.WriteNumber("gsd", o.Gsd);
-            j.WriteNumber("epsg", o.Epsg);
-            j.WriteNumber("changesPerKm2", o.ChangesPerKm2);
-            j.WriteStartObject("before");
-            j.WriteString("date", r.BeforeDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
-            j.WriteString("sceneId", r.BeforeSceneId);
-            j.WriteEndObject();
-            j.WriteStartObject("after");
-            j.WriteString("date", r.AfterDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
-            j.WriteString("sceneId", r.AfterSceneId);
-            j.WriteEndObject();
-            j.WriteStartObject("changes");
-            foreach (var (c, n) in r.Changes) j.WriteNumber(ChangeClasses.Name(c), n);
-            j.WriteEndObject();
-            j.WriteNumber("changesOnFarmland", r.ChangesOnFarmland);
-            j.WriteNumber("clouds", r.Clouds);
-            j.WriteStartArray("counties");
-            foreach (var c in r.Counties) j.WriteStringValue(c);
-            j.WriteEndArray();
-            j.WriteEndObject();
-        }
-        return stream.ToArray();
-    }
 }

@@ -45,6 +45,25 @@ internal sealed class Shape
     public bool BoxIntersects(Shape o, double margin) =>
         MinE - margin <= o.MaxE && o.MinE - margin <= MaxE && MinS - margin <= o.MaxS && o.MinS - margin <= MaxS;
 
+    /// <summary>
+    /// A wobbly circle of <paramref name="n"/> vertices around (<paramref name="ce"/>, <paramref name="cs"/>): radius
+    /// r (<paramref name="lo"/> + <paramref name="amp"/> noise(angle)), the noise read on a circle of radius
+    /// <paramref name="freq"/> centred at (<paramref name="at"/>, <paramref name="at"/>) so it closes smoothly. Clouds and mining pits.
+    /// </summary>
+    public static Shape Wobbly(double ce, double cs, double r, int n, double lo, double amp, double freq, double at, uint seed)
+    {
+        var es = new double[n];
+        var ss = new double[n];
+        for (var k = 0; k < n; k++)
+        {
+            var t = 2 * Math.PI * k / n;
+            var rr = r * (lo + amp * Hash.Value(Math.Cos(t) * freq + at, Math.Sin(t) * freq + at, seed));
+            es[k] = ce + rr * Math.Cos(t);
+            ss[k] = cs + rr * Math.Sin(t);
+        }
+        return new Shape(es, ss);
+    }
+
     public Shape Translate(double de, double ds) => new(E.Select(v => v + de).ToArray(), S.Select(v => v + ds).ToArray());
 
     /// <summary>Planar area in m² (shoelace).</summary>

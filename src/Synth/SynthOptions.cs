@@ -34,6 +34,44 @@ public sealed record SynthOptions
     /// </summary>
     public bool RecheckDate { get; init; }
 
+    /// <summary>
+    /// Bits of the values written for the before date (and the newest): 10 (the default, GF-2's range 1-1023 in UInt16),
+    /// 12 or 16 (UInt16, the same radiance at 4 or 64 times the DN) or 8 (Byte, stretched like a delivered DOM: per band,
+    /// the 2 % and 98 % percentiles of the 10-bit render, sampled on 128 rows, mapped linearly to 1-255 and clipped).
+    /// 0 stays nodata.
+    /// </summary>
+    public int BitDepth { get; init; } = 10;
+
+    /// <summary>Bits of the after date's values (see <see cref="BitDepth"/>); null: the same as the before date.</summary>
+    public int? AfterBitDepth { get; init; }
+
+    /// <summary>The after date's pixel size in metres; null: <see cref="Gsd"/>. It covers the same ground on its own grid.</summary>
+    public double? AfterGsd { get; init; }
+
+    /// <summary>
+    /// The after date's grid origin moved by this many of its own pixels east (columns) and south (rows), fractions
+    /// allowed: the ground stays put, so its content moves the other way across the grid.
+    /// </summary>
+    public double AfterShiftColumns { get; init; }
+
+    /// <summary>See <see cref="AfterShiftColumns"/>.</summary>
+    public double AfterShiftRows { get; init; }
+
+    /// <summary>
+    /// The after date's CRS (e.g. the neighbouring GK zone, 4547); null: <see cref="Epsg"/>. It covers the scene's extent
+    /// projected into that CRS, snapped outwards to whole pixels; pixels off the scene's ground are nodata.
+    /// </summary>
+    public int? AfterEpsg { get; init; }
+
+    /// <summary>How the after date's clouds and their shadows appear (see <see cref="CloudMode"/>).</summary>
+    public CloudMode Clouds { get; init; } = CloudMode.Flagged;
+
+    /// <summary>The after date's sensor response (the before date keeps the native one).</summary>
+    public SensorResponse AfterSensor { get; init; } = SensorResponse.Native;
+
+    /// <summary>The bit depths the synthesiser writes.</summary>
+    public static IReadOnlyList<int> BitDepths { get; } = [8, 10, 12, 16];
+
     /// <summary>Rows rendered and written per strip (a multiple of the 256-pixel tile keeps writes whole-tile).</summary>
     public int StripRows { get; init; } = 256;
 
@@ -60,7 +98,18 @@ public sealed record SynthOptions
     /// What the rasters take on disk at most (uncompressed): two four-band UInt16 images and the byte truth, and with
     /// <see cref="RecheckDate"/> a third image and its truth. The vector files are small beside them.
     /// </summary>
-    public long RasterBytes => (long)Size * Rows * (2 * 4 * sizeof(ushort) + 1 + (RecheckDate ? 4 * sizeof(ushort) + 1 : 0));
+    public long RasterBytes
+    {
+        get
+        {
+            var perPixel = 4 * Bytes(BitDepth) + 1 + (RecheckDate ? 4 * Bytes(BitDepth) + 1 : 0) + (Clouds == CloudMode.None ? 0 : 1);
+            // The after grid: its pixel count scales with the pixel area; another CRS's bounding box adds up to a tenth.
+            var after = (double)Size * Rows * Math.Pow(Gsd / (AfterGsd ?? Gsd), 2) * (AfterEpsg is null ? 1 : 1.1) * (4 * Bytes(AfterBitDepth ?? BitDepth) + 1);
+            return (long)Size * Rows * perPixel + (long)after;
+        }
+    }
+
+    private static int Bytes(int bitDepth) => bitDepth == 8 ? 1 : 2;
 
     /// <summary>Refuses values that are not numbers or past the limits stated above, naming the option.</summary>
     /// <exception cref="InputException">An option is out of range.</exception>
@@ -76,8 +125,31 @@ public sealed record SynthOptions
         if (changes > MaxChanges)
             throw new InputException(Invariant(
                 $"--changes-per-km2 {ChangesPerKm2} on {Size * Gsd * Rows * Gsd / 1e6:0.#} km² plants about {changes:0} changes; at most {MaxChanges} per scene: lower the density or the size."));
+        foreach (var (bits, flag) in new[] { (BitDepth, "--bit-depth"), (AfterBitDepth ?? BitDepth, "--after-bit-depth") })
+            if (!BitDepths.Contains(bits))
+                throw new InputException($"{flag} {bits}: give 8, 10, 12 or 16.");
+        if (AfterGsd is { } afterGsd && (!double.IsFinite(afterGsd) || afterGsd <= 0 || afterGsd > MaxGsd))
+            throw new InputException(Invariant($"--after-gsd {afterGsd}: the after date's pixel size must be a number of metres above 0 and at most {MaxGsd}."));
+        if (AfterGsd is { } g && (Size * Gsd / g > MaxSide || Rows * Gsd / g > MaxSide))
+            throw new InputException(Invariant($"--after-gsd {g}: the after date would be more than {MaxSide} pixels a side; give a larger pixel size or a smaller scene."));
+        if (!double.IsFinite(AfterShiftColumns) || !double.IsFinite(AfterShiftRows) || Math.Abs(AfterShiftColumns) > Size || Math.Abs(AfterShiftRows) > Rows)
+            throw new InputException(Invariant($"--after-shift {AfterShiftColumns},{AfterShiftRows}: give two numbers of pixels within the scene's size ({Size},{Rows})."));
+        AfterSensor.Validate();
         if (StripRows <= 0) throw new InputException($"SynthOptions.StripRows is {StripRows}; give a positive number of rows.");
     }
 
     private static string Invariant(FormattableString s) => s.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>How the after date shows its clouds and their shadows.</summary>
+public enum CloudMode
+{
+    /// <summary>A clear sky: no clouds.</summary>
+    None,
+
+    /// <summary>Cloud and shadow pixels are nodata (0), as a provider's cloud mask would leave them: the default.</summary>
+    Flagged,
+
+    /// <summary>Clouds painted white with soft, hazy edges and shadows darkening every band, nothing flagged: as real scenes arrive.</summary>
+    Unflagged,
 }

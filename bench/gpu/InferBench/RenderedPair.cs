@@ -57,11 +57,12 @@ internal sealed class RenderedPair
             double s0 = y0 * layout.Gsd - Margin, s1 = (y0 + rows) * layout.Gsd + Margin;
             var changes = layout.Changes.Where(c => c.Outline.MaxS >= s0 && c.Outline.MinS <= s1).ToList();
             var clouds = layout.Clouds.Where(c => c.MaxS >= s0 && c.MinS <= s1).ToList();
+            var grid = GridStrip.Scene(layout.Gsd, width, y0, rows);
             Parallel.For(y0, y0 + rows, row =>
             {
                 var off = (int)((long)row * width);
-                renderer.RenderRow(layout.Before, row, changes, clouds, Row(before, 0), Row(before, 1), Row(before, 2), Row(before, 3));
-                renderer.RenderRow(layout.After, row, changes, clouds, Row(after, 0), Row(after, 1), Row(after, 2), Row(after, 3));
+                renderer.RenderRow(layout.Before, grid, row, changes, [], Row(before, 0), Row(before, 1), Row(before, 2), Row(before, 3));
+                renderer.RenderRow(layout.After, grid, row, changes, clouds, Row(after, 0), Row(after, 1), Row(after, 2), Row(after, 3));
                 Span<ushort> Row(ushort[][] date, int band) => date[band].AsSpan(off, width);
             });
         }

@@ -22,9 +22,28 @@ internal static class SynthCommand
         {
             Description = "Also a third date for rectification monitoring: newest.tif, recheck_truth.gpkg/.tif, recheck.json (the other files are unchanged)",
         };
+        var bitDepth = new Option<int>("--bit-depth")
+        {
+            Description = "Bits of the values of both dates: 10 (UInt16 1-1023), 12 or 16 (UInt16, scaled), 8 (Byte, a 2-98 % percentile stretch per band, clipped)",
+            DefaultValueFactory = _ => 10,
+        };
+        var afterBitDepth = new Option<int?>("--after-bit-depth") { Description = "Bits of the after date's values alone (8, 10, 12, 16); default: --bit-depth" };
+        var afterGsd = new Option<double?>("--after-gsd") { Description = "The after date's pixel size in metres (the same ground on its own grid); default: --gsd" };
+        var afterShift = new Option<string?>("--after-shift") { Description = "DX,DY: the after date's grid origin moved by that many of its pixels east and south (fractions allowed); the ground stays put" };
+        var afterEpsg = new Option<int?>("--after-epsg") { Description = "The after date's CRS (e.g. 4547, the next GK zone east): the scene's extent there on whole pixels; default: --epsg" };
+        var clouds = new Option<CloudMode>("--clouds")
+        {
+            Description = "The after date's clouds and shadows: flagged (nodata, the default), unflagged (painted: white, hazy edges, dark shadows), none; after_clouds.tif records them",
+            DefaultValueFactory = _ => CloudMode.Flagged,
+        };
+        var afterSensor = new Option<string>("--after-sensor")
+        {
+            Description = "The after date's sensor response: native (default), gf1, aerial, or gains=G,G,G,G;offsets=O,O,O,O;width=W (B, G, R, NIR; offsets in 10-bit DN; width: share of each neighbouring band mixed in, 0-0.3)",
+            DefaultValueFactory = _ => "native",
+        };
         var command = new Command("synth", "Synthesise a two-date GF-2-like scene pair with its land survey and ground truth.")
         {
-            outDir, size, height, seed, gsd, epsg, density, noShp, recheck,
+            outDir, size, height, seed, gsd, epsg, density, noShp, recheck, bitDepth, afterBitDepth, afterGsd, afterShift, afterEpsg, clouds, afterSensor,
         };
         command.SetAction((parse, ct) =>
         {
@@ -38,7 +57,18 @@ internal static class SynthCommand
                 ChangesPerKm2 = parse.GetValue(density),
                 WriteShapefiles = !parse.GetValue(noShp),
                 RecheckDate = parse.GetValue(recheck),
+                BitDepth = parse.GetValue(bitDepth),
+                AfterBitDepth = parse.GetValue(afterBitDepth),
+                AfterGsd = parse.GetValue(afterGsd),
+                AfterEpsg = parse.GetValue(afterEpsg),
+                Clouds = parse.GetValue(clouds),
+                AfterSensor = SensorResponse.Parse(parse.GetValue(afterSensor)!),
             };
+            if (parse.GetValue(afterShift) is { } shift)
+            {
+                var (dx, dy) = ParseShift(shift);
+                options = options with { AfterShiftColumns = dx, AfterShiftRows = dy };
+            }
             var clock = Stopwatch.StartNew();
             var r = SceneSynthesizer.Run(options, parse.GetValue(outDir)!, cancellationToken: ct);
             var changes = string.Join(", ", r.Changes.Select(kv => $"{ChangeClasses.Name(kv.Key)} {kv.Value}"));
@@ -50,5 +80,15 @@ internal static class SynthCommand
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    private static (double Dx, double Dy) ParseShift(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        return parts.Length == 2
+            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var dx)
+            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var dy)
+            ? (dx, dy)
+            : throw new WeiPian.Engine.InputException($"--after-shift {text}: give DX,DY, two numbers of pixels (e.g. 2.5,0).");
     }
 }
