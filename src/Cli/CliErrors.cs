@@ -52,6 +52,14 @@ internal static class CliErrors
         ["MarginMetres"] = ("--margin", "--margin"),
         ["SoilNdvi"] = ("--soil-ndvi", "--soil-ndvi, --veg-ndvi"),
         ["IdField"] = ("--id-field", "--id-field"),
+        ["MinimumAreaOverride"] = ("--min-area", "--min-area, e.g. 20=200,KT=400"),
+        ["BeforeMask"] = ("--mask-before", "--mask-before"),
+        ["AfterMask"] = ("--mask-after", "--mask-after"),
+        ["CloudScreen"] = ("--clouds", "--clouds false, or --bands B,G,R,NIR"),
+        ["BeforeDate"] = ("--before-date", "--before-date YYYYMMDD"),
+        ["AfterDate"] = ("--after-date", "--after-date YYYYMMDD"),
+        ["NewestDate"] = ("--newest-date", "--newest-date YYYYMMDD"),
+        ["ReferenceDate"] = ("--reference-date", "--reference-date YYYYMMDD"),
     };
 
     /// <summary>
