@@ -15,9 +15,13 @@ namespace WeiPian.Engine.Masks;
 /// the other date (vis ≥ <see cref="CoreGain"/> vis');</item>
 /// <item>cloud edge: thin cloud, white and brighter than the other date by <see cref="EdgeRise"/>, within
 /// <see cref="EdgeReach"/> pixels of a core;</item>
-/// <item>shadow: all four bands darker than the other date by about one factor (each ratio ≤ <see cref="ShadowRatio"/>,
-/// the largest at most <see cref="ShadowSpread"/> times the smallest), as shade keeps skylight in every band. Real change
-/// into something dark (a pond, asphalt) darkens the bands very unequally.</item>
+/// <item>shadow, within <see cref="ShadowReach"/> pixels of a cloud (no sun azimuth is needed: every direction is
+/// searched): all four bands darker than the other date by about one factor (each ratio ≤ <see cref="ShadowRatio"/>,
+/// the largest at most <see cref="ShadowSpread"/> times the smallest), as shade keeps skylight in every band; or, where
+/// the ground itself changed between the dates (a crop grown) and the factor is lost, dark in NIR and the visible
+/// (≤ <see cref="DarkNir"/>, ≤ <see cref="DarkVisible"/>), darker than the other date and not water (NDWI &lt;
+/// <see cref="WaterNdwi"/>). Far from clouds neither test is used: bright spoil or a roof on wet soil brightens every band
+/// alike too, and is change. A shadow farther from its cloud than the reach (high clouds, low sun) is not found.</item>
 /// </list>
 /// Clouds and shadows of either date are then dilated by <see cref="Dilation"/> pixels: their soft edges are where false
 /// change happens. Pixels with no data in a date are left to the nodata rule. Everything is local (a square of
@@ -46,11 +50,26 @@ internal sealed class CloudScreen : ExclusionMask
     /// <summary>Largest ratio between the most and the least darkened band of a shadow.</summary>
     public const float ShadowSpread = 2.0f;
 
+    /// <summary>Largest NIR (full scale) of a dark pixel: shade keeps little of the direct sun in any band.</summary>
+    public const float DarkNir = 0.13f;
+
+    /// <summary>Largest mean visible value (full scale) of a dark pixel.</summary>
+    public const float DarkVisible = 0.06f;
+
+    /// <summary>Share of the other date's visible and NIR values a dark pixel is at most.</summary>
+    public const float DarkDrop = 0.8f;
+
+    /// <summary>NDWI (G − NIR) / (G + NIR) at or above which a dark pixel is taken for water, not shade.</summary>
+    public const float WaterNdwi = 0.2f;
+
+    /// <summary>Pixels from a cloud within which a dark pixel counts as its shadow.</summary>
+    public const int ShadowReach = 96;
+
     /// <summary>Pixels every cloud and shadow is grown by.</summary>
     public const int Dilation = 3;
 
     /// <summary>The context a pixel's decision needs on each side.</summary>
-    public const int Margin = EdgeReach + Dilation;
+    public const int Margin = ShadowReach + Dilation;
 
     private const int BlockColumns = 1024;
     private static readonly BandRole[] Roles = [BandRole.Blue, BandRole.Green, BandRole.Red, BandRole.Nir];
@@ -154,9 +173,9 @@ internal sealed class CloudScreen : ExclusionMask
         var after = _valuesAfter.AsSpan(0, 4 * n);
         _before.ReadBands<float>(context.Translate(_regionBefore.X, _regionBefore.Y), before, _bandsBefore);
         _after.ReadBands<float>(context.Translate(_regionAfter.X, _regionAfter.Y), after, _bandsAfter);
-        var core = _work.AsSpan(0, n);
-        var edge = _work.AsSpan(n, n);
-        var masked = _work.AsSpan(2 * n, n);
+        var kinds = _work.AsSpan(0, n);
+        var cloud = _work.AsSpan(n, n);
+        var near = _work.AsSpan(2 * n, n);
         var temp = _work.AsSpan(3 * n, n);
         var result = _work.AsSpan(4 * n, n);
         for (var i = 0; i < n; i++)
@@ -164,15 +183,17 @@ internal sealed class CloudScreen : ExclusionMask
             var kind = Kind.Clear;
             if (Pixel(before, n, i, _scale, _noDataBefore) is { } p && Pixel(after, n, i, _scale, _noDataAfter) is { } q)
                 kind = Classify(p, q) | Classify(q, p);
-            core[i] = (byte)((kind & Kind.Core) != 0 ? 1 : 0);
-            edge[i] = (byte)((kind & Kind.Edge) != 0 ? 1 : 0);
-            masked[i] = (byte)((kind & (Kind.Core | Kind.Shadow)) != 0 ? 1 : 0);
+            kinds[i] = (byte)kind;
+            cloud[i] = (byte)((kind & Kind.Core) != 0 ? 1 : 0);
         }
-        // Thin, white brightening is cloud only within EdgeReach of a core.
-        Dilate(core, result, temp, w, h, EdgeReach, _counts);
+        // Thin, white brightening is cloud only within EdgeReach of a core; dark pixels are shadow only within ShadowReach of a cloud.
+        Dilate(cloud, near, temp, w, h, EdgeReach, _counts);
         for (var i = 0; i < n; i++)
-            if (edge[i] != 0 && result[i] != 0) masked[i] = 1;
-        Dilate(masked, result, temp, w, h, Dilation, _counts);
+            if ((kinds[i] & (byte)Kind.Edge) != 0 && near[i] != 0) cloud[i] = 1;
+        Dilate(cloud, near, temp, w, h, ShadowReach, _counts);
+        for (var i = 0; i < n; i++)
+            if ((kinds[i] & (byte)(Kind.Shadow | Kind.Dark)) != 0 && near[i] != 0) cloud[i] = 1;
+        Dilate(cloud, result, temp, w, h, Dilation, _counts);
         return result;
     }
 
@@ -184,6 +205,7 @@ internal sealed class CloudScreen : ExclusionMask
         Core = 1,
         Edge = 2,
         Shadow = 4,
+        Dark = 8,
     }
 
     /// <summary>One pixel's B, G, R, NIR in full scale.</summary>
@@ -222,6 +244,9 @@ internal sealed class CloudScreen : ExclusionMask
             var least = MathF.Min(MathF.Min(rb, rg), MathF.Min(rr, rn));
             if (most <= ShadowRatio && least > 0 && most <= ShadowSpread * least) kind |= Kind.Shadow;
         }
+        if (p.N <= DarkNir && vis <= DarkVisible && vis <= DarkDrop * other && p.N <= DarkDrop * q.N && p.G + p.N > 0
+            && (p.G - p.N) / (p.G + p.N) < WaterNdwi)
+            kind |= Kind.Dark;
         return kind;
     }
 

@@ -56,8 +56,6 @@ internal sealed class DetectionRun : IDisposable
             }
             _before = Scene.Open(pair.Before, pair.Bands);
             _after = Scene.Open(pair.After, pair.Bands);
-            BeforeDate = _before.DateOrRefuse(pair.BeforeDate, nameof(pair.BeforeDate), "before");
-            AfterDate = _after.DateOrRefuse(pair.AfterDate, nameof(pair.AfterDate), "after");
             var grids = _before.Grid.EnsureCompatible(_after.Grid, pair.Before, pair.After);
             _regionBefore = grids.OverlapInFirst!.Value;
             _regionAfter = grids.OverlapInSecond!.Value;
@@ -68,6 +66,8 @@ internal sealed class DetectionRun : IDisposable
                     $"'{pair.Before}' is in a geographic CRS ({Crs}); areas need a projected CRS in metres, e.g. CGCS2000 / 3-degree Gauss-Kruger (EPSG:4513-4554). Reproject it with gdalwarp first.");
             _bandsBefore = model.Card.BindBands(_before.BandRoles, pair.Before);
             _bandsAfter = model.Card.BindBands(_after.BandRoles, pair.After);
+            BeforeDate = _before.DateOrRefuse(pair.BeforeDate, nameof(pair.BeforeDate), "before");
+            AfterDate = _after.DateOrRefuse(pair.AfterDate, nameof(pair.AfterDate), "after");
             _exclusions = ExclusionMask.ForRun(options, model.Card, pair, Grid, _regionBefore, _regionAfter);
             Tiles = new TileGrid(_regionBefore.Width, _regionBefore.Height, model.TileSize, model.Halo, ChunkTiles(model));
             _survey = surveyPath is null ? null : LandSurvey.Load(surveyPath, Crs, Grid.Bounds, options.Survey);
