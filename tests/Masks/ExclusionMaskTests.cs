@@ -23,13 +23,7 @@ public sealed class ExclusionMaskTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static async Task<List<Tuban>> Detect(DetectionOptions options)
-    {
-        using var detector = new ChangeDetector(SampleDetection.Model);
-        var list = new List<Tuban>();
-        await foreach (var t in detector.DetectAsync(SampleDetection.Pair, null, options with { AllLand = true })) list.Add(t);
-        return list;
-    }
+    private static Task<List<Tuban>> Detect(DetectionOptions options) => SampleDetection.DetectAllLand(options);
 
     private static GeoTransform Transform
     {

@@ -38,13 +38,7 @@ public sealed class AcquisitionDateTests : IDisposable
             Bands = BandRoles.GaofenMultispectral,
         };
 
-    private static async Task<List<WeiPian.Engine.Output.Tuban>> Detect(ScenePair pair)
-    {
-        using var detector = new ChangeDetector(SampleDetection.Model);
-        var list = new List<WeiPian.Engine.Output.Tuban>();
-        await foreach (var t in detector.DetectAsync(pair, null, new DetectionOptions { AllLand = true })) list.Add(t);
-        return list;
-    }
+    private static Task<List<WeiPian.Engine.Output.Tuban>> Detect(ScenePair pair) => SampleDetection.DetectAllLand(new DetectionOptions(), pair);
 
     [Fact]
     public async Task SceneWithoutADateIsRefusedNamingTheFile()

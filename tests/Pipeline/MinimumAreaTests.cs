@@ -12,13 +12,7 @@ public class MinimumAreaTests
 {
     private static string CardPath => Path.Combine(TestPaths.RepoRoot, "src", "Models", "spectral-v1.card.json");
 
-    private static async Task<List<Tuban>> Detect(DetectionOptions options)
-    {
-        using var detector = new ChangeDetector(SampleDetection.Model);
-        var list = new List<Tuban>();
-        await foreach (var t in detector.DetectAsync(SampleDetection.Pair, null, options with { AllLand = true })) list.Add(t);
-        return list;
-    }
+    private static Task<List<Tuban>> Detect(DetectionOptions options) => SampleDetection.DetectAllLand(options);
 
     [Fact]
     public async Task ZeroKeepsMoreAndEachClassKeepsItsThreshold()
