@@ -61,6 +61,14 @@ internal static class CliErrors
         ["ApprovalMinShare"] = ("--approval-min", "--approval-min"),
         ["Model"] = ("--model", "--model"),
         ["Month"] = ("--month", "--month 2024-06"),
+        ["MinimumAreaOverride"] = ("--min-area", "--min-area, e.g. 20=200,KT=400"),
+        ["BeforeMask"] = ("--mask-before", "--mask-before"),
+        ["AfterMask"] = ("--mask-after", "--mask-after"),
+        ["CloudScreen"] = ("--clouds", "--clouds false, or --bands B,G,R,NIR"),
+        ["BeforeDate"] = ("--before-date", "--before-date YYYYMMDD"),
+        ["AfterDate"] = ("--after-date", "--after-date YYYYMMDD"),
+        ["NewestDate"] = ("--newest-date", "--newest-date YYYYMMDD"),
+        ["ReferenceDate"] = ("--reference-date", "--reference-date YYYYMMDD"),
     };
 
     /// <summary>

@@ -110,7 +110,10 @@ public class EightBitModelTests
             }
             return path;
         }
-        return new ScenePair(Write($"before-{type}.tif", after: false), Write($"after-{type}.tif", after: true));
+        return new ScenePair(Write($"before-{type}.tif", after: false), Write($"after-{type}.tif", after: true))
+        {
+            BeforeDate = new DateOnly(2025, 4, 13), AfterDate = new DateOnly(2025, 8, 8),
+        };
     }
 
     /// <summary>Band 1 (class) of the class raster of an all-land run at the card's tile.</summary>

@@ -16,6 +16,15 @@ public sealed class SampleDetection : IAsyncLifetime
 
     public IReadOnlyList<Tuban> Tubans { get; private set; } = [];
 
+    /// <summary>The sample pair (or <paramref name="pair"/>) detected on all land, without a survey, with <paramref name="options"/>.</summary>
+    public static async Task<List<Tuban>> DetectAllLand(DetectionOptions options, ScenePair? pair = null)
+    {
+        using var detector = new ChangeDetector(Model);
+        var list = new List<Tuban>();
+        await foreach (var t in detector.DetectAsync(pair ?? Pair, null, options with { AllLand = true })) list.Add(t);
+        return list;
+    }
+
     public async Task InitializeAsync()
     {
         using var detector = new ChangeDetector(Model);

@@ -72,7 +72,10 @@ public class SteadyStateAllocationTests(ITestOutputHelper output)
             }
             return path;
         }
-        return new ScenePair(Write("before", 200), Write("after", 500)) { Bands = BandRoles.GaofenMultispectral };
+        return new ScenePair(Write("before", 200), Write("after", 500))
+        {
+            Bands = BandRoles.GaofenMultispectral, BeforeDate = new DateOnly(2025, 4, 13), AfterDate = new DateOnly(2025, 8, 8),
+        };
     }
 }
 

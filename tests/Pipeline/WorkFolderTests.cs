@@ -69,6 +69,9 @@ public sealed class WorkFolderTests : IDisposable
             }
             return path;
         }
-        return new ScenePair(Write("before", 200), Write("after", 500)) { Bands = BandRoles.GaofenMultispectral };
+        return new ScenePair(Write("before", 200), Write("after", 500))
+        {
+            Bands = BandRoles.GaofenMultispectral, BeforeDate = new DateOnly(2025, 4, 13), AfterDate = new DateOnly(2025, 8, 8),
+        };
     }
 }

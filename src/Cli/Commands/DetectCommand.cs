@@ -46,6 +46,8 @@ internal static class DetectCommand
             before, after, survey, model, output, classRaster, device, fp16, tile, halo, batch, threads, lanes, allLand, bands, beforeId, afterId,
             beforeDate, afterDate, sourceTag, eight, encoding, chips, profile, simplify, splitBy,
         };
+        var masks = new MaskOptions(masks: true);
+        masks.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             InferenceLimits.CheckTile(parse.GetValue(tile), "--tile");
@@ -71,7 +73,7 @@ internal static class DetectCommand
                 AfterDate = Date(parse.GetValue(afterDate), "--after-date"),
                 Bands = parse.GetValue(bands) is { } b ? BandRoles.ParseList(b) : null,
             };
-            var options = new DetectionOptions
+            var options = masks.Apply(parse, new DetectionOptions
             {
                 AllLand = parse.GetValue(allLand),
                 ClassRasterPath = parse.GetValue(classRaster),
@@ -86,7 +88,7 @@ internal static class DetectCommand
                     "county" => OutputSplit.County,
                     var s => throw new InputException($"--split-by {s}: the output can be split by county."),
                 },
-            };
+            });
             using var detector = new ChangeDetector(BundledModels.Resolve(parse.GetValue(model)!), inference);
             var outPath = parse.GetValue(output)!;
             using var bar = new ProgressLine();

@@ -52,6 +52,8 @@ internal static partial class ReprocessCommand
             manifest, survey, current, output, allowNonEmpty, model, workers, previous, judgements, allLand, sourceTag, epsg, device, fp16, threads, mergeOverlap,
             linkOverlap, cluster, detach, attach, batchId, cancel, connectTimeout,
         };
+        var masks = new MaskOptions(masks: false);
+        masks.AddTo(command);
         command.Validators.Add(result =>
         {
             var attaching = result.GetValue(attach) is not null;
@@ -59,6 +61,8 @@ internal static partial class ReprocessCommand
             if ((result.GetValue(detach) || result.GetValue(batchId) is not null) && result.GetValue(cluster) is null)
                 result.AddError("--detach and --batch-id need --cluster.");
             if (result.GetValue(cancel) && !attaching) result.AddError("--cancel needs --cluster and --attach.");
+            if (result.GetValue(cluster) is not null && masks.AnyGiven(result))
+                result.AddError("--min-area and --clouds are not sent to a cluster; run the batch here, without --cluster.");
             if (attaching) return;
             foreach (var required in new Option[] { manifest, survey, output })
                 if (result.GetResult(required) is null) result.AddError($"Option '{required.Name}' is required.");
@@ -105,7 +109,7 @@ internal static partial class ReprocessCommand
                 PreviousPath = parse.GetValue(previous) is { } p ? Path.GetFullPath(p) : null,
                 JudgementsPath = parse.GetValue(judgements) is { } j ? Path.GetFullPath(j) : null,
                 Crs = parse.GetValue(epsg) is { } code ? BatchSettings.CrsFromEpsg(code) : null,
-                Detection = new DetectionOptions { AllLand = parse.GetValue(allLand), SourceTag = parse.GetValue(sourceTag)! },
+                Detection = masks.Apply(parse, new DetectionOptions { AllLand = parse.GetValue(allLand), SourceTag = parse.GetValue(sourceTag)! }),
                 Inference = new InferenceOptions
                 {
                     Device = DeviceOption.Parse(parse.GetValue(device)!),

@@ -46,11 +46,16 @@ public sealed record SceneWorkSettings
             "model", BatchTubanFile.Sha256(ModelPath), "survey", Describe(SurveyPath), "current", Describe(MarkingSurveyPath),
             $"allLand={d.AllLand}", $"eight={d.EightConnected}", $"tag={d.SourceTag}", $"county={d.DefaultCounty}",
             "min=" + string.Join(";", d.MinimumArea.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => FormattableString.Invariant($"{kv.Key}:{kv.Value}"))),
-            FormattableString.Invariant($"default={d.DefaultMinimumArea}"), FormattableString.Invariant($"simplify={d.SimplifyTolerance}"),
+            FormattableString.Invariant($"default={d.DefaultMinimumArea}") + UserMinimumAreas(d), FormattableString.Invariant($"simplify={d.SimplifyTolerance}"),
             $"survey={d.Survey.ParcelLayer}/{d.Survey.LandClassField}/{d.Survey.BasicFarmlandLayer}/{d.Survey.CountyLayer}/{d.Survey.CountyCodeField}/{d.Survey.CountyNameField}/{string.Join(";", d.Survey.FarmlandCodes)}/{d.Survey.Encoding}",
             $"tile={i.TileSize}", $"halo={i.Halo}", $"batch={i.BatchSize}", $"fp16={i.Fp16}", "schema=2");
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
     }
+
+    // The user's minimum areas, only when set, so that a batch begun without them keeps its fingerprint.
+    private static string UserMinimumAreas(DetectionOptions d) => d.MinimumAreaOverride is { } user
+        ? ";user=" + string.Join(";", user.OrderBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase).Select(kv => FormattableString.Invariant($"{kv.Key}:{kv.Value}")))
+        : "";
 
     private static string Describe(string path)
     {

@@ -13,6 +13,7 @@ internal sealed class CardDto
     public CardInputDto? Input { get; set; }
     public CardOutputDto? Output { get; set; }
     public List<CardClassDto?>? Classes { get; set; }
+    public bool? Clouds { get; set; }
 }
 
 internal sealed class CardInputDto
@@ -53,6 +54,8 @@ internal sealed class CardClassDto
     public string? Tblx { get; set; }
 
     public bool? LocalTblx { get; set; }
+
+    public double? MinArea { get; set; }
 }
 
 /// <summary>Source-generated (AOT-safe) JSON for model cards: camelCase, comments and trailing commas allowed, unknown fields rejected.</summary>

@@ -119,12 +119,13 @@ public sealed class CardOutput
 /// <summary>One output class of the card's <c>classes</c>; its <see cref="Id"/> is its index.</summary>
 public sealed class CardClass
 {
-    internal CardClass(int id, string name, string? tblx, bool localTblx = false)
+    internal CardClass(int id, string name, string? tblx, bool localTblx = false, double? minimumArea = null)
     {
         Id = id;
         Name = name;
         Tblx = tblx;
         LocalTblx = localTblx;
+        MinimumArea = minimumArea;
     }
 
     /// <summary>Class id, 0..K-1; 0 is "no change".</summary>
@@ -138,6 +139,13 @@ public sealed class CardClass
 
     /// <summary>The card marks <see cref="Tblx"/> as a local code (<c>"localTblx": true</c>), one outside the national list the engine knows (<see cref="Output.ChangeTypes"/>).</summary>
     public bool LocalTblx { get; }
+
+    /// <summary>
+    /// The card's <c>minArea</c>: the smallest polygon of this class worth reporting, m², for a model whose makers know
+    /// the size of what it finds reliably; null leaves it to the DOMAIN table. The user's minimum area wins over it
+    /// (<see cref="Pipeline.DetectionOptions.MinimumAreaFor(CardClass)"/>).
+    /// </summary>
+    public double? MinimumArea { get; }
 
     /// <inheritdoc />
     public override string ToString() => Tblx is null ? $"{Id} {Name}" : $"{Id} {Name} (TBLX {Tblx})";

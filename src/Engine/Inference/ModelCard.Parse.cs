@@ -95,7 +95,7 @@ public sealed partial class ModelCard
             var classes = Classes(dto.Classes);
             var input = Input(dto.Input ?? throw Fail("input is missing; expected an object with form, names, bands, scaling, tile, halo (and batch)."));
             var output = Output(dto.Output ?? throw Fail("output is missing; expected an object with name and form."), classes.Length);
-            return new ModelCard(source, name, version, dto.Description ?? "", input, output, classes);
+            return new ModelCard(source, name, version, dto.Description ?? "", input, output, classes) { Clouds = dto.Clouds ?? false };
         }
 
         private CardInput Input(CardInputDto dto)
@@ -239,7 +239,11 @@ public sealed partial class ModelCard
                 // unnoticed; a province's own code is allowed when the card says so.
                 if (dto.Tblx is { } known && !local && !ChangeTypes.All.ContainsKey(known))
                     throw Fail($"classes[{i}] (\"{name}\") has tblx \"{known}\", which is not a known TBLX code ({string.Join(", ", ChangeTypes.All.Keys)}); use one of them, or mark a local code with \"localTblx\": true.");
-                classes[id] = new CardClass(id, name, dto.Tblx, local);
+                if (dto.MinArea is { } minArea && (id == 0 || !(minArea >= 0) || double.IsInfinity(minArea)))
+                    throw Fail(id == 0
+                        ? $"class 0 (\"{name}\") is the no-change class and forms no polygons, but has a minArea; remove it."
+                        : $"classes[{i}].minArea is {minArea.ToString(System.Globalization.CultureInfo.InvariantCulture)}; expected an area in m², 0 or more.");
+                classes[id] = new CardClass(id, name, dto.Tblx, local, dto.MinArea);
             }
             var result = classes.Select(c => c!).ToArray();
             for (var i = 0; i < result.Length; i++)

@@ -51,6 +51,12 @@ public sealed partial class ModelCard
     /// <summary>Output classes, indexed by id (0 = no change).</summary>
     public IReadOnlyList<CardClass> Classes { get; }
 
+    /// <summary>
+    /// The card's <c>clouds</c>: the model was made for imagery whose clouds and shadows nobody flagged, so the engine's
+    /// cloud screen runs by default (<see cref="Pipeline.DetectionOptions.CloudScreen"/>); false when the card omits it.
+    /// </summary>
+    public bool Clouds { get; private init; }
+
     /// <summary>Number of classes K, "no change" included.</summary>
     public int ClassCount => Classes.Count;
 
@@ -110,7 +116,7 @@ public sealed partial class ModelCard
         $"{Name} {Version}: {CardForms.Name(Input.Form)} {BandRoles.Format(Input.Bands)}, tile {Input.Tile} halo {Input.Halo}, " +
         $"{CardForms.Name(Output.Form)} '{Output.Name}', {ClassCount} classes";
 
-    /// <summary>The top-level card fields (name, version, description, input, output, classes) whose content differs; empty when the cards say the same.</summary>
+    /// <summary>The top-level card fields (name, version, description, input, output, classes, clouds) whose content differs; empty when the cards say the same.</summary>
     internal static List<string> Differences(ModelCard a, ModelCard b)
     {
         var x = a.ToDto();
@@ -123,6 +129,7 @@ public sealed partial class ModelCard
         if (JsonSerializer.Serialize(x.Input, ctx.CardInputDto) != JsonSerializer.Serialize(y.Input, ctx.CardInputDto)) diff.Add("input");
         if (JsonSerializer.Serialize(x.Output, ctx.CardOutputDto) != JsonSerializer.Serialize(y.Output, ctx.CardOutputDto)) diff.Add("output");
         if (JsonSerializer.Serialize(x.Classes, ctx.ListCardClassDto) != JsonSerializer.Serialize(y.Classes, ctx.ListCardClassDto)) diff.Add("classes");
+        if (x.Clouds != y.Clouds) diff.Add("clouds");
         return diff;
     }
 
@@ -157,6 +164,7 @@ public sealed partial class ModelCard
             Threshold = Output.Threshold,
             ChangeClass = Output.ChangeClass,
         },
-        Classes = [.. Classes.Select(c => new CardClassDto { Id = c.Id, Name = c.Name, Tblx = c.Tblx, LocalTblx = c.LocalTblx ? true : null })],
+        Classes = [.. Classes.Select(c => new CardClassDto { Id = c.Id, Name = c.Name, Tblx = c.Tblx, LocalTblx = c.LocalTblx ? true : null, MinArea = c.MinimumArea })],
+        Clouds = Clouds ? true : null,
     };
 }

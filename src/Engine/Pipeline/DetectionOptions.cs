@@ -1,5 +1,7 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using WeiPian.Engine.Inference;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Survey;
 
@@ -22,6 +24,36 @@ public sealed record DetectionOptions
 
     /// <summary>Minimum area of classes not in <see cref="MinimumArea"/>, m².</summary>
     public double DefaultMinimumArea { get; init; } = 600;
+
+    /// <summary>
+    /// The user's minimum mapping areas in m², which win over the model card's and the DOMAIN ones: keys are TBLX codes
+    /// ("20", "KT") or class names of the card ("building"), matched without regard to case, and
+    /// <see cref="AllClasses"/> for every class not named; 0 keeps every polygon. Null, the default, leaves each class to
+    /// its card's <c>minArea</c>, else to <see cref="MinimumArea"/> by TBLX code, else to <see cref="DefaultMinimumArea"/>.
+    /// A key the card does not know, or an area that is negative or not a number, is refused before any work: a typo
+    /// would otherwise keep the default without a word.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? MinimumAreaOverride { get; init; }
+
+    /// <summary>The key of <see cref="MinimumAreaOverride"/> that stands for every class not named by its own key.</summary>
+    public const string AllClasses = "*";
+
+    /// <summary>
+    /// Pixels that are never change, as if the before date had no data there (cloud, shadow, a construction site already
+    /// known): a raster on the before or the after date's grid, where nonzero excludes the pixel and 0 or the raster's
+    /// nodata does not, or a vector layer (any source GDAL opens, any CRS), whose polygons exclude the pixels whose centres
+    /// they hold. See <c>ExclusionMask</c>. Null for none.
+    /// </summary>
+    public string? BeforeMask { get; init; }
+
+    /// <summary>The same as <see cref="BeforeMask"/> for the after date.</summary>
+    public string? AfterMask { get; init; }
+
+    /// <summary>
+    /// Screen both dates for cloud and cloud shadow and leave them out like nodata (the engine's cloud screen, docs in the README; needs
+    /// B, G, R and NIR bands): true on, false off, null as the model card says (<c>"clouds": true</c>).
+    /// </summary>
+    public bool? CloudScreen { get; init; }
 
     /// <summary>Source tag in JCBH between the county code and the year.</summary>
     public string SourceTag { get; init; } = "WP";
@@ -70,9 +102,53 @@ public sealed record DetectionOptions
     /// </summary>
     public ILogger Logger { get; init; } = NullLogger.Instance;
 
-    /// <summary>The minimum area for a class's TBLX code.</summary>
+    /// <summary>
+    /// The minimum area for a TBLX code, m², when the class itself is not known: <see cref="MinimumAreaOverride"/> by
+    /// code, then its <see cref="AllClasses"/> entry, then <see cref="MinimumArea"/>, then <see cref="DefaultMinimumArea"/>.
+    /// </summary>
     public double MinimumAreaFor(string? tblx) =>
-        tblx is not null && MinimumArea.TryGetValue(tblx, out var a) ? a : DefaultMinimumArea;
+        Override(tblx) ?? Override(AllClasses) ?? (tblx is not null && MinimumArea.TryGetValue(tblx, out var a) ? a : DefaultMinimumArea);
+
+    /// <summary>
+    /// The minimum area of a class of the model's card, m²: the user's (<see cref="MinimumAreaOverride"/> by class name,
+    /// then by TBLX code, then for all classes), else the card's <see cref="CardClass.MinimumArea"/>, else the DOMAIN
+    /// table by TBLX code (<see cref="MinimumArea"/>), else <see cref="DefaultMinimumArea"/>.
+    /// </summary>
+    public double MinimumAreaFor(CardClass cls)
+    {
+        ArgumentNullException.ThrowIfNull(cls);
+        return Override(cls.Name) ?? Override(cls.Tblx) ?? Override(AllClasses) ?? cls.MinimumArea ?? MinimumAreaFor(cls.Tblx);
+    }
+
+    /// <summary>Refuses a <see cref="MinimumAreaOverride"/> key that names no class of <paramref name="card"/>, or an area that is not 0 or more.</summary>
+    internal void CheckMinimumAreas(ModelCard card)
+    {
+        foreach (var (key, area) in MinimumAreaOverride ?? new Dictionary<string, double>())
+        {
+            var named = card.Classes.Skip(1).Any(c => Same(c.Name, key) || Same(c.Tblx, key));
+            if (key != AllClasses && !named)
+                throw new InputException(
+                    $"A minimum area for '{key}': model '{card.Name}' has no class of that TBLX code or name; its classes are {string.Join(", ", card.Classes.Skip(1))}.")
+                {
+                    Setting = nameof(MinimumAreaOverride),
+                };
+            if (!(area >= 0) || double.IsPositiveInfinity(area))
+                throw new InputException($"A minimum area of {area.ToString(CultureInfo.InvariantCulture)} m² for '{key}': an area is 0 or more.")
+                {
+                    Setting = nameof(MinimumAreaOverride),
+                };
+        }
+    }
+
+    private double? Override(string? key)
+    {
+        if (key is null || MinimumAreaOverride is null) return null;
+        foreach (var (k, area) in MinimumAreaOverride)
+            if (Same(k, key)) return area;
+        return null;
+    }
+
+    private static bool Same(string? a, string? b) => a is not null && string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>How <see cref="ChangeDetector.DetectToFileAsync"/> divides its output.</summary>

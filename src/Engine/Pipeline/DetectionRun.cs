@@ -5,6 +5,7 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
+using WeiPian.Engine.Masks;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Raster;
 using WeiPian.Engine.Stitching;
@@ -32,6 +33,7 @@ internal sealed class DetectionRun : IDisposable
     private readonly LandSurvey? _survey;
     private readonly string _workDir;
     private readonly AtomicOutput? _classRaster;
+    private readonly ExclusionMask[] _exclusions = [];
 
     public DetectionRun(ChangeModel model, ScenePair pair, string? surveyPath, DetectionOptions options)
     {
@@ -43,6 +45,7 @@ internal sealed class DetectionRun : IDisposable
             throw new InputException("A land survey (DLTB) is needed to find farmland; give one, or report change on all land.") { Setting = nameof(options.AllLand) };
         if (!CountyCode.IsValid(options.DefaultCounty))
             throw new InputException($"Default county code '{options.DefaultCounty}': a county code (XZQDM) is 6 digits.");
+        options.CheckMinimumAreas(model.Card);
         if (surveyPath is not null) LandSurvey.Validate(surveyPath, options.Survey);
         try
         {
@@ -63,16 +66,18 @@ internal sealed class DetectionRun : IDisposable
                     $"'{pair.Before}' is in a geographic CRS ({Crs}); areas need a projected CRS in metres, e.g. CGCS2000 / 3-degree Gauss-Kruger (EPSG:4513-4554). Reproject it with gdalwarp first.");
             _bandsBefore = model.Card.BindBands(_before.BandRoles, pair.Before);
             _bandsAfter = model.Card.BindBands(_after.BandRoles, pair.After);
+            BeforeDate = _before.DateOrRefuse(pair.BeforeDate, nameof(pair.BeforeDate), "before");
+            AfterDate = _after.DateOrRefuse(pair.AfterDate, nameof(pair.AfterDate), "after");
+            _exclusions = ExclusionMask.ForRun(options, model.Card, pair, Grid, _regionBefore, _regionAfter);
             Tiles = new TileGrid(_regionBefore.Width, _regionBefore.Height, model.TileSize, model.Halo, ChunkTiles(model));
             _survey = surveyPath is null ? null : LandSurvey.Load(surveyPath, Crs, Grid.Bounds, options.Survey);
-            BeforeDate = pair.BeforeDate ?? _before.AcquisitionDate;
-            AfterDate = pair.AfterDate ?? _after.AcquisitionDate;
             BeforeId = pair.BeforeId ?? _before.SceneId;
             AfterId = pair.AfterId ?? _after.SceneId;
             _workDir = WorkFolder.Create(options.TempDirectory ?? Path.GetTempPath(), options.Logger);
         }
         catch
         {
+            foreach (var mask in _exclusions) mask.Dispose();
             _classRaster?.Dispose();
             _before?.Dispose();
             _after?.Dispose();
@@ -89,8 +94,11 @@ internal sealed class DetectionRun : IDisposable
     /// <summary>How the region is tiled.</summary>
     public TileGrid Tiles { get; }
 
-    public DateOnly? BeforeDate { get; }
-    public DateOnly? AfterDate { get; }
+    /// <summary>QSX: the before date given, else the one its file records or is named by.</summary>
+    public DateOnly BeforeDate { get; }
+
+    /// <summary>HSX: the after date given, else the one its file records or is named by; the year of JCBH.</summary>
+    public DateOnly AfterDate { get; }
     public string BeforeId { get; }
     public string AfterId { get; }
 
@@ -231,6 +239,7 @@ internal sealed class DetectionRun : IDisposable
                     t = StageTimes.Start();
                     strip.Begin(row);
                     if (!_options.AllLand) MaskFarmland(strip, farmland);
+                    foreach (var mask in _exclusions) mask.Exclude(strip.Window, strip.Valid.AsSpan(0, strip.Length));
                 }
                 readBefore.MarkNoData(slot, strip!.Window, strip.Valid);
                 readAfter.MarkNoData(slot, strip.Window, strip.Valid);
@@ -505,6 +514,7 @@ internal sealed class DetectionRun : IDisposable
 
     public void Dispose()
     {
+        foreach (var mask in _exclusions) mask.Dispose();
         _classRaster?.Dispose();
         _before.Dispose();
         _after.Dispose();

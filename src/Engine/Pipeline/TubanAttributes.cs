@@ -19,16 +19,20 @@ internal sealed class TubanAttributes(DetectionRun run, ModelCard card, LandSurv
     private readonly Dictionary<string, int> _serials = new();
     private readonly double _unit2 = run.Crs.LinearUnitMetres * run.Crs.LinearUnitMetres;
     private readonly double _tolerance = options.SimplifyTolerance / run.Crs.LinearUnitMetres;
-    private readonly int _year = (run.AfterDate ?? DateOnly.FromDateTime(DateTime.Today)).Year % 100;
+    // JCBH's year is always the after date's: the year the change was seen, not the year it was processed.
+    private readonly int _year = run.AfterDate.Year % 100;
     private readonly string _model = $"{card.Name}@{card.Version}";
     private readonly string _method = $"WeiPian.Engine {typeof(DetectionRun).Assembly.GetName().Version?.ToString(3)} / {card.Name}@{card.Version}";
-    private readonly string _qsx = run.BeforeDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture) ?? "";
-    private readonly string _hsx = run.AfterDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture) ?? "";
+    private readonly string _qsx = run.BeforeDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+    private readonly string _hsx = run.AfterDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
     private readonly CoordinateTransform _toGeographic = new(run.Crs, SpatialReference.FromEpsg(4490));
 
     /// <summary>Whether <paramref name="p"/> reaches its class's minimum mapping area (judged on the change as
     /// detected, before simplification and splitting).</summary>
-    public bool Keeps(ClassPolygon p) => p.Area * _unit2 >= options.MinimumAreaFor(card.Classes[p.Value].Tblx);
+    public bool Keeps(ClassPolygon p) => p.Area * _unit2 >= _minimumArea[p.Value];
+
+    // Per class id: the user's, else the card's, else the DOMAIN minimum area (DetectionOptions.MinimumAreaFor).
+    private readonly double[] _minimumArea = [.. card.Classes.Select(options.MinimumAreaFor)];
 
     /// <summary>Whether polygons are simplified: they then go through <see cref="CoverageSimplification"/> first.</summary>
     public bool Simplifies => _tolerance > 0;

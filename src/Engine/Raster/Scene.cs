@@ -86,7 +86,8 @@ public sealed class Scene : IDisposable
 
     /// <summary>
     /// The acquisition date the file records: metadata ACQUISITION_DATE (YYYY-MM-DD), else the date of
-    /// TIFFTAG_DATETIME; null when neither is there.
+    /// TIFFTAG_DATETIME, else the date in its name when that is a satellite product's (<see cref="ProductName"/>);
+    /// null when none of them is there.
     /// </summary>
     public DateOnly? AcquisitionDate
     {
@@ -97,9 +98,24 @@ public sealed class Scene : IDisposable
             var stamp = _raster.MetadataItem("TIFFTAG_DATETIME");
             return stamp is { Length: >= 10 } && DateOnly.TryParseExact(stamp[..10].Replace(':', '-'), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out d)
                 ? d
-                : null;
+                : ProductName.AcquisitionDate(Path);
         }
     }
+
+    /// <summary>
+    /// <paramref name="given"/>, else <see cref="AcquisitionDate"/>; a scene whose date cannot be found is refused, since
+    /// QSX, HSX and the year in JCBH come from it and a guess (today) would be wrong without a word.
+    /// </summary>
+    /// <param name="given">The date the caller gave, if any.</param>
+    /// <param name="setting">The options property that gives it (e.g. <c>BeforeDate</c>), named by the exception.</param>
+    /// <param name="which">Which date this is, for the message ("before", "after", "newest").</param>
+    /// <exception cref="InputException">No date given and none found.</exception>
+    public DateOnly DateOrRefuse(DateOnly? given, string setting, string which) =>
+        given ?? AcquisitionDate ?? throw new InputException(
+            $"'{Path}' has no acquisition date: no ACQUISITION_DATE or TIFFTAG_DATETIME in it, and its name is no product name with a date (such as {ProductName.Example}); give the {which} date.")
+        {
+            Setting = setting,
+        };
 
     /// <summary>The scene's id: metadata SCENE_ID, else the file name without extension.</summary>
     public string SceneId => _raster.MetadataItem("SCENE_ID") is { Length: > 0 } id ? id : System.IO.Path.GetFileNameWithoutExtension(Path);

@@ -76,8 +76,8 @@ internal sealed class RecheckRun : IDisposable
                 _readReference = [.. IndexRoles.Select(_reference.BandOf).Union(_modelBandsReference)];
             }
             _readNewest = [.. indexNewest.Union(_modelBandsNewest)];
-            NewestDate = Yyyymmdd(images.NewestDate ?? _newest.AcquisitionDate);
-            ReferenceDate = _reference is null ? "" : Yyyymmdd(images.ReferenceDate ?? _reference.AcquisitionDate);
+            NewestDate = Yyyymmdd(_newest.DateOrRefuse(images.NewestDate, nameof(images.NewestDate), "newest"));
+            ReferenceDate = _reference is null ? "" : Yyyymmdd(_reference.DateOrRefuse(images.ReferenceDate, nameof(images.ReferenceDate), "reference"));
             NewestId = images.NewestId ?? _newest.SceneId;
             Method = _model is null ? "indices" : $"{_model.Card.Name}@{_model.Card.Version}";
             Polygons = polygons ?? EarlierPolygon.Read(polygonsPath ?? throw new ArgumentNullException(nameof(polygonsPath)), Crs, options);
@@ -413,7 +413,7 @@ internal sealed class RecheckRun : IDisposable
     private GroundCover Cover(Bands bands, int i) =>
         GroundCovers.Classify(bands.Plane(0)[i], bands.Plane(1)[i], bands.Plane(2)[i], bands.Plane(3)[i], _options);
 
-    private static string Yyyymmdd(DateOnly? d) => d?.ToString("yyyyMMdd", CultureInfo.InvariantCulture) ?? "";
+    private static string Yyyymmdd(DateOnly d) => d.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
     public void Dispose()
     {

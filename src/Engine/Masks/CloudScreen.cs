@@ -1,0 +1,289 @@
+using WeiPian.Engine.Raster;
+
+namespace WeiPian.Engine.Masks;
+
+/// <summary>
+/// Clouds and cloud shadows that nobody flagged, found in 4-band data (B, G, R, NIR) without the thermal and SWIR bands
+/// that Fmask relies on, by comparing the two dates, and excluded from change as nodata is.
+/// </summary>
+/// <remarks>
+/// Values are read as fractions of the model's full scale (the card's largest <c>input.scaling.max</c>, about
+/// reflectance for data the card fits). Per pixel and date, with vis the mean of B, G, R and the other date's vis':
+/// <list type="bullet">
+/// <item>cloud core: bright (vis ≥ <see cref="CoreBrightness"/>), white (Fmask's whiteness Σ|band − vis| / vis ≤
+/// <see cref="MaxWhiteness"/>), hazy (Zhang's haze-optimised transform B − 0.5 R − 0.08 &gt; 0) and much brighter than
+/// the other date (vis ≥ <see cref="CoreGain"/> vis');</item>
+/// <item>cloud edge: thin cloud, white and brighter than the other date by <see cref="EdgeRise"/>, within
+/// <see cref="EdgeReach"/> pixels of a core;</item>
+/// <item>shadow, within <see cref="ShadowReach"/> pixels of a cloud (no sun azimuth is needed: every direction is
+/// searched): all four bands darker than the other date by about one factor (each ratio ≤ <see cref="ShadowRatio"/>,
+/// the largest at most <see cref="ShadowSpread"/> times the smallest), as shade keeps skylight in every band; or, where
+/// the ground itself changed between the dates (a crop grown) and the factor is lost, dark in NIR and the visible
+/// (≤ <see cref="DarkNir"/>, ≤ <see cref="DarkVisible"/>), darker than the other date and not water (NDWI &lt;
+/// <see cref="WaterNdwi"/>). Far from clouds neither test is used: bright spoil or a roof on wet soil brightens every band
+/// alike too, and is change. A shadow farther from its cloud than the reach (high clouds, low sun) is not found.</item>
+/// </list>
+/// Clouds and shadows of either date are then dilated by <see cref="Dilation"/> pixels: their soft edges are where false
+/// change happens. Pixels with no data in a date are left to the nodata rule. Everything is local (a square of
+/// <see cref="Margin"/> pixels), so the screen runs strip by strip, in column blocks, without seeing the whole scene.
+/// </remarks>
+internal sealed class CloudScreen : ExclusionMask
+{
+    /// <summary>Mean visible value of a cloud's core, in full scale.</summary>
+    public const float CoreBrightness = 0.45f;
+
+    /// <summary>How many times brighter in the visible a cloud core is than the other date.</summary>
+    public const float CoreGain = 1.5f;
+
+    /// <summary>Fmask's whiteness limit: clouds are flat across the visible bands.</summary>
+    public const float MaxWhiteness = 0.7f;
+
+    /// <summary>How much brighter (full scale, mean visible) a thin cloud edge is than the other date.</summary>
+    public const float EdgeRise = 0.05f;
+
+    /// <summary>Pixels from a cloud core within which thin, white brightening counts as the same cloud.</summary>
+    public const int EdgeReach = 10;
+
+    /// <summary>Largest ratio of a shadowed band to the other date's.</summary>
+    public const float ShadowRatio = 0.6f;
+
+    /// <summary>Largest ratio between the most and the least darkened band of a shadow.</summary>
+    public const float ShadowSpread = 2.0f;
+
+    /// <summary>Largest NIR (full scale) of a dark pixel: shade keeps little of the direct sun in any band.</summary>
+    public const float DarkNir = 0.13f;
+
+    /// <summary>Largest mean visible value (full scale) of a dark pixel.</summary>
+    public const float DarkVisible = 0.06f;
+
+    /// <summary>Share of the other date's visible and NIR values a dark pixel is at most.</summary>
+    public const float DarkDrop = 0.8f;
+
+    /// <summary>NDWI (G − NIR) / (G + NIR) at or above which a dark pixel is taken for water, not shade.</summary>
+    public const float WaterNdwi = 0.2f;
+
+    /// <summary>Pixels from a cloud within which a dark pixel counts as its shadow.</summary>
+    public const int ShadowReach = 96;
+
+    /// <summary>Pixels every cloud and shadow is grown by.</summary>
+    public const int Dilation = 3;
+
+    /// <summary>The context a pixel's decision needs on each side.</summary>
+    public const int Margin = ShadowReach + Dilation;
+
+    private const int BlockColumns = 1024;
+    private static readonly BandRole[] Roles = [BandRole.Blue, BandRole.Green, BandRole.Red, BandRole.Nir];
+
+    private readonly Scene _before;
+    private readonly Scene _after;
+    private readonly PixelWindow _regionBefore;
+    private readonly PixelWindow _regionAfter;
+    private readonly int[] _bandsBefore;
+    private readonly int[] _bandsAfter;
+    private readonly float[] _noDataBefore;
+    private readonly float[] _noDataAfter;
+    private readonly float _scale;
+    private float[] _valuesBefore = [];
+    private float[] _valuesAfter = [];
+    private byte[] _work = [];
+    private int[] _counts = [];
+
+    /// <summary>A screen reading the two dates' files on its own (the run's readers belong to another thread).</summary>
+    /// <param name="beforePath">The before date's file.</param>
+    /// <param name="afterPath">The after date's file.</param>
+    /// <param name="roles">Band roles given for both files, or null to read them from the files.</param>
+    /// <param name="regionBefore">The run's grid in the before date's pixels.</param>
+    /// <param name="regionAfter">The run's grid in the after date's pixels.</param>
+    /// <param name="fullScale">The value that stands for full scale (reflectance 1).</param>
+    /// <exception cref="InputException">A date lacks a B, G, R or NIR band.</exception>
+    public CloudScreen(string beforePath, string afterPath, IReadOnlyList<BandRole>? roles, PixelWindow regionBefore, PixelWindow regionAfter, double fullScale)
+    {
+        _before = Scene.Open(beforePath, roles);
+        try
+        {
+            _after = Scene.Open(afterPath, roles);
+            _bandsBefore = Bands(_before);
+            _bandsAfter = Bands(_after);
+        }
+        catch
+        {
+            _before.Dispose();
+            _after?.Dispose();
+            throw;
+        }
+        _noDataBefore = [.. _bandsBefore.Select(b => (float)(_before.NoData[b - 1] ?? double.NaN))];
+        _noDataAfter = [.. _bandsAfter.Select(b => (float)(_after.NoData[b - 1] ?? double.NaN))];
+        _regionBefore = regionBefore;
+        _regionAfter = regionAfter;
+        _scale = (float)(1 / fullScale);
+    }
+
+    private static int[] Bands(Scene scene)
+    {
+        var missing = Roles.Where(r => !scene.BandRoles.Contains(r)).ToList();
+        if (missing.Count > 0)
+            throw new InputException(
+                $"The cloud screen needs B, G, R and NIR bands; '{scene.Path}' has no {string.Join(", ", missing)} band ({BandRoles.Format(scene.BandRoles)}).")
+            {
+                Setting = nameof(Pipeline.DetectionOptions.CloudScreen),
+            };
+        return [.. Roles.Select(scene.BandOf)];
+    }
+
+    /// <inheritdoc />
+    public override void Exclude(PixelWindow window, Span<byte> valid)
+    {
+        var y0 = Math.Max(0, window.Y - Margin);
+        var y1 = Math.Min(_regionBefore.Height, window.Bottom + Margin);
+        for (var x = window.X; x < window.Right; x += BlockColumns)
+        {
+            var right = Math.Min(window.Right, x + BlockColumns);
+            var x0 = Math.Max(0, x - Margin);
+            var context = new PixelWindow(x0, y0, Math.Min(_regionBefore.Width, right + Margin) - x0, y1 - y0);
+            var screened = Screen(context);
+            for (var r = window.Y; r < window.Bottom; r++)
+            {
+                var src = screened.Slice((r - y0) * context.Width + x - x0, right - x);
+                var dst = valid.Slice((r - window.Y) * window.Width + x - window.X, right - x);
+                for (var i = 0; i < src.Length; i++)
+                    if (src[i] != 0) dst[i] = 0;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _before.Dispose();
+        _after.Dispose();
+    }
+
+    // Cloud or shadow in either date, grown by Dilation, over a window of the run's grid (1 = screened out).
+    private Span<byte> Screen(PixelWindow context)
+    {
+        int n = (int)context.PixelCount, w = context.Width, h = context.Height;
+        if (_valuesBefore.Length < 4 * n)
+        {
+            _valuesBefore = new float[4 * n];
+            _valuesAfter = new float[4 * n];
+            _work = new byte[5 * n];
+        }
+        if (_counts.Length < w) _counts = new int[w];
+        var before = _valuesBefore.AsSpan(0, 4 * n);
+        var after = _valuesAfter.AsSpan(0, 4 * n);
+        _before.ReadBands<float>(context.Translate(_regionBefore.X, _regionBefore.Y), before, _bandsBefore);
+        _after.ReadBands<float>(context.Translate(_regionAfter.X, _regionAfter.Y), after, _bandsAfter);
+        var kinds = _work.AsSpan(0, n);
+        var cloud = _work.AsSpan(n, n);
+        var near = _work.AsSpan(2 * n, n);
+        var temp = _work.AsSpan(3 * n, n);
+        var result = _work.AsSpan(4 * n, n);
+        for (var i = 0; i < n; i++)
+        {
+            var kind = Kind.Clear;
+            if (Pixel(before, n, i, _scale, _noDataBefore) is { } p && Pixel(after, n, i, _scale, _noDataAfter) is { } q)
+                kind = Classify(p, q) | Classify(q, p);
+            kinds[i] = (byte)kind;
+            cloud[i] = (byte)((kind & Kind.Core) != 0 ? 1 : 0);
+        }
+        // Thin, white brightening is cloud only within EdgeReach of a core; dark pixels are shadow only within ShadowReach of a cloud.
+        Dilate(cloud, near, temp, w, h, EdgeReach, _counts);
+        for (var i = 0; i < n; i++)
+            if ((kinds[i] & (byte)Kind.Edge) != 0 && near[i] != 0) cloud[i] = 1;
+        Dilate(cloud, near, temp, w, h, ShadowReach, _counts);
+        for (var i = 0; i < n; i++)
+            if ((kinds[i] & (byte)(Kind.Shadow | Kind.Dark)) != 0 && near[i] != 0) cloud[i] = 1;
+        Dilate(cloud, result, temp, w, h, Dilation, _counts);
+        return result;
+    }
+
+    /// <summary>What a pixel of one date is, compared with the other date.</summary>
+    [Flags]
+    internal enum Kind : byte
+    {
+        Clear = 0,
+        Core = 1,
+        Edge = 2,
+        Shadow = 4,
+        Dark = 8,
+    }
+
+    /// <summary>One pixel's B, G, R, NIR in full scale.</summary>
+    internal readonly record struct Bgrn(float B, float G, float R, float N)
+    {
+        public float Visible => (B + G + R) / 3;
+    }
+
+    // The pixel's four bands in full scale, or null where a band has no data (its nodata value or NaN).
+    private static Bgrn? Pixel(ReadOnlySpan<float> planes, int plane, int i, float scale, float[] noData)
+    {
+        float b = planes[i], g = planes[plane + i], r = planes[2 * plane + i], nir = planes[3 * plane + i];
+        if (float.IsNaN(b + g + r + nir) || b == noData[0] || g == noData[1] || r == noData[2] || nir == noData[3]) return null;
+        return new Bgrn(b * scale, g * scale, r * scale, nir * scale);
+    }
+
+    /// <summary>The tests of the remarks for pixel <paramref name="p"/> of one date against <paramref name="q"/> of the other.</summary>
+    internal static Kind Classify(Bgrn p, Bgrn q)
+    {
+        var kind = Kind.Clear;
+        var vis = p.Visible;
+        var other = q.Visible;
+        if (vis > 0)
+        {
+            var whiteness = (MathF.Abs(p.B - vis) + MathF.Abs(p.G - vis) + MathF.Abs(p.R - vis)) / vis;
+            if (whiteness <= MaxWhiteness)
+            {
+                if (vis >= CoreBrightness && p.B - 0.5f * p.R - 0.08f > 0 && vis >= CoreGain * other) kind |= Kind.Core;
+                if (vis - other >= EdgeRise) kind |= Kind.Edge;
+            }
+        }
+        if (q.B > 0 && q.G > 0 && q.R > 0 && q.N > 0)
+        {
+            float rb = p.B / q.B, rg = p.G / q.G, rr = p.R / q.R, rn = p.N / q.N;
+            var most = MathF.Max(MathF.Max(rb, rg), MathF.Max(rr, rn));
+            var least = MathF.Min(MathF.Min(rb, rg), MathF.Min(rr, rn));
+            if (most <= ShadowRatio && least > 0 && most <= ShadowSpread * least) kind |= Kind.Shadow;
+        }
+        if (p.N <= DarkNir && vis <= DarkVisible && vis <= DarkDrop * other && p.N <= DarkDrop * q.N && p.G + p.N > 0
+            && (p.G - p.N) / (p.G + p.N) < WaterNdwi)
+            kind |= Kind.Dark;
+        return kind;
+    }
+
+    /// <summary>
+    /// Square (chessboard) dilation of a 0/1 mask by <paramref name="radius"/> pixels: a running count along each row
+    /// into <paramref name="temp"/>, then one down the columns (<paramref name="counts"/>, one per column), so the cost
+    /// does not grow with the radius.
+    /// </summary>
+    internal static void Dilate(ReadOnlySpan<byte> mask, Span<byte> result, Span<byte> temp, int width, int height, int radius, Span<int> counts)
+    {
+        for (var r = 0; r < height; r++)
+        {
+            var src = mask.Slice(r * width, width);
+            var dst = temp.Slice(r * width, width);
+            var count = 0;
+            for (var c = 0; c < Math.Min(radius, width); c++) count += src[c];
+            for (var c = 0; c < width; c++)
+            {
+                if (c + radius < width) count += src[c + radius];
+                dst[c] = (byte)(count > 0 ? 1 : 0);
+                if (c - radius >= 0) count -= src[c - radius];
+            }
+        }
+        counts = counts[..width];
+        counts.Clear();
+        for (var r = 0; r < Math.Min(radius, height); r++) Add(counts, temp.Slice(r * width, width), 1);
+        for (var r = 0; r < height; r++)
+        {
+            if (r + radius < height) Add(counts, temp.Slice((r + radius) * width, width), 1);
+            var dst = result.Slice(r * width, width);
+            for (var c = 0; c < width; c++) dst[c] = (byte)(counts[c] > 0 ? 1 : 0);
+            if (r - radius >= 0) Add(counts, temp.Slice((r - radius) * width, width), -1);
+        }
+    }
+
+    private static void Add(Span<int> counts, ReadOnlySpan<byte> row, int sign)
+    {
+        for (var c = 0; c < row.Length; c++) counts[c] += sign * row[c];
+    }
+}
