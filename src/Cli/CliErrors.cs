@@ -52,6 +52,8 @@ internal static class CliErrors
         ["MarginMetres"] = ("--margin", "--margin"),
         ["SoilNdvi"] = ("--soil-ndvi", "--soil-ndvi, --veg-ndvi"),
         ["IdField"] = ("--id-field", "--id-field"),
+        ["Align"] = ("--align", "--align"),
+        ["ResampleToModel"] = ("--resample-to-model", "--resample-to-model"),
     };
 
     /// <summary>

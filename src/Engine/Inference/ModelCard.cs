@@ -149,6 +149,7 @@ public sealed partial class ModelCard
             Tile = Input.Tile,
             Halo = Input.Halo,
             Batch = Input.Batch,
+            Gsd = Input.Gsd,
         },
         Output = new CardOutputDto
         {
