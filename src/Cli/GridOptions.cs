@@ -13,7 +13,7 @@ internal sealed class GridOptions
 {
     private readonly Option<bool> _align = new("--align")
     {
-        Description = "Warp the later image onto the earlier one's grid when they differ (offset, pixel size, CRS, extent; GDAL warper, bilinear) and process their overlap",
+        Description = "Warp the later image onto the earlier one's grid when they differ (offset, pixel size, CRS, extent; GDAL warper, cubic) and process their overlap",
     };
 
     private readonly Option<bool>? _resampleToModel;

@@ -27,7 +27,7 @@ public sealed record ScenePair(string Before, string After)
 
     /// <summary>
     /// Warp <see cref="After"/> onto the before date's grid when the two differ (origin, pixel size, CRS, extent), through
-    /// GDAL's warper with bilinear resampling, and process only where both dates lie. False: dates on different grids are
+    /// GDAL's warper with cubic resampling, and process only where both dates lie. False: dates on different grids are
     /// refused, so that nobody resamples imagery without knowing it.
     /// </summary>
     public bool Align { get; init; }
