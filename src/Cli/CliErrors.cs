@@ -69,6 +69,8 @@ internal static class CliErrors
         ["AfterDate"] = ("--after-date", "--after-date YYYYMMDD"),
         ["NewestDate"] = ("--newest-date", "--newest-date YYYYMMDD"),
         ["ReferenceDate"] = ("--reference-date", "--reference-date YYYYMMDD"),
+        ["Align"] = ("--align", "--align"),
+        ["ResampleToModel"] = ("--resample-to-model", "--resample-to-model"),
     };
 
     /// <summary>

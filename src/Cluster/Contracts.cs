@@ -110,12 +110,15 @@ public sealed class ClusterSceneJob
     /// <summary>Band roles in band order ("B,G,R,NIR"); null to read them from the files.</summary>
     [Id(8)] public string? Bands { get; set; }
 
+    /// <summary>Warp the after image onto the before image's grid when they differ.</summary>
+    [Id(9)] public bool Align { get; set; }
+
     /// <summary>The plain-data form of <paramref name="job"/>.</summary>
     public static ClusterSceneJob From(SceneJob job) => new()
     {
         Key = job.Key, Before = job.Before, After = job.After, BeforeId = job.BeforeId, AfterId = job.AfterId,
         BeforeDate = job.BeforeDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture), AfterDate = job.AfterDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture),
-        Region = job.Region, Bands = job.Bands is null ? null : BandRoles.Format(job.Bands),
+        Region = job.Region, Bands = job.Bands is null ? null : BandRoles.Format(job.Bands), Align = job.Align,
     };
 
     /// <summary>The job this stands for.</summary>
@@ -124,7 +127,7 @@ public sealed class ClusterSceneJob
         BeforeId = BeforeId, AfterId = AfterId,
         BeforeDate = BeforeDate is null ? null : DateOnly.ParseExact(BeforeDate, "yyyyMMdd", CultureInfo.InvariantCulture),
         AfterDate = AfterDate is null ? null : DateOnly.ParseExact(AfterDate, "yyyyMMdd", CultureInfo.InvariantCulture),
-        Region = Region, Bands = Bands is null ? null : BandRoles.ParseList(Bands),
+        Region = Region, Bands = Bands is null ? null : BandRoles.ParseList(Bands), Align = Align,
     };
 }
 

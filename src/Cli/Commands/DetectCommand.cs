@@ -14,7 +14,7 @@ internal static class DetectCommand
     public static Command Create()
     {
         var before = new Option<string>("--before") { Description = "Earlier image (GeoTIFF, COG, VRT)", Required = true };
-        var after = new Option<string>("--after") { Description = "Later image, same pixel grid", Required = true };
+        var after = new Option<string>("--after") { Description = "Later image, on the same pixel grid (or any, with --align)", Required = true };
         var survey = new Option<string?>("--survey") { Description = "Land survey with DLTB (and YJJBNTTB, XZQ): GeoPackage, FileGDB or a Shapefile folder" };
         var model = new Option<string>("--model") { Description = "Bundled model name or .onnx file", DefaultValueFactory = _ => "spectral-v1" };
         var output = new Option<string>("--out") { Description = "Output polygons: .gpkg (default layer 'tuban'), .shp, .geojson or .gdb", Required = true };
@@ -48,6 +48,7 @@ internal static class DetectCommand
         };
         var masks = new MaskOptions(masks: true);
         masks.AddTo(command);
+        var grid = GridOptions.AddToDetect(command);
         command.SetAction(async (parse, ct) =>
         {
             InferenceLimits.CheckTile(parse.GetValue(tile), "--tile");
@@ -65,14 +66,14 @@ internal static class DetectCommand
                 IntraOpThreads = parse.GetValue(threads),
                 Lanes = parse.GetValue(lanes),
             };
-            var pair = new ScenePair(parse.GetValue(before)!, parse.GetValue(after)!)
+            var pair = grid.Apply(parse, new ScenePair(parse.GetValue(before)!, parse.GetValue(after)!)
             {
                 BeforeId = parse.GetValue(beforeId),
                 AfterId = parse.GetValue(afterId),
                 BeforeDate = Date(parse.GetValue(beforeDate), "--before-date"),
                 AfterDate = Date(parse.GetValue(afterDate), "--after-date"),
                 Bands = parse.GetValue(bands) is { } b ? BandRoles.ParseList(b) : null,
-            };
+            });
             var options = masks.Apply(parse, new DetectionOptions
             {
                 AllLand = parse.GetValue(allLand),

@@ -43,6 +43,7 @@ internal static class RecheckCommand
             polygons, image, reference, after, model, output, chips, layer, idField, margin, maxObscured, restoredMax, notRestoredMin,
             vegNdvi, soilNdvi, wholeScene, device, fp16, batch, threads, bands, newestDate, referenceDate,
         };
+        var grid = GridOptions.AddToRecheck(command);
         command.SetAction(async (parse, ct) =>
         {
             InferenceLimits.CheckBatch(parse.GetValue(batch), "--batch");
@@ -54,14 +55,14 @@ internal static class RecheckCommand
                 BatchSize = parse.GetValue(batch),
                 IntraOpThreads = parse.GetValue(threads),
             };
-            var images = new RecheckImages(parse.GetValue(image)!)
+            var images = grid.Apply(parse, new RecheckImages(parse.GetValue(image)!)
             {
                 Reference = parse.GetValue(reference),
                 After = parse.GetValue(after),
                 NewestDate = Date(parse.GetValue(newestDate), "--newest-date"),
                 ReferenceDate = Date(parse.GetValue(referenceDate), "--reference-date"),
                 Bands = parse.GetValue(bands) is { } b ? BandRoles.ParseList(b) : null,
-            };
+            });
             var options = new RecheckOptions
             {
                 MarginMetres = parse.GetValue(margin),

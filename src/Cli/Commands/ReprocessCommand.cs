@@ -20,7 +20,7 @@ internal static partial class ReprocessCommand
 
     public static Command Create()
     {
-        var manifest = new Option<string>("--manifest") { Description = "CSV of scene pairs: before,after[,key,before_id,after_id,before_date,after_date,region,bands]" };
+        var manifest = new Option<string>("--manifest") { Description = "CSV of scene pairs: before,after[,key,before_id,after_id,before_date,after_date,region,bands,align]" };
         var survey = new Option<string>("--survey") { Description = "Land survey the detector finds farmland in (DLTB, YJJBNTTB, XZQ)" };
         var current = new Option<string?>("--current-survey") { Description = "Current (year-end) survey to mark polygons against (BCTB, DLBM_NOW, YBG); default: --survey" };
         var output = new Option<string>("--out") { Description = "Batch folder: journal, scenes/, tuban.gpkg, regions.csv, ratio.csv, report.md, report.html; a new or empty folder, or an earlier batch's" };

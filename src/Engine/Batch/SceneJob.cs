@@ -34,10 +34,13 @@ public sealed record SceneJob(string Key, string Before, string After)
     /// <summary>Band roles of both images in band order, overriding the files; null to read them from the files.</summary>
     public IReadOnlyList<BandRole>? Bands { get; init; }
 
+    /// <summary>Warp the after image onto the before image's grid when they differ (<see cref="ScenePair.Align"/>).</summary>
+    public bool Align { get; init; }
+
     /// <summary>The scene pair the detector runs.</summary>
     public ScenePair ToScenePair() => new(Before, After)
     {
-        BeforeId = BeforeId, AfterId = AfterId, BeforeDate = BeforeDate, AfterDate = AfterDate, Bands = Bands,
+        BeforeId = BeforeId, AfterId = AfterId, BeforeDate = BeforeDate, AfterDate = AfterDate, Bands = Bands, Align = Align,
     };
 
     /// <summary>
@@ -49,7 +52,7 @@ public sealed record SceneJob(string Key, string Before, string After)
         var text = string.Join("\n",
             Key, Before, Describe(Before), After, Describe(After), BeforeId ?? "", AfterId ?? "",
             BeforeDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture) ?? "", AfterDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture) ?? "",
-            Region ?? "", Bands is null ? "" : BandRoles.Format(Bands));
+            Region ?? "", Bands is null ? "" : BandRoles.Format(Bands)) + (Align ? "\nalign" : ""); // jobs without it keep their fingerprint
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 

@@ -17,6 +17,7 @@ namespace WeiPian.Engine.Batch;
 /// <item><term>before_date / after_date</term><description>QSX / HSX as YYYYMMDD or YYYY-MM-DD (aliases qsx, hsx); default: the GeoTIFF's date</description></item>
 /// <item><term>region</term><description>a 6-digit XZQDM for polygons outside the survey's county layer (alias xzqdm)</description></item>
 /// <item><term>bands</term><description>band roles in band order, e.g. "B,G,R,NIR" (quoted)</description></item>
+/// <item><term>align</term><description>yes/true/1 to warp the after image onto the before image's grid when they differ (<see cref="Pipeline.ScenePair.Align"/>); empty, no, false or 0 refuses different grids</description></item>
 /// <item><term>remark</term><description>free text for the people keeping the manifest (aliases note, 备注); not read</description></item>
 /// </list>
 /// Blank lines and lines starting with # are skipped. Keys must be unique.
@@ -27,7 +28,7 @@ public static class SceneManifest
     public static IReadOnlyList<string[]> Columns { get; } =
     [
         ["key", "scene_key"], ["before"], ["after"], ["before_id", "qqjh"], ["after_id", "dqjh"], ["before_date", "qsx"], ["after_date", "hsx"],
-        ["region", "xzqdm"], ["bands"], ["remark", "note", "备注"],
+        ["region", "xzqdm"], ["bands"], ["align"], ["remark", "note", "备注"],
     ];
 
     /// <summary>Reads a manifest into jobs, in file order, with absolute paths.</summary>
@@ -41,9 +42,9 @@ public static class SceneManifest
         int before = table.Column("before"), after = table.Column("after");
         if (before < 0 || after < 0)
             throw new InputException(
-                $"Manifest '{path}': the header must name the columns 'before' and 'after' (and optionally key, before_id, after_id, before_date, after_date, region, bands); it has {string.Join(", ", table.Header)}.");
+                $"Manifest '{path}': the header must name the columns 'before' and 'after' (and optionally key, before_id, after_id, before_date, after_date, region, bands, align); it has {string.Join(", ", table.Header)}.");
         int key = table.Column(Columns[0]), beforeId = table.Column(Columns[3]), afterId = table.Column(Columns[4]),
-            beforeDate = table.Column(Columns[5]), afterDate = table.Column(Columns[6]), region = table.Column(Columns[7]), bands = table.Column(Columns[8]);
+            beforeDate = table.Column(Columns[5]), afterDate = table.Column(Columns[6]), region = table.Column(Columns[7]), bands = table.Column(Columns[8]), align = table.Column(Columns[9]);
         var jobs = new List<SceneJob>();
         var keys = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var (line, f) in table.Rows)
@@ -74,6 +75,7 @@ public static class SceneManifest
                 AfterDate = Date(Get(afterDate), where, "after_date"),
                 Region = r,
                 Bands = roles,
+                Align = Flag(Get(align), where, "align"),
             });
         }
         if (jobs.Count == 0) throw new InputException($"Manifest '{path}' lists no scene pairs.");
@@ -84,12 +86,19 @@ public static class SceneManifest
     public static void Write(string path, IEnumerable<SceneJob> jobs)
     {
         using var w = new StreamWriter(path, false, new System.Text.UTF8Encoding(false));
-        w.WriteLine("key,before,after,before_id,after_id,before_date,after_date,region,bands");
+        w.WriteLine("key,before,after,before_id,after_id,before_date,after_date,region,bands,align");
         foreach (var j in jobs)
             w.WriteLine(Csv.Line([j.Key, j.Before, j.After, j.BeforeId, j.AfterId,
                 j.BeforeDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture), j.AfterDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture),
-                j.Region, j.Bands is null ? null : BandRoles.Format(j.Bands)]));
+                j.Region, j.Bands is null ? null : BandRoles.Format(j.Bands), j.Align ? "yes" : null]));
     }
+
+    private static bool Flag(string? text, string where, string column) => text?.ToLowerInvariant() switch
+    {
+        null or "no" or "false" or "0" => false,
+        "yes" or "true" or "1" => true,
+        _ => throw new InputException($"{where}: {column} '{text}' is not yes/no (true/false, 1/0)."),
+    };
 
     private static DateOnly? Date(string? text, string where, string column)
     {

@@ -269,6 +269,7 @@ public sealed partial class RasterDataset : IDisposable
         if (_handle.IsClosed) return;
         GdalLibrary.ResetError();
         _handle.Dispose();
+        _warpSource?.Dispose();
         if (IsWritable) GdalLibrary.CheckLastError("close raster", Path);
     }
 

@@ -26,6 +26,7 @@ internal sealed class CardInputDto
     public int? Tile { get; set; }
     public int? Halo { get; set; }
     public int? Batch { get; set; }
+    public double? Gsd { get; set; }
 }
 
 internal sealed class CardScalingDto

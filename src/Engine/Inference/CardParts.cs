@@ -83,6 +83,12 @@ public sealed class CardInput
 
     /// <summary>The graph's fixed batch size, or 0 when its batch dimension is dynamic.</summary>
     public int Batch { get; }
+
+    /// <summary>
+    /// The ground sample distance the model was trained at, in metres; null when the card does not say. Objects keep
+    /// their size in pixels only at this GSD, so a scene more than 10 % finer or coarser is refused unless resampled to it.
+    /// </summary>
+    public double? Gsd { get; internal init; }
 }
 
 /// <summary>The card's <c>output</c>: which graph output to read and what it means.</summary>

@@ -153,7 +153,9 @@ public sealed partial class ModelCard
             if (batch < 0) throw Fail($"input.batch is {batch}; expected the graph's fixed batch size, or 0 when its batch dimension is dynamic.");
             if (batch > InferenceLimits.MaxBatch) throw Fail($"input.batch is {batch}; the engine runs at most {InferenceLimits.MaxBatch} tiles per call.");
 
-            return new CardInput(form, nameArray, order, bands, scaling, tile, halo, batch);
+            if (dto.Gsd is { } gsd && !(double.IsFinite(gsd) && gsd > 0))
+                throw Fail($"input.gsd is {gsd}; expected the ground sample distance the model was trained at, in metres, e.g. 0.8.");
+            return new CardInput(form, nameArray, order, bands, scaling, tile, halo, batch) { Gsd = dto.Gsd };
         }
 
         private CardScaling Scaling(CardScalingDto dto, int bands)

@@ -156,6 +156,7 @@ public sealed partial class ModelCard
             Tile = Input.Tile,
             Halo = Input.Halo,
             Batch = Input.Batch,
+            Gsd = Input.Gsd,
         },
         Output = new CardOutputDto
         {

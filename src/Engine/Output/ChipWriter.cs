@@ -4,6 +4,8 @@ using System.Runtime.ExceptionServices;
 using System.Text;
 using NetTopologySuite.Geometries;
 using SkiaSharp;
+using WeiPian.Engine.Alignment;
+using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
 
 namespace WeiPian.Engine.Output;
@@ -62,27 +64,32 @@ public sealed class ChipWriter : IDisposable
     /// <param name="options">Chip size and stretch.</param>
     /// <exception cref="InputException"><paramref name="directory"/> is a file.</exception>
     public ChipWriter(string directory, string beforePath, string afterPath, IReadOnlyList<BandRole>? bands = null, ChipOptions? options = null)
+        : this(directory, new ScenePair(beforePath, afterPath) { Bands = bands }, null, options)
+    {
+    }
+
+    /// <summary>Prepares chips of the pair on the grid the detector processes it on (aligned, resampled to the model's GSD).</summary>
+    internal ChipWriter(string directory, ScenePair pair, double? modelGsd, ChipOptions? options)
     {
         _options = options ?? new ChipOptions();
         _directory = directory;
         if (File.Exists(directory)) throw new InputException($"Cannot write chips into '{directory}': it is a file, not a folder.");
         Directory.CreateDirectory(directory);
-        _before = Scene.Open(beforePath, bands);
+        var aligned = AlignedPair.Open(pair, modelGsd, measure: false);
         try
         {
-            _after = Scene.Open(afterPath, bands);
-            var grids = _before.Grid.EnsureCompatible(_after.Grid, beforePath, afterPath);
-            _region = grids.OverlapInFirst!.Value;
+            _before = aligned.First;
+            _after = aligned.Second;
+            _region = aligned.RegionFirst;
             _transform = _before.Grid.Transform;
             _bandsBefore = Bands(_before);
             _bandsAfter = Bands(_after);
-            // The after image's pixel (x, y) is the before image's (x - offset): both grids share pixel size and alignment.
-            _offsetAfter = (grids.OverlapInSecond!.Value.X - _region.X, grids.OverlapInSecond.Value.Y - _region.Y);
+            // The after image's pixel (x, y) is the before image's (x - offset): both are on one grid.
+            _offsetAfter = (aligned.RegionSecond.X - _region.X, aligned.RegionSecond.Y - _region.Y);
         }
         catch
         {
-            _before.Dispose();
-            _after?.Dispose();
+            aligned.Dispose();
             throw;
         }
         _typeface = ChipRendering.LoadTypeface();

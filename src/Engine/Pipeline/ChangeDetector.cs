@@ -99,7 +99,7 @@ public sealed class ChangeDetector : IDisposable
             using ITubanSink sink = options.SplitBy == OutputSplit.County
                 ? new CountySplitSink(outputPath, run.Crs, format, options.ShapefileEncoding, options.Logger)
                 : TubanWriter.Create(outputPath, run.Crs, format, options.ShapefileEncoding, options.Logger);
-            using var chips = options.ChipsDirectory is { } dir ? new ChipWriter(dir, pair.Before, pair.After, pair.Bands, options.Chips) : null;
+            using var chips = options.ChipsDirectory is { } dir ? new ChipWriter(dir, pair, _model.Card.Input.Gsd, options.Chips) : null;
             var summary = new DetectionSummary.Builder();
             long delivered = 0;
             await foreach (var t in run.RunAsync(progress, cancellationToken).ConfigureAwait(false))
@@ -120,7 +120,7 @@ public sealed class ChangeDetector : IDisposable
             chips?.Finish();
             run.Times.Add(StageTimes.Stage.Chips, commit);
             WarnOfNoNumbers(run, options);
-            var result = summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed, run.Times) with { Files = sink.Paths, NoNumberPixels = run.NoNumberPixels };
+            var result = summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed, run.Times) with { Files = sink.Paths, NoNumberPixels = run.NoNumberPixels, Registration = run.Registration };
             progress?.Report(new DetectionProgress(run.Tiles.TileCount, run.Tiles.TileCount, result.Count) { Stage = DetectionStage.Done });
             return result;
         }

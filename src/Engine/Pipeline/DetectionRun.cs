@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
+using WeiPian.Engine.Alignment;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Masks;
@@ -54,12 +55,11 @@ internal sealed class DetectionRun : IDisposable
                 OutputPaths.EnsureApart(classRaster, pair.Before, pair.After, surveyPath, model.ModelPath);
                 _classRaster = AtomicOutput.Begin(classRaster, OutputLayout.File, options.Logger);
             }
-            _before = Scene.Open(pair.Before, pair.Bands);
-            _after = Scene.Open(pair.After, pair.Bands);
-            var grids = _before.Grid.EnsureCompatible(_after.Grid, pair.Before, pair.After);
-            _regionBefore = grids.OverlapInFirst!.Value;
-            _regionAfter = grids.OverlapInSecond!.Value;
-            Grid = _before.Grid.Subgrid(_regionBefore);
+            var aligned = AlignedPair.Open(pair, model.Card.Input.Gsd);
+            (_before, _after, _regionBefore, _regionAfter) = (aligned.First, aligned.Second, aligned.RegionFirst, aligned.RegionSecond);
+            Grid = aligned.Grid;
+            Registration = aligned.Registration;
+            CoregistrationCheck.WarnIfLarge(Registration, pair, options.Logger);
             Crs = Grid.Crs ?? throw new PixelGridException($"'{pair.Before}' has no CRS; areas and coordinates need one.");
             if (!Crs.IsProjected)
                 throw new PixelGridException(
@@ -87,6 +87,9 @@ internal sealed class DetectionRun : IDisposable
 
     /// <summary>The output grid: the part of the before image that the after image also covers.</summary>
     public PixelGrid Grid { get; }
+
+    /// <summary>The residual shift measured between the dates; null when it could not be measured.</summary>
+    public Coregistration? Registration { get; }
 
     /// <summary>The scene CRS.</summary>
     public SpatialReference Crs { get; }

@@ -42,6 +42,9 @@ public sealed record DetectionSummary
     /// </summary>
     public long NoNumberPixels { get; init; }
 
+    /// <summary>The residual shift between the dates the co-registration check measured; null when it could not be measured.</summary>
+    public Alignment.Coregistration? Registration { get; init; }
+
     /// <summary>The files written: the output, or one per county with <see cref="OutputSplit.County"/>.</summary>
     public IReadOnlyList<string> Files { get; init; } = [];
 

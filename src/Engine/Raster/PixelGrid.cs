@@ -114,7 +114,10 @@ public sealed record PixelGrid
             differences.Add(Inv($"size {Width}x{Height} vs {other.Width}x{other.Height} pixels"));
         if (differences.Count > 0)
             throw new PixelGridException($"'{nameThis}' and '{nameOther}' do not share one pixel grid: {string.Join("; ", differences)}. " +
-                "Resample one onto the other's grid first (gdalwarp -tr/-te/-t_srs, or the engine's explicit warp).");
+                "Have the engine warp the second onto the first's grid, or resample it first (gdalwarp -tr/-te/-t_srs).")
+            {
+                Setting = nameof(Pipeline.ScenePair.Align),
+            };
         return c;
     }
 

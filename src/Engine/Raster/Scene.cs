@@ -13,18 +13,18 @@ namespace WeiPian.Engine.Raster;
 /// ("B", "Blue", "NIR", ...), or from GDAL's colour interpretation; bands with none stay
 /// <see cref="BandRole.Unknown"/>. Not thread-safe: open the scene once per reading thread.
 /// </remarks>
-public sealed class Scene : IDisposable
+public sealed partial class Scene : IDisposable
 {
     private readonly RasterDataset _raster;
 
-    private Scene(RasterDataset raster, IReadOnlyList<BandRole>? roles)
+    private Scene(RasterDataset raster, IReadOnlyList<BandRole>? roles, PixelGrid? grid = null)
     {
         _raster = raster;
         Path = raster.Path;
         RasterLimits.EnsureWithin(raster, "a scene");
         if (!raster.HasGeoTransform)
             throw new PixelGridException($"'{Path}' has no georeferencing (no geotransform); a scene must be georeferenced.");
-        Grid = new PixelGrid(raster.Width, raster.Height, raster.GeoTransform, raster.SpatialReference, Path);
+        Grid = grid ?? new PixelGrid(raster.Width, raster.Height, raster.GeoTransform, raster.SpatialReference, Path);
         DataType = raster.DataType(1);
         for (var b = 2; b <= raster.BandCount; b++)
             if (raster.DataType(b) != DataType)

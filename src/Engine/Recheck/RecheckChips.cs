@@ -36,8 +36,8 @@ public sealed class RecheckChips : IDisposable
         try
         {
             _grid = newest.Grid;
-            if (images.Reference is { } reference) Add("reference", "reference", reference, images.Bands);
-            if (images.After is { } after) Add("after", "after", after, images.Bands);
+            if (images.Reference is { } reference) Add("reference", "reference", reference, images.Bands, images.Align);
+            if (images.After is { } after) Add("after", "after", after, images.Bands, images.Align);
             _dates.Add(new Date("newest", "newest", newest, Bands(newest), 0, 0, Day(newest)));
         }
         catch
@@ -49,11 +49,17 @@ public sealed class RecheckChips : IDisposable
         _typeface = ChipRendering.LoadTypeface();
     }
 
-    private void Add(string label, string suffix, string path, IReadOnlyList<BandRole>? bands)
+    private void Add(string label, string suffix, string path, IReadOnlyList<BandRole>? bands, bool align)
     {
         var scene = Scene.Open(path, bands);
         try
         {
+            if (align && !_grid.Compare(scene.Grid).IsCompatible)
+            {
+                var roles = scene.BandRoles;
+                scene.Dispose();
+                scene = Scene.OpenWarped(path, _grid, roles);
+            }
             var c = _grid.EnsureCompatible(scene.Grid, "newest image", path);
             // This date's pixel (x, y) is the newest's (x - offset).
             _dates.Add(new Date(label, suffix, scene, Bands(scene), c.OverlapInSecond!.Value.X - c.OverlapInFirst!.Value.X,

@@ -111,4 +111,8 @@ public sealed record RecheckImages(string Newest)
 
     /// <summary>Band roles of the images in band order (e.g. B,G,R,NIR), overriding what the files say.</summary>
     public IReadOnlyList<BandRole>? Bands { get; init; }
+
+    /// <summary>Warp the reference and earlier after image onto the newest image's grid when they differ (as
+    /// <see cref="Pipeline.ScenePair.Align"/>); false refuses images on different grids.</summary>
+    public bool Align { get; init; }
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using NetTopologySuite.Geometries;
+using WeiPian.Engine.Alignment;
 using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Raster;
 using WeiPian.Engine.Stitching;
@@ -49,17 +51,15 @@ internal sealed class RecheckRun : IDisposable
             throw new InputException("A reference image is compared with the newest by a change model: give a model, or leave out the reference to judge by indices alone.");
         try
         {
-            _newest = Scene.Open(images.Newest, images.Bands);
             if (images.Reference is { } referencePath)
             {
-                _reference = Scene.Open(referencePath, images.Bands);
-                var grids = _newest.Grid.EnsureCompatible(_reference.Grid, images.Newest, referencePath);
-                _regionNewest = grids.OverlapInFirst!.Value;
-                _regionReference = grids.OverlapInSecond!.Value;
+                var aligned = AlignedPair.Open(new ScenePair(images.Newest, referencePath) { Bands = images.Bands, Align = images.Align }, null, measure: false);
+                (_newest, _reference, _regionNewest, _regionReference) = (aligned.First, aligned.Second, aligned.RegionFirst, aligned.RegionSecond);
                 _model = model;
             }
             else
             {
+                _newest = Scene.Open(images.Newest, images.Bands);
                 _regionNewest = _newest.Grid.Extent;
             }
             Grid = _newest.Grid.Subgrid(_regionNewest);
