@@ -52,6 +52,8 @@ internal static class CliErrors
         ["MarginMetres"] = ("--margin", "--margin"),
         ["SoilNdvi"] = ("--soil-ndvi", "--soil-ndvi, --veg-ndvi"),
         ["IdField"] = ("--id-field", "--id-field"),
+        ["Radiometry"] = ("--radiometry", "--radiometry percentile, or --radiometry match"),
+        ["CardPath"] = ("--card", "--card"),
     };
 
     /// <summary>

@@ -6,6 +6,7 @@ using NetTopologySuite.IO;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Output;
+using WeiPian.Engine.Radiometry;
 using WeiPian.Engine.Raster;
 using WeiPian.Engine.Stitching;
 using WeiPian.Engine.Survey;
@@ -64,6 +65,7 @@ internal sealed class DetectionRun : IDisposable
             _bandsBefore = model.Card.BindBands(_before.BandRoles, pair.Before);
             _bandsAfter = model.Card.BindBands(_after.BandRoles, pair.After);
             Tiles = new TileGrid(_regionBefore.Width, _regionBefore.Height, model.TileSize, model.Halo, ChunkTiles(model));
+            Radiometry = RadiometryPlan.Prepare(model.Card, _before, _regionBefore, _bandsBefore, _after, _regionAfter, _bandsAfter, options.Radiometry);
             _survey = surveyPath is null ? null : LandSurvey.Load(surveyPath, Crs, Grid.Bounds, options.Survey);
             BeforeDate = pair.BeforeDate ?? _before.AcquisitionDate;
             AfterDate = pair.AfterDate ?? _after.AcquisitionDate;
@@ -88,6 +90,9 @@ internal sealed class DetectionRun : IDisposable
 
     /// <summary>How the region is tiled.</summary>
     public TileGrid Tiles { get; }
+
+    /// <summary>Each date's scaling onto the model, decided from both scenes' samples.</summary>
+    public RadiometryPlan Radiometry { get; }
 
     public DateOnly? BeforeDate { get; }
     public DateOnly? AfterDate { get; }
@@ -217,7 +222,7 @@ internal sealed class DetectionRun : IDisposable
 
         var prepare = Stage(async () =>
         {
-            var scaling = _model.Card.Input.Scaling.Coefficients;
+            var (scaleBefore, scaleAfter) = (Radiometry.Before, Radiometry.After);
             var plane = tiles.Tile * tiles.Tile;
             var farmland = _options.AllLand ? [] : new byte[tiles.Kept * tiles.Width];
             ClassStrip? strip = null;
@@ -254,9 +259,10 @@ internal sealed class DetectionRun : IDisposable
                         var after = batch.AfterTile(n);
                         for (var b = 0; b < _bandsBefore.Length; b++)
                         {
-                            float lo = scaling.Low[b], hi = scaling.High[b], a = scaling.Multiplier[b], c = scaling.Offset[b];
-                            readBefore.ScaleTile(slot, column, b, before.Slice(b * plane, plane), lo, hi, a, c);
-                            readAfter.ScaleTile(slot, column, b, after.Slice(b * plane, plane), lo, hi, a, c);
+                            readBefore.ScaleTile(slot, column, b, before.Slice(b * plane, plane),
+                                scaleBefore.Low[b], scaleBefore.High[b], scaleBefore.Multiplier[b], scaleBefore.Offset[b]);
+                            readAfter.ScaleTile(slot, column, b, after.Slice(b * plane, plane),
+                                scaleAfter.Low[b], scaleAfter.High[b], scaleAfter.Multiplier[b], scaleAfter.Offset[b]);
                         }
                         n++;
                     }
