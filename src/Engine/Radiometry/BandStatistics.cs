@@ -35,13 +35,13 @@ public sealed class BandStatistics
         return _sorted[lo] + (rank - lo) * ((double)_sorted[hi] - _sorted[lo]);
     }
 
-    /// <summary>Share (0..1) of the values at or above <paramref name="ceiling"/>: what a clamp there flattens.</summary>
-    public double ShareAtOrAbove(double ceiling)
+    /// <summary>Share (0..1) of the values above <paramref name="ceiling"/>: what a clamp there flattens.</summary>
+    public double ShareAbove(double ceiling)
     {
         if (Count == 0) return 0;
         var first = Array.BinarySearch(_sorted, (float)ceiling);
         if (first < 0) first = ~first;
-        else while (first > 0 && _sorted[first - 1] >= ceiling) first--;
+        else while (first < Count && _sorted[first] <= ceiling) first++;
         return (double)(Count - first) / Count;
     }
 }

@@ -11,7 +11,7 @@ public enum RadiometrySetting
     /// <summary>As the card says (<see cref="CardRadiometry.Mode"/>; <see cref="ScalingMode.Fixed"/> for a card that says nothing).</summary>
     Card,
 
-    /// <summary>Stretch each date per band from its sampled low/high percentiles onto the card's range (<see cref="ScalingMode.Percentile"/>).</summary>
+    /// <summary>Map each date's sampled low/high percentiles per band onto reference values (<see cref="ScalingMode.Percentile"/>, <see cref="PercentileStretch"/>).</summary>
     Percentile,
 
     /// <summary>Map the after date onto the before date on pseudo-invariant pixels (<see cref="ScalingMode.Match"/>).</summary>
@@ -109,35 +109,12 @@ public sealed class RadiometryPlan
             return new RadiometryPlan(mode, scaling, scaling,
                 $"fixed: the card's scaling ({radiometry.BitDepth}-bit{(radiometry.BitDepthStated ? "" : " from its max")}), both dates checked on {sb.Count} and {sa.Count} sampled px", clock.Elapsed);
         }
-        var (lowB, highB) = (Percentiles(stb, radiometry.PercentileLow), Percentiles(stb, radiometry.PercentileHigh));
-        var (lowA, highA) = (Percentiles(sta, radiometry.PercentileLow), Percentiles(sta, radiometry.PercentileHigh));
-        return new RadiometryPlan(mode, Stretch(card, scaling, lowB, highB), Stretch(card, scaling, lowA, highA),
-            $"percentile: {Num(radiometry.PercentileLow)}-{Num(radiometry.PercentileHigh)} % onto the card's min..max; before {Ranges(lowB, highB)}, after {Ranges(lowA, highA)}", clock.Elapsed);
-    }
-
-    /// <summary>
-    /// The map x' = min + (x - low) (max - min) / (high - low) per band (a date's percentiles onto the card's range),
-    /// composed with the card's scaling.
-    /// </summary>
-    internal static BandScaling Stretch(ModelCard card, BandScaling scaling, double[] low, double[] high)
-    {
-        var n = low.Length;
-        var gain = new double[n];
-        var offset = new double[n];
-        for (var b = 0; b < n; b++)
-        {
-            double min = card.Input.Scaling.Min[b], max = card.Input.Scaling.Max[b];
-            gain[b] = (max - min) / (high[b] - low[b]);
-            offset[b] = min - low[b] * gain[b];
-        }
-        return scaling.Compose(gain, offset);
+        var (before8, after8, how) = PercentileStretch.Maps(card, sb, stb, sa, sta);
+        return new RadiometryPlan(mode, scaling.Compose(before8.Gain, before8.Offset), scaling.Compose(after8.Gain, after8.Offset),
+            $"percentile: {how}; before gain {List(before8.Gain)}, offset {List(before8.Offset)}; after gain {List(after8.Gain)}, offset {List(after8.Offset)}", clock.Elapsed);
     }
 
     private static BandStatistics[] Statistics(RadiometrySample sample) => [.. sample.Values.Select(v => new BandStatistics(v))];
-
-    private static double[] Percentiles(BandStatistics[] stats, double p) => [.. stats.Select(s => s.Percentile(p))];
-
-    private static string Ranges(double[] low, double[] high) => string.Join(", ", low.Select((l, b) => $"{Num(l)}..{Num(high[b])}"));
 
     private static string List(double[] values) => string.Join(", ", values.Select(v => v.ToString("0.###", CultureInfo.InvariantCulture)));
 
