@@ -71,6 +71,8 @@ internal static class CliErrors
         ["ReferenceDate"] = ("--reference-date", "--reference-date YYYYMMDD"),
         ["Align"] = ("--align", "--align"),
         ["ResampleToModel"] = ("--resample-to-model", "--resample-to-model"),
+        ["Radiometry"] = ("--radiometry", "--radiometry percentile, or --radiometry match"),
+        ["CardPath"] = ("--card", "--card"),
     };
 
     /// <summary>

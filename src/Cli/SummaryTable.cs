@@ -20,6 +20,7 @@ internal static class SummaryTable
             sb.AppendLine(inv, $"{t.Tblx,-5} {t.ClassName,-22} {t.Count,8} {t.Area,12:0.0} {t.AreaMu,10:0.00} {t.FarmlandArea,12:0.0} {t.FarmlandAreaMu,11:0.00}");
         sb.AppendLine(inv, $"{"all",-5} {"",-22} {s.Count,8} {s.Area,12:0.0} {s.Area / Tuban.SquareMetresPerMu,10:0.00} {s.FarmlandArea,12:0.0} {s.FarmlandArea / Tuban.SquareMetresPerMu,11:0.00}");
         if (s.Registration is { } r) sb.AppendLine(inv, $"co-registration: {r}");
+        if (s.Radiometry.Length > 0) sb.AppendLine(inv, $"scaling {s.Radiometry} (sampled and checked in {s.RadiometryTime.TotalSeconds:0.000} s)");
         sb.AppendLine(inv, $"{s.Pixels / 1e6:0.00} Mpx ({s.AreaKm2:0.000} km²) in {s.Elapsed.TotalSeconds:0.00} s: {s.MegapixelsPerSecond:0.00} Mpx/s, {s.AreaKm2 / Math.Max(s.Elapsed.TotalMinutes, 1e-9):0.0} km²/min");
         return sb.ToString();
     }

@@ -11,7 +11,8 @@ namespace WeiPian.Engine.Tests.Pipeline;
 /// <summary>
 /// A model of an 8-bit R,G,B world (tests/Fixtures/models/stacked-rgb8-change.onnx, card scaling min 0 max 255) through
 /// the whole pipeline on 4-band B,G,R,NIR scenes: the red band is chosen by role, 8-bit scenes are scaled by the card's
-/// 0..255, 10-bit scenes saturate at 255 under that card and match the 8-bit result under a sidecar saying max 1023.
+/// 0..255, 10-bit scenes are refused under that card (most of their red would be clamped at 255) and match the 8-bit
+/// result under a sidecar saying max 1023.
 /// The model is a 1x1 convolution: change where red rises by at least a quarter of the card's range
 /// (63.75 DN at 8 bits, 255.75 DN at 10 bits).
 /// </summary>
@@ -54,15 +55,16 @@ public class EightBitModelTests
     }
 
     [Fact]
-    public void TenBitSceneUnderTheEightBitCardSaturatesAt255()
+    public void TenBitSceneUnderTheEightBitCardIsRefusedBeforeAnyTile()
     {
         using var dir = new TempDir();
         var pair = WritePair(dir, RasterDataType.UInt16, scale: 4);
-        // Scalar reference: clamp to the card's 0..255, then a rise of at least 63.75. Block 0 (200 -> 800) rises
-        // only 55 once clamped; blocks 2 (40 -> 320: +215) and 5 (120 -> 1020: +135) still change.
-        var expected = Blocks.Select(b => Math.Min(4 * b.RedAfter, 255) - Math.Min(4 * b.RedBefore, 255) >= 63.75).ToArray();
-        Assert.Equal([false, false, true, false, false, true], expected);
-        AssertBlocks(expected, ClassRaster(TestModels.StackedRgb8, pair, dir));
+        // Red at 4 x (50, 100, 10, 120, 200, 30): half the before date's red lies above the card's 255 and would be
+        // clamped flat there (block 0's rise 200 -> 800 would read as +55), so the run stops before the model runs.
+        var e = Assert.Throws<InputException>(() => ClassRaster(TestModels.StackedRgb8, pair, dir));
+        Assert.Equal("Radiometry", e.Setting);
+        Assert.Contains(pair.Before, e.Message, StringComparison.Ordinal);
+        Assert.Contains("above the card's max 255", e.Message, StringComparison.Ordinal);
     }
 
     private static void AssertBlocks(bool[] expected, byte[] classes)

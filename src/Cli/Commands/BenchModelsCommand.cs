@@ -32,15 +32,19 @@ internal static class BenchModelsCommand
         var maxDrop = new Option<double>("--max-drop") { Description = "Largest allowed drop of any headline metric", DefaultValueFactory = _ => 0.02 };
         var threads = new Option<int>("--threads") { Description = "Inference threads per model run" };
         var device = DeviceOption.Create();
+        var card = RadiometryOptions.Card();
         var single = new Option<string?>("--single") { Description = "(internal) score one model and print JSON", Hidden = true };
         var command = new Command("bench-models", "Compare models side by side on a benchmark set: Mpx/s, peak memory, per-class F1/IoU, object recall/precision, false alarms per km²; optionally gate candidates against a baseline.")
         {
-            models, set, output, baseline, maxDrop, threads, device, single,
+            models, set, output, baseline, maxDrop, threads, device, card, single,
         };
         command.SetAction(async (parse, ct) =>
         {
             var cases = BenchCase.Find(parse.GetValue(set)!);
-            var inference = new InferenceOptions { IntraOpThreads = parse.GetValue(threads), Device = DeviceOption.Parse(parse.GetValue(device)!) };
+            var inference = new InferenceOptions
+            {
+                IntraOpThreads = parse.GetValue(threads), Device = DeviceOption.Parse(parse.GetValue(device)!), CardPath = RadiometryOptions.CardPath(parse.GetValue(card)),
+            };
             if (parse.GetValue(single) is { } one)
             {
                 var (path, fp16) = Entry(one);
@@ -52,6 +56,8 @@ internal static class BenchModelsCommand
             var gate = parse.GetValue(baseline);
             if (gate is not null && !list.Contains(gate)) list.Insert(0, gate);
             if (list.Count == 0) throw new InputException("Give at least one model with --models.");
+            if (inference.CardPath is not null && list.Count > 1)
+                throw new InputException($"--card {parse.GetValue(card)}: one card describes one model, but {list.Count} models were given; compare them one at a time.");
             // Every input is checked before the first model runs, so that a refusal is the only line the run prints.
             var resolved = list.Select(m => (Name: m, Path: Resolve(m, m == gate ? "--baseline" : "--models"))).ToList();
             CheckMaxDrop(parse.GetValue(maxDrop));
@@ -65,7 +71,7 @@ internal static class BenchModelsCommand
                 {
                     var eta = scores.Count > 0 ? bar.Elapsed / scores.Count * (resolved.Count - scores.Count) : (TimeSpan?)null;
                     bar.Show((double)scores.Count / resolved.Count, $"model {scores.Count + 1}/{resolved.Count} {name} on {cases.Count} case(s)", eta, milestone: true);
-                    scores.Add(await RunChild(path, parse.GetValue(set)!, parse.GetValue(threads), parse.GetValue(device)!, ct));
+                    scores.Add(await RunChild(path, parse.GetValue(set)!, parse.GetValue(threads), parse.GetValue(device)!, inference.CardPath, ct));
                 }
                 bar.Show(1, $"done  {scores.Count} model(s) on {cases.Count} case(s)", null, milestone: true);
             }
@@ -151,13 +157,14 @@ internal static class BenchModelsCommand
     }
 
     // Each model runs in its own process so its peak memory is its own.
-    private static async Task<ModelScore> RunChild(string model, string set, int threads, string device, CancellationToken ct)
+    private static async Task<ModelScore> RunChild(string model, string set, int threads, string device, string? card, CancellationToken ct)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
         var self = Environment.GetCommandLineArgs()[0];
         if (self.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) start.ArgumentList.Add(self);
         foreach (var a in new[] { "bench-models", "--single", model, "--set", set, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--device", device })
             start.ArgumentList.Add(a);
+        if (card is not null) foreach (var a in new[] { "--card", card }) start.ArgumentList.Add(a);
         using var child = Process.Start(start)!;
         var stdout = child.StandardOutput.ReadToEndAsync(ct);
         var stderr = child.StandardError.ReadToEndAsync(ct);

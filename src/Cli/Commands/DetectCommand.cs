@@ -40,11 +40,13 @@ internal static class DetectCommand
         var chips = new Option<string?>("--chips") { Description = "Write before/after chips of every polygon and an index.html into this folder" };
         var profile = new Option<bool>("--profile") { Description = "Print the wall time per pipeline stage" };
         var simplify = new Option<double>("--simplify") { Description = "Simplify polygons, keeping topology, with this tolerance in metres (default 0: exact pixel edges)" };
+        var radiometry = RadiometryOptions.Radiometry();
+        var card = RadiometryOptions.Card();
         var splitBy = new Option<string?>("--split-by") { Description = "county: one file per XZQDM, OUT_<XZQDM>.ext beside --out" };
         var command = new Command("detect", "Find change polygons (图斑) between two dates, on farmland by default, with the national attributes.")
         {
             before, after, survey, model, output, classRaster, device, fp16, tile, halo, batch, threads, lanes, allLand, bands, beforeId, afterId,
-            beforeDate, afterDate, sourceTag, eight, encoding, chips, profile, simplify, splitBy,
+            beforeDate, afterDate, sourceTag, eight, encoding, chips, profile, simplify, splitBy, radiometry, card,
         };
         var masks = new MaskOptions(masks: true);
         masks.AddTo(command);
@@ -65,6 +67,7 @@ internal static class DetectCommand
                 BatchSize = parse.GetValue(batch),
                 IntraOpThreads = parse.GetValue(threads),
                 Lanes = parse.GetValue(lanes),
+                CardPath = RadiometryOptions.CardPath(parse.GetValue(card)),
             };
             var pair = grid.Apply(parse, new ScenePair(parse.GetValue(before)!, parse.GetValue(after)!)
             {
@@ -83,6 +86,7 @@ internal static class DetectCommand
                 ChipsDirectory = parse.GetValue(chips),
                 ShapefileEncoding = parse.GetValue(encoding)!,
                 SimplifyTolerance = parse.GetValue(simplify),
+                Radiometry = RadiometryOptions.Parse(parse.GetValue(radiometry)!),
                 SplitBy = parse.GetValue(splitBy)?.ToLowerInvariant() switch
                 {
                     null => OutputSplit.None,

@@ -36,12 +36,14 @@ internal static class RecheckCommand
         var threads = new Option<int>("--threads") { Description = $"Inference threads, at most {InferenceLimits.ThreadsPerCore} x the cores (default: every core)" };
         var bands = new Option<string?>("--bands") { Description = "Band roles of the images in band order, e.g. B,G,R,NIR" };
         var newestDate = new Option<string?>("--newest-date") { Description = "Date of the newest image as YYYYMMDD (default: the GeoTIFF's)" };
+        var radiometry = RadiometryOptions.Radiometry();
+        var card = RadiometryOptions.Card();
         var referenceDate = new Option<string?>("--reference-date") { Description = "Date of the reference image as YYYYMMDD" };
         var command = new Command("recheck",
             "Rectification monitoring: re-check earlier change polygons on the newest image (restored, partly restored, not restored, cannot tell).")
         {
             polygons, image, reference, after, model, output, chips, layer, idField, margin, maxObscured, restoredMax, notRestoredMin,
-            vegNdvi, soilNdvi, wholeScene, device, fp16, batch, threads, bands, newestDate, referenceDate,
+            vegNdvi, soilNdvi, wholeScene, device, fp16, batch, threads, bands, newestDate, referenceDate, radiometry, card,
         };
         var grid = GridOptions.AddToRecheck(command);
         command.SetAction(async (parse, ct) =>
@@ -54,6 +56,7 @@ internal static class RecheckCommand
                 Fp16 = parse.GetValue(fp16),
                 BatchSize = parse.GetValue(batch),
                 IntraOpThreads = parse.GetValue(threads),
+                CardPath = RadiometryOptions.CardPath(parse.GetValue(card)),
             };
             var images = grid.Apply(parse, new RecheckImages(parse.GetValue(image)!)
             {
@@ -72,6 +75,7 @@ internal static class RecheckCommand
                 VegetationNdvi = parse.GetValue(vegNdvi),
                 SoilNdvi = parse.GetValue(soilNdvi),
                 WholeScene = parse.GetValue(wholeScene),
+                Radiometry = RadiometryOptions.Parse(parse.GetValue(radiometry)!),
                 Layer = parse.GetValue(layer),
                 IdField = parse.GetValue(idField),
                 ChipsDirectory = parse.GetValue(chips),

@@ -41,6 +41,8 @@ internal static partial class ReprocessCommand
         var detach = new Option<bool>("--detach") { Description = "With --cluster: submit, print the batch id and return; the batch goes on" };
         var attach = new Option<string?>("--attach") { Description = "With --cluster: follow the batch with this id (needs no other option)" };
         var batchId = new Option<string?>("--batch-id") { Description = "With --cluster: the id to submit the batch under (default: the --out folder's name and a hash of its path)" };
+        var radiometry = RadiometryOptions.Radiometry();
+        var card = RadiometryOptions.Card();
         var cancel = new Option<bool>("--cancel") { Description = "With --cluster --attach: cancel the batch" };
         var connectTimeout = new Option<double>("--connect-timeout")
         {
@@ -50,7 +52,7 @@ internal static partial class ReprocessCommand
             "Year-end bulk reprocessing: every scene pair of a manifest, in parallel, resumable after a crash; merged polygons, marks against the current survey, links to earlier polygons, regional figures and the yearly ratio R.")
         {
             manifest, survey, current, output, allowNonEmpty, model, workers, previous, judgements, allLand, sourceTag, epsg, device, fp16, threads, mergeOverlap,
-            linkOverlap, cluster, detach, attach, batchId, cancel, connectTimeout,
+            linkOverlap, cluster, detach, attach, batchId, cancel, connectTimeout, radiometry, card,
         };
         var masks = new MaskOptions(masks: false);
         masks.AddTo(command);
@@ -63,6 +65,8 @@ internal static partial class ReprocessCommand
             if (result.GetValue(cancel) && !attaching) result.AddError("--cancel needs --cluster and --attach.");
             if (result.GetValue(cluster) is not null && masks.AnyGiven(result))
                 result.AddError("--min-area and --clouds are not sent to a cluster; run the batch here, without --cluster.");
+            if (result.GetValue(cluster) is not null && (result.GetValue(card) is not null || result.GetValue(radiometry) != "card"))
+                result.AddError("--radiometry and --card run here only; a --cluster batch takes the model's own card.");
             if (attaching) return;
             foreach (var required in new Option[] { manifest, survey, output })
                 if (result.GetResult(required) is null) result.AddError($"Option '{required.Name}' is required.");
@@ -109,12 +113,13 @@ internal static partial class ReprocessCommand
                 PreviousPath = parse.GetValue(previous) is { } p ? Path.GetFullPath(p) : null,
                 JudgementsPath = parse.GetValue(judgements) is { } j ? Path.GetFullPath(j) : null,
                 Crs = parse.GetValue(epsg) is { } code ? BatchSettings.CrsFromEpsg(code) : null,
-                Detection = masks.Apply(parse, new DetectionOptions { AllLand = parse.GetValue(allLand), SourceTag = parse.GetValue(sourceTag)! }),
+                Detection = masks.Apply(parse, new DetectionOptions { AllLand = parse.GetValue(allLand), SourceTag = parse.GetValue(sourceTag)!, Radiometry = RadiometryOptions.Parse(parse.GetValue(radiometry)!) }),
                 Inference = new InferenceOptions
                 {
                     Device = DeviceOption.Parse(parse.GetValue(device)!),
                     Fp16 = parse.GetValue(fp16),
                     IntraOpThreads = parse.GetValue(threads),
+                    CardPath = RadiometryOptions.CardPath(parse.GetValue(card)),
                 },
                 MergeOverlapFraction = parse.GetValue(mergeOverlap),
                 LinkOverlapFraction = parse.GetValue(linkOverlap),

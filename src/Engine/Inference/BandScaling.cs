@@ -17,22 +17,71 @@ public sealed class BandScaling
     private readonly float[] _offset;
     private readonly float[] _low;
     private readonly float[] _high;
+    private readonly (double[] A, double[] C, double[] Low, double[] High) _map;
 
     internal BandScaling(IReadOnlyList<double> min, IReadOnlyList<double> max, IReadOnlyList<double> mean, IReadOnlyList<double> std)
+        : this(Fold(min, max, mean, std))
     {
-        var n = min.Count;
+    }
+
+    private BandScaling((double[] A, double[] C, double[] Low, double[] High) map)
+    {
+        _map = map;
+        var n = map.A.Length;
         _multiplier = new float[n];
         _offset = new float[n];
         _low = new float[n];
         _high = new float[n];
         for (var b = 0; b < n; b++)
         {
-            var a = 1.0 / ((max[b] - min[b]) * std[b]);
-            _multiplier[b] = (float)a;
-            _offset[b] = (float)(-min[b] * a - mean[b] / std[b]);
-            _low[b] = (float)min[b];
-            _high[b] = (float)max[b];
+            _multiplier[b] = (float)map.A[b];
+            _offset[b] = (float)map.C[b];
+            _low[b] = (float)map.Low[b];
+            _high[b] = (float)map.High[b];
         }
+    }
+
+    private static (double[], double[], double[], double[]) Fold(IReadOnlyList<double> min, IReadOnlyList<double> max, IReadOnlyList<double> mean, IReadOnlyList<double> std)
+    {
+        var n = min.Count;
+        double[] a = new double[n], c = new double[n], low = new double[n], high = new double[n];
+        for (var b = 0; b < n; b++)
+        {
+            a[b] = 1.0 / ((max[b] - min[b]) * std[b]);
+            c[b] = -min[b] * a[b] - mean[b] / std[b];
+            low[b] = min[b];
+            high[b] = max[b];
+        }
+        return (a, c, low, high);
+    }
+
+    /// <summary>
+    /// This scaling applied after a per-band linear map of the raw values, x' = gain[b] x + offset[b] (a date's
+    /// radiometric correction: a percentile stretch, or the after date matched onto the before date), folded into the
+    /// same clamp-multiply-add, so the kernels run it at no extra cost.
+    /// </summary>
+    /// <remarks>
+    /// For gain g &gt; 0, clamp(g x + o, lo, hi) a + c = clamp(x, (lo - o) / g, (hi - o) / g) (g a) + (o a + c): the clamp
+    /// moves into raw units and the map into the multiplier and offset. Computed in double from the card's values.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">A gain that is not a positive finite number, or an offset that is not finite.</exception>
+    public BandScaling Compose(ReadOnlySpan<double> gain, ReadOnlySpan<double> offset)
+    {
+        if (gain.Length != BandCount || offset.Length != BandCount)
+            throw new ArgumentException($"Expected {BandCount} gains and offsets, got {gain.Length} and {offset.Length}.");
+        var n = BandCount;
+        double[] a = new double[n], c = new double[n], low = new double[n], high = new double[n];
+        for (var b = 0; b < n; b++)
+        {
+            double g = gain[b], o = offset[b];
+            if (!(g > 0) || !double.IsFinite(g) || !double.IsFinite(o))
+                throw new ArgumentOutOfRangeException(nameof(gain), $"Band {b}: gain {g}, offset {o}; a gain must be positive and both finite.");
+            a[b] = g * _map.A[b];
+            c[b] = o * _map.A[b] + _map.C[b];
+            low[b] = (_map.Low[b] - o) / g;
+            high[b] = (_map.High[b] - o) / g;
+        }
+        return new BandScaling((a, c, low, high));
     }
 
     /// <summary>Number of bands (channels per date).</summary>

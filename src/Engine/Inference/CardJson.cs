@@ -27,6 +27,7 @@ internal sealed class CardInputDto
     public int? Halo { get; set; }
     public int? Batch { get; set; }
     public double? Gsd { get; set; }
+    public int? BitDepth { get; set; }
 }
 
 internal sealed class CardScalingDto
@@ -35,6 +36,8 @@ internal sealed class CardScalingDto
     public double[]? Max { get; set; }
     public double[]? Mean { get; set; }
     public double[]? Std { get; set; }
+    public string? Mode { get; set; }
+    public double[]? Percentiles { get; set; }
 }
 
 internal sealed class CardOutputDto

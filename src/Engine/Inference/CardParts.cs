@@ -5,8 +5,9 @@ namespace WeiPian.Engine.Inference;
 /// <summary>The card's <c>input.scaling</c>: per-band clamp range and standardisation, broadcast to one value per band.</summary>
 public sealed class CardScaling
 {
-    internal CardScaling(double[] min, double[] max, double[] mean, double[] std)
+    internal CardScaling(double[] min, double[] max, double[] mean, double[] std, CardRadiometry radiometry)
     {
+        Radiometry = radiometry;
         Min = min;
         Max = max;
         Mean = mean;
@@ -28,6 +29,9 @@ public sealed class CardScaling
 
     /// <summary>The same scaling as one affine map per band, computed once; what the normalisation kernels use.</summary>
     public BandScaling Coefficients { get; }
+
+    /// <summary>The training data's bit depth and how scenes are brought onto this scaling (<c>input.bitDepth</c>, <c>scaling.mode</c>).</summary>
+    public CardRadiometry Radiometry { get; }
 }
 
 /// <summary>The card's <c>input</c>: how the two dates are fed to the graph.</summary>

@@ -27,7 +27,7 @@ public sealed partial class ChangeModel
         var session = CreateSession(path, options);
         try
         {
-            var card = ReadCard(session, path);
+            var card = options.CardPath is { } cardPath ? ReadCardFile(cardPath) : ReadCard(session, path);
             CheckGraph(card, session, path);
             var fixedBatch = card.Input.Batch > 0;
             var batch = fixedBatch ? card.Input.Batch : options.BatchSize > 0 ? options.BatchSize : options.Device == InferenceDevice.Cuda ? 8 : 1;
@@ -237,6 +237,12 @@ public sealed partial class ChangeModel
     private static void AppendCuda(SessionOptions so, string path, InferenceOptions o) =>
         throw new InputException($"'{path}': CUDA asked of a CPU-only build (device {o.CudaDeviceId.ToString(CultureInfo.InvariantCulture)}); rebuild with -p:Gpu=true.");
 #endif
+
+    // An explicit card overrides whatever the model carries; a missing file is named as the card, not as a model.
+    private static ModelCard ReadCardFile(string cardPath) =>
+        File.Exists(cardPath)
+            ? ModelCard.ParseFile(cardPath)
+            : throw new InputException($"Card file '{cardPath}' does not exist.") { Setting = nameof(InferenceOptions.CardPath) };
 
     private static ModelCard ReadCard(InferenceSession session, string path)
     {

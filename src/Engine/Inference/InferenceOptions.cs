@@ -131,4 +131,11 @@ public sealed record InferenceOptions
     /// <remarks>Small models with hand-set epsilons (spectral indices) can lose them below float16's 6e-8; compare a
     /// scene's classes in both precisions before trusting float16 for a new model (<c>bench/gpu/check.sh</c> does).</remarks>
     public bool Fp16 { get; init; }
+
+    /// <summary>
+    /// A card file that replaces the model's own card (embedded and sidecar alike), e.g. to state the bit depth or
+    /// scaling mode a bundled model's embedded card lacks without re-exporting it; null (default) reads the model's card,
+    /// where an embedded card and a differing sidecar are refused. The card is still checked against the graph.
+    /// </summary>
+    public string? CardPath { get; init; }
 }

@@ -140,7 +140,7 @@ public sealed partial class ModelCard
             }
 
             var scaling = Scaling(dto.Scaling ?? throw Fail(
-                $"input.scaling is missing; expected {{\"min\": [...], \"max\": [...], \"mean\": [...], \"std\": [...]}} with 1 or {bands.Length} values each."), bands.Length);
+                $"input.scaling is missing; expected {{\"min\": [...], \"max\": [...], \"mean\": [...], \"std\": [...]}} with 1 or {bands.Length} values each."), bands.Length, dto.BitDepth);
 
             var tile = dto.Tile ?? throw Fail("input.tile is missing; expected the model's input height = width in pixels, e.g. 256.");
             if (tile < 1) throw Fail($"input.tile is {tile}; expected a positive tile side in pixels, e.g. 256.");
@@ -158,7 +158,7 @@ public sealed partial class ModelCard
             return new CardInput(form, nameArray, order, bands, scaling, tile, halo, batch) { Gsd = dto.Gsd };
         }
 
-        private CardScaling Scaling(CardScalingDto dto, int bands)
+        private CardScaling Scaling(CardScalingDto dto, int bands, int? bitDepth)
         {
             var min = PerBand(dto.Min, "min", bands, null);
             var max = PerBand(dto.Max, "max", bands, null);
@@ -171,7 +171,7 @@ public sealed partial class ModelCard
                 if (!(std[b] > 0))
                     throw Fail($"input.scaling.std for band {b} is {std[b]}; expected a positive standard deviation.");
             }
-            return new CardScaling(min, max, mean, std);
+            return new CardScaling(min, max, mean, std, CardRadiometry.Parse(bitDepth, dto, max, Fail));
         }
 
         private double[] PerBand(double[]? values, string field, int bands, double? absent)

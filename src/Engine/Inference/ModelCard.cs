@@ -135,7 +135,14 @@ public sealed partial class ModelCard
 
     private static string FormatRoles(IReadOnlyList<BandRole> roles) => roles.Count == 0 ? "no bands" : BandRoles.Format(roles);
 
-    private CardDto ToDto() => new()
+    private CardDto ToDto()
+    {
+        var dto = Dto();
+        Input.Scaling.Radiometry.Write(dto.Input!, dto.Input!.Scaling!);
+        return dto;
+    }
+
+    private CardDto Dto() => new()
     {
         Name = Name,
         Version = Version,

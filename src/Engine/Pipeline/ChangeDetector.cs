@@ -120,7 +120,7 @@ public sealed class ChangeDetector : IDisposable
             chips?.Finish();
             run.Times.Add(StageTimes.Stage.Chips, commit);
             WarnOfNoNumbers(run, options);
-            var result = summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed, run.Times) with { Files = sink.Paths, NoNumberPixels = run.NoNumberPixels, Registration = run.Registration };
+            var result = summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed, run.Times) with { Files = sink.Paths, NoNumberPixels = run.NoNumberPixels, Registration = run.Registration, Radiometry = run.Radiometry.Description, RadiometryTime = run.Radiometry.SampleTime };
             progress?.Report(new DetectionProgress(run.Tiles.TileCount, run.Tiles.TileCount, result.Count) { Stage = DetectionStage.Done });
             return result;
         }

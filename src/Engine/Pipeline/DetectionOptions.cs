@@ -88,6 +88,13 @@ public sealed record DetectionOptions
     /// <summary>Write one file per county (XZQDM) instead of one file: see <see cref="OutputSplit"/>.</summary>
     public OutputSplit SplitBy { get; init; }
 
+    /// <summary>
+    /// How the dates' raw values are brought onto the model's scaling: as the card says (default: its fixed scaling, with
+    /// the scenes checked against its bit depth before any tile runs), a per-scene percentile stretch, or the after date
+    /// matched onto the before date on unchanged pixels (<see cref="Radiometry.RadiometrySetting"/>; docs/MODEL_CARD.md).
+    /// </summary>
+    public Radiometry.RadiometrySetting Radiometry { get; init; }
+
     /// <summary>How to read the survey.</summary>
     public SurveyOptions Survey { get; init; } = new();
 

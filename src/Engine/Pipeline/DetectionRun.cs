@@ -8,6 +8,7 @@ using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Masks;
 using WeiPian.Engine.Output;
+using WeiPian.Engine.Radiometry;
 using WeiPian.Engine.Raster;
 using WeiPian.Engine.Stitching;
 using WeiPian.Engine.Survey;
@@ -70,6 +71,7 @@ internal sealed class DetectionRun : IDisposable
             AfterDate = _after.DateOrRefuse(pair.AfterDate, nameof(pair.AfterDate), "after");
             _exclusions = ExclusionMask.ForRun(options, model.Card, pair, Grid, _regionBefore, _regionAfter);
             Tiles = new TileGrid(_regionBefore.Width, _regionBefore.Height, model.TileSize, model.Halo, ChunkTiles(model));
+            Radiometry = RadiometryPlan.Prepare(model.Card, _before, _regionBefore, _bandsBefore, _after, _regionAfter, _bandsAfter, options.Radiometry);
             _survey = surveyPath is null ? null : LandSurvey.Load(surveyPath, Crs, Grid.Bounds, options.Survey);
             BeforeId = pair.BeforeId ?? _before.SceneId;
             AfterId = pair.AfterId ?? _after.SceneId;
@@ -102,6 +104,10 @@ internal sealed class DetectionRun : IDisposable
 
     /// <summary>HSX: the after date given, else the one its file records or is named by; the year of JCBH.</summary>
     public DateOnly AfterDate { get; }
+
+    /// <summary>Each date's scaling onto the model, decided from both scenes' samples.</summary>
+    public RadiometryPlan Radiometry { get; }
+
     public string BeforeId { get; }
     public string AfterId { get; }
 
@@ -228,7 +234,7 @@ internal sealed class DetectionRun : IDisposable
 
         var prepare = Stage(async () =>
         {
-            var scaling = _model.Card.Input.Scaling.Coefficients;
+            var (scaleBefore, scaleAfter) = (Radiometry.Before, Radiometry.After);
             var plane = tiles.Tile * tiles.Tile;
             var farmland = _options.AllLand ? [] : new byte[tiles.Kept * tiles.Width];
             ClassStrip? strip = null;
@@ -266,9 +272,10 @@ internal sealed class DetectionRun : IDisposable
                         var after = batch.AfterTile(n);
                         for (var b = 0; b < _bandsBefore.Length; b++)
                         {
-                            float lo = scaling.Low[b], hi = scaling.High[b], a = scaling.Multiplier[b], c = scaling.Offset[b];
-                            readBefore.ScaleTile(slot, column, b, before.Slice(b * plane, plane), lo, hi, a, c);
-                            readAfter.ScaleTile(slot, column, b, after.Slice(b * plane, plane), lo, hi, a, c);
+                            readBefore.ScaleTile(slot, column, b, before.Slice(b * plane, plane),
+                                scaleBefore.Low[b], scaleBefore.High[b], scaleBefore.Multiplier[b], scaleBefore.Offset[b]);
+                            readAfter.ScaleTile(slot, column, b, after.Slice(b * plane, plane),
+                                scaleAfter.Low[b], scaleAfter.High[b], scaleAfter.Multiplier[b], scaleAfter.Offset[b]);
                         }
                         n++;
                     }

@@ -48,6 +48,12 @@ public sealed record DetectionSummary
     /// <summary>The files written: the output, or one per county with <see cref="OutputSplit.County"/>.</summary>
     public IReadOnlyList<string> Files { get; init; } = [];
 
+    /// <summary>The scaling the model was fed (mode, and the percentiles or gains measured); empty when not reported.</summary>
+    public string Radiometry { get; init; } = "";
+
+    /// <summary>Time spent sampling both scenes and checking and fitting their radiometry, before the first tile.</summary>
+    public TimeSpan RadiometryTime { get; init; }
+
     /// <summary>Ground area classified, km².</summary>
     public required double AreaKm2 { get; init; }
 

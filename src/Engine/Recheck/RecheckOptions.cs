@@ -40,6 +40,12 @@ public sealed record RecheckOptions
     /// </summary>
     public bool WholeScene { get; init; }
 
+    /// <summary>
+    /// How the reference and the newest image are brought onto the model's scaling: as the card says (default), a
+    /// per-scene percentile stretch, or the newest matched onto the reference (<see cref="Radiometry.RadiometrySetting"/>).
+    /// </summary>
+    public Radiometry.RadiometrySetting Radiometry { get; init; }
+
     /// <summary>The layer of the polygon source to read; null for <c>tuban</c> when present, else the first layer.</summary>
     public string? Layer { get; init; }
 

@@ -5,6 +5,7 @@ using WeiPian.Engine.Alignment;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Inference;
+using WeiPian.Engine.Radiometry;
 using WeiPian.Engine.Raster;
 using WeiPian.Engine.Stitching;
 using WeiPian.Engine.Tiling;
@@ -73,6 +74,7 @@ internal sealed class RecheckRun : IDisposable
                 _modelBandsNewest = _model.Card.BindBands(_newest.BandRoles, images.Newest);
                 _modelBandsReference = _model.Card.BindBands(_reference!.BandRoles, images.Reference!);
                 Tiles = new TileGrid(_regionNewest.Width, _regionNewest.Height, _model.TileSize, _model.Halo);
+                Radiometry = RadiometryPlan.Prepare(_model.Card, _reference, _regionReference, _modelBandsReference, _newest, _regionNewest, _modelBandsNewest, options.Radiometry);
                 _readReference = [.. IndexRoles.Select(_reference.BandOf).Union(_modelBandsReference)];
             }
             _readNewest = [.. indexNewest.Union(_modelBandsNewest)];
@@ -99,6 +101,9 @@ internal sealed class RecheckRun : IDisposable
 
     /// <summary>The whole-scene tile grid over <see cref="Grid"/>; null when judging by indices alone.</summary>
     public TileGrid? Tiles { get; }
+
+    /// <summary>Each date's scaling onto the model (before = the reference); null without a model.</summary>
+    public RadiometryPlan? Radiometry { get; }
 
     /// <summary>The polygons, in the images' CRS.</summary>
     public IReadOnlyList<EarlierPolygon> Polygons { get; }
@@ -185,7 +190,7 @@ internal sealed class RecheckRun : IDisposable
         var cache = new Dictionary<(int, int), byte[]>();
         var readNewest = TileReaders.For(_newest, _regionNewest, _modelBandsNewest, tiles);
         var readReference = TileReaders.For(_reference!, _regionReference, _modelBandsReference, tiles);
-        var scaling = _model.Card.Input.Scaling.Coefficients;
+        var (scaleReference, scaleNewest) = (Radiometry!.Before, Radiometry.After);
         var classifier = new TileClassifier(_model.Card.Output, _model.Card.ClassCount, tiles.Tile);
         var plane = tiles.Tile * tiles.Tile;
         var wanted = new bool[tiles.Columns];
@@ -222,9 +227,9 @@ internal sealed class RecheckRun : IDisposable
                     var after = _model.AfterTile(i);
                     for (var b = 0; b < _modelBandsNewest.Length; b++)
                     {
-                        float lo = scaling.Low[b], hi = scaling.High[b], a = scaling.Multiplier[b], c = scaling.Offset[b];
-                        readReference.Scale(b, before.Slice(b * plane, plane), lo, hi, a, c);
-                        readNewest.Scale(b, after.Slice(b * plane, plane), lo, hi, a, c);
+                        readReference.Scale(b, before.Slice(b * plane, plane),
+                            scaleReference.Low[b], scaleReference.High[b], scaleReference.Multiplier[b], scaleReference.Offset[b]);
+                        readNewest.Scale(b, after.Slice(b * plane, plane), scaleNewest.Low[b], scaleNewest.High[b], scaleNewest.Multiplier[b], scaleNewest.Offset[b]);
                     }
                 }
                 var start = Stopwatch.GetTimestamp();
