@@ -28,7 +28,7 @@ public class RadiometryDetectTests
     {
         using var dir = new TempDir();
         var scene = TestPaths.Real(file.Split('/'));
-        string[] common = ["detect", "--before", scene, "--after", scene, "--all-land", "--bands", bands, "--model", "spectral-v1"];
+        string[] common = ["detect", "--before", scene, "--after", scene, "--all-land", "--bands", bands, "--model", "spectral-v1", "--before-date", "20200101", "--after-date", "20200601"];
         var (code, stderr) = await CliProcess.RunForErrorAsync([.. common, "--out", dir.File("card.gpkg")]);
         Assert.Equal(2, code);
         Assert.Single(stderr.Split('\n'));

@@ -13,6 +13,8 @@ public class ProductNameTests
     [InlineData("ZY302_MUX_E114.0_N30.1_20210620_L1A0000111222.tif", "2021-06-20")]
     [InlineData("LC08_L1TP_123039_20200512_20200527_02_T1.tif", "2020-05-12")]
     [InlineData("S2A_MSIL2A_20200512T030541_N0214_R075_T49RGP_20200512T070406.tif", "2020-05-12")]
+    [InlineData("m_3008901_ne_15_060_20200923.tif", "2020-09-23")]
+    [InlineData("m_4709963_se_14_1_20090818.tif", "2009-08-18")]
     public void KnownPatternsGiveTheAcquisitionDate(string path, string date) =>
         Assert.Equal(DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), ProductName.AcquisitionDate(path));
 
@@ -21,6 +23,6 @@ public class ProductNameTests
     [InlineData("scene_20240312.tif")]                               // a date in a name of no known pattern may be anything
     [InlineData("GF2_PMS1_E113.5_N30.6_20241312_L1A0001234567.tif")] // month 13
     [InlineData("GF2_PMS1_20240312_L1A0001234567.tif")]              // no position
-    [InlineData("m_3008901_ne_15_060_20200923.tif")]                 // NAIP's name: its date is not read
+    [InlineData("m_3008901_xx_15_060_20200923.tif")]                 // NAIP's name with no quadrant
     public void OtherNamesGiveNone(string path) => Assert.Null(ProductName.AcquisitionDate(path));
 }

@@ -65,7 +65,7 @@ internal static partial class ReprocessCommand
             if (result.GetValue(cancel) && !attaching) result.AddError("--cancel needs --cluster and --attach.");
             if (result.GetValue(cluster) is not null && masks.AnyGiven(result))
                 result.AddError("--min-area and --clouds are not sent to a cluster; run the batch here, without --cluster.");
-            if (result.GetValue(cluster) is not null && (result.GetValue(card) is not null || result.GetValue(radiometry) != "card"))
+            if (result.GetValue(cluster) is not null && (result.GetResult(card) is not null || result.GetResult(radiometry) is { Implicit: false }))
                 result.AddError("--radiometry and --card run here only; a --cluster batch takes the model's own card.");
             if (attaching) return;
             foreach (var required in new Option[] { manifest, survey, output })

@@ -57,14 +57,17 @@ internal static class CoregistrationCheck
 
     /// <summary>
     /// The shift of <paramref name="after"/>'s content relative to <paramref name="before"/>'s over their common region,
-    /// on one band both have (NIR, else red, else band 1); null when the region is too small for a block or no block had
-    /// enough texture and valid pixels.
+    /// on one band both have (NIR, else red, else band 1); null when the region is too small for two blocks a side or no
+    /// block had enough texture and valid pixels.
     /// </summary>
     public static Coregistration? Measure(Scene before, PixelWindow regionBefore, Scene after, PixelWindow regionAfter)
     {
+        // Blocks must not overlap along either axis: overlapping blocks share their content, and eight copies of one
+        // block that saw change would agree on a shift that is not there.
         var size = BlockSize;
-        while (size > Math.Min(regionBefore.Width, regionBefore.Height) && size > MinBlockSize) size /= 2;
-        if (size > Math.Min(regionBefore.Width, regionBefore.Height)) return null;
+        var side = Math.Min(regionBefore.Width, regionBefore.Height);
+        while (2 * size > side && size > MinBlockSize) size /= 2;
+        if (2 * size > side) return null;
         var band = CommonBand(before, after);
         var correlation = new PhaseCorrelation(size);
         var a = new float[size * size];
