@@ -16,13 +16,12 @@ internal sealed class AlignedPair : IDisposable
     /// <summary>Relative difference between the scene's and the card's GSD beyond which the model is not run as it is.</summary>
     public const double GsdTolerance = 0.10;
 
-    private AlignedPair(Scene first, PixelWindow regionFirst, Scene second, PixelWindow regionSecond, Coregistration? registration)
+    private AlignedPair(Scene first, PixelWindow regionFirst, Scene second, PixelWindow regionSecond)
     {
         First = first;
         RegionFirst = regionFirst;
         Second = second;
         RegionSecond = regionSecond;
-        Registration = registration;
     }
 
     /// <summary>The date whose grid the pair is processed on (the before date; recheck's newest image).</summary>
@@ -32,24 +31,23 @@ internal sealed class AlignedPair : IDisposable
     public PixelWindow RegionFirst { get; }
 
     /// <summary>The other date, on <see cref="First"/>'s grid or warped onto it.</summary>
-    public Scene Second { get; }
+    public Scene Second { get; private set; }
 
     /// <summary>The same pixels in <see cref="Second"/>.</summary>
-    public PixelWindow RegionSecond { get; }
+    public PixelWindow RegionSecond { get; private set; }
 
     /// <summary>The processing grid: <see cref="RegionFirst"/> of <see cref="First"/>.</summary>
     public PixelGrid Grid => First.Grid.Subgrid(RegionFirst);
 
-    /// <summary>The residual shift measured between the dates on the processing grid; null when it could not be measured.</summary>
-    public Coregistration? Registration { get; }
+    /// <summary>The residual shift measured by <see cref="Register"/> on the processing grid; null before, or when it could not be measured.</summary>
+    public Coregistration? Registration { get; private set; }
 
     /// <summary>Opens both dates on one grid as <paramref name="pair"/>'s settings say; see the type's summary.</summary>
     /// <param name="pair">The files, band roles and the grid settings.</param>
     /// <param name="modelGsd">The GSD the model was trained at, in metres (the card's <c>input.gsd</c>); null for any.</param>
-    /// <param name="measure">Whether to run the co-registration check (always, with <see cref="ScenePair.Coregister"/>).</param>
     /// <exception cref="PixelGridException">The grids differ and <see cref="ScenePair.Align"/> is off, or the dates do not overlap.</exception>
     /// <exception cref="InputException">The scene's GSD is not the model's and <see cref="ScenePair.ResampleToModel"/> is off.</exception>
-    public static AlignedPair Open(ScenePair pair, double? modelGsd, bool measure = true)
+    public static AlignedPair Open(ScenePair pair, double? modelGsd)
     {
         Scene? first = null, second = null;
         try
@@ -65,20 +63,12 @@ internal sealed class AlignedPair : IDisposable
             {
                 if (!grids.IsCompatible && !pair.Align) first.Grid.EnsureCompatible(second.Grid, pair.Before, pair.After);
                 var target = Overlap(first, second, pixelSize ?? first.Grid.PixelSizeX, pixelSize ?? first.Grid.PixelSizeY);
-                if (pixelSize is not null) Replace(ref first, Scene.OpenWarped(pair.Before, target, first.BandRoles));
+                if (pixelSize is not null) first = Replaced(first, Scene.OpenWarped(pair.Before, target, first.BandRoles));
                 regionFirst = pixelSize is null ? Window(first.Grid, target) : target.Extent;
-                Replace(ref second, Scene.OpenWarped(pair.After, target, second.BandRoles));
+                second = Replaced(second, Scene.OpenWarped(pair.After, target, second.BandRoles));
                 regionSecond = target.Extent;
             }
-            var registration = measure || pair.Coregister ? CoregistrationCheck.Measure(first, regionFirst, second, regionSecond) : null;
-            if (pair.Coregister && registration is { } shift)
-            {
-                var grid = first.Grid.Subgrid(regionFirst);
-                Replace(ref second, Scene.OpenWarped(pair.After, grid, second.BandRoles, (shift.Columns, shift.Rows)));
-                regionSecond = grid.Extent;
-                registration = shift with { Corrected = true };
-            }
-            return new AlignedPair(first, regionFirst, second, regionSecond, registration);
+            return new AlignedPair(first, regionFirst, second, regionSecond);
         }
         catch
         {
@@ -88,10 +78,28 @@ internal sealed class AlignedPair : IDisposable
         }
     }
 
-    private static void Replace(ref Scene scene, Scene by)
+    /// <summary>
+    /// Measures the residual shift between the dates (<see cref="Registration"/>) and, with
+    /// <see cref="ScenePair.Coregister"/>, reads <see cref="Second"/> shifted back by it. It reads blocks of both dates:
+    /// call it after every check of the inputs, so that bad input is refused before any work.
+    /// </summary>
+    public void Register(ScenePair pair)
+    {
+        var registration = CoregistrationCheck.Measure(First, RegionFirst, Second, RegionSecond);
+        if (pair.Coregister && registration is { } shift)
+        {
+            var grid = Grid;
+            Second = Replaced(Second, Scene.OpenWarped(pair.After, grid, Second.BandRoles, (shift.Columns, shift.Rows)));
+            RegionSecond = grid.Extent;
+            registration = shift with { Corrected = true };
+        }
+        Registration = registration;
+    }
+
+    private static Scene Replaced(Scene scene, Scene by)
     {
         scene.Dispose();
-        scene = by;
+        return by;
     }
 
     // The pixel size to process at when it is not the first date's own: the card's GSD in CRS units, when the scene's

@@ -75,9 +75,10 @@ public sealed class ChipWriter : IDisposable
         _directory = directory;
         if (File.Exists(directory)) throw new InputException($"Cannot write chips into '{directory}': it is a file, not a folder.");
         Directory.CreateDirectory(directory);
-        var aligned = AlignedPair.Open(pair, modelGsd, measure: false);
+        var aligned = AlignedPair.Open(pair, modelGsd);
         try
         {
+            if (pair.Coregister) aligned.Register(pair);
             _before = aligned.First;
             _after = aligned.Second;
             _region = aligned.RegionFirst;

@@ -59,8 +59,6 @@ internal sealed class DetectionRun : IDisposable
             var aligned = AlignedPair.Open(pair, model.Card.Input.Gsd);
             (_before, _after, _regionBefore, _regionAfter) = (aligned.First, aligned.Second, aligned.RegionFirst, aligned.RegionSecond);
             Grid = aligned.Grid;
-            Registration = aligned.Registration;
-            CoregistrationCheck.WarnIfLarge(Registration, pair, options.Logger);
             Crs = Grid.Crs ?? throw new PixelGridException($"'{pair.Before}' has no CRS; areas and coordinates need one.");
             if (!Crs.IsProjected)
                 throw new PixelGridException(
@@ -73,6 +71,9 @@ internal sealed class DetectionRun : IDisposable
             Tiles = new TileGrid(_regionBefore.Width, _regionBefore.Height, model.TileSize, model.Halo, ChunkTiles(model));
             Radiometry = RadiometryPlan.Prepare(model.Card, _before, _regionBefore, _bandsBefore, _after, _regionAfter, _bandsAfter, options.Radiometry);
             _survey = surveyPath is null ? null : LandSurvey.Load(surveyPath, Crs, Grid.Bounds, options.Survey);
+            aligned.Register(pair);
+            (_after, _regionAfter, Registration) = (aligned.Second, aligned.RegionSecond, aligned.Registration);
+            CoregistrationCheck.WarnIfLarge(Registration, pair, options.Logger);
             BeforeId = pair.BeforeId ?? _before.SceneId;
             AfterId = pair.AfterId ?? _after.SceneId;
             _workDir = WorkFolder.Create(options.TempDirectory ?? Path.GetTempPath(), options.Logger);

@@ -54,7 +54,7 @@ internal sealed class RecheckRun : IDisposable
         {
             if (images.Reference is { } referencePath)
             {
-                var aligned = AlignedPair.Open(new ScenePair(images.Newest, referencePath) { Bands = images.Bands, Align = images.Align }, null, measure: false);
+                var aligned = AlignedPair.Open(new ScenePair(images.Newest, referencePath) { Bands = images.Bands, Align = images.Align }, null);
                 (_newest, _reference, _regionNewest, _regionReference) = (aligned.First, aligned.Second, aligned.RegionFirst, aligned.RegionSecond);
                 _model = model;
             }
