@@ -104,7 +104,7 @@ public sealed class CloudScreenTests(CloudedPairFixture fx, ITestOutputHelper lo
     public void FindsNineTenthsOfTheCloudAndShadowPixels()
     {
         var full = PixelWindow.Full(CloudedPairFixture.Size, CloudedPairFixture.Size);
-        using var screen = new CloudScreen(fx.Pair.Before, fx.Pair.After, null, full, full, 1023);
+        using var screen = new CloudScreen(fx.Pair, null, 1023);
         var valid = new byte[(int)full.PixelCount];
         valid.AsSpan().Fill(1);
         // In strips, as the run calls it, so the strips' margins are exercised.

@@ -1,3 +1,5 @@
+using WeiPian.Engine.Alignment;
+using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
 
 namespace WeiPian.Engine.Masks;
@@ -74,10 +76,7 @@ internal sealed class CloudScreen : ExclusionMask
     private const int BlockColumns = 1024;
     private static readonly BandRole[] Roles = [BandRole.Blue, BandRole.Green, BandRole.Red, BandRole.Nir];
 
-    private readonly Scene _before;
-    private readonly Scene _after;
-    private readonly PixelWindow _regionBefore;
-    private readonly PixelWindow _regionAfter;
+    private readonly AlignedPair _pair;
     private readonly int[] _bandsBefore;
     private readonly int[] _bandsAfter;
     private readonly float[] _noDataBefore;
@@ -88,33 +87,26 @@ internal sealed class CloudScreen : ExclusionMask
     private byte[] _work = [];
     private int[] _counts = [];
 
-    /// <summary>A screen reading the two dates' files on its own (the run's readers belong to another thread).</summary>
-    /// <param name="beforePath">The before date's file.</param>
-    /// <param name="afterPath">The after date's file.</param>
-    /// <param name="roles">Band roles given for both files, or null to read them from the files.</param>
-    /// <param name="regionBefore">The run's grid in the before date's pixels.</param>
-    /// <param name="regionAfter">The run's grid in the after date's pixels.</param>
+    /// <summary>A screen reading the two dates on its own (the run's readers belong to another thread), on the grid the run processes them on.</summary>
+    /// <param name="pair">The dates and how they are aligned, as the run opens them.</param>
+    /// <param name="modelGsd">The model's GSD (the card's <c>input.gsd</c>), for a pair resampled to it.</param>
     /// <param name="fullScale">The value that stands for full scale (reflectance 1).</param>
     /// <exception cref="InputException">A date lacks a B, G, R or NIR band.</exception>
-    public CloudScreen(string beforePath, string afterPath, IReadOnlyList<BandRole>? roles, PixelWindow regionBefore, PixelWindow regionAfter, double fullScale)
+    public CloudScreen(ScenePair pair, double? modelGsd, double fullScale)
     {
-        _before = Scene.Open(beforePath, roles);
+        _pair = AlignedPair.Open(pair, modelGsd);
         try
         {
-            _after = Scene.Open(afterPath, roles);
-            _bandsBefore = Bands(_before);
-            _bandsAfter = Bands(_after);
+            _bandsBefore = Bands(_pair.First);
+            _bandsAfter = Bands(_pair.Second);
         }
         catch
         {
-            _before.Dispose();
-            _after?.Dispose();
+            _pair.Dispose();
             throw;
         }
-        _noDataBefore = [.. _bandsBefore.Select(b => (float)(_before.NoData[b - 1] ?? double.NaN))];
-        _noDataAfter = [.. _bandsAfter.Select(b => (float)(_after.NoData[b - 1] ?? double.NaN))];
-        _regionBefore = regionBefore;
-        _regionAfter = regionAfter;
+        _noDataBefore = [.. _bandsBefore.Select(b => (float)(_pair.First.NoData[b - 1] ?? double.NaN))];
+        _noDataAfter = [.. _bandsAfter.Select(b => (float)(_pair.Second.NoData[b - 1] ?? double.NaN))];
         _scale = (float)(1 / fullScale);
     }
 
@@ -134,12 +126,12 @@ internal sealed class CloudScreen : ExclusionMask
     public override void Exclude(PixelWindow window, Span<byte> valid)
     {
         var y0 = Math.Max(0, window.Y - Margin);
-        var y1 = Math.Min(_regionBefore.Height, window.Bottom + Margin);
+        var y1 = Math.Min(_pair.RegionFirst.Height, window.Bottom + Margin);
         for (var x = window.X; x < window.Right; x += BlockColumns)
         {
             var right = Math.Min(window.Right, x + BlockColumns);
             var x0 = Math.Max(0, x - Margin);
-            var context = new PixelWindow(x0, y0, Math.Min(_regionBefore.Width, right + Margin) - x0, y1 - y0);
+            var context = new PixelWindow(x0, y0, Math.Min(_pair.RegionFirst.Width, right + Margin) - x0, y1 - y0);
             var screened = Screen(context);
             for (var r = window.Y; r < window.Bottom; r++)
             {
@@ -154,8 +146,7 @@ internal sealed class CloudScreen : ExclusionMask
     /// <inheritdoc />
     public override void Dispose()
     {
-        _before.Dispose();
-        _after.Dispose();
+        _pair.Dispose();
     }
 
     // Cloud or shadow in either date, grown by Dilation, over a window of the run's grid (1 = screened out).
@@ -171,8 +162,8 @@ internal sealed class CloudScreen : ExclusionMask
         if (_counts.Length < w) _counts = new int[w];
         var before = _valuesBefore.AsSpan(0, 4 * n);
         var after = _valuesAfter.AsSpan(0, 4 * n);
-        _before.ReadBands<float>(context.Translate(_regionBefore.X, _regionBefore.Y), before, _bandsBefore);
-        _after.ReadBands<float>(context.Translate(_regionAfter.X, _regionAfter.Y), after, _bandsAfter);
+        _pair.First.ReadBands<float>(context.Translate(_pair.RegionFirst.X, _pair.RegionFirst.Y), before, _bandsBefore);
+        _pair.Second.ReadBands<float>(context.Translate(_pair.RegionSecond.X, _pair.RegionSecond.Y), after, _bandsAfter);
         var kinds = _work.AsSpan(0, n);
         var cloud = _work.AsSpan(n, n);
         var near = _work.AsSpan(2 * n, n);

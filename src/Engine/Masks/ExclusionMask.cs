@@ -38,9 +38,7 @@ internal abstract class ExclusionMask : IDisposable
     /// <param name="card">The model's card: whether it asks for the cloud screen, and its full scale.</param>
     /// <param name="pair">The scene pair.</param>
     /// <param name="grid">The run's grid: the overlap of the two dates, in the before date's pixels.</param>
-    /// <param name="regionBefore">The run's grid in the before date's pixels.</param>
-    /// <param name="regionAfter">The run's grid in the after date's pixels.</param>
-    public static ExclusionMask[] ForRun(DetectionOptions options, ModelCard card, ScenePair pair, PixelGrid grid, PixelWindow regionBefore, PixelWindow regionAfter)
+    public static ExclusionMask[] ForRun(DetectionOptions options, ModelCard card, ScenePair pair, PixelGrid grid)
     {
         var masks = new List<ExclusionMask>();
         try
@@ -48,7 +46,7 @@ internal abstract class ExclusionMask : IDisposable
             if (options.BeforeMask is { } before) masks.Add(Open(before, grid, nameof(options.BeforeMask)));
             if (options.AfterMask is { } after) masks.Add(Open(after, grid, nameof(options.AfterMask)));
             if (options.CloudScreen ?? card.Clouds)
-                masks.Add(new CloudScreen(pair.Before, pair.After, pair.Bands, regionBefore, regionAfter, card.Input.Scaling.Max.Max()));
+                masks.Add(new CloudScreen(pair, card.Input.Gsd, card.Input.Scaling.Max.Max()));
         }
         catch
         {
