@@ -1,5 +1,6 @@
 using WeiPian.Engine.Batch;
 using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Tests.Batch;
 using WeiPian.Engine.Tests.Recheck;
 using WeiPian.Engine.Tests.Support;
@@ -79,6 +80,19 @@ public sealed class AlignOptionTests : IDisposable
             var iou = found.Intersection(expected).Area / found.Union(expected).Area;
             Assert.True(iou >= 0.95, $"IoU {iou:0.000} of {found} against {expected}");
         }
+    }
+
+    [Theory]
+    [InlineData(nameof(ScenePair.Align), "align")]
+    [InlineData(nameof(ScenePair.Bands), "bands")]
+    [InlineData(nameof(ScenePair.BeforeDate), "before_date")]
+    [InlineData(nameof(ScenePair.AfterDate), "after_date")]
+    public void SettingsARowHoldsAreNamedByTheirManifestColumn(string setting, string column)
+    {
+        // The engine names the ScenePair property it refused; the manifest's own column is what a batch's user can change.
+        Assert.Equal(column, SceneManifest.ColumnFor(setting));
+        Assert.Contains(SceneManifest.Columns, names => names[0] == column);
+        Assert.Null(SceneManifest.ColumnFor(nameof(ScenePair.ResampleToModel)));
     }
 
     private static List<NetTopologySuite.Geometries.Geometry> Scene(BatchSettings settings, string key) =>
