@@ -8,10 +8,12 @@ using WeiPian.Engine.Tests.Support;
 namespace WeiPian.Engine.Tests.Alignment;
 
 /// <summary>
-/// <c>--align</c> reaches the engine from recheck's command line and from a reprocess manifest's <c>align</c> column: the
-/// same image on another grid is refused without it, naming it, and with it gives what the image on the shared grid gives.
+/// The grid options reach the engine from every place a user gives them: <c>--align</c> from recheck's command line and
+/// from a reprocess manifest's <c>align</c> column (the same image on another grid is refused without it, naming it, and
+/// with it gives what the image on the shared grid gives), <c>--resample-to-model</c> and <c>--coregister</c> from
+/// detect's.
 /// </summary>
-public sealed class AlignOptionTests : IDisposable
+public sealed class GridOptionTests : IDisposable
 {
     private readonly TempDir _dir = new();
 
@@ -80,6 +82,48 @@ public sealed class AlignOptionTests : IDisposable
             var iou = found.Intersection(expected).Area / found.Union(expected).Area;
             Assert.True(iou >= 0.95, $"IoU {iou:0.000} of {found} against {expected}");
         }
+    }
+
+    [Fact]
+    public async Task DetectResampleToModelAndCoregisterReachTheEngine()
+    {
+        // A 2 m pair against a card of 0.8 m whose after date's content lies 2.5 pixels (5 m) east and 1.5 (3 m) north.
+        using var pair = SynthCase.Run(SynthCase.Clear(160, 1551, gsd: 2.0));
+        var after = _dir.File("after-misregistered.tif");
+        ShiftedImages.WriteContentShifted(pair.After, after, 2.5, -1.5);
+        string[] Args(string output) =>
+            ["detect", "--before", pair.Before, "--after", after, "--survey", pair.Survey, "--card", SynthCase.SpectralCardWithGsd(_dir.Path, 0.8),
+             "--out", output, "--threads", "1"];
+
+        var (refused, stderr) = await CliProcess.RunForErrorAsync(Args(_dir.File("refused.gpkg")));
+        var (plain, plainText) = await CliProcess.RunAsync([.. Args(_dir.File("plain.gpkg")), "--resample-to-model"]);
+        var (corrected, correctedText) = await CliProcess.RunAsync([.. Args(_dir.File("corrected.gpkg")), "--resample-to-model", "--coregister"]);
+
+        Assert.Equal(2, refused);
+        Assert.EndsWith("(--resample-to-model)", stderr, StringComparison.Ordinal);
+        Assert.True(plain == 0, plainText);
+        Assert.True(corrected == 0, correctedText);
+        // Measured on the model's 0.8 m grid, where 5 m and 3 m are 6.25 and 3.75 pixels; warned of, and taken out on request.
+        // The check correlates the dates as the model sees them, 2.5 times upsampled, on 128 px blocks of this small scene:
+        // when this was written it gave 5.28 east (short by a scene pixel's 0.4) and -3.71 south, the blocks spread by
+        // 1.19 px, so the bound is half a pixel of the scene (1.25 of the model's grid).
+        var (east, south, wasCorrected) = Registration(plainText);
+        Assert.Equal(6.25, east, 1.25);
+        Assert.Equal(-3.75, south, 1.25);
+        Assert.False(wasCorrected);
+        Assert.Contains("is misregistered against", plainText, StringComparison.Ordinal);
+        Assert.True(Registration(correctedText).Corrected, correctedText);
+    }
+
+    // The summary's co-registration line: the shift in pixels east and south, and whether it was taken out.
+    private static (double East, double South, bool Corrected) Registration(string output)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(output,
+            @"^co-registration: after date shifted (-?[0-9.]+) px east, (-?[0-9.]+) px south of the before date \(.*\)(, corrected)?$",
+            System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.True(m.Success, output);
+        return (double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+            double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), m.Groups[3].Success);
     }
 
     [Theory]
