@@ -31,6 +31,19 @@ public static class SceneManifest
         ["region", "xzqdm"], ["bands"], ["align"], ["remark", "note", "备注"],
     ];
 
+    /// <summary>
+    /// The manifest column that sets a scene's <see cref="InputException.Setting"/> (align, bands, before_date, after_date),
+    /// so that a scene refused for it can say where to change it; null for a setting the manifest does not hold.
+    /// </summary>
+    public static string? ColumnFor(string? setting) => setting switch
+    {
+        nameof(SceneJob.Align) => "align",
+        nameof(SceneJob.Bands) => "bands",
+        nameof(SceneJob.BeforeDate) => "before_date",
+        nameof(SceneJob.AfterDate) => "after_date",
+        _ => null,
+    };
+
     /// <summary>Reads a manifest into jobs, in file order, with absolute paths.</summary>
     /// <exception cref="InputException">No manifest file; a quote out of place; an unknown, repeated or missing column; a row
     /// with more fields than the header; a bad date, key or region, or a duplicate key. The message names the file and line.</exception>

@@ -119,6 +119,8 @@ public sealed class SceneWorker : IDisposable
     private static string OneLine(Exception e)
     {
         var message = e.Message.ReplaceLineEndings(" ").Trim();
+        // The scene's settings come from its manifest row: the column to change is what the user can act on.
+        if (e is InputException { Setting: var setting } && SceneManifest.ColumnFor(setting) is { } column) message += $" (manifest column {column})";
         return e is GdalException or FileNotFoundException or Raster.PixelGridException or Survey.SurveyException or Inference.ModelContractException
             ? message
             : $"{e.GetType().Name}: {message}";
