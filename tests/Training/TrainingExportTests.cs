@@ -182,3 +182,37 @@ public class TrainingExportTests(TrainingWorld world) : IClassFixture<TrainingWo
         return mask;
     }
 }
+
+/// <summary>A pair whose after date is off the before date's grid, exported with the manifest's <c>align</c>.</summary>
+public class AlignedTrainingExportTests(TrainingWorld world) : IClassFixture<TrainingWorld>
+{
+    [Fact]
+    public void AlignedAfterChipsLieOnTheBeforeChipsGrid()
+    {
+        var shifted = world.File("after-shifted-align.tif");
+        using (var after = RasterDataset.Open(world.SceneFile("after.tif"))) after.CopyToGeoTiff(shifted);
+        using (var raster = RasterDataset.Open(shifted, update: true))
+        {
+            var t = raster.GeoTransform;
+            raster.GeoTransform = t with { OriginX = t.OriginX + 0.4 * t.PixelWidth };
+        }
+        var manifest = world.File("aligned.csv");
+        File.WriteAllText(manifest, $"key,before,after,align\nsyn,{world.SceneFile("before.tif")},{shifted},yes\n");
+        var output = world.File("aligned");
+        var counts = TrainingExport.Run(manifest, world.Verified, world.Card, output, TrainingWorld.Options);
+        Assert.True(counts.Of(ChipKind.Positive) > 0);
+        foreach (var row in TrainingWorld.Rows(output))
+        {
+            using var before = RasterDataset.Open(Path.Combine(output, row.GetProperty("before").GetString()!));
+            using var after = RasterDataset.Open(Path.Combine(output, row.GetProperty("after").GetString()!));
+            Assert.Equal(before.GeoTransform, after.GeoTransform);
+            Assert.Equal(RasterDataType.UInt16, after.DataType(1));
+            // The warped after date is near the original one, not a copy of the before date.
+            var a = new ushort[64 * 64];
+            var b = new ushort[64 * 64];
+            after.Read<ushort>(4, after.Extent, a);
+            before.Read<ushort>(4, before.Extent, b);
+            Assert.NotEqual(a, b);
+        }
+    }
+}

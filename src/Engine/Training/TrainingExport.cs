@@ -106,8 +106,11 @@ public static partial class TrainingExport
         if (missing > options.MaxNoDataShare * chip.Window.PixelCount) return null;
 
         var grid = scene.Grid.Subgrid(chip.Window);
+        // Polygons just outside the chip reach into it with their edge band.
         var b = chip.Bounds;
-        var near = scene.Near(new NetTopologySuite.Geometries.Envelope(b.MinX, b.MaxX, b.MinY, b.MaxY)).Select(i => scene.Polygons[i]).ToList();
+        var reach = options.EdgeIgnorePixels * grid.PixelSizeX;
+        var near = scene.Near(new NetTopologySuite.Geometries.Envelope(b.MinX - reach, b.MaxX + reach, b.MinY - reach, b.MaxY + reach))
+            .Select(i => scene.Polygons[i]).ToList();
         var mask = maskBuffer.AsSpan();
         ClassMask.Build(near, grid.Transform, options.ChipSize, options.EdgeIgnorePixels, files.Valid, mask);
         files.CopyWindow(pair.First, scene.BeforeBands, before, grid, Path.Combine(folder, chip.BeforeFile));
