@@ -7,13 +7,13 @@ namespace WeiPian.Engine.Training;
 /// <summary>
 /// Writes a chip's GeoTIFFs: a date's window in the card's bands and the scene's own pixel type (no rescaling: the
 /// training recipe scales as the card says, as the detector does), and the class mask; each georeferenced on the
-/// chip's grid. Reuses one buffer, sized for the largest chip, for every chip of a run.
+/// chip's grid. Reuses one pixel buffer for every chip of a run, grown once to the widest pixel type met.
 /// </summary>
-internal sealed class ChipFiles(int size, int bands)
+internal sealed class ChipFiles(int size)
 {
     private static readonly GeoTiffOptions Options = GeoTiffOptions.Default with { Tiled = false };
 
-    private readonly byte[] _pixels = new byte[(long)size * size * bands * sizeof(double)];
+    private byte[] _pixels = [];
     private readonly byte[] _valid = new byte[size * size];
     private readonly byte[] _band = new byte[size * size];
 
@@ -63,7 +63,10 @@ internal sealed class ChipFiles(int size, int bands)
 
     private void Copy<T>(Scene scene, int[] bandNumbers, PixelWindow window, PixelGrid chip, string path) where T : unmanaged
     {
-        var pixels = MemoryMarshal.Cast<byte, T>(_pixels.AsSpan())[..(window.Width * window.Height * bandNumbers.Length)];
+        var count = window.Width * window.Height * bandNumbers.Length;
+        var bytes = (long)count * RasterDataTypes.SizeOf(scene.DataType);
+        if (_pixels.Length < bytes) _pixels = new byte[bytes];
+        var pixels = MemoryMarshal.Cast<byte, T>(_pixels.AsSpan())[..count];
         scene.ReadBands(window, pixels, bandNumbers);
         using var ds = Create(path, chip, bandNumbers.Length, scene.DataType);
         ds.WriteBands<T>(chip.Extent, pixels);

@@ -59,7 +59,7 @@ public static partial class TrainingExport
         foreach (var sub in new[] { "before", "after", "mask" }) Directory.CreateDirectory(Path.Combine(folder.TempPath, sub));
         var total = plans.Sum(p => p.Count);
         var done = 0;
-        var files = new ChipFiles(options.ChipSize, card.Input.BandCount);
+        var files = new ChipFiles(options.ChipSize);
         var mask = new byte[options.ChipSize * options.ChipSize];
         using (var index = new FileStream(Path.Combine(folder.TempPath, "index.jsonl"), FileMode.CreateNew))
         using (var json = new Utf8JsonWriter(index, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))

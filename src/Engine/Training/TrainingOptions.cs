@@ -12,7 +12,7 @@ public sealed record TrainingOptions
     /// <summary>Smallest chip side the export writes, in pixels: a model needs some context around an object.</summary>
     public const int MinChipSize = 32;
 
-    /// <summary>Largest chip side, in pixels: four bands of two dates at 4096² UInt16 are 256 MiB a chip in memory.</summary>
+    /// <summary>Largest chip side, in pixels: a 4096² chip of four UInt16 bands is 128 MiB in memory.</summary>
     public const int MaxChipSize = 4096;
 
     /// <summary>The class mask's value for pixels a model must not learn from: nodata in either date and verified polygons' edges.</summary>
