@@ -73,6 +73,19 @@ internal static class CliErrors
         ["ResampleToModel"] = ("--resample-to-model", "--resample-to-model"),
         ["Radiometry"] = ("--radiometry", "--radiometry percentile, or --radiometry match"),
         ["CardPath"] = ("--card", "--card"),
+        // export-training (issue 16 §1)
+        ["Layer"] = ("--layer", "--layer"),
+        ["ChipSize"] = ("--chip", "--chip 512"),
+        ["ClassField"] = ("--class-field", "--class-field TBLX"),
+        ["VerdictField"] = ("--verdict-field", "--verdict-field PDLX"),
+        ["FalseChangeValues"] = ("--false-change", "--false-change 伪变化,false"),
+        ["SplitBlockMetres"] = ("--split-block", "--split-block 2000"),
+        ["Jitter"] = ("--jitter", "--jitter"),
+        ["ChipsPerChange"] = ("--per-change", "--per-change"),
+        ["ChipsPerFalseChange"] = ("--per-false-change", "--per-false-change"),
+        ["UnchangedPerPositive"] = ("--unchanged", "--unchanged"),
+        ["EdgeIgnorePixels"] = ("--edge-ignore", "--edge-ignore"),
+        ["MaxNoDataShare"] = ("--max-nodata", "--max-nodata"),
     };
 
     /// <summary>

@@ -28,5 +28,6 @@ root.Subcommands.Add(RecheckCommand.Create());
 root.Subcommands.Add(SpotCheckCommand.Create());
 root.Subcommands.Add(TallyCommand.Create());
 root.Subcommands.Add(SynthVerdictsCommand.Create());
+root.Subcommands.Add(ExportTrainingCommand.Create());
 OutputNotices.Raised += notice => Console.Error.WriteLine($"weipian: {notice}");
 return await CliErrors.RunAsync(root, args);

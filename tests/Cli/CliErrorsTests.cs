@@ -44,7 +44,7 @@ public sealed class CliErrorsTests
 
         Assert.Equal(2, code);
         Assert.Equal(
-            ["weipian: give a command: info, synth, detect, polygonize, eval, bench-models, reprocess, silo, recheck, spotcheck, tally, synth-verdicts", "Run 'weipian --help' for the commands."],
+            ["weipian: give a command: info, synth, detect, polygonize, eval, bench-models, reprocess, silo, recheck, spotcheck, tally, synth-verdicts, export-training", "Run 'weipian --help' for the commands."],
             stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
