@@ -207,7 +207,8 @@ for m in $models; do
     --align --radiometry percentile --bands R,G,B,NIR --all-land --chips "$chips/$m" --out "$o/tuban.gpkg" >"$o/stdout" 2>"$o/stderr" || rc=$?
   secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
   polygons=$(sed -n 's/^wrote \([0-9]*\) polygon.*/\1/p' "$o/stdout")
-  pngs=$(find "$chips/$m" -name '*_before.png' 2>/dev/null | wc -l)
+  pngs=0
+  [[ ! -d $chips/$m ]] || pngs=$(find "$chips/$m" -name '*_before.png' | wc -l)
   ((rc == 0)) || failed=1
   say "| $m | $rc | ${polygons:-} | $pngs polygons charted in $chips/$m | $secs | $(grep -v '^\[' "$o/stderr" | head -1 | cut -c1-200) |"
 done
