@@ -25,6 +25,7 @@
 # REALBENCH_STAMP_CARDS=1 runs every model with --card: its bundled card plus input.bitDepth 10 and input.gsd 0.8
 # (written to the work folder), for bundled cards that do not state them yet. The default uses the bundled cards.
 # Exit 0 when every check passes, 3 when one fails (a run that fails is a failed check), 1 on a broken setup.
+# Defaults take about 17 min on the shared 2-core VM at load 40 (bench/RESULTS.md § Real scenes); SIZE 256 about 2 min.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 size=1024 seed=2 checks_size=4096 report="" chips="" models="spectral-v1 fusion-unet-v1" positional=()
