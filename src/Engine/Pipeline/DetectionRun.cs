@@ -39,6 +39,7 @@ internal sealed class DetectionRun : IDisposable
 
     public DetectionRun(ChangeModel model, ScenePair pair, string? surveyPath, DetectionOptions options)
     {
+        var checks = StageTimes.Start();
         _model = model;
         _options = options;
         if (!(options.SimplifyTolerance >= 0) || double.IsPositiveInfinity(options.SimplifyTolerance))
@@ -59,6 +60,7 @@ internal sealed class DetectionRun : IDisposable
             var aligned = AlignedPair.Open(pair, model.Card.Input.Gsd);
             (_before, _after, _regionBefore, _regionAfter) = (aligned.First, aligned.Second, aligned.RegionFirst, aligned.RegionSecond);
             Grid = aligned.Grid;
+            checks = Times.Add(StageTimes.Stage.Grids, checks);
             Crs = Grid.Crs ?? throw new PixelGridException($"'{pair.Before}' has no CRS; areas and coordinates need one.");
             if (!Crs.IsProjected)
                 throw new PixelGridException(
@@ -70,10 +72,13 @@ internal sealed class DetectionRun : IDisposable
             _exclusions = ExclusionMask.ForRun(options, model.Card, pair, Grid);
             Tiles = new TileGrid(_regionBefore.Width, _regionBefore.Height, model.TileSize, model.Halo, ChunkTiles(model));
             Radiometry = RadiometryPlan.Prepare(model.Card, _before, _regionBefore, _bandsBefore, _after, _regionAfter, _bandsAfter, options.Radiometry);
+            checks = Times.Add(StageTimes.Stage.Checks, checks);
             _survey = surveyPath is null ? null : LandSurvey.Load(surveyPath, Crs, Grid.Bounds, options.Survey);
+            checks = Times.Add(StageTimes.Stage.Survey, checks);
             aligned.Register(pair);
             (_after, _regionAfter, Registration) = (aligned.Second, aligned.RegionSecond, aligned.Registration);
             CoregistrationCheck.WarnIfLarge(Registration, pair, options.Logger);
+            Times.Add(StageTimes.Stage.Grids, checks);
             BeforeId = pair.BeforeId ?? _before.SceneId;
             AfterId = pair.AfterId ?? _after.SceneId;
             _workDir = WorkFolder.Create(options.TempDirectory ?? Path.GetTempPath(), options.Logger);

@@ -5,7 +5,9 @@ namespace WeiPian.Engine.Pipeline;
 /// <summary>
 /// Wall time spent per pipeline stage in one run (the <c>--profile</c> breakdown). The pipeline's stages run on
 /// their own threads at the same time, so the times overlap: each is how long its work took, and
-/// <see cref="Stage.Model"/> is the time inside the model's Run calls alone.
+/// <see cref="Stage.Model"/> is the time inside the model's Run calls alone. <see cref="Stage.Grids"/>,
+/// <see cref="Stage.Checks"/> and <see cref="Stage.Survey"/> come first, one after the other, before the first tile is
+/// read: their sum is what a run costs before any pixel reaches the model.
 /// </summary>
 public sealed class StageTimes
 {
@@ -14,6 +16,14 @@ public sealed class StageTimes
     /// <summary>The stages timed.</summary>
     public enum Stage
     {
+        /// <summary>Before the first tile: the inputs and outputs checked, both dates opened on one grid (warped when
+        /// aligned or resampled to the model's GSD) and their residual shift measured (co-registration).</summary>
+        Grids,
+        /// <summary>Before the first tile: band roles, dates, exclusion masks and cloud screen opened, each date's
+        /// radiometry sampled and checked against the card.</summary>
+        Checks,
+        /// <summary>Loading the land survey's polygons over the scene (before the first tile too).</summary>
+        Survey,
         /// <summary>Reading both dates' windows (GDAL RasterIO) and marking nodata.</summary>
         Read,
         /// <summary>Scaling to float32 model input.</summary>
