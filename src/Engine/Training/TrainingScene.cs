@@ -61,7 +61,7 @@ internal sealed class TrainingScene : IDisposable
     /// projected, the scene is smaller than a chip, or a date lacks a band the card needs.</exception>
     public static TrainingScene Open(SceneJob job, VerifiedPolygons polygons, ModelCard card, TrainingOptions options)
     {
-        var pair = AlignedPair.Open(job.ToScenePair() with { Bands = job.Bands ?? options.Bands }, modelGsd: null, measure: false);
+        var pair = AlignedPair.Open(job.ToScenePair() with { Bands = job.Bands ?? options.Bands }, modelGsd: null);
         try
         {
             var grid = pair.Grid;
