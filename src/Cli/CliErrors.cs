@@ -73,6 +73,8 @@ internal static class CliErrors
         ["ResampleToModel"] = ("--resample-to-model", "--resample-to-model"),
         ["Radiometry"] = ("--radiometry", "--radiometry percentile, or --radiometry match"),
         ["CardPath"] = ("--card", "--card"),
+        ["ScreenModelPath"] = ("--screen", "--screen spectral-v1"),
+        ["ScreenThreshold"] = ("--screen-threshold", "--screen-threshold 0.35"),
     };
 
     /// <summary>

@@ -14,6 +14,8 @@ public sealed class StageTimes
     /// <summary>The stages timed.</summary>
     public enum Stage
     {
+        /// <summary>The screening cascade's first pass: the screen model on every tile, scaling and classifying included (<see cref="TileScreen"/>).</summary>
+        Screen,
         /// <summary>Reading both dates' windows (GDAL RasterIO) and marking nodata.</summary>
         Read,
         /// <summary>Scaling to float32 model input.</summary>
