@@ -36,6 +36,8 @@ for case in "0.5 1901" "2 1902" "25 1903"; do
   screened=$(detect screened --screen "$screen" "${@}")
   tiles=$(grep -o 'the model ran on [0-9]* of [0-9]* tiles' "$work/screened.log" | tail -1)
   pass=$(grep -o '^Screen *[0-9.]*' "$work/screened.log" | awk '{ print $2 }')
+  model_plain=$(grep -o '^Model *[0-9.]*' "$work/plain.log" | awk '{ print $2 }')
+  model_screened=$(grep -o '^Model *[0-9.]*' "$work/screened.log" | awk '{ print $2 }')
   match=$(/usr/bin/python3 - "$data/plain.gpkg" "$data/screened.gpkg" <<'PY'
 import sys
 from osgeo import ogr
@@ -53,6 +55,6 @@ share = found / len(plain) if plain else 1.0
 print(f"found {found}/{len(plain)} ({share:.1%}), new {new}, identical {same}/{len(plain)}")
 PY
 )
-  echo "$density changes/km²: without ${plain} s, with --screen ${screened} s: $(awk -v a="$plain" -v b="$screened" 'BEGIN { printf "%.2fx", b / a }'); screen pass ${pass} s; $tiles; $match"
+  echo "$density changes/km²: without ${plain} s, with --screen ${screened} s: $(awk -v a="$plain" -v b="$screened" 'BEGIN { printf "%.2fx", b / a }'); screen pass ${pass} s, model ${model_screened} s (${model_plain} s without); $tiles; $match"
 done
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"

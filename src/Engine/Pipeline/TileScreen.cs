@@ -88,6 +88,7 @@ internal sealed class TileScreen
         var lanes = Enumerable.Range(0, model.Lanes)
             .Select(i => (Batch: model.Batch(i), Classifier: new TileClassifier(model.Card.Output, model.Card.ClassCount, Grid.Tile))).ToArray();
         var flagged = new bool[_target.Columns * _target.Rows];
+        var valid = new byte[Grid.Kept * Grid.Width];
         _passes = new bool[flagged.Length];
         var noChangeAbove = (float)(1 - _screening.Threshold);
         var chunks = Grid.Rows * Grid.Chunks;
@@ -110,6 +111,11 @@ internal sealed class TileScreen
                 var first = chunk * Grid.ChunkTiles;
                 var end = first + Grid.TilesIn(chunk);
                 var t = StageTimes.Start();
+                // Pixels without data in a date are never change (the run masks them), whatever the screen makes of them.
+                var strip = Grid.Strip(row);
+                valid.AsSpan(0, strip.Width * strip.Height).Fill(1);
+                readBefore.MarkNoData(slot, strip, valid);
+                readAfter.MarkNoData(slot, strip, valid);
                 // Lane i takes batches i, i + lanes, ... of the chunk; flags are only ever set, so lanes may share them.
                 Parallel.For(0, lanes.Length, lane =>
                 {
@@ -122,7 +128,7 @@ internal sealed class TileScreen
                         for (var i = 0; i < n; i++)
                         {
                             classifier.Classify(batch.OutputTile(i));
-                            Flag(classifier, Grid.Core(c0 + i, row), noChangeAbove, flagged);
+                            Flag(classifier, Grid.Core(c0 + i, row), valid, noChangeAbove, flagged);
                         }
                     }
                 });
@@ -149,17 +155,19 @@ internal sealed class TileScreen
         }
     }
 
-    // Flags the detection tiles around every pixel of the screen tile's kept centre whose change probability is at least
-    // the threshold: its class is a change class (then "no change" has at most 1/2), or "no change" has at most 1 - threshold.
-    private void Flag(TileClassifier screened, PixelWindow core, float noChangeAbove, bool[] flagged)
+    // Flags the detection tiles around every pixel of the screen tile's kept centre, with data in both dates, whose change
+    // probability is at least the threshold: its class is a change class (then "no change" has at most 1/2), or "no
+    // change" has at most 1 - threshold.
+    private void Flag(TileClassifier screened, PixelWindow core, byte[] valid, float noChangeAbove, bool[] flagged)
     {
         var (tile, halo) = (Grid.Tile, Grid.Halo);
         for (var y = 0; y < core.Height; y++)
         {
             var classes = screened.Classes.AsSpan((halo + y) * tile + halo, core.Width);
             var confidence = screened.Confidence.AsSpan((halo + y) * tile + halo, core.Width);
+            var data = valid.AsSpan(y * Grid.Width + core.X, core.Width);
             for (var x = 0; x < classes.Length; x++)
-                if (classes[x] != 0 || !(confidence[x] > noChangeAbove)) Around(core.X + x, core.Y + y, _target, flagged, _passes);
+                if (data[x] != 0 && (classes[x] != 0 || !(confidence[x] > noChangeAbove))) Around(core.X + x, core.Y + y, _target, flagged, _passes);
         }
     }
 
