@@ -37,12 +37,9 @@ internal sealed record Screening(ChangeModel Model, double Threshold)
 internal sealed class TileScreen
 {
     private readonly Screening _screening;
-    private readonly Scene _before;
-    private readonly Scene _after;
-    private readonly PixelWindow _regionBefore;
-    private readonly PixelWindow _regionAfter;
-    private readonly int[] _bandsBefore;
-    private readonly int[] _bandsAfter;
+    private readonly IStripReader _readBefore;
+    private readonly IStripReader _readAfter;
+    private readonly int _bands;
     private readonly RadiometryPlan _radiometry;
     private readonly TileGrid _target;
     private bool[] _passes = [];
@@ -53,11 +50,15 @@ internal sealed class TileScreen
     {
         _screening = screening;
         var card = screening.Model.Card;
-        (_before, _after, _regionBefore, _regionAfter, _target) = (before, after, regionBefore, regionAfter, target);
-        _bandsBefore = card.BindBands(before.BandRoles, pair.Before);
-        _bandsAfter = card.BindBands(after.BandRoles, pair.After);
-        _radiometry = RadiometryPlan.Prepare(card, before, regionBefore, _bandsBefore, after, regionAfter, _bandsAfter, radiometry);
+        _target = target;
+        var bandsBefore = card.BindBands(before.BandRoles, pair.Before);
+        var bandsAfter = card.BindBands(after.BandRoles, pair.After);
+        _bands = bandsBefore.Length;
+        _radiometry = RadiometryPlan.Prepare(card, before, regionBefore, bandsBefore, after, regionAfter, bandsAfter, radiometry);
         Grid = new TileGrid(regionBefore.Width, regionBefore.Height, screening.Model.TileSize, screening.Model.Halo);
+        // Two chunks per date: one read while the other is screened.
+        _readBefore = StripReaders.For(before, regionBefore, bandsBefore, Grid, 2);
+        _readAfter = StripReaders.For(after, regionAfter, bandsAfter, Grid, 2);
     }
 
     /// <summary>The screen's own tiles.</summary>
@@ -83,8 +84,7 @@ internal sealed class TileScreen
     public async Task ScreenAsync(StageTimes times, CancellationToken cancellationToken)
     {
         var model = _screening.Model;
-        var readBefore = StripReaders.For(_before, _regionBefore, _bandsBefore, Grid, 2);
-        var readAfter = StripReaders.For(_after, _regionAfter, _bandsAfter, Grid, 2);
+        var (readBefore, readAfter) = (_readBefore, _readAfter);
         var lanes = Enumerable.Range(0, model.Lanes)
             .Select(i => (Batch: model.Batch(i), Classifier: new TileClassifier(model.Card.Output, model.Card.ClassCount, Grid.Tile))).ToArray();
         var flagged = new bool[_target.Columns * _target.Rows];
@@ -148,7 +148,7 @@ internal sealed class TileScreen
     {
         var plane = Grid.Tile * Grid.Tile;
         var (b, a) = (_radiometry.Before, _radiometry.After);
-        for (var band = 0; band < _bandsBefore.Length; band++)
+        for (var band = 0; band < _bands; band++)
         {
             readBefore.ScaleTile(slot, column, band, before.Slice(band * plane, plane), b.Low[band], b.High[band], b.Multiplier[band], b.Offset[band]);
             readAfter.ScaleTile(slot, column, band, after.Slice(band * plane, plane), a.Low[band], a.High[band], a.Multiplier[band], a.Offset[band]);
