@@ -72,8 +72,9 @@ internal sealed class DetectionRun : IDisposable
             _exclusions = ExclusionMask.ForRun(options, model.Card, pair, Grid, _regionBefore, _regionAfter);
             Tiles = new TileGrid(_regionBefore.Width, _regionBefore.Height, model.TileSize, model.Halo, ChunkTiles(model));
             Radiometry = RadiometryPlan.Prepare(model.Card, _before, _regionBefore, _bandsBefore, _after, _regionAfter, _bandsAfter, options.Radiometry);
-            Screen = screening is null ? null : new TileScreen(screening, pair, _before, _regionBefore, _after, _regionAfter, Tiles, options.Radiometry);
             _survey = surveyPath is null ? null : LandSurvey.Load(surveyPath, Crs, Grid.Bounds, options.Survey);
+            // After every other check, on the scenes the model reads (the after date as registered, where it is).
+            Screen = screening is null ? null : new TileScreen(screening, pair, _before, _regionBefore, _after, _regionAfter, Tiles, options.Radiometry);
             BeforeId = pair.BeforeId ?? _before.SceneId;
             AfterId = pair.AfterId ?? _after.SceneId;
             _workDir = WorkFolder.Create(options.TempDirectory ?? Path.GetTempPath(), options.Logger);
