@@ -86,6 +86,9 @@ internal static class CliErrors
         ["UnchangedPerPositive"] = ("--unchanged", "--unchanged"),
         ["EdgeIgnorePixels"] = ("--edge-ignore", "--edge-ignore"),
         ["MaxNoDataShare"] = ("--max-nodata", "--max-nodata"),
+        // screening cascade (issue 19 §1)
+        ["ScreenModelPath"] = ("--screen", "--screen spectral-v1"),
+        ["ScreenThreshold"] = ("--screen-threshold", "--screen-threshold 0.35"),
     };
 
     /// <summary>

@@ -21,6 +21,7 @@ internal static class SummaryTable
         sb.AppendLine(inv, $"{"all",-5} {"",-22} {s.Count,8} {s.Area,12:0.0} {s.Area / Tuban.SquareMetresPerMu,10:0.00} {s.FarmlandArea,12:0.0} {s.FarmlandArea / Tuban.SquareMetresPerMu,11:0.00}");
         if (s.Registration is { } r) sb.AppendLine(inv, $"co-registration: {r}");
         if (s.Radiometry.Length > 0) sb.AppendLine(inv, $"scaling {s.Radiometry} (sampled and checked in {s.RadiometryTime.TotalSeconds:0.000} s)");
+        if (s.Screen.Length > 0) sb.AppendLine(inv, $"screen {s.Screen}; the model ran on {s.ModelTiles} of {s.Tiles} tiles");
         sb.AppendLine(inv, $"{s.Pixels / 1e6:0.00} Mpx ({s.AreaKm2:0.000} km²) in {s.Elapsed.TotalSeconds:0.00} s: {s.MegapixelsPerSecond:0.00} Mpx/s, {s.AreaKm2 / Math.Max(s.Elapsed.TotalMinutes, 1e-9):0.0} km²/min");
         return sb.ToString();
     }
@@ -35,7 +36,7 @@ internal static class SummaryTable
         foreach (var (stage, time) in s.Times.All)
             sb.AppendLine(inv, $"{stage,-15} {time.TotalSeconds,8:0.000}   {time.TotalSeconds / wall,6:P1}");
         sb.AppendLine(inv, $"{"wall",-15} {wall,8:0.000}   (from the checks of the inputs to the last polygon written)");
-        sb.AppendLine(inv, $"wall / model = {s.OverheadRatio:0.000}");
+        sb.AppendLine(inv, $"wall / model = {s.OverheadRatio:0.000}; the model ran on {s.ModelTiles} of {s.Tiles} tiles");
         return sb.ToString();
     }
 }

@@ -23,7 +23,7 @@ internal static class BenchModelsCommand
     {
         var models = new Option<string[]>("--models")
         {
-            Description = "Models to compare (bundled names or .onnx files); NAME:fp16 runs that model in float16, e.g. --models fusion-unet-v1 fusion-unet-v1:fp16",
+            Description = "Models to compare (bundled names or .onnx files); NAME:fp16 runs that model in float16, NAME+SCREEN behind a screen model (a screening cascade), e.g. --models fusion-unet-v1 fusion-unet-v1:fp16 fusion-unet-v1+spectral-v1",
             AllowMultipleArgumentsPerToken = true,
         };
         var set = new Option<string>("--set") { Description = "Folder of cases (as weipian synth writes them)", Required = true };
@@ -34,9 +34,10 @@ internal static class BenchModelsCommand
         var device = DeviceOption.Create();
         var card = RadiometryOptions.Card();
         var single = new Option<string?>("--single") { Description = "(internal) score one model and print JSON", Hidden = true };
+        var singleScreen = new Option<string?>("--single-screen") { Description = "(internal) the screen of --single", Hidden = true };
         var command = new Command("bench-models", "Compare models side by side on a benchmark set: Mpx/s, peak memory, per-class F1/IoU, object recall/precision, false alarms per km²; optionally gate candidates against a baseline.")
         {
-            models, set, output, baseline, maxDrop, threads, device, card, single,
+            models, set, output, baseline, maxDrop, threads, device, card, single, singleScreen,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -48,7 +49,7 @@ internal static class BenchModelsCommand
             if (parse.GetValue(single) is { } one)
             {
                 var (path, fp16) = Entry(one);
-                var score = await ModelBenchmark.RunAsync(path, cases, inference with { Fp16 = fp16 }, cancellationToken: ct);
+                var score = await ModelBenchmark.RunAsync(path, cases, inference with { Fp16 = fp16, ScreenModelPath = parse.GetValue(singleScreen) }, cancellationToken: ct);
                 Console.WriteLine(ScoreJson.Write(score with { PeakMemoryMb = PeakResidentMb() }));
                 return 0;
             }
@@ -59,7 +60,7 @@ internal static class BenchModelsCommand
             if (inference.CardPath is not null && list.Count > 1)
                 throw new InputException($"--card {parse.GetValue(card)}: one card describes one model, but {list.Count} models were given; compare them one at a time.");
             // Every input is checked before the first model runs, so that a refusal is the only line the run prints.
-            var resolved = list.Select(m => (Name: m, Path: Resolve(m, m == gate ? "--baseline" : "--models"))).ToList();
+            var resolved = list.Select(m => (Name: m, Model: Resolve(m, m == gate ? "--baseline" : "--models"))).ToList();
             CheckMaxDrop(parse.GetValue(maxDrop));
             CheckThreads(parse.GetValue(threads));
             if (parse.GetValue(output) is { } reportDir) CheckReportFolder(reportDir, cases);
@@ -67,11 +68,11 @@ internal static class BenchModelsCommand
             using (var bar = new ProgressLine())
             {
                 // Each model runs in its own process: the bar moves per model, the pace of those done gives the estimate.
-                foreach (var (name, path) in resolved)
+                foreach (var (name, (path, screen)) in resolved)
                 {
                     var eta = scores.Count > 0 ? bar.Elapsed / scores.Count * (resolved.Count - scores.Count) : (TimeSpan?)null;
                     bar.Show((double)scores.Count / resolved.Count, $"model {scores.Count + 1}/{resolved.Count} {name} on {cases.Count} case(s)", eta, milestone: true);
-                    scores.Add(await RunChild(path, parse.GetValue(set)!, parse.GetValue(threads), parse.GetValue(device)!, inference.CardPath, ct));
+                    scores.Add(await RunChild(path, screen, parse.GetValue(set)!, parse.GetValue(threads), parse.GetValue(device)!, inference.CardPath, ct));
                 }
                 bar.Show(1, $"done  {scores.Count} model(s) on {cases.Count} case(s)", null, milestone: true);
             }
@@ -115,17 +116,31 @@ internal static class BenchModelsCommand
     private static (string Model, bool Fp16) Entry(string entry) =>
         entry.EndsWith(Fp16Suffix, StringComparison.OrdinalIgnoreCase) ? (entry[..^Fp16Suffix.Length], true) : (entry, false);
 
-    // The model file of an entry of --models or --baseline, with its variant suffix; an existing file is taken as
-    // named even with a colon in it, anything else after the last colon must be a variant this command knows.
-    private static string Resolve(string entry, string option)
+    // The model file of an entry of --models or --baseline, with its variant suffix, and its screen's file after a '+'
+    // ("fusion-unet-v1+spectral-v1"); an existing file is taken as named even with a colon or a plus in it, anything else
+    // after the last colon must be a variant this command knows.
+    private static (string Model, string? Screen) Resolve(string entry, string option)
     {
+        var plus = entry.LastIndexOf('+');
+        if (plus > 0 && !File.Exists(entry))
+        {
+            var screen = entry[(plus + 1)..];
+            try
+            {
+                return (Resolve(entry[..plus], option).Model, BundledModels.Resolve(screen));
+            }
+            catch (FileNotFoundException e)
+            {
+                throw new InputException($"{option} {entry}: the screen after '+': {e.Message}", e);
+            }
+        }
         var (name, fp16) = Entry(entry);
         var colon = name.LastIndexOf(':');
         if (!fp16 && colon >= 0 && !File.Exists(name) && name[(colon + 1)..] is { Length: > 0 } variant && variant.All(char.IsLetterOrDigit))
             throw new InputException($"{option} {entry}: unknown variant ':{variant}'; the only variant is {Fp16Suffix} (the model in float16).");
         try
         {
-            return BundledModels.Resolve(name) + (fp16 ? Fp16Suffix : "");
+            return (BundledModels.Resolve(name) + (fp16 ? Fp16Suffix : ""), null);
         }
         catch (FileNotFoundException e)
         {
@@ -157,7 +172,7 @@ internal static class BenchModelsCommand
     }
 
     // Each model runs in its own process so its peak memory is its own.
-    private static async Task<ModelScore> RunChild(string model, string set, int threads, string device, string? card, CancellationToken ct)
+    private static async Task<ModelScore> RunChild(string model, string? screen, string set, int threads, string device, string? card, CancellationToken ct)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
         var self = Environment.GetCommandLineArgs()[0];
@@ -165,6 +180,7 @@ internal static class BenchModelsCommand
         foreach (var a in new[] { "bench-models", "--single", model, "--set", set, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--device", device })
             start.ArgumentList.Add(a);
         if (card is not null) foreach (var a in new[] { "--card", card }) start.ArgumentList.Add(a);
+        if (screen is not null) foreach (var a in new[] { "--single-screen", screen }) start.ArgumentList.Add(a);
         using var child = Process.Start(start)!;
         var stdout = child.StandardOutput.ReadToEndAsync(ct);
         var stderr = child.StandardError.ReadToEndAsync(ct);

@@ -42,11 +42,13 @@ internal static class DetectCommand
         var simplify = new Option<double>("--simplify") { Description = "Simplify polygons, keeping topology, with this tolerance in metres (default 0: exact pixel edges)" };
         var radiometry = RadiometryOptions.Radiometry();
         var card = RadiometryOptions.Card();
+        var screen = ScreenOptions.Screen();
+        var screenThreshold = ScreenOptions.Threshold();
         var splitBy = new Option<string?>("--split-by") { Description = "county: one file per XZQDM, OUT_<XZQDM>.ext beside --out" };
         var command = new Command("detect", "Find change polygons (图斑) between two dates, on farmland by default, with the national attributes.")
         {
             before, after, survey, model, output, classRaster, device, fp16, tile, halo, batch, threads, lanes, allLand, bands, beforeId, afterId,
-            beforeDate, afterDate, sourceTag, eight, encoding, chips, profile, simplify, splitBy, radiometry, card,
+            beforeDate, afterDate, sourceTag, eight, encoding, chips, profile, simplify, splitBy, radiometry, card, screen, screenThreshold,
         };
         var masks = new MaskOptions(masks: true);
         masks.AddTo(command);
@@ -68,6 +70,8 @@ internal static class DetectCommand
                 IntraOpThreads = parse.GetValue(threads),
                 Lanes = parse.GetValue(lanes),
                 CardPath = RadiometryOptions.CardPath(parse.GetValue(card)),
+                ScreenModelPath = ScreenOptions.ModelPath(parse.GetValue(screen)),
+                ScreenThreshold = parse.GetValue(screenThreshold),
             };
             var pair = grid.Apply(parse, new ScenePair(parse.GetValue(before)!, parse.GetValue(after)!)
             {

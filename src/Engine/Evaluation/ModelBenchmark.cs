@@ -100,7 +100,7 @@ public static class ModelBenchmark
         return new ModelScore
         {
             ModelPath = modelPath,
-            Model = $"{detector.Card.Name}@{detector.Card.Version}" + (inference?.Fp16 == true ? " fp16" : ""),
+            Model = $"{detector.Card.Name}@{detector.Card.Version}" + (inference?.Fp16 == true ? " fp16" : "") + (detector.ScreenCard is { } screen ? $"+{screen.Name}" : ""),
             Cases = cases.Count,
             MegapixelsPerSecond = pixelCount / 1e6 / Math.Max(seconds, 1e-9),
             Objects = ObjectMetrics.Sum(objects),

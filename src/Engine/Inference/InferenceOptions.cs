@@ -138,4 +138,26 @@ public sealed record InferenceOptions
     /// where an embedded card and a differing sidecar are refused. The card is still checked against the graph.
     /// </summary>
     public string? CardPath { get; init; }
+
+    /// <summary>
+    /// A cheap model (.onnx with its card, e.g. the bundled spectral-v1) run on every tile before this model, so that
+    /// this model runs only where the screen sees possible change: the first stage of a screening cascade. Most of a real
+    /// enforcement scene is unchanged (about 0.4 suspected changes per km²), and the expensive model's time is the run's;
+    /// the screen costs a fraction of it. The screen runs on its own card's tiles, scaling and bands, on the same device,
+    /// in float32, its lanes chosen for the cores; a tile of this model runs when a pixel inside it, or within this model's
+    /// halo of it (so an object across a tile edge is whole), has a change probability of at least
+    /// <see cref="ScreenThreshold"/> by the screen; the other tiles are "no change" without this model. Null (default): no
+    /// screen, every tile runs.
+    /// </summary>
+    public string? ScreenModelPath { get; init; }
+
+    /// <summary>
+    /// The change probability (1 - the screen's probability of "no change") at or above which a pixel of the screen flags
+    /// its tile, in (0, 0.5]: tuned for recall, not precision, since a tile the screen misses is a change lost while a
+    /// tile it flags in vain only costs time. At 0.5 a pixel flags when the screen's class map calls it change.
+    /// </summary>
+    public double ScreenThreshold { get; init; } = DefaultScreenThreshold;
+
+    /// <summary>The default <see cref="ScreenThreshold"/>, measured on synthesised pairs for spectral-v1 screening fusion-unet-v1 (bench/RESULTS.md § screening cascade).</summary>
+    public const double DefaultScreenThreshold = 0.35;
 }

@@ -23,18 +23,39 @@ namespace WeiPian.Engine.Pipeline;
 public sealed class ChangeDetector : IDisposable
 {
     private readonly ChangeModel _model;
+    private readonly Screening? _screening;
     private int _busy;
 
-    /// <summary>Loads a change model (.onnx with its card) for detection.</summary>
+    /// <summary>Loads a change model (.onnx with its card) for detection, and its screen when the options name one.</summary>
     /// <param name="modelPath">The model file.</param>
-    /// <param name="inference">Device, threads, batch and tile size; null for CPU defaults.</param>
+    /// <param name="inference">Device, threads, batch and tile size, the screen; null for CPU defaults.</param>
     public ChangeDetector(string modelPath, InferenceOptions? inference = null)
     {
+        if (inference?.ScreenModelPath is not null) Screening.CheckThreshold(inference.ScreenThreshold);
         _model = ChangeModel.Load(modelPath, inference);
+        if (inference?.ScreenModelPath is not { } screen) return;
+        try
+        {
+            // The screen runs on its own card's tiles and scaling, in float32 (it is cheap, and small hand-set epsilons
+            // do not survive float16), with lanes chosen for every core: its pass has the machine to itself.
+            var screenOptions = inference with
+            {
+                ScreenModelPath = null, TileSize = 0, Halo = 0, BatchSize = 0, Fp16 = false, CardPath = null, Lanes = 0, IntraOpThreads = 0,
+            };
+            _screening = new Screening(ChangeModel.Load(screen, screenOptions), inference.ScreenThreshold);
+        }
+        catch
+        {
+            _model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The model's card.</summary>
     public ModelCard Card => _model.Card;
+
+    /// <summary>The screen's card when a screen runs ahead of the model (<see cref="InferenceOptions.ScreenModelPath"/>); else null.</summary>
+    public ModelCard? ScreenCard => _screening?.Model.Card;
 
     /// <summary>The loaded model (tile size, batch, device).</summary>
     public ChangeModel Model => _model;
@@ -120,7 +141,11 @@ public sealed class ChangeDetector : IDisposable
             chips?.Finish();
             run.Times.Add(StageTimes.Stage.Chips, commit);
             WarnOfNoNumbers(run, options);
-            var result = summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed, run.Times) with { Files = sink.Paths, NoNumberPixels = run.NoNumberPixels, Registration = run.Registration, Radiometry = run.Radiometry.Description, RadiometryTime = run.Radiometry.SampleTime };
+            var result = summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed, run.Times) with
+            {
+                Files = sink.Paths, NoNumberPixels = run.NoNumberPixels, Registration = run.Registration, Radiometry = run.Radiometry.Description,
+                RadiometryTime = run.Radiometry.SampleTime, Tiles = run.Tiles.TileCount, ModelTiles = run.ModelTiles, Screen = run.Screen?.Description ?? "",
+            };
             progress?.Report(new DetectionProgress(run.Tiles.TileCount, run.Tiles.TileCount, result.Count) { Stage = DetectionStage.Done });
             return result;
         }
@@ -147,7 +172,7 @@ public sealed class ChangeDetector : IDisposable
             throw new InvalidOperationException("This detector is already running a scene pair; use one detector per concurrent run.");
         try
         {
-            return new DetectionRun(_model, pair, surveyPath, options);
+            return new DetectionRun(_model, pair, surveyPath, options, _screening);
         }
         catch
         {
@@ -157,5 +182,9 @@ public sealed class ChangeDetector : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _model.Dispose();
+    public void Dispose()
+    {
+        _model.Dispose();
+        _screening?.Model.Dispose();
+    }
 }

@@ -37,7 +37,7 @@ internal sealed class DetectionRun : IDisposable
     private readonly AtomicOutput? _classRaster;
     private readonly ExclusionMask[] _exclusions = [];
 
-    public DetectionRun(ChangeModel model, ScenePair pair, string? surveyPath, DetectionOptions options)
+    public DetectionRun(ChangeModel model, ScenePair pair, string? surveyPath, DetectionOptions options, Screening? screening = null)
     {
         var checks = StageTimes.Start();
         _model = model;
@@ -79,6 +79,8 @@ internal sealed class DetectionRun : IDisposable
             (_after, _regionAfter, Registration) = (aligned.Second, aligned.RegionSecond, aligned.Registration);
             CoregistrationCheck.WarnIfLarge(Registration, pair, options.Logger);
             Times.Add(StageTimes.Stage.Grids, checks);
+            // After every other check, on the scenes the model reads (the after date as registered, where it is).
+            Screen = screening is null ? null : new TileScreen(screening, pair, _before, _regionBefore, _after, _regionAfter, Tiles, options.Radiometry);
             BeforeId = pair.BeforeId ?? _before.SceneId;
             AfterId = pair.AfterId ?? _after.SceneId;
             _workDir = WorkFolder.Create(options.TempDirectory ?? Path.GetTempPath(), options.Logger);
@@ -117,6 +119,12 @@ internal sealed class DetectionRun : IDisposable
     public string BeforeId { get; }
     public string AfterId { get; }
 
+    /// <summary>The screening cascade's first stage; null when every tile runs.</summary>
+    public TileScreen? Screen { get; }
+
+    /// <summary>Tiles the model ran on (not those off farmland, without data or left out by the screen); read once the run has finished.</summary>
+    public long ModelTiles { get; private set; }
+
     /// <summary>Pixels classified.</summary>
     public long Pixels => (long)Grid.Width * Grid.Height;
 
@@ -145,7 +153,7 @@ internal sealed class DetectionRun : IDisposable
     /// <summary>
     /// A batch between the prepare, infer and stitch stages: tiles <c>Column .. Column + Span - 1</c> of the strip's row,
     /// of which those with bit <c>i</c> of <c>Skipped</c> set hold no pixel that may be change (off farmland or nodata in
-    /// a date) and are not run; the other <c>Count</c> fill the batch's first slots in column order. <c>Seq</c> numbers the
+    /// a date, or left out by the screen) and are not run; the other <c>Count</c> fill the batch's first slots in column order. <c>Seq</c> numbers the
     /// works in the order the prepare stage made them, which the stitch stage restores after the lanes.
     /// </summary>
     private readonly record struct Work(ClassStrip Strip, int Column, int Span, int Count, ulong Skipped, TileBatch Batch, int Seq);
@@ -154,7 +162,8 @@ internal sealed class DetectionRun : IDisposable
     private const int MaxSpan = 64;
 
     /// <summary>
-    /// Runs the pipeline and yields each polygon, attributed, as soon as it is closed. Five stages run at once, each on
+    /// Runs the pipeline and yields each polygon, attributed, as soon as it is closed. With a screen, its pass over the
+    /// scene (<see cref="TileScreen"/>) comes first and decides which tiles the model runs. Five stages run at once, each on
     /// its own thread, joined by bounded channels so the slowest (the model) sets the pace and the others hide behind it:
     /// <list type="number">
     /// <item>read: both dates' padded windows for a chunk of a row of tiles (GDAL), into one of <see cref="ReadSlots"/> slots;</item>
@@ -174,6 +183,7 @@ internal sealed class DetectionRun : IDisposable
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var tiles = Tiles;
+        if (Screen is not null) await Screen.ScreenAsync(Times, cancellationToken).ConfigureAwait(false);
         var readBefore = StripReaders.For(_before, _regionBefore, _bandsBefore, tiles, ReadSlots);
         var readAfter = StripReaders.For(_after, _regionAfter, _bandsAfter, tiles, ReadSlots);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -269,7 +279,7 @@ internal sealed class DetectionRun : IDisposable
                     for (; c0 + span < end && n < _model.BatchSize && span < MaxSpan; span++)
                     {
                         var column = c0 + span;
-                        if (!strip.AnyValid(column))
+                        if (!strip.AnyValid(column) || Screen?.LeavesOut(row, column) == true)
                         {
                             skipped |= 1UL << span;
                             continue;
@@ -286,6 +296,7 @@ internal sealed class DetectionRun : IDisposable
                         n++;
                     }
                     Times.Add(StageTimes.Stage.Scale, t);
+                    ModelTiles += n;
                     await scaled.Writer.WriteAsync(new Work(strip, c0, span, n, skipped, batch, seq++)).ConfigureAwait(false);
                     c0 += span;
                 }
@@ -345,7 +356,11 @@ internal sealed class DetectionRun : IDisposable
                 var t = StageTimes.Start();
                 for (int i = 0, k = 0; i < span; i++)
                 {
-                    if ((skipped & (1UL << i)) != 0) continue; // all masked: the post stage zeroes it
+                    if ((skipped & (1UL << i)) != 0)
+                    {
+                        strip.NoChange(column + i); // masked (the post stage marks it) or left out by the screen
+                        continue;
+                    }
                     classifier.Classify(batch.OutputTile(k++));
                     NoNumberPixels += strip.Place(column + i, classifier);
                 }

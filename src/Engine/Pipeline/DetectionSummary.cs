@@ -54,6 +54,18 @@ public sealed record DetectionSummary
     /// <summary>Time spent sampling both scenes and checking and fitting their radiometry, before the first tile.</summary>
     public TimeSpan RadiometryTime { get; init; }
 
+    /// <summary>Tiles of the scene's tile grid.</summary>
+    public long Tiles { get; init; }
+
+    /// <summary>
+    /// Tiles the model ran on: not those off farmland or without data in a date, nor those the screen left out
+    /// (<see cref="Inference.InferenceOptions.ScreenModelPath"/>).
+    /// </summary>
+    public long ModelTiles { get; init; }
+
+    /// <summary>The screen, its threshold and how many tiles it passed to the model; empty without a screen.</summary>
+    public string Screen { get; init; } = "";
+
     /// <summary>Ground area classified, km².</summary>
     public required double AreaKm2 { get; init; }
 

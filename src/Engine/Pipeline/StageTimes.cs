@@ -24,6 +24,8 @@ public sealed class StageTimes
         Checks,
         /// <summary>Loading the land survey's polygons over the scene (before the first tile too).</summary>
         Survey,
+        /// <summary>The screening cascade's first pass: the screen model on every tile, scaling and classifying included (<see cref="TileScreen"/>).</summary>
+        Screen,
         /// <summary>Reading both dates' windows (GDAL RasterIO) and marking nodata.</summary>
         Read,
         /// <summary>Scaling to float32 model input.</summary>

@@ -71,6 +71,17 @@ internal sealed class ClassStrip
         return noNumber;
     }
 
+    /// <summary>Sets the kept centre of tile <paramref name="column"/> to "no change" with confidence 0: a tile the model did not run.</summary>
+    public void NoChange(int column)
+    {
+        var core = _grid.Core(column, Window.Y / _grid.Kept);
+        for (var r = 0; r < core.Height; r++)
+        {
+            Classes.AsSpan(r * Window.Width + core.X, core.Width).Clear();
+            Percent.AsSpan(r * Window.Width + core.X, core.Width).Clear();
+        }
+    }
+
     /// <summary>
     /// The masked strip as the class raster stores it: class and confidence where <see cref="Valid"/>, else
     /// <paramref name="notAssessed"/> in both, so "no change" (0) and "no result" differ. Call after <see cref="ApplyMask"/>.

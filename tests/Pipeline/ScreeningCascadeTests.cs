@@ -1,0 +1,151 @@
+using System.Globalization;
+using WeiPian.Engine.Evaluation;
+using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Inference;
+using WeiPian.Engine.Output;
+using WeiPian.Engine.Pipeline;
+using WeiPian.Engine.Tiling;
+using WeiPian.Engine.Tests.Support;
+using WeiPian.Models;
+using WeiPian.Synth;
+using Xunit.Abstractions;
+
+namespace WeiPian.Engine.Tests.Pipeline;
+
+/// <summary>
+/// The screening cascade (<see cref="InferenceOptions.ScreenModelPath"/>): spectral-v1 screens every tile, fusion-unet-v1
+/// runs only on the tiles it flags and those within its halo of a flagged pixel; on a sparse scene the polygons must be those of fusion-unet-v1
+/// alone, from fewer of its tiles.
+/// </summary>
+public class ScreeningCascadeTests(ITestOutputHelper output)
+{
+    private static string Model => BundledModels.Resolve("fusion-unet-v1");
+    private static string Screen => BundledModels.Resolve("spectral-v1");
+
+    // 1536² at 0.8 m is 1.5 km²: 4 changes/km² plant about six objects, enough to find, few enough to leave tiles alone.
+    private static ScenePair Synthesise(string folder, long seed = 1019) =>
+        Synthesised(folder, new SynthOptions { Size = 1536, Seed = seed, ChangesPerKm2 = 4, WriteShapefiles = false });
+
+    private static ScenePair Synthesised(string folder, SynthOptions options)
+    {
+        SceneSynthesizer.Run(options, folder);
+        return new ScenePair(Path.Combine(folder, "before.tif"), Path.Combine(folder, "after.tif"));
+    }
+
+    [Fact]
+    public async Task ScreenedRunGivesTheUnscreenedPolygonsFromFewerTiles()
+    {
+        using var dir = new TempDir();
+        var pair = Synthesise(dir.Path);
+        var options = new DetectionOptions { AllLand = true };
+        var survey = dir.File("survey.gpkg");
+        using var alone = new ChangeDetector(Model);
+        var unscreened = await alone.DetectToFileAsync(pair, survey, dir.File("alone.gpkg"), options);
+        using var cascade = new ChangeDetector(Model, new InferenceOptions { ScreenModelPath = Screen });
+        var screened = await cascade.DetectToFileAsync(pair, survey, dir.File("cascade.gpkg"), options);
+        output.WriteLine($"unscreened: {unscreened.Count} polygons, model on {unscreened.ModelTiles} of {unscreened.Tiles} tiles");
+        output.WriteLine($"screened: {screened.Count} polygons, model on {screened.ModelTiles} of {screened.Tiles} tiles; {screened.Screen}");
+        Assert.Equal("spectral-v1", cascade.ScreenCard?.Name);
+        Assert.True(unscreened.Count >= 3, $"only {unscreened.Count} polygons: the scene tests nothing");
+        Assert.Equal(Polygons(dir.File("alone.gpkg")), Polygons(dir.File("cascade.gpkg")));
+        Assert.Equal(unscreened.Tiles, unscreened.ModelTiles);
+        Assert.Equal(unscreened.Tiles, screened.Tiles);
+        Assert.True(screened.ModelTiles < screened.Tiles * 4 / 5, $"the model ran on {screened.ModelTiles} of {screened.Tiles} tiles");
+        Assert.Contains($"of {screened.Tiles} passed", screened.Screen, StringComparison.Ordinal);
+        Assert.Equal("", unscreened.Screen);
+    }
+
+    /// <summary>
+    /// A planted object cut by a tile edge: the detection tiles are sized so that the edge between two kept centres runs
+    /// through the middle of the object, so both tiles must run, and the object must come out whole and as without a screen.
+    /// </summary>
+    [Fact]
+    public async Task TileWithChangeAtItsEdgeRunsWithItsNeighbour()
+    {
+        using var dir = new TempDir();
+        var pair = Synthesise(dir.Path, seed: 1020);
+        using var raster = RasterDataset.Open(pair.Before);
+        var transform = raster.GeoTransform;
+        // The widest planted object, and a tile whose kept width puts a tile edge through its middle third.
+        var truth = Evaluator.ReadPolygons(dir.File("truth.gpkg")).MaxBy(p => p.Geometry.EnvelopeInternal.Width)!;
+        var (left, _) = transform.WorldToPixel(truth.Geometry.EnvelopeInternal.MinX, 0);
+        var (right, _) = transform.WorldToPixel(truth.Geometry.EnvelopeInternal.MaxX, 0);
+        var third = (right - left) / 3;
+        const int halo = 48;
+        var tile = Enumerable.Range(0, 23).Select(k => 160 + 16 * k)
+            .First(t => Math.Floor((right - third) / (t - 2 * halo)) * (t - 2 * halo) > left + third);
+        var kept = tile - 2 * halo;
+        var column = (int)Math.Floor((right - third) / kept); // the tile right of the edge
+        output.WriteLine(FormattableString.Invariant($"object columns {left:0}..{right:0}, tile {tile} (kept {kept}): edge at {column * kept}"));
+
+        var options = new DetectionOptions { AllLand = true };
+        using var model = ChangeModel.Load(Model, new InferenceOptions { TileSize = tile });
+        using var screen = ChangeModel.Load(Screen, new InferenceOptions { Lanes = 1 });
+        var unscreened = await Run(new DetectionRun(model, pair, null, options));
+        var run = new DetectionRun(model, pair, null, options, new Screening(screen, InferenceOptions.DefaultScreenThreshold));
+        var screened = await Run(run);
+        var (_, top) = transform.WorldToPixel(0, truth.Geometry.EnvelopeInternal.MaxY);
+        var row = (int)(top / kept);
+        output.WriteLine($"{run.Screen!.Description}; model on {run.ModelTiles} of {run.Tiles.TileCount} tiles");
+        Assert.False(run.Screen.LeavesOut(row, column - 1));
+        Assert.False(run.Screen.LeavesOut(row, column));
+        Assert.Equal(run.Screen.Passed, run.ModelTiles);
+        Assert.True(run.ModelTiles < run.Tiles.TileCount, $"the model ran on every one of {run.Tiles.TileCount} tiles");
+        // The object, cut by the edge, is one polygon in both runs, and the runs agree on every polygon.
+        var across = unscreened.Where(p => p.Geometry.EnvelopeInternal.MinX < transform.PixelToWorld(column * kept, 0).X
+            && p.Geometry.EnvelopeInternal.MaxX > transform.PixelToWorld(column * kept, 0).X && p.Geometry.Intersects(truth.Geometry)).ToList();
+        Assert.NotEmpty(across);
+        Assert.Equal(unscreened.Select(Key).Order(StringComparer.Ordinal), screened.Select(Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void FlaggedPixelPassesItsTileAndTheNeighboursWithinTheHalo()
+    {
+        // 500 x 400 px in tiles of 256 with a halo of 48: kept centres of 160 px, 4 columns x 3 rows.
+        var grid = new TileGrid(500, 400, 256, 48);
+        var flagged = new bool[grid.Columns * grid.Rows];
+        var passes = new bool[flagged.Length];
+        TileScreen.Around(80, 80, grid, flagged, passes); // in the middle of tile (0, 0): that tile only
+        Assert.Equal([0], Indices(passes));
+        TileScreen.Around(150, 80, grid, flagged, passes); // 10 px from its right edge: the neighbour across it too
+        Assert.Equal([0, 1], Indices(passes));
+        TileScreen.Around(470, 390, grid, flagged, passes); // near the region's corner, in tile (2, 2): and (2, 3), 30 px away
+        Assert.Equal([0, 1, 10, 11], Indices(passes));
+        Assert.Equal([0, 10], Indices(flagged));
+    }
+
+    private static int[] Indices(bool[] flags) => flags.Select((f, i) => f ? i : -1).Where(i => i >= 0).ToArray();
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(0.6)]
+    [InlineData(double.NaN)]
+    public void ThresholdOutsideTheRecallRangeIsRefused(double threshold)
+    {
+        var e = Assert.Throws<InputException>(() => new ChangeDetector(Model, new InferenceOptions { ScreenModelPath = Screen, ScreenThreshold = threshold }));
+        Assert.Equal(nameof(InferenceOptions.ScreenThreshold), e.Setting);
+        Assert.Contains("at most 0.5", e.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<List<Tuban>> Run(DetectionRun run)
+    {
+        using (run)
+        {
+            var tubans = new List<Tuban>();
+            await foreach (var t in run.RunAsync(null, CancellationToken.None)) tubans.Add(t);
+            return tubans;
+        }
+    }
+
+    private static string Key(Tuban t) => Key(t.ClassId, t.Geometry);
+
+    private static List<string> Polygons(string path) =>
+        Evaluator.ReadPolygons(path).Select(p => Key(p.ClassId, p.Geometry)).Order(StringComparer.Ordinal).ToList();
+
+    private static string Key(int classId, NetTopologySuite.Geometries.Geometry geometry)
+    {
+        var normal = geometry.Copy();
+        normal.Normalize();
+        return classId.ToString(CultureInfo.InvariantCulture) + " " + normal.AsText();
+    }
+}
