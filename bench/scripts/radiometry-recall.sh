@@ -28,7 +28,7 @@ for model in spectral-v1 fusion-unet-v1; do
     for seed in "${seeds[@]}"; do
       d="$work/s$seed-$bits"; out="$work/$model-$seed-$bits-$mode.gpkg"
       dotnet "$cli" detect --before "$d/before.tif" --after "$d/after.tif" --survey "$d/survey.gpkg" --model "$model" \
-        --radiometry "$mode" --out "$out" --threads 2 --lanes 1 >"${out%.gpkg}.log"
+        --radiometry "$mode" --out "$out" --threads 2 --lanes 1 >"${out%.gpkg}.log" 2>&1
       read -r f t m p < <(dotnet "$cli" eval --truth "$d/truth.gpkg" --truth-where "on_farmland = 1" --pred "$out" --json |
         /usr/bin/python3 -c 'import json,sys; o=json.load(sys.stdin)["objects"]; print(o["found"], o["truth"], o["matched"], o["predicted"])')
       found=$((found + f)); truth=$((truth + t)); matched=$((matched + m)); predicted=$((predicted + p))
