@@ -54,10 +54,10 @@ public sealed class CardRadiometry
     /// <summary>The card's scaling mode; a run's <c>Radiometry</c> setting may choose another.</summary>
     public ScalingMode Mode { get; }
 
-    /// <summary>Low percentile (0..100) of <see cref="ScalingMode.Percentile"/>, mapped onto the card's min.</summary>
+    /// <summary>Low percentile (0..100) of <see cref="ScalingMode.Percentile"/>, mapped onto the reference's low value (the card's min without a reference).</summary>
     public double PercentileLow { get; }
 
-    /// <summary>High percentile (0..100) of <see cref="ScalingMode.Percentile"/>, mapped onto the card's max.</summary>
+    /// <summary>High percentile (0..100) of <see cref="ScalingMode.Percentile"/>, mapped onto the reference's high value (the card's max without a reference).</summary>
     public double PercentileHigh { get; }
 
     /// <summary>
