@@ -13,7 +13,7 @@ internal static class RadiometryOptions
         var option = new Option<string>("--radiometry")
         {
             Description = "How the dates' values reach the model's scaling: card (default: the card's, scenes checked against its bit depth), " +
-                "percentile (stretch each date's 2-98 % per band onto the card's range), match (fit the after date onto the before date on unchanged pixels)",
+                "percentile (map each date's 2-98 % per band onto the training data's, the card's reference), match (fit the after date onto the before date on unchanged pixels)",
             DefaultValueFactory = _ => "card",
         };
         option.AcceptOnlyFromAmong("card", "percentile", "match");

@@ -127,7 +127,7 @@ public sealed class BatchWorld : IDisposable
         var data = new ushort[width * height];
         for (var y = 0; y < height; y++)
             for (var x = 0; x < width; x++)
-                data[y * width + x] = value(x, y);
+                data[y * width + x] = (ushort)(value(x, y) + ((x + y) & 1)); // a one-DN checkerboard: a constant band is refused as no data
         for (var b = 1; b <= 4; b++)
         {
             ds.SetNoData(b, 0);

@@ -95,9 +95,10 @@ public class EightBitModelTests
                     var (rb, ra, bb, ba) = Blocks[y / Block * Columns + x / Block];
                     var i = y * w + x;
                     bands[0][i] = (ushort)(scale * (after ? ba : bb));
-                    bands[1][i] = (ushort)(scale * 90);
+                    // Green and NIR, which the model does not read, carry a one-DN checkerboard: a constant band is refused as no data.
+                    bands[1][i] = (ushort)(scale * (90 + ((x + y) & 1)));
                     bands[2][i] = (ushort)(scale * (after ? ra : rb));
-                    bands[3][i] = (ushort)(scale * 120);
+                    bands[3][i] = (ushort)(scale * (120 + ((x + y) & 1)));
                 }
             var path = dir.File(name);
             using var ds = RasterDataset.CreateGeoTiff(path, w, h, 4, type);

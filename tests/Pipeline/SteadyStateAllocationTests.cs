@@ -67,7 +67,8 @@ public class SteadyStateAllocationTests(ITestOutputHelper output)
             var pixels = new ushort[width * height];
             for (var b = 1; b <= 4; b++)
             {
-                pixels.AsSpan().Fill((ushort)(value + 40 * b));
+                // A one-DN checkerboard: a constant band is refused as no data (RadiometryChecks.Bands).
+                for (var i = 0; i < pixels.Length; i++) pixels[i] = (ushort)(value + 40 * b + ((i + i / width) & 1));
                 ds.Write<ushort>(b, ds.Extent, pixels);
             }
             return path;

@@ -64,7 +64,8 @@ public sealed class WorkFolderTests : IDisposable
             var pixels = new ushort[64 * 64];
             for (var b = 1; b <= 4; b++)
             {
-                pixels.AsSpan().Fill((ushort)(value + 40 * b));
+                // A one-DN checkerboard: a constant band is refused as no data (RadiometryChecks.Bands).
+                for (var i = 0; i < pixels.Length; i++) pixels[i] = (ushort)(value + 40 * b + ((i + i / 64) & 1));
                 ds.Write<ushort>(b, ds.Extent, pixels);
             }
             return path;

@@ -106,7 +106,40 @@ public class RadiometryMathTests
         Assert.Equal((12, true, ScalingMode.Percentile, 1.0, 99.0), (again.BitDepth, again.BitDepthStated, again.Mode, again.PercentileLow, again.PercentileHigh));
     }
 
+    [Fact]
+    public void CardStatesReferencePercentilesPerDateAndWritesThemBack()
+    {
+        const string reference = "\"reference\": { \"before\": { \"low\": [50], \"high\": [250, 260, 270, 390] }, \"after\": { \"low\": [45, 60, 35, 40], \"high\": [300] } },";
+        var card = ModelCard.Parse(CardJson("", reference), "test.card.json");
+        var r = card.Input.Scaling.Radiometry;
+        Assert.Equal([50.0, 50, 50, 50], r.ReferenceBefore!.Low);
+        Assert.Equal([250.0, 260, 270, 390], r.ReferenceBefore.High);
+        Assert.Equal([45.0, 60, 35, 40], r.ReferenceAfter!.Low);
+        Assert.Equal([300.0, 300, 300, 300], r.ReferenceAfter.High);
+        var again = ModelCard.Parse(card.ToJson(), "round trip").Input.Scaling.Radiometry;
+        Assert.Equal(r.ReferenceAfter.Low, again.ReferenceAfter!.Low);
+        Assert.Equal(r.ReferenceBefore.High, again.ReferenceBefore!.High);
+        Assert.Null(ModelCard.Parse(CardJson(""), "test.card.json").Input.Scaling.Radiometry.ReferenceBefore);
+    }
+
+    [Fact]
+    public void BundledCardsStateBitDepthGsdAndReferencePercentiles()
+    {
+        foreach (var name in new[] { "spectral-v1", "fusion-unet-v1" })
+        {
+            using var model = ChangeModel.Load(WeiPian.Models.BundledModels.Resolve(name));
+            var input = model.Card.Input;
+            Assert.Equal((10, true, 0.8), (input.Scaling.Radiometry.BitDepth, input.Scaling.Radiometry.BitDepthStated, input.Gsd));
+            var (before, after) = (input.Scaling.Radiometry.ReferenceBefore!, input.Scaling.Radiometry.ReferenceAfter!);
+            // The synthesiser's after dates are later in the season, and hold the planted change: brighter at the top.
+            for (var b = 0; b < 4; b++) Assert.True(before.Low[b] < before.High[b] && after.High[b] > before.High[b], $"{name} band {b}");
+        }
+    }
+
     [Theory]
+    [InlineData("", "\"reference\": { \"before\": { \"low\": [50], \"high\": [250] } },", "input.scaling.reference.after is missing")]
+    [InlineData("", "\"reference\": { \"before\": { \"low\": [50], \"high\": [40] }, \"after\": { \"low\": [50], \"high\": [250] } },", "input.scaling.reference.before for band 0 is low 50, high 40")]
+    [InlineData("", "\"reference\": { \"before\": { \"low\": [50, 1], \"high\": [250] }, \"after\": { \"low\": [50], \"high\": [250] } },", "input.scaling.reference.before.low has 2 values")]
     [InlineData("\"bitDepth\": 8,", "", "input.bitDepth is 8 (values up to 255) but input.scaling.max reaches 1023")]
     [InlineData("", "\"mode\": \"stretch\",", "input.scaling.mode is \"stretch\"")]
     [InlineData("", "\"percentiles\": [98, 2],", "input.scaling.percentiles is [98, 2]")]

@@ -86,7 +86,7 @@ public sealed class RecheckWorld : IDisposable
             for (var c = 0; c < Width; c++)
             {
                 var v = pixel(c, r);
-                for (var b = 0; b < 4; b++) values[b * plane + r * Width + c] = v is null ? (ushort)0 : v[b];
+                for (var b = 0; b < 4; b++) values[b * plane + r * Width + c] = v is null ? (ushort)0 : (ushort)(v[b] + ((c + r) & 1)); // a one-DN checkerboard: a constant band is refused as no data
             }
         ds.WriteBands<ushort>(ds.Extent, values);
     }

@@ -79,11 +79,13 @@ internal static class InfoCommand
         o.WriteLine($"  card        {where}");
         o.WriteLine($"  model       {card.Name} {card.Version}{(card.Description.Length > 0 ? $": {card.Description}" : "")}");
         var input = card.Input;
-        o.WriteLine(Inv($"  input       {input.Form.ToString().ToLowerInvariant()} {string.Join(", ", input.Names)}; bands {BandRoles.Format(input.Bands)}; tile {input.Tile}, halo {input.Halo}, batch {(input.Batch > 0 ? input.Batch.ToString(CultureInfo.InvariantCulture) : "dynamic")}"));
+        o.WriteLine(Inv($"  input       {input.Form.ToString().ToLowerInvariant()} {string.Join(", ", input.Names)}; bands {BandRoles.Format(input.Bands)}; tile {input.Tile}, halo {input.Halo}, batch {(input.Batch > 0 ? input.Batch.ToString(CultureInfo.InvariantCulture) : "dynamic")}; gsd {(input.Gsd is { } gsd ? $"{gsd} m" : "any")}"));
         var scaling = input.Scaling;
         var r = scaling.Radiometry;
         o.WriteLine(Inv($"  scaling     min {string.Join(",", scaling.Min)}, max {string.Join(",", scaling.Max)}, mean {string.Join(",", scaling.Mean)}, std {string.Join(",", scaling.Std)}"));
         o.WriteLine(Inv($"  radiometry  {r.BitDepth}-bit ({(r.BitDepthStated ? "input.bitDepth" : "from scaling.max; the card states no bitDepth")}), mode {CardRadiometry.Name(r.Mode)}, percentiles {r.PercentileLow}-{r.PercentileHigh}"));
+        if (r.ReferenceBefore is { } rb && r.ReferenceAfter is { } ra)
+            o.WriteLine(Inv($"  reference   before low {string.Join(",", rb.Low)}, high {string.Join(",", rb.High)}; after low {string.Join(",", ra.Low)}, high {string.Join(",", ra.High)}"));
         var output = card.Output;
         o.WriteLine(Inv($"  output      {output.Name}, {output.Form.ToString().ToLowerInvariant()}{(output.Threshold is { } t ? $", threshold {t}, change class {output.ChangeClass}" : "")}"));
         o.WriteLine($"  classes     {string.Join("; ", card.Classes)}");

@@ -38,6 +38,19 @@ internal sealed class CardScalingDto
     public double[]? Std { get; set; }
     public string? Mode { get; set; }
     public double[]? Percentiles { get; set; }
+    public CardReferenceDto? Reference { get; set; }
+}
+
+internal sealed class CardReferenceDto
+{
+    public CardPercentileValuesDto? Before { get; set; }
+    public CardPercentileValuesDto? After { get; set; }
+}
+
+internal sealed class CardPercentileValuesDto
+{
+    public double[]? Low { get; set; }
+    public double[]? High { get; set; }
 }
 
 internal sealed class CardOutputDto

@@ -171,7 +171,21 @@ public sealed partial class ModelCard
                 if (!(std[b] > 0))
                     throw Fail($"input.scaling.std for band {b} is {std[b]}; expected a positive standard deviation.");
             }
-            return new CardScaling(min, max, mean, std, CardRadiometry.Parse(bitDepth, dto, max, Fail));
+            var reference = dto.Reference is { } r ? (Reference(r.Before, "before", min, max), Reference(r.After, "after", min, max)) : ((ReferencePercentiles, ReferencePercentiles)?)null;
+            return new CardScaling(min, max, mean, std, CardRadiometry.Parse(bitDepth, dto, reference, max, Fail));
+        }
+
+        private ReferencePercentiles Reference(CardPercentileValuesDto? dto, string date, double[] min, double[] max)
+        {
+            var field = $"reference.{date}";
+            if (dto is null)
+                throw Fail($"input.scaling.{field} is missing; a reference states both dates' percentiles: {{\"before\": {{\"low\": [...], \"high\": [...]}}, \"after\": {{...}}}}.");
+            var low = PerBand(dto.Low, $"{field}.low", min.Length, null);
+            var high = PerBand(dto.High, $"{field}.high", min.Length, null);
+            for (var b = 0; b < low.Length; b++)
+                if (!(min[b] <= low[b] && low[b] < high[b] && high[b] <= max[b]))
+                    throw Fail($"input.scaling.{field} for band {b} is low {low[b]}, high {high[b]}; expected min {min[b]} <= low < high <= max {max[b]} (the training data's percentiles in raw units).");
+            return new ReferencePercentiles(low, high);
         }
 
         private double[] PerBand(double[]? values, string field, int bands, double? absent)

@@ -11,6 +11,12 @@ namespace WeiPian.Engine.Radiometry;
 /// <remarks>
 /// The reference values depend on what the model was trained on:
 /// <list type="bullet">
+/// <item>a card that states the training data's percentiles (<see cref="CardRadiometry.ReferenceBefore"/>,
+/// <see cref="CardRadiometry.ReferenceAfter"/>) gets them: each date's measured percentiles onto its own date's
+/// reference, whatever units either date is in. This is the mapping to prefer: it brings every date onto the distribution
+/// the model learnt. Mapping one date onto the other instead (the fallbacks below) carries the other date's season and
+/// the after date's change into the stretch: new roofs hold the after date's 98 % percentile, so stretching it onto the
+/// before date's dims them below what the model calls a roof;</item>
 /// <item>a card whose own mode is percentile was trained on scenes stretched that way: the references are its min and max;</item>
 /// <item>otherwise the model expects the card's units (spectral-v1: DN ≈ 1000 x reflectance). A date whose sample fits the
 /// card (<see cref="RadiometryChecks.Misfit"/>) is already in them: its own percentiles are the references, so it passes
@@ -32,6 +38,9 @@ internal static class PercentileStretch
         double[] targetLow, targetHigh;
         string how;
         var range = $"{Num(r.PercentileLow)}-{Num(r.PercentileHigh)} %";
+        if (r.ReferenceBefore is { } refBefore && r.ReferenceAfter is { } refAfter)
+            return (Map(statsBefore, r, [.. refBefore.Low], [.. refBefore.High], bands), Map(statsAfter, r, [.. refAfter.Low], [.. refAfter.High], bands),
+                $"each date's {range} onto the card's reference (the training data's)");
         if (r.Mode == ScalingMode.Percentile)
         {
             (targetLow, targetHigh) = ([.. card.Input.Scaling.Min], [.. card.Input.Scaling.Max]);

@@ -56,12 +56,12 @@ internal static class RadiometryChecks
     }
 
     /// <summary>
-    /// Every model band must hold data: an empty band (0 at every sampled pixel: a missing band, an alpha or padding band
-    /// taken for a colour) is refused, and so, for a percentile stretch, is a band whose percentiles coincide (nothing to
-    /// stretch). Red and NIR must look like red and NIR over land.
+    /// Every model band must hold data: a constant band (one value at every sampled pixel, nodata aside: a missing band
+    /// read as 0, an alpha or padding band taken for a colour, a fill value) is refused, and so, for a percentile
+    /// stretch, is a band whose percentiles coincide (nothing to stretch). Red and NIR must look like red and NIR over land.
     /// </summary>
-    /// <remarks>A constant non-zero band is allowed under a fixed scaling: the model sees the same value the card would
-    /// give any uniform surface (uniform test scenes are made this way).</remarks>
+    /// <remarks>No real land surface is uniform over a sample of blocks spread across the scene, even through sensor
+    /// noise; a model fed one value per band sees nothing it was trained on, in any scaling mode.</remarks>
     public static void Bands(ModelCard card, RadiometrySample sample, BandStatistics[] stats, bool percentile)
     {
         var roles = card.Input.Bands;
@@ -70,10 +70,9 @@ internal static class RadiometryChecks
         var radiometry = card.Input.Scaling.Radiometry;
         for (var b = 0; b < stats.Length; b++)
         {
-            var empty = stats[b].Max == 0 && stats[b].Min == 0;
-            if (empty)
+            if (stats[b].Max == stats[b].Min)
                 throw new InputException(
-                    $"'{sample.Path}': band {BandRoles.ShortName(roles[b])} is empty (0 at every sampled pixel); a model band must hold data: check the band order, or the file.")
+                    $"'{sample.Path}': band {BandRoles.ShortName(roles[b])} is constant ({Num(stats[b].Min)} at every one of {sample.Count} sampled pixels{(stats[b].Min == 0 ? ": empty" : "")}); a model band must hold data: check the band order, or the file.")
                 { Setting = "Bands" };
             if (percentile && stats[b].Percentile(radiometry.PercentileHigh) <= stats[b].Percentile(radiometry.PercentileLow))
                 throw new InputException(

@@ -25,6 +25,11 @@ from model import MULTIPLE, FusionUNet, parameters  # noqa: E402
 NAME = "fusion-unet-v1"
 VERSION = "1.0.0"
 CARD_KEY = "weipian.card"
+# The training data's 2/98 % percentiles per date and band (reference.py over the training scenes), which
+# --radiometry percentile maps each date's onto; 10-bit DN; the GSD stated is the synthesiser's default, 0.8 m.
+HERE = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(HERE, "reference.json"), encoding="utf-8") as _f:
+    REFERENCE = json.load(_f)
 CLASSES = [
     {"id": 0, "name": "no change", "tblx": None},
     {"id": 1, "name": "building", "tblx": "20"},
@@ -47,10 +52,12 @@ def card_for(ckpt, tile, halo):
             "form": "pair",
             "names": ["before", "after"],
             "bands": ["B", "G", "R", "NIR"],
-            "scaling": {"min": [0], "max": [1023], "mean": ckpt["mean"], "std": ckpt["std"]},
+            "scaling": {"min": [0], "max": [1023], "mean": ckpt["mean"], "std": ckpt["std"], "reference": REFERENCE},
             "tile": tile,
             "halo": halo,
             "batch": 0,
+            "gsd": 0.8,
+            "bitDepth": 10,
         },
         "output": {"name": "logits", "form": "logits"},
         "classes": CLASSES,

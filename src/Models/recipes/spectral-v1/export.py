@@ -26,6 +26,11 @@ import spectral_v1 as sv  # noqa: E402
 TILE = 256
 OPSET = 13
 VERSION = "1.0.0"
+# What the rules assume of the data (docs/MODEL_CARD.md): 10-bit DN at the synthesiser's default 0.8 m, and the
+# reference percentiles of the synthesiser's scenes that --radiometry percentile maps each date onto, measured by
+# ../fusion-unet-v1/reference.py on the training scenes of that recipe (the same synthesiser the rules were written for).
+with open(os.path.join(HERE, "..", "fusion-unet-v1", "reference.json"), encoding="utf-8") as _f:
+    REFERENCE = json.load(_f)
 
 CARD = {
     "name": "spectral-v1",
@@ -45,10 +50,13 @@ CARD = {
         "form": "pair",
         "names": ["before", "after"],
         "bands": ["B", "G", "R", "NIR"],
-        "scaling": {"min": [0, 0, 0, 0], "max": [1023, 1023, 1023, 1023], "mean": [0, 0, 0, 0], "std": [1, 1, 1, 1]},
+        "scaling": {"min": [0, 0, 0, 0], "max": [1023, 1023, 1023, 1023], "mean": [0, 0, 0, 0], "std": [1, 1, 1, 1],
+                    "reference": REFERENCE},
         "tile": TILE,
         "halo": sv.HALO,
         "batch": 0,
+        "gsd": 0.8,
+        "bitDepth": 10,
     },
     "output": {"name": "logits", "form": "logits"},
     "classes": [
