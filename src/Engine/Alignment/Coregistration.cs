@@ -73,11 +73,14 @@ internal static class CoregistrationCheck
         var a = new float[size * size];
         var b = new float[size * size];
         var candidates = new List<(double Energy, int X, int Y)>();
+        var (blockWidth, blockHeight) = before.Dataset.BlockSize(band.Before);
+        var placed = new HashSet<(int, int)>();
         for (var i = 0; i < CandidatesPerAxis; i++)
             for (var j = 0; j < CandidatesPerAxis; j++)
             {
-                var x = (int)((long)(regionBefore.Width - size) * (2 * j + 1) / (2 * CandidatesPerAxis));
-                var y = (int)((long)(regionBefore.Height - size) * (2 * i + 1) / (2 * CandidatesPerAxis));
+                var x = BlockSnap.Offset(regionBefore.X, (int)((long)(regionBefore.Width - size) * (2 * j + 1) / (2 * CandidatesPerAxis)), blockWidth, regionBefore.Width - size);
+                var y = BlockSnap.Offset(regionBefore.Y, (int)((long)(regionBefore.Height - size) * (2 * i + 1) / (2 * CandidatesPerAxis)), blockHeight, regionBefore.Height - size);
+                if (!placed.Add((x, y))) continue; // two lattice points in one block
                 before.Read(band.Before, new PixelWindow(regionBefore.X + x, regionBefore.Y + y, size, size), a.AsSpan());
                 if (!FillNoData(a, before.NoData[band.Before - 1])) continue;
                 candidates.Add((GradientEnergy(a, size), x, y));

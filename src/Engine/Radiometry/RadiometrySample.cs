@@ -9,7 +9,9 @@ namespace WeiPian.Engine.Radiometry;
 /// </summary>
 /// <remarks>
 /// <see cref="Read"/> takes the scene's overview nearest to <see cref="TargetPixels"/> where the file has one, else
-/// <see cref="Blocks"/> x <see cref="Blocks"/> windows of <see cref="BlockSide"/> px spread evenly over the region;
+/// <see cref="Blocks"/> x <see cref="Blocks"/> windows of <see cref="BlockSide"/> px spread evenly over the region, each
+/// moved to the corner of the file's block it falls in (<see cref="BlockSnap"/>: 256 straddling windows of 32 px cost
+/// 1.7 s of a 4.6 s detect on a 4096² pair of 256 px deflate tiles, these 16 cost 0.4 s);
 /// <see cref="ReadPair"/> always reads the same windows of both dates, so its values are co-located pixel for pixel
 /// (what a relative normalisation fits on). A region that small is read whole.
 /// </remarks>
@@ -19,10 +21,10 @@ public sealed class RadiometrySample
     public const int TargetPixels = 1 << 18;
 
     /// <summary>Sampled windows per side of the region.</summary>
-    public const int Blocks = 16;
+    public const int Blocks = 4;
 
     /// <summary>Side of a sampled window, pixels.</summary>
-    public const int BlockSide = 32;
+    public const int BlockSide = 128;
 
     private RadiometrySample(string path, float[][] values, bool fromOverview)
     {
@@ -53,7 +55,7 @@ public sealed class RadiometrySample
         ArgumentNullException.ThrowIfNull(bands);
         if (region.PixelCount > TargetPixels && Overview(scene, region, bands[0]) is { } level)
             return FromLevel(scene, region, bands, level);
-        var values = Gather([scene], [region], [bands], Windows(region.Width, region.Height));
+        var values = Gather([scene], [region], [bands], Windows(scene, region, region.Width, region.Height));
         return new RadiometrySample(scene.Path, values[0], false);
     }
 
@@ -64,22 +66,24 @@ public sealed class RadiometrySample
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
-        var windows = Windows(Math.Min(regionBefore.Width, regionAfter.Width), Math.Min(regionBefore.Height, regionAfter.Height));
+        var windows = Windows(before, regionBefore, Math.Min(regionBefore.Width, regionAfter.Width), Math.Min(regionBefore.Height, regionAfter.Height));
         var values = Gather([before, after], [regionBefore, regionAfter], [bandsBefore, bandsAfter], windows);
         return (new RadiometrySample(before.Path, values[0], false), new RadiometrySample(after.Path, values[1], false));
     }
 
-    // Windows relative to a region: the region whole when it is small, else a Blocks x Blocks lattice of BlockSide px.
-    private static List<PixelWindow> Windows(int width, int height)
+    // Windows relative to a region of the scene: the region whole when it is small, else a Blocks x Blocks lattice of
+    // BlockSide px, each window at the corner of the scene's block its lattice point falls in (inside the region).
+    private static List<PixelWindow> Windows(Scene scene, PixelWindow region, int width, int height)
     {
         if ((long)width * height <= TargetPixels) return [new PixelWindow(0, 0, width, height)];
         int w = Math.Min(BlockSide, width), h = Math.Min(BlockSide, height);
+        var (blockWidth, blockHeight) = scene.Dataset.BlockSize(1);
         var windows = new List<PixelWindow>(Blocks * Blocks);
         for (var j = 0; j < Blocks; j++)
             for (var i = 0; i < Blocks; i++)
             {
-                var x = (int)((width - w) * (i + 0.5) / Blocks);
-                var y = (int)((height - h) * (j + 0.5) / Blocks);
+                var x = BlockSnap.Offset(region.X, (int)((width - w) * (i + 0.5) / Blocks), blockWidth, width - w);
+                var y = BlockSnap.Offset(region.Y, (int)((height - h) * (j + 0.5) / Blocks), blockHeight, height - h);
                 windows.Add(new PixelWindow(x, y, w, h));
             }
         return windows;
