@@ -78,8 +78,8 @@ internal static class CoregistrationCheck
         for (var i = 0; i < CandidatesPerAxis; i++)
             for (var j = 0; j < CandidatesPerAxis; j++)
             {
-                var x = BlockSnap.Offset(regionBefore.X, (int)((long)(regionBefore.Width - size) * (2 * j + 1) / (2 * CandidatesPerAxis)), blockWidth, regionBefore.Width - size);
-                var y = BlockSnap.Offset(regionBefore.Y, (int)((long)(regionBefore.Height - size) * (2 * i + 1) / (2 * CandidatesPerAxis)), blockHeight, regionBefore.Height - size);
+                var x = BlockSnap.Offset(regionBefore.X, (int)((long)(regionBefore.Width - size) * (2 * j + 1) / (2 * CandidatesPerAxis)), blockWidth, regionBefore.Width - size, (regionBefore.Width - size) / CandidatesPerAxis);
+                var y = BlockSnap.Offset(regionBefore.Y, (int)((long)(regionBefore.Height - size) * (2 * i + 1) / (2 * CandidatesPerAxis)), blockHeight, regionBefore.Height - size, (regionBefore.Height - size) / CandidatesPerAxis);
                 if (!placed.Add((x, y))) continue; // two lattice points in one block
                 before.Read(band.Before, new PixelWindow(regionBefore.X + x, regionBefore.Y + y, size, size), a.AsSpan());
                 if (!FillNoData(a, before.NoData[band.Before - 1])) continue;

@@ -9,8 +9,10 @@ internal static class BlockSnap
 {
     /// <summary>
     /// The offset, within a region starting at <paramref name="origin"/> (file pixels), of the start of the block of side
-    /// <paramref name="block"/> that holds <paramref name="offset"/>, kept in 0..<paramref name="max"/>.
+    /// <paramref name="block"/> that holds <paramref name="offset"/>, kept in 0..<paramref name="max"/>; the offset as it is
+    /// when blocks are wider than <paramref name="spacing"/>, the distance between the lattice's windows (strips a scene
+    /// wide, large tiles on a small region): there several windows share a block and snapping would pile them up.
     /// </summary>
-    public static int Offset(int origin, int offset, int block, int max) =>
-        block <= 1 ? offset : Math.Clamp((origin + offset) / block * block - origin, 0, max);
+    public static int Offset(int origin, int offset, int block, int max, int spacing) =>
+        block <= 1 || block > spacing ? offset : Math.Clamp((origin + offset) / block * block - origin, 0, max);
 }
