@@ -14,16 +14,14 @@
 # the rule of bench-models: a true polygon is found when predictions cover half of it), their deltas against native,
 # PASS when recall >= 0.9, precision >= 0.8 and both |delta| <= 0.05. Each case is also run once WITHOUT its option:
 # PASS when that exits 2 with one line on stderr naming the option.
-# NAIP: ../shared/data/real/naip-4dates 2009 -> 2020 with --align --radiometry percentile --bands R,G,B,NIR --all-land
-# --chips DIR: exit code, polygons, chips.
+# NAIP: ../shared/data/real/naip-4dates 2009 -> 2020 (5 m; the bundled cards state 0.8 m) with --align
+# --resample-to-model --radiometry percentile --bands R,G,B,NIR --all-land --chips DIR: exit code, polygons, chips.
 # Checks: a CHECKS_SIZE² pair (after date shifted 2.5 px, unflagged clouds) through spectral-v1 with --align
 # --radiometry percentile --clouds --profile: the Grids, Checks and Survey stages (everything before the first tile) as a
 # share of the wall; PASS at <= 2 %. spectral-v1 is the fastest model, so its share is the largest.
 #
 # Usage: bench/scripts/real-scenes.sh [SIZE=1024] [SEED=2] [--checks-size N (default 4096; 0 skips)] [--report FILE]
 #        [--chips DIR (NAIP chips; default a temporary folder)] [--models "spectral-v1 fusion-unet-v1"]
-# REALBENCH_STAMP_CARDS=1 runs every model with --card: its bundled card plus input.bitDepth 10 and input.gsd 0.8
-# (written to the work folder), for bundled cards that do not state them yet. The default uses the bundled cards.
 # Exit 0 when every check passes, 3 when one fails (a run that fails is a failed check), 1 on a broken setup.
 # Defaults take about 17 min on the shared 2-core VM at load 40 (bench/RESULTS.md § Real scenes); SIZE 256 about 2 min.
 set -euo pipefail
@@ -54,22 +52,6 @@ failed=0
 say() { echo "$*" | tee -a "$out"; }
 weipian() { dotnet "$cli" "$@"; }
 
-# --card FILE per model when REALBENCH_STAMP_CARDS=1.
-declare -A card
-for m in $models; do
-  card[$m]=""
-  [[ ${REALBENCH_STAMP_CARDS:-0} == 1 ]] || continue
-  /usr/bin/python3 - "$repo/src/Cli/bin/Release/net10.0/models/$m.card.json" "$work/$m.card.json" <<'EOF'
-import json, sys
-c = json.load(open(sys.argv[1], encoding="utf-8"))
-c["input"]["bitDepth"] = 10
-c["input"]["gsd"] = 0.8
-json.dump(c, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False, indent=2)
-EOF
-  card[$m]=$work/$m.card.json
-done
-card_args() { [[ -z ${card[$1]:-} ]] || printf '%s\n' --card "${card[$1]}"; }
-
 synth() { # name, synth options...
   local name=$1; shift
   weipian synth --out "$work/$name" --size "$size" --seed "$seed" --changes-per-km2 "$changes" --no-shapefiles "$@" >/dev/null
@@ -78,11 +60,10 @@ synth() { # name, synth options...
 detect() { # model, case folder, output folder, options... -> exit code in $rc, wall in $secs, stdout/stderr in out folder
   local m=$1 dir=$2 o=$3; shift 3
   mkdir -p "$o"
-  local start end extra=()
-  mapfile -t extra < <(card_args "$m")
+  local start end
   start=$(date +%s.%N)
   rc=0
-  weipian detect --before "$dir/before.tif" --after "$dir/after.tif" --survey "$dir/survey.gpkg" --model "$m" "${extra[@]}" \
+  weipian detect --before "$dir/before.tif" --after "$dir/after.tif" --survey "$dir/survey.gpkg" --model "$m" \
     --out "$o/tuban.gpkg" "$@" >"$o/stdout" 2>"$o/stderr" || rc=$?
   end=$(date +%s.%N)
   secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
@@ -134,7 +115,7 @@ refusal() { # model, case, folder, option that must be named
 say "# Real scenes (issue 15): bench/scripts/real-scenes.sh $size $seed --checks-size $checks_size"
 say ""
 say "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg) at the start; $(date -u '+%Y-%m-%d %H:%M UTC')"
-say "pairs: ${size}² px, seed $seed, $changes changes/km²; cards: $([[ ${REALBENCH_STAMP_CARDS:-0} == 1 ]] && echo "bundled + bitDepth 10, gsd 0.8 (REALBENCH_STAMP_CARDS=1)" || echo bundled)"
+say "pairs: ${size}² px, seed $seed, $changes changes/km²; the bundled cards"
 synth native
 synth after8 --after-bit-depth 8
 synth after12 --after-bit-depth 12
@@ -202,18 +183,17 @@ for m in $models; do
 done
 
 say ""
-say "## NAIP 2009 -> 2020 (../shared/data/real/naip-4dates, 5 m, 8-bit R,G,B,NIR, grids 1-2 m and one row apart)"
+say "## NAIP 2009 -> 2020 (../shared/data/real/naip-4dates, 5 m resampled to the cards' 0.8 m, 8-bit R,G,B,NIR, grids 1-2 m and one row apart)"
 say ""
 say "| model | exit | polygons | chips | s | stderr |"
 say "|---|---|---|---|---|---|"
 for m in $models; do
   o=$work/naip/$m
   mkdir -p "$o"
-  mapfile -t extra < <(card_args "$m")
   start=$(date +%s.%N)
   rc=0
-  weipian detect --before "$naip/m_4709963_se_14_1_20090818.tif" --after "$naip/m_4709963_se_14_1_20200831.tif" --model "$m" "${extra[@]}" \
-    --align --radiometry percentile --bands R,G,B,NIR --all-land --chips "$chips/$m" --out "$o/tuban.gpkg" >"$o/stdout" 2>"$o/stderr" || rc=$?
+  weipian detect --before "$naip/m_4709963_se_14_1_20090818.tif" --after "$naip/m_4709963_se_14_1_20200831.tif" --model "$m" \
+    --align --resample-to-model --radiometry percentile --bands R,G,B,NIR --all-land --chips "$chips/$m" --out "$o/tuban.gpkg" >"$o/stdout" 2>"$o/stderr" || rc=$?
   secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
   polygons=$(sed -n 's/^wrote \([0-9]*\) polygon.*/\1/p' "$o/stdout")
   pngs=0

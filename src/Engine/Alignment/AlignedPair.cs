@@ -80,13 +80,14 @@ internal sealed class AlignedPair : IDisposable
 
     /// <summary>
     /// Measures the residual shift between the dates (<see cref="Registration"/>) and, with
-    /// <see cref="ScenePair.Coregister"/>, reads <see cref="Second"/> shifted back by it. It reads blocks of both dates:
+    /// <see cref="ScenePair.Coregister"/>, reads <see cref="Second"/> shifted back by it when the blocks agree on it
+    /// (<see cref="Coregistration.IsGlobal"/>). It reads blocks of both dates:
     /// call it after every check of the inputs, so that bad input is refused before any work.
     /// </summary>
     public void Register(ScenePair pair)
     {
         var registration = CoregistrationCheck.Measure(First, RegionFirst, Second, RegionSecond);
-        if (pair.Coregister && registration is { } shift)
+        if (pair.Coregister && registration is { IsGlobal: true } shift)
         {
             var grid = Grid;
             Second = Replaced(Second, Scene.OpenWarped(pair.After, grid, Second.BandRoles, (shift.Columns, shift.Rows)));

@@ -22,6 +22,13 @@ public sealed record Coregistration(double Columns, double Rows, double PixelSiz
     /// <summary>Shifts above this many pixels are worth a warning: change polygons then follow edges rather than change.</summary>
     public const double WarnAbovePixels = 1.0;
 
+    /// <summary>
+    /// True when the blocks agree on one shift: their spread is within a pixel, or within half the shift. A spread wider
+    /// than that means the blocks saw change or noise rather than shared ground (small scenes, few textured blocks), and
+    /// their median is no shift to warn of or to correct by.
+    /// </summary>
+    public bool IsGlobal => Spread <= Math.Max(1.0, Pixels / 2);
+
     /// <summary>Length of the shift in pixels.</summary>
     public double Pixels => Math.Sqrt(Columns * Columns + Rows * Rows);
 
@@ -30,7 +37,7 @@ public sealed record Coregistration(double Columns, double Rows, double PixelSiz
 
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"after date shifted {Columns:0.00} px east, {Rows:0.00} px south of the before date ({Metres:0.00} m; median of {Blocks} blocks, spread {Spread:0.00} px){(Corrected ? ", corrected" : "")}");
+        $"after date shifted {Columns:0.00} px east, {Rows:0.00} px south of the before date ({Metres:0.00} m; median of {Blocks} blocks, spread {Spread:0.00} px){(Corrected ? ", corrected" : IsGlobal ? "" : "; the blocks disagree, so no global shift")}");
 }
 
 /// <summary>Measures <see cref="Coregistration"/> on a few textured blocks of a pair already on one grid.</summary>
@@ -102,12 +109,12 @@ internal static class CoregistrationCheck
     }
 
     /// <summary>
-    /// Warns through <paramref name="logger"/> when the dates are misregistered by more than
-    /// <see cref="Coregistration.WarnAbovePixels"/> and the shift was not corrected: change then follows edges.
+    /// Warns through <paramref name="logger"/> when the dates are misregistered by one global shift of more than
+    /// <see cref="Coregistration.WarnAbovePixels"/> and it was not corrected: change then follows edges.
     /// </summary>
     public static void WarnIfLarge(Coregistration? registration, ScenePair pair, ILogger logger)
     {
-        if (registration is not { Corrected: false } r || r.Pixels <= Coregistration.WarnAbovePixels) return;
+        if (registration is not { Corrected: false, IsGlobal: true } r || r.Pixels <= Coregistration.WarnAbovePixels) return;
         logger.LogWarning("'{After}' is misregistered against '{Before}': {Registration}; polygons will follow shifted edges. Correct the global shift, or co-register the dates first.",
             pair.After, pair.Before, r);
     }

@@ -41,8 +41,9 @@ public sealed record ScenePair(string Before, string After)
 
     /// <summary>
     /// Take out the residual shift between the dates that the co-registration check measures (the median of the block
-    /// shifts, to a fraction of a pixel) by reading the after date shifted back through the warper. The check itself
-    /// always runs and is reported in the summary; false leaves the pixels where their georeferencing puts them.
+    /// shifts, to a fraction of a pixel) by reading the after date shifted back through the warper, when the blocks agree
+    /// on one shift. The check itself always runs and is reported in the summary; false leaves the pixels where their
+    /// georeferencing puts them.
     /// </summary>
     public bool Coregister { get; init; }
 }
