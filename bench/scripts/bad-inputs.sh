@@ -121,6 +121,8 @@ weipian detect --before s/before.tif --after s/after.tif --survey s/survey.gpkg 
   || fail_setup "detect d.gpkg"
 cp d.gpkg existing.gpkg
 mkdir outdir && echo "the user's notes" > outdir/notes.txt
+mkdir usr && cp s/before.tif usr/before.tif  # a user's image under a name synth writes, and no scene.json
+mkdir x.gdb && : > x.gdb/a00000001.gdbtable && : > x.gdb/gdb && echo "the user's notes" > x.gdb/notes.txt
 mkdir dir.tif emptyset set && cp -r s set/case1 && rm -rf set/case1/survey_shp
 : > empty.tif; : > empty.csv
 echo "this is not a GeoTIFF" > text.tif
@@ -255,6 +257,7 @@ row synth-gsd-neg      2 "--gsd"             'synth --out n1 --size 64 --gsd -1'
 row synth-changes-1e9  2 "--changes-per-km2" 'synth --out n1 --size 64 --changes-per-km2 1e9'
 row synth-changes-neg  2 "--changes-per-km2" 'synth --out n1 --size 64 --changes-per-km2 -1'
 row synth-epsg-bad     2 "--epsg"            'synth --out n1 --size 64 --epsg 99999'
+row synth-out-user-files 2 "usr.*before\.tif" 'synth --out usr --size 64'
 row synth-out-file     2 "before\.tif"       'synth --out s/before.tif --size 64'
 # detect: files
 row detect-before-missing 2 "missing\.tif"   'detect --before missing.tif --after s/after.tif --survey s/survey.gpkg --out o.gpkg'
@@ -308,6 +311,9 @@ row detect-out-ext-tif    2 "o\.tif"         "detect $D --out o.tif"
 row detect-out-is-survey  2 "survey\.gpkg"   "detect $D --out s/survey.gpkg"
 row detect-out-is-before  2 "before\.tif"    "detect $D --out s/before.tif"
 row detect-classr-before  2 "before\.tif"    "detect $D --out o.gpkg --class-raster s/before.tif"
+row detect-out-is-mask    2 "truth\.gpkg"    "detect $D --mask-after s/truth.gpkg --out s/truth.gpkg"
+row detect-classr-is-mask 2 "truth\.tif"     "detect $D --out o.gpkg --mask-before s/truth.tif --class-raster s/truth.tif"
+row detect-out-is-card    2 "ok\.card\.json" "detect $D $M --card cards/ok.card.json --out cards/ok.card.json"
 row detect-out-folder     2 "outdir"         "detect $D --out outdir"
 row detect-out-dot        2 "folder|directory|'\.'" "detect $D --out ."
 row detect-classr-folder  2 "outdir"         "detect $D --out o.gpkg --class-raster outdir"
@@ -320,6 +326,7 @@ row poly-self-vrt         2 "self\.vrt"      'polygonize self.vrt o.gpkg'
 row poly-in-is-out        2 "r\.tif"         'polygonize r.tif r.tif'
 row poly-in-is-out-gpkg   2 "rg\.gpkg"       'polygonize rg.gpkg rg.gpkg'
 row poly-out-folder       2 "outdir"         'polygonize r.tif outdir'
+row poly-out-gdb-notes    2 "x\.gdb"         'polygonize r.tif x.gdb'
 row poly-out-dot          2 "folder|directory|'\.'" 'polygonize r.tif .'
 row poly-out-ext-xyz      2 "o\.xyz"         'polygonize r.tif o.xyz'
 row poly-band-2           2 "--band"         'polygonize r.tif o.gpkg --band 2'
@@ -364,6 +371,7 @@ row repro-journal-trunc   2 "journal\.sqlite" "reprocess --manifest m.csv $B $M 
 row repro-journal-garbage 2 "journal\.sqlite" "reprocess --manifest m.csv $B $M --out batch_garbage"
 row repro-previous-text   2 "text\.gpkg"     "reprocess --manifest m.csv $B $M --out b1 --previous text.gpkg"
 row repro-previous-nojcbh 2 "truth\.gpkg|JCBH|tuban" "reprocess --manifest m.csv $B $M --out b1 --previous s/truth.gpkg"
+row repro-previous-in-out 2 "batch_ok.*tuban\.gpkg|tuban\.gpkg.*batch_ok" "reprocess --manifest m.csv $B $M --out batch_ok --previous batch_ok/tuban.gpkg"
 row repro-judgements-bad  2 "j_bad\.csv"     "reprocess --manifest m.csv $B $M --out b1 --judgements j_bad.csv"
 row repro-survey-no-prj   2 "\.prj|CRS"      "reprocess --manifest m.csv --survey shp_noprj $M --out b1"
 row repro-epsg-bad        2 "--epsg"         "reprocess --manifest m.csv $B $M --out b1 --epsg 99999"

@@ -95,10 +95,14 @@ public static partial class SceneSynthesizer
                 $"--out {outDir}: a {options.Size}x{options.Rows} scene needs up to {options.RasterBytes / 1e9:0.0} GB but {existing.FullName} has {free / 1e9:0.0} GB free."));
     }
 
-    /// <summary>Writes a scene pair into <paramref name="outDir"/> (created when missing; existing outputs are replaced).</summary>
+    /// <summary>
+    /// Writes a scene pair into <paramref name="outDir"/>: created when missing; an earlier synthesised scene there is
+    /// replaced; a folder with other files under the scene's names (before.tif, survey.gpkg, ...) is refused.
+    /// </summary>
     public static SynthResult Run(SynthOptions options, string outDir, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
+        CheckFolder(outDir);
         CheckFreeSpace(options, outDir);
         var created = !Directory.Exists(outDir);
         try

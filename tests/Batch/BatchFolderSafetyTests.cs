@@ -85,6 +85,23 @@ public sealed class BatchFolderSafetyTests : IDisposable
         Assert.Equal("notes", File.ReadAllText(file));
     }
 
+    [Fact]
+    public async Task EarlierPolygonsInWhatTheBatchWritesAreRefusedBeforeAnyScene()
+    {
+        // Last year's batch resumed as this year's, its tuban.gpkg named as the earlier polygons: the merge would replace it.
+        var folder = _dir.File("b0");
+        var jobs = _world.Jobs().Take(1).ToList();
+        await ReprocessBatch.RunAsync(jobs, BatchRunFixture.SettingsFor(_world, folder, workers: 1));
+        var previous = Path.Combine(folder, "tuban.gpkg");
+        var bytes = File.ReadAllBytes(previous);
+
+        var e = await Assert.ThrowsAsync<InputException>(() =>
+            ReprocessBatch.RunAsync(jobs, BatchRunFixture.SettingsFor(_world, folder, workers: 1) with { PreviousPath = "./" + Path.GetRelativePath(".", previous) }));
+
+        Assert.Contains("(tuban.gpkg)", e.Message);
+        Assert.Equal(bytes, File.ReadAllBytes(previous));
+    }
+
     // A home folder as `--out ~` finds it: a tmp/ of the user's, hidden files that look like partial outputs, notes.
     private static Dictionary<string, string> PlantUserFiles(string folder)
     {

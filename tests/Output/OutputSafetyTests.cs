@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Inference;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
@@ -53,6 +54,27 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     [Fact]
+    public void FolderThatHoldsMoreThanAFileGdbIsKept()
+    {
+        // A real FileGDB with a user's file beside its tables, and a folder that only looks like one.
+        var output = _dir.File("polygons.gdb");
+        RasterPolygonizer.Run(Raster("a.tif", classes: 2), output);
+        File.WriteAllText(Path.Combine(output, "notes.txt"), "field notes");
+        var lookalike = _dir.File("other.gdb");
+        Directory.CreateDirectory(lookalike);
+        File.WriteAllText(Path.Combine(lookalike, "a.gdbtable"), "");
+        File.WriteAllText(Path.Combine(lookalike, "gdb"), "");
+
+        foreach (var folder in new[] { output, lookalike })
+        {
+            var e = Assert.Throws<InputException>(() => RasterPolygonizer.Run(Raster("b.tif", classes: 5), folder));
+            Assert.Contains("not a FileGDB", e.Message);
+        }
+        Assert.Equal("field notes", File.ReadAllText(Path.Combine(output, "notes.txt")));
+        Assert.True(File.Exists(Path.Combine(lookalike, "a.gdbtable")));
+    }
+
+    [Fact]
     public void FileGdbIsReplacedByTheNewOne()
     {
         var output = _dir.File("polygons.gdb");
@@ -92,9 +114,17 @@ public sealed class OutputSafetyTests : IDisposable
     [InlineData("--out survey_shp/DLTB.shp")]
     [InlineData("--chips before.tif")]
     [InlineData("--class-raster out.gpkg")]
+    [InlineData("--out mask.gpkg")]
+    [InlineData("--class-raster mask.tif")]
+    [InlineData("--out stacked-change.card.json")]
+    [InlineData("--out card.json")]
     public async Task DetectionOntoAnInputIsRefusedBeforeAnyWork(string what)
     {
         var (pair, survey, model) = CopySample(shapefileSurvey: what.Contains("survey_shp"));
+        // The masks and a card given apart from the model are inputs as much as the scenes.
+        File.Copy(_dir.File("survey.gpkg"), _dir.File("mask.gpkg"));
+        File.Copy(pair.Before, _dir.File("mask.tif"));
+        File.Copy(ChangeModel.SidecarPath(model), _dir.File("card.json"));
         var inputs = Directory.EnumerateFiles(_dir.Path, "*", SearchOption.AllDirectories).ToDictionary(f => f, Sha);
         var path = _dir.File(what.Split(' ')[1]);
         var output = what.StartsWith("--out", StringComparison.Ordinal) ? path : _dir.File("out.gpkg");
@@ -102,8 +132,10 @@ public sealed class OutputSafetyTests : IDisposable
         {
             ClassRasterPath = what.StartsWith("--class-raster", StringComparison.Ordinal) ? path : null,
             ChipsDirectory = what.StartsWith("--chips", StringComparison.Ordinal) ? path : null,
+            AfterMask = _dir.File("mask.gpkg"),
+            BeforeMask = _dir.File("mask.tif"),
         };
-        using var detector = new ChangeDetector(model);
+        using var detector = new ChangeDetector(model, what.EndsWith(" card.json", StringComparison.Ordinal) ? new InferenceOptions { CardPath = path } : null);
 
         var e = await Assert.ThrowsAsync<InputException>(() => detector.DetectToFileAsync(pair, survey, output, options));
         Assert.Contains(path, e.Message);

@@ -26,6 +26,29 @@ public class SceneSynthesizerTests(SynthFixture fx) : IClassFixture<SynthFixture
     }
 
     [Fact]
+    public void AFolderWithAUsersFileUnderASceneNameIsRefusedAndAnEarlierSceneReplaced()
+    {
+        using var dir = new TempDir();
+        var options = new SynthOptions { Size = 64, Seed = 5, WriteShapefiles = false };
+        File.WriteAllText(dir.File("before.tif"), "the county's own image");
+        File.WriteAllText(dir.File("notes.txt"), "notes");
+
+        var e = Assert.Throws<InputException>(() => SceneSynthesizer.Run(options, dir.Path));
+        Assert.Contains("'before.tif'", e.Message);
+        Assert.Equal("the county's own image", File.ReadAllText(dir.File("before.tif")));
+        Assert.Equal(["before.tif", "notes.txt"], Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName).Order());
+
+        // Another folder with other files only, then a second scene into it over the first.
+        var scene = dir.File("scene");
+        Directory.CreateDirectory(scene);
+        File.WriteAllText(Path.Combine(scene, "notes.txt"), "notes");
+        SceneSynthesizer.Run(options, scene);
+        SceneSynthesizer.Run(options with { Seed = 6 }, scene);
+        Assert.Contains("\"seed\": 6", File.ReadAllText(Path.Combine(scene, "scene.json")));
+        Assert.Equal("notes", File.ReadAllText(Path.Combine(scene, "notes.txt")));
+    }
+
+    [Fact]
     public void DifferentSeedsGiveDifferentScenes()
     {
         using var a = new TempDir();

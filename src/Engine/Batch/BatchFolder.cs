@@ -23,6 +23,9 @@ public sealed class BatchFolder : IDisposable
 
     private static readonly string[] OutputStems = ["tuban", "regions", "ratio", "report"];
 
+    private static readonly string[] WrittenNames =
+        ["journal.sqlite", "scenes", "tuban.gpkg", "regions.csv", "ratio.csv", "report.md", "report.html", OwnName];
+
     private readonly FileStream _lock;
 
     private BatchFolder(string path, FileStream folderLock)
@@ -33,6 +36,22 @@ public sealed class BatchFolder : IDisposable
 
     /// <summary>The batch folder, a full path.</summary>
     public string Path { get; }
+
+    /// <summary>
+    /// The name of what the batch writes in <paramref name="folder"/> that <paramref name="input"/> is or lies inside
+    /// (the journal, <c>scenes/</c>, the merged polygons, the reports, its own subfolder); null when the batch leaves it
+    /// alone. An input there would be replaced by the batch: last year's <c>tuban.gpkg</c> named as the earlier polygons
+    /// of a batch into the same folder.
+    /// </summary>
+    public static string? Writes(string folder, string input)
+    {
+        var real = Output.OutputPaths.RealPath(input);
+        return WrittenNames.FirstOrDefault(name =>
+        {
+            var written = Output.OutputPaths.RealPath(System.IO.Path.Combine(folder, name));
+            return Output.OutputPaths.Same(written, real) || Output.OutputPaths.Inside(written, real);
+        });
+    }
 
     /// <summary>The detection work folder of a batch folder: <c>.weipian-batch/tmp</c>.</summary>
     public static string WorkDirectory(string folder) => System.IO.Path.Combine(folder, OwnName, "tmp");

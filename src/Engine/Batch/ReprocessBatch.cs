@@ -125,7 +125,8 @@ public static class ReprocessBatch
     /// <summary>
     /// Checks every input of a batch before any scene runs, so that a bad file is refused at once instead of after hours
     /// of scenes: the jobs (at least one, unique keys, both images of each scene present), the settings' numbers, the
-    /// model, both surveys (layers and fields), the judgements (read whole) and the earlier polygons (read whole).
+    /// model, both surveys (layers and fields), the judgements (read whole) and the earlier polygons (read whole); and
+    /// that no input lies in what the batch writes in its folder (<see cref="BatchFolder.Writes"/>).
     /// A scene image that is present but unreadable is not refused here: it fails its scene alone, as in a year's batch
     /// one bad scene must not stop the others.
     /// </summary>
@@ -147,6 +148,13 @@ public static class ReprocessBatch
         if (settings.CurrentSurveyPath is { } current) ValidateSurvey(current, settings);
         if (settings.JudgementsPath is { } jp) Judgements.Read(jp);
         if (settings.PreviousPath is { } pp) PreviousLinker.ReadPrevious(pp, null);
+        string?[] inputs = [settings.ModelPath, settings.Inference?.CardPath, settings.SurveyPath, settings.CurrentSurveyPath,
+            settings.Inference?.ScreenModelPath, settings.JudgementsPath, settings.PreviousPath, settings.Detection.BeforeMask, settings.Detection.AfterMask,
+            .. jobs.SelectMany(j => new[] { j.Before, j.After })];
+        foreach (var input in inputs.OfType<string>())
+            if (BatchFolder.Writes(settings.OutputDirectory, input) is { } written)
+                throw new InputException(
+                    $"'{input}' lies in what the batch writes in '{settings.OutputDirectory}' ({written}); an output never replaces an input: move it out, or name another batch folder.");
     }
 
     private static void ValidateSurvey(string path, BatchSettings settings)

@@ -41,7 +41,7 @@ public sealed partial class ChangeModel
             if (tile <= 2 * halo)
                 throw new InputException($"Tile {tile} with a halo of {halo} px keeps no pixels for '{path}'; the tile must exceed twice the halo.") { Setting = nameof(InferenceOptions.TileSize) };
             InferenceLimits.CheckBuffer(path, batch, Math.Max(card.Input.GraphChannels, card.Output.Channels), tile);
-            return new ChangeModel(path, card, session, options.Device, batch, fixedBatch, tile, halo, options.Lanes);
+            return new ChangeModel(path, options.CardPath, card, session, options.Device, batch, fixedBatch, tile, halo, options.Lanes);
         }
         catch
         {

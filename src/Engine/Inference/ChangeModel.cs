@@ -25,10 +25,11 @@ public sealed partial class ChangeModel : IDisposable
     private readonly Lock _batchesLock = new();
     private bool _disposed;
 
-    private ChangeModel(string path, ModelCard card, InferenceSession session, InferenceDevice device, int batchSize, bool fixedBatch, int tileSize, int halo, int lanes)
+    private ChangeModel(string path, string? cardPath, ModelCard card, InferenceSession session, InferenceDevice device, int batchSize, bool fixedBatch, int tileSize, int halo, int lanes)
     {
         Lanes = lanes;
         ModelPath = path;
+        Files = [path, cardPath is null ? SidecarPath(path) : Path.GetFullPath(cardPath)];
         Card = card;
         Device = device;
         BatchSize = batchSize;
@@ -51,6 +52,10 @@ public sealed partial class ChangeModel : IDisposable
 
     /// <summary>The .onnx file (full path).</summary>
     public string ModelPath { get; }
+
+    /// <summary>The files the model is read from: the .onnx, and the card file given apart from it or else its sidecar
+    /// card (which may not exist). Outputs are checked against them, as against every other input.</summary>
+    public IReadOnlyList<string> Files { get; }
 
     /// <summary>The model's card, checked against the graph.</summary>
     public ModelCard Card { get; }

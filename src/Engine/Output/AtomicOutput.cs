@@ -280,15 +280,21 @@ public sealed class AtomicOutput : IDisposable
 
     private static string FormatName(OutputLayout layout) => layout == OutputLayout.FileGdb ? "FileGDB" : "folder of Shapefiles";
 
-    // What makes a folder replaceable: empty, or of the format (a FileGDB has its 'gdb' file and .gdbtable files).
+    // What makes a folder replaceable: empty, or of the format and nothing else. A FileGDB holds its system catalogue
+    // (a00000001.gdbtable) and only files of its own: 'gdb', 'timestamps', and tables and indexes named a + 8 hex
+    // digits; a user's notes.txt beside them means the folder is not only a FileGDB, and it is kept.
     private static bool Holds(string dir, OutputLayout layout)
     {
         var entries = Directory.EnumerateFileSystemEntries(dir).ToList();
         if (entries.Count == 0) return true;
         return layout == OutputLayout.FileGdb
-            ? entries.Any(e => Path.GetFileName(e) == "gdb" || e.EndsWith(".gdbtable", StringComparison.OrdinalIgnoreCase))
+            ? File.Exists(Path.Combine(dir, "a00000001.gdbtable")) && entries.All(e => File.Exists(e) && IsFileGdbMember(Path.GetFileName(e)))
             : entries.All(e => File.Exists(e) && ShapefileMembers.Any(m => e.EndsWith(m, StringComparison.OrdinalIgnoreCase)));
     }
+
+    private static bool IsFileGdbMember(string name) =>
+        name is "gdb" or "timestamps"
+        || (name.Length > 10 && name[0] == 'a' && name[9] == '.' && !name.AsSpan(1, 8).ContainsAnyExcept("0123456789abcdef"));
 
     private static string LeftoverName(string finalPath, string kind, string token) =>
         $".{Path.GetFileNameWithoutExtension(finalPath)}.{kind}-{token}{Path.GetExtension(finalPath)}";

@@ -96,7 +96,7 @@ public sealed class ChangeDetector : IDisposable
     /// .gpkg, .shp, .geojson, .gdb) under a temporary name, renamed into place only when complete (its folder is
     /// created when missing, once the inputs have been checked); with
     /// <see cref="DetectionOptions.SplitBy"/> = <see cref="OutputSplit.County"/>, to one such file per county beside it.
-    /// Before any work, the outputs (polygons, class raster, chips) are checked against the inputs (scenes, survey, model)
+    /// Before any work, the outputs (polygons, class raster, chips) are checked against the inputs (scenes, survey, models and card files, masks)
     /// and against each other: an output that is an input (links resolved) or lies in an input folder, an extension that
     /// names no format, and a folder under an output's name (but a FileGDB for .gdb) are refused with an
     /// <see cref="InputException"/>.
@@ -108,7 +108,7 @@ public sealed class ChangeDetector : IDisposable
         var clock = Stopwatch.StartNew();
         options ??= new DetectionOptions();
         var format = TubanWriter.FormatOf(outputPath);
-        string?[] inputs = [pair.Before, pair.After, surveyPath, _model.ModelPath];
+        var inputs = DetectionRun.Inputs(_model, pair, surveyPath, options, _screening);
         if (options.SplitBy == OutputSplit.County) CountySplitSink.EnsureApart(outputPath, inputs);
         else OutputPaths.EnsureApart(outputPath, inputs);
         if (options.ClassRasterPath is { } classRaster) OutputPaths.EnsureDistinct(outputPath, classRaster);

@@ -54,7 +54,7 @@ internal sealed class DetectionRun : IDisposable
         {
             if (options.ClassRasterPath is { } classRaster)
             {
-                OutputPaths.EnsureApart(classRaster, pair.Before, pair.After, surveyPath, model.ModelPath);
+                OutputPaths.EnsureApart(classRaster, Inputs(model, pair, surveyPath, options, screening));
                 _classRaster = AtomicOutput.Begin(classRaster, OutputLayout.File, options.Logger);
             }
             var aligned = AlignedPair.Open(pair, model.Card.Input.Gsd);
@@ -94,6 +94,10 @@ internal sealed class DetectionRun : IDisposable
             throw;
         }
     }
+
+    /// <summary>Every file a run reads: the dates, the survey, the models and their card files, the masks. No output may be one.</summary>
+    internal static string?[] Inputs(ChangeModel model, ScenePair pair, string? surveyPath, DetectionOptions options, Screening? screening) =>
+        [pair.Before, pair.After, surveyPath, .. model.Files, .. screening?.Model.Files ?? [], options.BeforeMask, options.AfterMask];
 
     /// <summary>The output grid: the part of the before image that the after image also covers.</summary>
     public PixelGrid Grid { get; }
