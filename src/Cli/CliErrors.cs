@@ -152,9 +152,13 @@ internal static class CliErrors
         return InternalError;
     }
 
-    /// <summary>Input the engine checked, or a path the user named that the system refused (the message carries the path).</summary>
+    /// <summary>
+    /// Input the engine checked, a path the user named that the system refused (the message carries the path), or a
+    /// full disk or quota (ENOSPC 28, EDQUOT 122: .NET's IOException carries the errno): none of them is a bug.
+    /// </summary>
     private static bool IsInput(Exception e) =>
-        e is InputException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException;
+        e is InputException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
+            or IOException { HResult: 28 or 122 };
 
     // Parallel loops and reflection wrap the exception that stopped them; the message worth showing is the one inside.
     private static Exception Unwrap(Exception e) => e switch

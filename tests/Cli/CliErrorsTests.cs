@@ -69,6 +69,7 @@ public sealed class CliErrorsTests
         { new InvalidOperationException("Sequence contains no elements"), 1, "weipian: internal error: Sequence contains no elements" },
         { new ArgumentException("Value cannot be empty.", "o"), 1, "weipian: internal error: Value cannot be empty. (Parameter 'o')" },
         { new KeyNotFoundException("The given key 'x' was not present."), 1, "weipian: internal error: The given key 'x' was not present." },
+        { new IOException("No space left on device : '/data/o.gpkg'", 28), 2, "weipian: No space left on device : '/data/o.gpkg'" },
         { new IOException("Broken pipe"), 1, "weipian: internal error: Broken pipe" },
         { new FormatException("Input string was not in a correct format."), 1, "weipian: internal error: Input string was not in a correct format." },
         { new NullReferenceException("Object reference not set to an instance of an object."), 1, "weipian: internal error: Object reference not set to an instance of an object." },
@@ -91,6 +92,21 @@ public sealed class CliErrorsTests
         var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(expectedLine, lines[0]);
         Assert.Equal(expectedCode == 2 ? 1 : 2, lines.Length);
+    }
+
+    [Fact]
+    public async Task AFullDiskIsNotABug()
+    {
+        // /dev/full answers every write with ENOSPC, as a full disk does.
+        var full = Assert.ThrowsAny<IOException>(() => File.WriteAllBytes("/dev/full", new byte[1]));
+        var root = new RootCommand("test");
+        var fail = new Command("fail");
+        fail.SetAction((ParseResult _) => ThrowIt(full));
+        root.Subcommands.Add(fail);
+        var error = new StringWriter();
+
+        Assert.Equal(2, await CliErrors.RunAsync(root, ["fail"], error));
+        Assert.DoesNotContain("internal error", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
