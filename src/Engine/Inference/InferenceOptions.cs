@@ -63,8 +63,8 @@ public sealed record InferenceOptions
     /// <summary>
     /// These options with <see cref="Lanes"/> and <see cref="IntraOpThreads"/> chosen for <paramref name="cores"/> cores
     /// where they are 0: on the CPU a lane of one thread per core up to 8 cores, and on more cores lanes for three
-    /// quarters of them, the rest left to reading, scaling and classifying tiles (at 16 cores 16 lanes starved those
-    /// stages: wall / model 1.29, 12 lanes gave more Mpx/s); with a set thread count, as many lanes as the cores hold;
+    /// quarters of them, the rest left to reading, scaling and classifying tiles (16 lanes on 16 cores starved those
+    /// stages: bench/RESULTS.md § GPU, CPU cores and lanes); with a set thread count, as many lanes as the cores hold;
     /// on CUDA one lane.
     /// </summary>
     /// <param name="cores">The cores this model may use (the machine's, or a share of them).</param>
