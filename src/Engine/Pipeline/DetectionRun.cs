@@ -378,7 +378,7 @@ internal sealed class DetectionRun : IDisposable
             var closed = new PolygonCollector();
             var connectivity = _options.EightConnected ? PixelConnectivity.Eight : PixelConnectivity.Four;
             var polygonizer = new Polygonizer(Grid.Width, closed, connectivity, Grid.Transform, noData: 0);
-            using var attributes = new TubanAttributes(this, _model.Card, _survey, _options);
+            using var attributes = new TubanAttributes(Crs, BeforeDate, AfterDate, BeforeId, AfterId, _model.Card, _survey, _options);
             using var classRaster = _options.ClassRasterPath is null ? null : CreateClassRaster();
             var rasterClasses = classRaster is null ? [] : new byte[tiles.Kept * tiles.Width];
             var rasterPercent = classRaster is null ? [] : new byte[tiles.Kept * tiles.Width];
