@@ -31,8 +31,8 @@ public sealed class RecordField<T>
     public string Meaning { get; }
 
     /// <summary>
-    /// False for a field computed from other fields when written (TBLXMC from TBLX): it is not read back, and a file
-    /// without it still reads.
+    /// False for a field computed from other fields when written (TBLXMC from TBLX, JCMJ_MU from JCMJ): it is not read
+    /// back, and a file without it still reads.
     /// </summary>
     public bool IsReadBack => _read is not null;
 

@@ -93,6 +93,6 @@ public sealed record Tuban
     /// <summary>The polygon in the scene's CRS (pixel-edge boundary, holes included).</summary>
     public required Geometry Geometry { get; init; }
 
-    /// <summary>JCMJ in 亩.</summary>
+    /// <summary>JCMJ in 亩 (1 亩 = 10000/15 m²); written as JCMJ_MU.</summary>
     public double JcmjMu => Jcmj / SquareMetresPerMu;
 }

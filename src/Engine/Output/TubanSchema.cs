@@ -32,6 +32,7 @@ public static class TubanSchema
         RecordField<Tuban>.Text("QQJH", 80, "前时相 scene id", t => t.Qqjh, (t, v) => t with { Qqjh = v }),
         RecordField<Tuban>.Text("DQJH", 80, "后时相 scene id", t => t.Dqjh, (t, v) => t with { Dqjh = v }),
         RecordField<Tuban>.Real("JCMJ", 18, 2, "监测面积: polygon area, m²", t => Math.Round(t.Jcmj, 2), (t, v) => t with { Jcmj = v }),
+        RecordField<Tuban>.Derived(new("JCMJ_MU", FieldKind.Real, 18, 4), "监测面积 in 亩 (JCMJ x 0.0015)", t => Math.Round(t.JcmjMu, 4)),
         RecordField<Tuban>.Real("JCGDMJ", 18, 2, "监测耕地面积: area on farmland, m²", t => Math.Round(t.Jcgdmj, 2), (t, v) => t with { Jcgdmj = v }),
         RecordField<Tuban>.Real("YJJBNTMJ", 18, 2, "永久基本农田面积: area on permanent basic farmland, m²", t => Math.Round(t.Yjjbntmj, 2), (t, v) => t with { Yjjbntmj = v }),
         RecordField<Tuban>.Flag("SFYN", "是否压占永久基本农田: Y when on permanent basic farmland", t => t.Sfyn, (t, v) => t with { Sfyn = v }),
