@@ -32,7 +32,7 @@ public class TubanFormatTests(SampleDetection sample) : IClassFixture<SampleDete
         using var ds = VectorDataset.Open(path);
         var layer = ds.Layer(0);
         Assert.Equal(epsg, layer.SpatialReference!.Epsg);
-        Assert.All(TubanWriter.Fields, f => Assert.True(layer.FieldIndex(f.Name) >= 0, $"{file} lacks field {f.Name}"));
+        Assert.All(TubanSchema.Definitions, f => Assert.True(layer.FieldIndex(f.Name) >= 0, $"{file} lacks field {f.Name}"));
         var read = layer.Features().ToList();
         Assert.Equal(sample.Tubans.Count, read.Count);
         var reader = new WKBReader();
@@ -43,10 +43,10 @@ public class TubanFormatTests(SampleDetection sample) : IClassFixture<SampleDete
             Assert.Equal(ChangeTypes.ChineseName(t.Tblx), f.GetString("TBLXMC"));
             Assert.Equal(t.Xzqmc, f.GetString("XZQMC"));
             // Every field as written: text exactly (Chinese included), numbers to the precision of the field.
-            var values = TubanWriter.Values(t);
+            var values = TubanSchema.Values(t);
             for (var i = 0; i < values.Length; i++)
             {
-                var field = TubanWriter.Fields[i];
+                var field = TubanSchema.Definitions[i];
                 switch (values[i])
                 {
                     case string text: Assert.Equal(text, f.GetString(field.Name)); break;

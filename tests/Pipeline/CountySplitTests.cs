@@ -87,7 +87,7 @@ public class CountySplitTests(CountyBorderScene scene) : IClassFixture<CountyBor
         Assert.Equal(single.Count, parts.Count);
         foreach (var (a, b) in single.Zip(parts))
         {
-            Assert.Equal(TubanWriter.Values(a), TubanWriter.Values(b));
+            Assert.Equal(TubanSchema.Values(a), TubanSchema.Values(b));
             Assert.True(a.Geometry.EqualsExact(b.Geometry), $"{a.Jcbh}: geometry differs");
         }
     }

@@ -30,20 +30,24 @@ public sealed record BatchTuban(Tuban Tuban)
 
 /// <summary>
 /// Reads and writes <see cref="BatchTuban"/> layers (GeoPackage, layer <c>tuban</c>): the national fields of
-/// <see cref="TubanWriter.Fields"/> followed by TYWZJCTBWQBH, BCTB, DLBM_NOW, YBG and SCENES. Writes go to a temporary
+/// <see cref="TubanSchema"/> followed by TYWZJCTBWQBH, BCTB, DLBM_NOW, YBG and SCENES. Writes go to a temporary
 /// name renamed into place, with a fixed GeoPackage timestamp so that the same polygons give the same bytes.
 /// </summary>
 public static class BatchTubanFile
 {
-    /// <summary>The fields after the national ones.</summary>
-    public static IReadOnlyList<FieldDefinition> ExtraFields { get; } =
+    /// <summary>The fields after the national ones (<see cref="TubanSchema.Fields"/>).</summary>
+    public static IReadOnlyList<RecordField<BatchTuban>> ExtraFields { get; } =
     [
-        new("TYWZJCTBWQBH", FieldKind.String, 30), new("BCTB", FieldKind.String, 1), new("DLBM_NOW", FieldKind.String, 8),
-        new("YBG", FieldKind.String, 1), new("SCENES", FieldKind.String, 254),
+        RecordField<BatchTuban>.Text("TYWZJCTBWQBH", 30, "JCBH of an earlier polygon at the same place, or empty",
+            p => p.Tywzjctbwqbh, (p, v) => p with { Tywzjctbwqbh = v }),
+        RecordField<BatchTuban>.Flag("BCTB", "补充图斑: Y for a supplementary-polygon candidate", p => p.Bctb, (p, v) => p with { Bctb = v }),
+        RecordField<BatchTuban>.Text("DLBM_NOW", 8, "DLBM of the current survey under most of the polygon", p => p.DlbmNow, (p, v) => p with { DlbmNow = v }),
+        RecordField<BatchTuban>.Flag("YBG", "已变更: Y when the current survey already records the change", p => p.Ybg, (p, v) => p with { Ybg = v }),
+        RecordField<BatchTuban>.Text("SCENES", 254, "keys of the scenes that saw it, ';'-separated", p => p.Scenes, (p, v) => p with { Scenes = v }),
     ];
 
     /// <summary>All fields in order.</summary>
-    public static IReadOnlyList<FieldDefinition> Fields { get; } = [.. TubanWriter.Fields, .. ExtraFields];
+    public static IReadOnlyList<FieldDefinition> Fields { get; } = [.. TubanSchema.Definitions, .. ExtraFields.Definitions()];
 
     /// <summary>The GeoPackage timestamp written (gpkg_contents.last_change): fixed, so files are reproducible.</summary>
     public const string Timestamp = "2000-01-01T00:00:00Z";
@@ -65,9 +69,7 @@ public static class BatchTubanFile
                 using var tx = ds.BeginTransaction();
                 foreach (var p in polygons)
                 {
-                    var t = p.Tuban;
-                    layer.Add(wkb.Write(t.Geometry),
-                        [.. TubanWriter.Values(t), p.Tywzjctbwqbh, p.Bctb ? "Y" : "N", p.DlbmNow, p.Ybg ? "Y" : "N", p.Scenes]);
+                    layer.Add(wkb.Write(p.Tuban.Geometry), [.. TubanSchema.Values(p.Tuban), .. ExtraFields.Values(p)]);
                     count++;
                 }
                 tx.Commit();
@@ -81,39 +83,32 @@ public static class BatchTubanFile
         return count;
     }
 
-    /// <summary>Reads a layer written by <see cref="Write"/> (or any layer with the national fields), in file order, with its CRS.</summary>
+    /// <summary>
+    /// Reads a layer written by <see cref="Write"/>, or a detection's output (the national fields only: the batch's
+    /// fields then read empty), in file order, with its CRS.
+    /// </summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="GdalException">OGR cannot read it.</exception>
-    /// <exception cref="InputException">A feature has no geometry or an unreadable one.</exception>
+    /// <exception cref="InputException">The layer lacks a national field or some of the batch's fields; a feature has
+    /// no geometry or an unreadable one.</exception>
     public static (SpatialReference? Crs, List<BatchTuban> Polygons) Read(string path, string layerName = TubanWriter.LayerName)
     {
         using var ds = VectorDataset.Open(path);
         var layer = ds.HasLayer(layerName) ? ds.Layer(layerName) : ds.Layer(0);
+        TubanSchema.EnsureFields(layer, path);
+        var missing = ExtraFields.MissingFrom(layer);
+        if (missing.Count > 0 && missing.Count < ExtraFields.Count)
+            throw new InputException($"'{path}': layer '{layer.Name}' has some of the batch's fields but not {string.Join(", ", missing)}.");
+        IReadOnlyList<RecordField<BatchTuban>> extras = missing.Count == 0 ? ExtraFields : [];
         var reader = new WKBReader();
         var list = new List<BatchTuban>();
-        var has = layer.Fields.Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        string S(VectorFeature f, string name) => has.Contains(name) ? f.GetString(name) ?? "" : "";
-        double D(VectorFeature f, string name) => has.Contains(name) ? f.GetDouble(name) ?? 0 : 0;
         foreach (var f in layer.Features())
         {
             if (f.Wkb is null) throw new InputException($"'{path}': feature {f.Fid} has no geometry.");
             Geometry g;
             try { g = reader.Read(f.Wkb); }
             catch (ParseException e) { throw new InputException($"'{path}': feature {f.Fid} has an unreadable geometry ({e.Message})."); }
-            var tuban = new Tuban
-            {
-                Jcbh = S(f, "JCBH"), Xzqdm = S(f, "XZQDM"), Xzqmc = S(f, "XZQMC"), Tblx = S(f, "TBLX"), Qsx = S(f, "QSX"), Hsx = S(f, "HSX"),
-                Qqjh = S(f, "QQJH"), Dqjh = S(f, "DQJH"), Jcmj = D(f, "JCMJ"), Jcgdmj = D(f, "JCGDMJ"), Yjjbntmj = D(f, "YJJBNTMJ"),
-                Sfyn = S(f, "SFYN") == "Y", X = D(f, "X"), Y = D(f, "Y"), Lzb = D(f, "LZB"), Bzb = D(f, "BZB"),
-                Zdbh = S(f, "ZDBH"), Zdlx = S(f, "ZDLX"), Fxfs = S(f, "FXFS"), Confidence = D(f, "confidence"),
-                ClassId = has.Contains("class_id") ? (int)(f.GetInt64("class_id") ?? 0) : 0, ClassName = S(f, "class_name"),
-                Geometry = g,
-            };
-            list.Add(new BatchTuban(tuban)
-            {
-                Tywzjctbwqbh = S(f, "TYWZJCTBWQBH"), Bctb = S(f, "BCTB") == "Y", DlbmNow = S(f, "DLBM_NOW"),
-                Ybg = S(f, "YBG") == "Y", Scenes = S(f, "SCENES"),
-            });
+            list.Add(extras.ReadInto(new BatchTuban(TubanSchema.Read(f, g)), f));
         }
         return (layer.SpatialReference, list);
     }

@@ -5,6 +5,7 @@ using NetTopologySuite.Operation.OverlayNG;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Vector;
 using WeiPian.Engine.Output;
+using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Survey;
 
 namespace WeiPian.Engine.Batch;
@@ -104,31 +105,16 @@ public sealed class SceneMerger
         var box = new BoundingBox(e.MinX, e.MinY, e.MaxX, e.MaxY);
         var options = settings.Detection;
         var survey = LandSurvey.Load(settings.SurveyPath, crs, box, options.Survey);
-        var unit2 = crs.LinearUnitMetres * crs.LinearUnitMetres;
-        var inside = geometry.InteriorPoint;
-        using var toGeographic = new CoordinateTransform(crs, SpatialReference.FromEpsg(4490));
-        var (lon, lat) = toGeographic.Transform(inside.X, inside.Y);
+        using var site = new TubanSite(crs, survey);
         var weight = group.Sum(p => p.Polygon.Tuban.Jcmj);
-        var area = geometry.Area * unit2;
-        var basic = Math.Min(survey.BasicFarmlandArea(geometry) * unit2, area);
-        var county = survey.CountyOf(geometry);
-        var tuban = largest.Tuban with
+        var merged = largest.Tuban with
         {
-            Xzqdm = county?.Code ?? largest.Tuban.Xzqdm,
-            Xzqmc = county?.Name ?? largest.Tuban.Xzqmc,
-            Jcmj = area,
-            Jcgdmj = Math.Min(survey.FarmlandArea(geometry) * unit2, area),
-            Yjjbntmj = basic,
-            Sfyn = basic > 0,
-            X = inside.X,
-            Y = inside.Y,
-            Lzb = lon,
-            Bzb = lat,
             Confidence = weight > 0 ? group.Sum(p => p.Polygon.Tuban.Confidence * p.Polygon.Tuban.Jcmj) / weight : largest.Tuban.Confidence,
             Geometry = geometry,
         };
+        var tuban = site.Place(merged, geometry.Area * site.SquareMetresPerUnit, survey.CountyOf(geometry));
         var marking = LandUseSurvey.Load(settings.MarkingSurveyPath, crs, box, options.Survey);
-        var (now, bctb, ybg) = SurveyMarking.Mark(tuban, marking, options, options.Survey.FarmlandCodes, unit2);
+        var (now, bctb, ybg) = SurveyMarking.Mark(tuban, marking, options, options.Survey.FarmlandCodes, site.SquareMetresPerUnit);
         var keys = group.Select(p => p.Scene).Distinct().Order().Select(s => scenes[s].Key);
         return new BatchTuban(tuban) { Scenes = string.Join(";", keys), DlbmNow = now, Bctb = bctb, Ybg = ybg };
     }

@@ -49,7 +49,7 @@ public sealed class CountySplitSink : ITubanSink
     public static string PathFor(string path, string county)
     {
         if (!CountyCode.IsValid(county))
-            throw new InputException($"Cannot split '{path}' by county: county code (XZQDM) '{county}' is not 6 digits.");
+            throw new InputException($"Cannot split '{path}' by county: county code ({TubanSchema.CountyCode.Name}) '{county}' is not 6 digits.");
         return Path.Combine(Path.GetDirectoryName(path) ?? "", $"{Path.GetFileNameWithoutExtension(path)}_{county}{Path.GetExtension(path)}");
     }
 

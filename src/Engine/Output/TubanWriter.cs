@@ -18,35 +18,13 @@ public enum TubanFormat
 }
 
 /// <summary>
-/// Writes 图斑 with the national field names, under a temporary name renamed into place when complete,
+/// Writes 图斑 with the national fields (<see cref="TubanSchema"/>), under a temporary name renamed into place when complete,
 /// inside one transaction where the format has them.
 /// </summary>
 public static class TubanWriter
 {
     /// <summary>The layer name in GeoPackage and FileGDB outputs.</summary>
     public const string LayerName = "tuban";
-
-    /// <summary>The fields, in order.</summary>
-    public static IReadOnlyList<FieldDefinition> Fields { get; } =
-    [
-        new("JCBH", FieldKind.String, 30), new("XZQDM", FieldKind.String, 12), new("XZQMC", FieldKind.String, 60),
-        new("TBLX", FieldKind.String, 8),
-        new("TBLXMC", FieldKind.String, 20),
-        new("QSX", FieldKind.String, 8), new("HSX", FieldKind.String, 8), new("QQJH", FieldKind.String, 80),
-        new("DQJH", FieldKind.String, 80), new("JCMJ", FieldKind.Real, 18, 2), new("JCGDMJ", FieldKind.Real, 18, 2),
-        new("YJJBNTMJ", FieldKind.Real, 18, 2), new("SFYN", FieldKind.String, 1), new("X", FieldKind.Real, 18, 3),
-        new("Y", FieldKind.Real, 18, 3), new("LZB", FieldKind.Real, 18, 8), new("BZB", FieldKind.Real, 18, 8),
-        new("ZDBH", FieldKind.String, 60), new("ZDLX", FieldKind.String, 40), new("FXFS", FieldKind.String, 80),
-        new("confidence", FieldKind.Real, 8, 4), new("class_id", FieldKind.Integer), new("class_name", FieldKind.String, 40),
-    ];
-
-    /// <summary>A record's values in <see cref="Fields"/> order, rounded as written (areas to 0.01 m², confidence to 1e-4).</summary>
-    public static object?[] Values(Tuban t) =>
-    [
-        t.Jcbh, t.Xzqdm, t.Xzqmc, t.Tblx, ChangeTypes.ChineseName(t.Tblx), t.Qsx, t.Hsx, t.Qqjh, t.Dqjh, Math.Round(t.Jcmj, 2),
-        Math.Round(t.Jcgdmj, 2), Math.Round(t.Yjjbntmj, 2), t.Sfyn ? "Y" : "N", t.X, t.Y, t.Lzb, t.Bzb, t.Zdbh, t.Zdlx,
-        t.Fxfs, Math.Round(t.Confidence, 4), t.ClassId, t.ClassName,
-    ];
 
     /// <summary>The file name extension of a format (".gdb" for FileGDB, ".shp" for Shapefile).</summary>
     public static string Extension(TubanFormat format) => format switch
@@ -126,7 +104,7 @@ public static class TubanWriter
                 TubanFormat.GeoJson => new[] { "RFC7946=YES", "WRITE_NAME=NO" },
                 _ => Array.Empty<string>(),
             };
-            _layer = output.Dataset.CreateLayer(output.LayerName(LayerName), GeometryKind.Polygon, crs, Fields, options);
+            _layer = output.Dataset.CreateLayer(output.LayerName(LayerName), GeometryKind.Polygon, crs, TubanSchema.Definitions, options);
             _transaction = output.Dataset.BeginTransaction();
             Format = format;
         }
@@ -144,7 +122,7 @@ public static class TubanWriter
         public void Add(Tuban t)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
-            _layer.Add(_wkb.Write(t.Geometry), Values(t));
+            _layer.Add(_wkb.Write(t.Geometry), TubanSchema.Values(t));
             Count++;
         }
 

@@ -190,7 +190,7 @@ internal sealed class DetectionRun : IDisposable
         for (var i = 0; i < Strips; i++) links.FreeStrips.Writer.TryWrite(new ClassStrip(tiles));
         var stripPixels = tiles.Kept * tiles.Width;
         var counts = new RunProgress(progress, tiles.TileCount);
-        using var attributes = new TubanAttributes(this, _model.Card, _survey, _options);
+        using var attributes = new TubanAttributes(Crs, BeforeDate, AfterDate, BeforeId, AfterId, _model.Card, _survey, _options);
         using var classRaster = _classRaster is null ? null
             : new ClassRasterWriter(_classRaster, _options.ClassRasterPath!, _workDir, Grid, _model.Card, stripPixels);
 

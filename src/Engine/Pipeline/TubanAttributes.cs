@@ -14,22 +14,30 @@ namespace WeiPian.Engine.Pipeline;
 /// Serials follow the order polygons close (top to bottom) and, within a polygon, the order of its county pieces, which
 /// depend only on the class raster and the survey, so the same input numbers the same.
 /// </summary>
-internal sealed class TubanAttributes(DetectionRun run, ModelCard card, LandSurvey? survey, DetectionOptions options) : IDisposable
+/// <param name="crs">The CRS of the polygons, projected.</param>
+/// <param name="beforeDate">前时相 date (QSX).</param>
+/// <param name="afterDate">后时相 date (HSX, and the year in JCBH).</param>
+/// <param name="beforeId">Before scene id (QQJH).</param>
+/// <param name="afterId">After scene id (DQJH).</param>
+/// <param name="card">The model's card: class names, TBLX codes, minimum areas.</param>
+/// <param name="survey">The land survey for overlay areas and counties, or null.</param>
+/// <param name="options">Minimum areas, simplification, source tag, default county.</param>
+internal sealed class TubanAttributes(SpatialReference crs, DateOnly beforeDate, DateOnly afterDate, string beforeId, string afterId,
+    ModelCard card, LandSurvey? survey, DetectionOptions options) : IDisposable
 {
     private readonly Dictionary<string, int> _serials = new();
-    private readonly double _unit2 = run.Crs.LinearUnitMetres * run.Crs.LinearUnitMetres;
-    private readonly double _tolerance = options.SimplifyTolerance / run.Crs.LinearUnitMetres;
+    private readonly TubanSite _site = new(crs, survey);
+    private readonly double _tolerance = options.SimplifyTolerance / crs.LinearUnitMetres;
     // JCBH's year is always the after date's: the year the change was seen, not the year it was processed.
-    private readonly int _year = run.AfterDate.Year % 100;
+    private readonly int _year = afterDate.Year % 100;
     private readonly string _model = $"{card.Name}@{card.Version}";
-    private readonly string _method = $"WeiPian.Engine {typeof(DetectionRun).Assembly.GetName().Version?.ToString(3)} / {card.Name}@{card.Version}";
-    private readonly string _qsx = run.BeforeDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-    private readonly string _hsx = run.AfterDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-    private readonly CoordinateTransform _toGeographic = new(run.Crs, SpatialReference.FromEpsg(4490));
+    private readonly string _method = $"WeiPian.Engine {typeof(TubanAttributes).Assembly.GetName().Version?.ToString(3)} / {card.Name}@{card.Version}";
+    private readonly string _qsx = beforeDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+    private readonly string _hsx = afterDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
     /// <summary>Whether <paramref name="p"/> reaches its class's minimum mapping area (judged on the change as
     /// detected, before simplification and splitting).</summary>
-    public bool Keeps(ClassPolygon p) => p.Area * _unit2 >= _minimumArea[p.Value];
+    public bool Keeps(ClassPolygon p) => p.Area * _site.SquareMetresPerUnit >= _minimumArea[p.Value];
 
     // Per class id: the user's, else the card's, else the DOMAIN minimum area (DetectionOptions.MinimumAreaFor).
     private readonly double[] _minimumArea = [.. card.Classes.Select(options.MinimumAreaFor)];
@@ -47,7 +55,7 @@ internal sealed class TubanAttributes(DetectionRun run, ModelCard card, LandSurv
     public IEnumerable<Tuban> Build(ClassPolygon p, Geometry geometry)
     {
         var cls = card.Classes[p.Value];
-        var area = p.Area * _unit2;
+        var area = p.Area * _site.SquareMetresPerUnit;
         IReadOnlyList<CountyPiece> pieces = survey is { HasCountyLayer: true } ? survey.SplitByCounty(geometry)
             : geometry is Polygon whole ? [new CountyPiece(null, whole)]
             : [.. Enumerable.Range(0, geometry.NumGeometries).Select(i => new CountyPiece(null, (Polygon)geometry.GetGeometryN(i)))];
@@ -55,47 +63,33 @@ internal sealed class TubanAttributes(DetectionRun run, ModelCard card, LandSurv
         {
             // The polygon as detected keeps its exact area, pixel count x pixel area.
             var exact = _tolerance <= 0 && ReferenceEquals(piece.Geometry, geometry);
-            yield return Record(p, cls, piece, exact ? area : piece.Geometry.Area * _unit2);
+            yield return Record(p, cls, piece, exact ? area : piece.Geometry.Area * _site.SquareMetresPerUnit);
         }
     }
 
     private Tuban Record(ClassPolygon p, CardClass cls, CountyPiece piece, double area)
     {
-        var geometry = piece.Geometry;
         var county = piece.County?.Code ?? options.DefaultCounty;
         var serial = _serials[county] = _serials.GetValueOrDefault(county) + 1;
-        var inside = geometry.InteriorPoint;
-        var (lon, lat) = _toGeographic.Transform(inside.X, inside.Y);
-        // Overlay areas are of the union of the parcels, so they cannot exceed the polygon; the bound also absorbs
-        // the last bit of rounding between the pixel-count area and the vector overlay.
-        var basic = Math.Min(survey?.BasicFarmlandArea(geometry) * _unit2 ?? 0, area);
-        return new Tuban
+        var record = new Tuban
         {
             Jcbh = string.Create(CultureInfo.InvariantCulture, $"{county}{options.SourceTag}{_year:00}{serial:00000}"),
             Xzqdm = county,
-            Xzqmc = piece.County?.Name ?? "",
             Tblx = cls.Tblx ?? "QT",
             Qsx = _qsx,
             Hsx = _hsx,
-            Qqjh = run.BeforeId,
-            Dqjh = run.AfterId,
-            Jcmj = area,
-            Jcgdmj = Math.Min(survey?.FarmlandArea(geometry) * _unit2 ?? 0, area),
-            Yjjbntmj = basic,
-            Sfyn = basic > 0,
-            X = inside.X,
-            Y = inside.Y,
-            Lzb = lon,
-            Bzb = lat,
+            Qqjh = beforeId,
+            Dqjh = afterId,
             Zdbh = _model,
             Zdlx = cls.Name,
             Fxfs = _method,
             Confidence = p.PixelCount == 0 ? 0 : p.WeightSum / (100.0 * p.PixelCount),
             ClassId = p.Value,
             ClassName = cls.Name,
-            Geometry = geometry,
+            Geometry = piece.Geometry,
         };
+        return _site.Place(record, area, piece.County);
     }
 
-    public void Dispose() => _toGeographic.Dispose();
+    public void Dispose() => _site.Dispose();
 }
