@@ -73,6 +73,10 @@ internal static class CliErrors
         ["ResampleToModel"] = ("--resample-to-model", "--resample-to-model"),
         ["Radiometry"] = ("--radiometry", "--radiometry percentile, or --radiometry match"),
         ["CardPath"] = ("--card", "--card"),
+        ["Workers"] = ("--workers", "--workers"),
+        ["MergeOverlapFraction"] = ("--merge-overlap", "--merge-overlap"),
+        ["LinkOverlapFraction"] = ("--link-overlap", "--link-overlap"),
+        ["AllowNonEmptyFolder"] = ("--allow-nonempty", "--allow-nonempty"),
         // export-training (issue 16 §1)
         ["Layer"] = ("--layer", "--layer"),
         ["ChipSize"] = ("--chip", "--chip 512"),

@@ -22,7 +22,7 @@ public sealed class BatchFolderSafetyTests : IDisposable
         var e = await Assert.ThrowsAsync<InputException>(() => ReprocessBatch.RunAsync(_world.Jobs().Take(1).ToList(), settings));
 
         Assert.Contains(home, e.Message);
-        Assert.Contains("--allow-nonempty", e.Message);
+        Assert.Equal(nameof(BatchSettings.AllowNonEmptyFolder), e.Setting);
         Assert.DoesNotContain('\n', e.Message);
         AssertUnchanged(user);
         Assert.Equal(user.Keys.Order(), Directory.EnumerateFileSystemEntries(home, "*", SearchOption.AllDirectories).Where(File.Exists).Order());

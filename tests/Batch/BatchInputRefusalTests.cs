@@ -44,10 +44,10 @@ public sealed class BatchInputRefusalTests : IDisposable
                 jobs[1] = jobs[1] with { After = _dir.File("scenes/S01-after.tif") };
                 expected = "Scene 'S01': the after image";
                 break;
-            case "merge overlap 5": settings = settings with { MergeOverlapFraction = 5 }; expected = "--merge-overlap) 5 is not a share"; break;
-            case "merge overlap NaN": settings = settings with { MergeOverlapFraction = double.NaN }; expected = "--merge-overlap) NaN"; break;
-            case "link overlap negative": settings = settings with { LinkOverlapFraction = -0.1 }; expected = "--link-overlap) -0.1"; break;
-            default: settings = settings with { Workers = 0 }; expected = "(--workers) 0"; break;
+            case "merge overlap 5": settings = settings with { MergeOverlapFraction = 5 }; expected = "merge overlap 5 is not a share"; break;
+            case "merge overlap NaN": settings = settings with { MergeOverlapFraction = double.NaN }; expected = "merge overlap NaN"; break;
+            case "link overlap negative": settings = settings with { LinkOverlapFraction = -0.1 }; expected = "link overlap -0.1"; break;
+            default: settings = settings with { Workers = 0 }; expected = "0 workers"; break;
         }
 
         var e = await Assert.ThrowsAnyAsync<InputException>(() => ReprocessBatch.RunAsync(jobs, settings));

@@ -18,9 +18,9 @@ public sealed class ReprocessCliRefusalTests : IDisposable
     {
         { "stray quote", "line 2: text after the closing quote of a field" },
         { "unknown column", "unknown column befor_date" },
-        { "merge overlap 5", "--merge-overlap) 5 is not a share of the smaller polygon: give a number from 0 to 1" },
-        { "merge overlap NaN", "--merge-overlap) NaN" },
-        { "out not a batch folder", "is not empty and holds no batch" },
+        { "merge overlap 5", "merge overlap 5 is not a share of the smaller polygon: give a number from 0 to 1. (--merge-overlap)" },
+        { "merge overlap NaN", "merge overlap NaN is not a share of the smaller polygon: give a number from 0 to 1. (--merge-overlap)" },
+        { "out not a batch folder", "or allow writing among its files. (--allow-nonempty)" },
         { "damaged journal", "journal.sqlite" },
     };
 

@@ -71,7 +71,10 @@ public sealed class BatchFolder : IDisposable
         if (!Directory.Exists(folder) || allowNonEmpty || IsBatchFolder(folder)) return;
         if (Directory.EnumerateFileSystemEntries(folder).Any())
             throw new InputException(
-                $"Batch folder '{folder}' is not empty and holds no batch (no journal.sqlite): name a new or empty folder, or allow writing among its files (--allow-nonempty).");
+                $"Batch folder '{folder}' is not empty and holds no batch (no journal.sqlite): name a new or empty folder, or allow writing among its files.")
+            {
+                Setting = nameof(BatchSettings.AllowNonEmptyFolder),
+            };
     }
 
     /// <summary>
@@ -138,7 +141,10 @@ public sealed class BatchFolder : IDisposable
         }
         catch (IOException e)
         {
-            throw new InputException($"Another reprocess run is using '{folder}' (it holds {path}); wait for it to end or use another --out.", e);
+            throw new InputException($"Another reprocess run is using '{folder}' (it holds {path}); wait for it to end or use another batch folder.", e)
+            {
+                Setting = nameof(BatchSettings.OutputDirectory),
+            };
         }
     }
 

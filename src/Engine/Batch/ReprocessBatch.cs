@@ -136,9 +136,10 @@ public static class ReprocessBatch
         if (jobs.Count == 0) throw new InputException("The batch has no scenes.");
         var duplicate = jobs.GroupBy(j => j.Key, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new InputException($"Scene key '{duplicate.Key}' is used twice.");
-        if (settings.Workers < 1) throw new InputException($"Workers (--workers) {settings.Workers}: give at least 1.");
-        Share(settings.MergeOverlapFraction, "merge overlap (--merge-overlap)");
-        Share(settings.LinkOverlapFraction, "link overlap (--link-overlap)");
+        if (settings.Workers < 1)
+            throw new InputException($"{settings.Workers} workers: give at least 1.") { Setting = nameof(BatchSettings.Workers) };
+        Share(settings.MergeOverlapFraction, "merge overlap", nameof(BatchSettings.MergeOverlapFraction));
+        Share(settings.LinkOverlapFraction, "link overlap", nameof(BatchSettings.LinkOverlapFraction));
         foreach (var job in jobs)
             foreach (var (role, path) in new[] { ("before", job.Before), ("after", job.After) })
                 if (!File.Exists(path))
@@ -163,10 +164,13 @@ public static class ReprocessBatch
         LandSurvey.Validate(path, settings.Detection.Survey);
     }
 
-    private static void Share(double value, string name)
+    private static void Share(double value, string name, string setting)
     {
         if (!(value is >= 0 and <= 1))
-            throw new InputException(string.Create(CultureInfo.InvariantCulture, $"The {name} {value} is not a share of the smaller polygon: give a number from 0 to 1."));
+            throw new InputException(string.Create(CultureInfo.InvariantCulture, $"The {name} {value} is not a share of the smaller polygon: give a number from 0 to 1."))
+            {
+                Setting = setting,
+            };
     }
 
     private static async Task<BatchReport> MergeAndReportAsync(IReadOnlyList<SceneJob> jobs, BatchSettings settings, List<(string Key, string Output)> done,
