@@ -35,7 +35,7 @@ public sealed class AcquisitionDateTests : IDisposable
     private ScenePair Undated(string before = "before.tif", string after = "after.tif") =>
         new(CopyWithoutDate(SampleDetection.SamplePath("before.tif"), _dir.File(before)), CopyWithoutDate(SampleDetection.SamplePath("after.tif"), _dir.File(after)))
         {
-            Bands = BandRoles.GaofenMultispectral,
+            Bands = BandOrder.GaofenMultispectral,
         };
 
     private static Task<List<WeiPian.Engine.Output.Tuban>> Detect(ScenePair pair) => SampleDetection.DetectAllLand(new DetectionOptions(), pair);

@@ -72,7 +72,7 @@ public sealed class WorkFolderTests : IDisposable
         }
         return new ScenePair(Write("before", 200), Write("after", 500))
         {
-            Bands = BandRoles.GaofenMultispectral, BeforeDate = new DateOnly(2025, 4, 13), AfterDate = new DateOnly(2025, 8, 8),
+            Bands = BandOrder.GaofenMultispectral, BeforeDate = new DateOnly(2025, 4, 13), AfterDate = new DateOnly(2025, 8, 8),
         };
     }
 }

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
+using WeiPian.Engine.Kernels;
 using WeiPian.Engine.Raster;
 using WeiPian.Engine.Tiling;
-using K = WeiPian.Engine.Kernels;
 
 namespace WeiPian.Engine.Recheck;
 
@@ -45,8 +45,8 @@ internal sealed class TileReader<T>(Scene scene, PixelWindow region, int[] bands
         int minRow = int.MaxValue, maxRow = -1, minCol = int.MaxValue, maxCol = -1;
         for (var i = 0; i < tile; i++)
         {
-            _rowMap[i] = K.ReflectIndex(top + i, region.Height);
-            _columnMap[i] = K.ReflectIndex(left + i, region.Width);
+            _rowMap[i] = SimdKernels.ReflectIndex(top + i, region.Height);
+            _columnMap[i] = SimdKernels.ReflectIndex(left + i, region.Width);
             minRow = Math.Min(minRow, _rowMap[i]);
             maxRow = Math.Max(maxRow, _rowMap[i]);
             minCol = Math.Min(minCol, _columnMap[i]);
@@ -73,9 +73,9 @@ internal sealed class TileReader<T>(Scene scene, PixelWindow region, int[] bands
         {
             var src = _tile.AsSpan((band * tile + r) * tile, tile);
             var dst = destination.Slice(r * tile, tile);
-            if (typeof(T) == typeof(ushort)) K.ScaleToFloat(MemoryMarshal.Cast<T, ushort>(src), dst, lo, hi, a, c);
-            else if (typeof(T) == typeof(byte)) K.ScaleToFloat(MemoryMarshal.Cast<T, byte>(src), dst, lo, hi, a, c);
-            else K.ScaleToFloat(MemoryMarshal.Cast<T, float>(src), dst, lo, hi, a, c);
+            if (typeof(T) == typeof(ushort)) SimdKernels.ScaleToFloat(MemoryMarshal.Cast<T, ushort>(src), dst, lo, hi, a, c);
+            else if (typeof(T) == typeof(byte)) SimdKernels.ScaleToFloat(MemoryMarshal.Cast<T, byte>(src), dst, lo, hi, a, c);
+            else SimdKernels.ScaleToFloat(MemoryMarshal.Cast<T, float>(src), dst, lo, hi, a, c);
         }
     }
 }

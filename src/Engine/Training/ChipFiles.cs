@@ -74,7 +74,7 @@ internal sealed class ChipFiles(int size)
         {
             var b = bandNumbers[i];
             if (scene.NoData[b - 1] is { } nodata) ds.SetNoData(i + 1, nodata);
-            ds.SetBandDescription(i + 1, BandRoles.ShortName(scene.BandRoles[b - 1]));
+            ds.SetBandDescription(i + 1, BandOrder.ShortName(scene.BandRoles[b - 1]));
         }
     }
 

@@ -129,7 +129,7 @@ public static partial class TrainingExport
         w.WriteString("model", card.Name);
         w.WriteString("model_version", card.Version);
         w.WriteStartArray("bands");
-        foreach (var role in card.Input.Bands) w.WriteStringValue(BandRoles.ShortName(role));
+        foreach (var role in card.Input.Bands) w.WriteStringValue(BandOrder.ShortName(role));
         w.WriteEndArray();
         w.WriteStartArray("classes");
         foreach (var c in card.Classes)
