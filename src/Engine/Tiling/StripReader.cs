@@ -10,6 +10,8 @@ namespace WeiPian.Engine.Tiling;
 /// per band, in the scene's own pixel type. Where the window reaches past the region it is filled by reflection
 /// inside the region (numpy's 'reflect': the edge pixel is not repeated), so edge tiles keep the fixed shape and
 /// both dates are padded alike. A chunk, not the whole strip, so memory does not grow with the scene's width.
+/// The one tile reader of the engine: detection reads chunks of a strip; the recheck, whose tiles are scattered, reads
+/// through a grid of one tile per chunk, so its tiles are the very windows a whole-scene detection feeds the model.
 /// </summary>
 /// <typeparam name="T">byte, ushort or float: the type the scene is read as.</typeparam>
 /// <remarks>
