@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
-using WeiPian.Engine.Output;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Tests.Files;
 using WeiPian.Engine.Tests.Gdal;
 using WeiPian.Engine.Tests.Inference;
-using WeiPian.Engine.Tests.Output;
 using WeiPian.Engine.Tests.Support;
 
 namespace WeiPian.Engine.Tests.Pipeline;

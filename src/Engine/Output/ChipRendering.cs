@@ -1,8 +1,9 @@
 using System.Buffers;
-using System.Text;
 using System.Net;
+using System.Text;
 using NetTopologySuite.Geometries;
 using SkiaSharp;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Raster;
 
 namespace WeiPian.Engine.Output;

@@ -5,6 +5,7 @@ using System.Text;
 using NetTopologySuite.Geometries;
 using SkiaSharp;
 using WeiPian.Engine.Alignment;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
 

@@ -1,3 +1,4 @@
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Pipeline;

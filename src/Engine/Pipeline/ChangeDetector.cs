@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Output;
 

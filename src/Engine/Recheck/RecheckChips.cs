@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using NetTopologySuite.Geometries;
 using SkiaSharp;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Raster;
 

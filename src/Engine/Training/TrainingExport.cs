@@ -1,7 +1,7 @@
 using System.Text.Json;
 using WeiPian.Engine.Batch;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Inference;
-using WeiPian.Engine.Output;
 using WeiPian.Engine.Raster;
 
 namespace WeiPian.Engine.Training;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Gdal;
-using WeiPian.Engine.Output;
 using WeiPian.Engine.Raster;
 
 namespace WeiPian.Engine.Vector;

@@ -5,7 +5,7 @@ using WeiPian.Engine.Tests.Support;
 using WeiPian.Engine.Tests.Vector;
 using Xunit.Abstractions;
 
-namespace WeiPian.Engine.Tests.Output;
+namespace WeiPian.Engine.Tests.Files;
 
 /// <summary>
 /// A process killed (SIGKILL: no handler runs, nothing is cleaned up) while it writes a large output leaves no file under
