@@ -5,6 +5,7 @@ using WeiPian.Engine.Inference;
 using WeiPian.Engine.Kernels;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Survey;
 using WeiPian.Engine.Tiling;
 using WeiPian.Engine.Vector;

@@ -5,6 +5,7 @@ using WeiPian.Engine.Output;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Radiometry;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Models;
 using Xunit.Abstractions;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Synth;
 

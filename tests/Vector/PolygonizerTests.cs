@@ -2,6 +2,7 @@ using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Vector;
 using static WeiPian.Engine.Tests.Vector.PolygonizerOracle;
 

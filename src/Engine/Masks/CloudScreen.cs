@@ -1,6 +1,7 @@
 using WeiPian.Engine.Alignment;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Masks;
 

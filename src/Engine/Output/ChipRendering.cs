@@ -5,6 +5,7 @@ using NetTopologySuite.Geometries;
 using SkiaSharp;
 using WeiPian.Engine.Files;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Output;
 

@@ -8,6 +8,7 @@ using WeiPian.Engine.Alignment;
 using WeiPian.Engine.Files;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Output;
 

@@ -9,6 +9,7 @@ using WeiPian.Engine.Output;
 using WeiPian.Engine.Pipeline.Stages;
 using WeiPian.Engine.Radiometry;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Stitching;
 using WeiPian.Engine.Survey;
 using WeiPian.Engine.Tiling;

@@ -1,6 +1,7 @@
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Radiometry;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Stitching;
 using WeiPian.Engine.Tiling;
 

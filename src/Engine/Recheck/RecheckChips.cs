@@ -6,6 +6,7 @@ using SkiaSharp;
 using WeiPian.Engine.Files;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Recheck;
 

@@ -1,5 +1,6 @@
 using WeiPian.Engine.Kernels;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tiling;
 
 namespace WeiPian.Engine.Stitching;

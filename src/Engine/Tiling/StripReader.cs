@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using WeiPian.Engine.Kernels;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Tiling;
 
