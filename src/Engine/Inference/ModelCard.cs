@@ -88,7 +88,8 @@ public sealed partial class ModelCard
                     throw new ModelContractException(
                         $"Model '{Name}' ({Source}) needs one {BandOrder.ShortName(role)} band, but scene '{scenePath}' has " +
                         $"{BandOrder.ShortName(role)} in bands {bands[i]} and {j + 1} (its bands are {FormatRoles(sceneRoles)}). " +
-                        "Give the scene's band order explicitly.", scenePath) { Setting = "Bands" };
+                        "Give the scene's band order explicitly.", scenePath)
+                    { Setting = "Bands" };
                 bands[i] = j + 1;
             }
             if (bands[i] == 0) missing.Add(role);

@@ -175,7 +175,10 @@ public sealed class RecheckChips : IDisposable
         {
             var css = r.Verdict switch
             {
-                RecheckVerdict.Restored => "restored", RecheckVerdict.PartlyRestored => "partly", RecheckVerdict.NotRestored => "not", _ => "cannot",
+                RecheckVerdict.Restored => "restored",
+                RecheckVerdict.PartlyRestored => "partly",
+                RecheckVerdict.NotRestored => "not",
+                _ => "cannot",
             };
             sb.Append("<tr id=\"").Append(WebUtility.HtmlEncode(r.Jcbh)).Append("\" class=\"").Append(css).Append("\"><td><dl>");
             foreach (var (k, v) in Attributes(r)) sb.Append("<dt>").Append(k).Append("</dt><dd>").Append(WebUtility.HtmlEncode(v)).Append("</dd>");

@@ -53,7 +53,8 @@ public static partial class TrainingExport
                 continue;
             }
             chips.Add(new TrainingChip(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{scene.Job.Key}_{chips.Count:D5}"),
-                scene.Job.Key, window, bounds, kind, part) { Polygon = polygon });
+                scene.Job.Key, window, bounds, kind, part)
+            { Polygon = polygon });
         }
         return chips;
     }
