@@ -11,6 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/ensure-deps.sh
+echo "== dotnet format --verify-no-changes (the code as .editorconfig describes it; 'dotnet format WeiPian.Engine.sln' fixes it)"
+dotnet format WeiPian.Engine.sln --verify-no-changes -v q
 # Every project of the solution, the benchmarks included (the scripts in bench/ build them), then the suite.
 dotnet build WeiPian.Engine.sln -c Release --nologo -v q
 dotnet test tests/WeiPian.Engine.Tests.csproj -c Release --no-build --nologo "$@"

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using WeiPian.Engine;
+using WeiPian.Engine.Kernels;
 
 namespace WeiPian.Bench.Kernels;
 
@@ -44,8 +44,8 @@ public class ScaleToFloatBench : KernelBenchmark
         SetUpCopy(Pixels * sizeof(ushort));
     }
 
-    [Benchmark] public void Kernel() => Engine.Kernels.ScaleToFloat(_src, _dst, Lo, Hi, A, C);
-    [Benchmark] public void Vector256() => Engine.Kernels.ScaleToFloat(_src, _dst, Lo, Hi, A, C, KernelIsa.Vector256);
+    [Benchmark] public void Kernel() => SimdKernels.ScaleToFloat(_src, _dst, Lo, Hi, A, C);
+    [Benchmark] public void Vector256() => SimdKernels.ScaleToFloat(_src, _dst, Lo, Hi, A, C, KernelIsa.Vector256);
     [Benchmark] public void Reference() => ReferenceKernels.ScaleToFloat(_src, _dst, Lo, Hi, A, C);
 }
 
@@ -68,8 +68,8 @@ public class ArgmaxSoftmaxBench : KernelBenchmark
         SetUpCopy(_logits.Length * sizeof(float));
     }
 
-    [Benchmark] public void Kernel() => Engine.Kernels.ArgmaxSoftmax(_logits, Classes, Pixels, _cls, _conf);
-    [Benchmark] public void Vector256() => Engine.Kernels.ArgmaxSoftmax(_logits, Classes, Pixels, _cls, _conf, KernelIsa.Vector256);
+    [Benchmark] public void Kernel() => SimdKernels.ArgmaxSoftmax(_logits, Classes, Pixels, _cls, _conf);
+    [Benchmark] public void Vector256() => SimdKernels.ArgmaxSoftmax(_logits, Classes, Pixels, _cls, _conf, KernelIsa.Vector256);
     [Benchmark] public void Reference() => ReferenceKernels.ArgmaxSoftmax(_logits, Classes, Pixels, _cls, _conf);
 }
 
@@ -90,28 +90,8 @@ public class MarkNoDataBench : KernelBenchmark
         SetUpCopy(Pixels * (sizeof(ushort) + sizeof(byte)));
     }
 
-    [Benchmark] public void Kernel() => Engine.Kernels.MarkNoData(_band, 0, _valid);
-    [Benchmark] public void Vector256() => Engine.Kernels.MarkNoData(_band, 0, _valid, KernelIsa.Vector256);
+    [Benchmark] public void Kernel() => SimdKernels.MarkNoData(_band, 0, _valid);
+    [Benchmark] public void Vector256() => SimdKernels.MarkNoData(_band, 0, _valid, KernelIsa.Vector256);
     [Benchmark] public void Reference() => ReferenceKernels.MarkNoData(_band, 0, _valid);
 }
 
-[InputBytesPerPixel(3 * sizeof(float))]
-public class AccumulateWeightedBench : KernelBenchmark
-{
-    private float[] _src = [], _weight = [], _acc = [];
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        var rng = new Random(42);
-        _src = new float[Pixels];
-        _weight = new float[Pixels];
-        _acc = new float[Pixels];
-        for (int i = 0; i < Pixels; i++) { _src[i] = (float)rng.NextDouble(); _weight[i] = (float)rng.NextDouble(); }
-        SetUpCopy(Pixels * 3 * sizeof(float));
-    }
-
-    [Benchmark] public void Kernel() => Engine.Kernels.AccumulateWeighted(_src, _weight, _acc);
-    [Benchmark] public void Vector256() => Engine.Kernels.AccumulateWeighted(_src, _weight, _acc, KernelIsa.Vector256);
-    [Benchmark] public void Reference() => ReferenceKernels.AccumulateWeighted(_src, _weight, _acc);
-}

@@ -2,8 +2,10 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
+using WeiPian.Engine.Kernels;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Survey;
 using WeiPian.Engine.Tiling;
 using WeiPian.Engine.Vector;
@@ -153,7 +155,7 @@ public class PipelineBenchmarks
             foreach (var parcel in _survey!.FarmlandNear(bounds)) PolygonRasterizer.Burn(parcel, transform, window.Width, window.Height, m);
             var s = strip.AsSpan(0, n);
             _classes.AsSpan(window.Y * width, n).CopyTo(s);
-            Engine.Kernels.ApplyMask(s, m);
+            SimdKernels.ApplyMask(s, m);
             polygonizer.Push(s);
         }
         polygonizer.Finish();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Vector;
 
 namespace WeiPian.Bench.Vector;

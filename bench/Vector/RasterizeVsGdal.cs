@@ -5,6 +5,7 @@ using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.IO;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Survey;
 using WeiPian.Engine.Vector;
 

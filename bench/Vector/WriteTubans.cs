@@ -4,6 +4,7 @@ using NetTopologySuite.Geometries;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Vector;
 
 namespace WeiPian.Bench.Vector;

@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using WeiPian.Cli;
 using WeiPian.Cli.Commands;
-using WeiPian.Engine.Output;
+using WeiPian.Engine.Files;
 
 // System.CommandLine's texts in the language of every other message, whatever the machine's culture.
 CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;

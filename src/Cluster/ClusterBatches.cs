@@ -54,7 +54,7 @@ public static class ClusterBatches
         TimeSpan? timeout = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        for (var errors = 0; ; )
+        for (var errors = 0; ;)
         {
             try
             {

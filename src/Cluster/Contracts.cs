@@ -118,7 +118,7 @@ public sealed class ClusterSceneJob
     {
         Key = job.Key, Before = job.Before, After = job.After, BeforeId = job.BeforeId, AfterId = job.AfterId,
         BeforeDate = job.BeforeDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture), AfterDate = job.AfterDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture),
-        Region = job.Region, Bands = job.Bands is null ? null : BandRoles.Format(job.Bands), Align = job.Align,
+        Region = job.Region, Bands = job.Bands is null ? null : BandOrder.Format(job.Bands), Align = job.Align,
     };
 
     /// <summary>The job this stands for.</summary>
@@ -127,7 +127,7 @@ public sealed class ClusterSceneJob
         BeforeId = BeforeId, AfterId = AfterId,
         BeforeDate = BeforeDate is null ? null : DateOnly.ParseExact(BeforeDate, "yyyyMMdd", CultureInfo.InvariantCulture),
         AfterDate = AfterDate is null ? null : DateOnly.ParseExact(AfterDate, "yyyyMMdd", CultureInfo.InvariantCulture),
-        Region = Region, Bands = Bands is null ? null : BandRoles.ParseList(Bands), Align = Align,
+        Region = Region, Bands = Bands is null ? null : BandOrder.ParseList(Bands), Align = Align,
     };
 }
 

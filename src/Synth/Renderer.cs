@@ -313,23 +313,23 @@ internal sealed partial class Renderer(Layout layout)
         switch (c.Class)
         {
             case ChangeClass.Building:
-            {
-                var roof = Spectra.NewRoof(c.Variant);
-                var ridge = c.HalfW > c.HalfH ? b : a;
-                return roof * (ridge < 0 ? 1.04f : 0.94f) * (0.97f + 0.06f * n);
-            }
+                {
+                    var roof = Spectra.NewRoof(c.Variant);
+                    var ridge = c.HalfW > c.HalfH ? b : a;
+                    return roof * (ridge < 0 ? 1.04f : 0.94f) * (0.97f + 0.06f * n);
+                }
             case ChangeClass.Pond:
-            {
-                if (Math.Abs(a) > c.HalfW - 2.2 || Math.Abs(b) > c.HalfH - 2.2) return Spectra.Lerp(Spectra.SoilWet, Spectra.SoilDry, 0.5f) * (0.9f + 0.2f * n);
-                var water = (c.Variant & 3) switch { 0 => Spectra.WaterClear, 1 => Spectra.WaterTurbid, 2 => Spectra.WaterGreen, _ => Spectra.Lerp(Spectra.WaterClear, Spectra.WaterTurbid, 0.5f) };
-                return water * (0.95f + 0.1f * n);
-            }
+                {
+                    if (Math.Abs(a) > c.HalfW - 2.2 || Math.Abs(b) > c.HalfH - 2.2) return Spectra.Lerp(Spectra.SoilWet, Spectra.SoilDry, 0.5f) * (0.9f + 0.2f * n);
+                    var water = (c.Variant & 3) switch { 0 => Spectra.WaterClear, 1 => Spectra.WaterTurbid, 2 => Spectra.WaterGreen, _ => Spectra.Lerp(Spectra.WaterClear, Spectra.WaterTurbid, 0.5f) };
+                    return water * (0.95f + 0.1f * n);
+                }
             case ChangeClass.Mining:
-            {
-                var radial = Math.Sqrt(de * de + ds * ds);
-                if (c.Variant == 0 && radial < 0.22 * c.HalfW) return Spectra.WaterTurbid;
-                return Pit(c.Seed, radial, e, s);
-            }
+                {
+                    var radial = Math.Sqrt(de * de + ds * ds);
+                    if (c.Variant == 0 && radial < 0.22 * c.HalfW) return Spectra.WaterTurbid;
+                    return Pit(c.Seed, radial, e, s);
+                }
             default:
                 return Greenhouses(c.Seed, (c.HalfW > c.HalfH ? b : a) + 100, 0, e, s, 7.0 + (c.Variant & 1));
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Synth;
 

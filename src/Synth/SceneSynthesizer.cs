@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using WeiPian.Engine;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Gdal;
-using WeiPian.Engine.Output;
 using WeiPian.Engine.Raster;
 
 namespace WeiPian.Synth;

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Gdal;
-using WeiPian.Engine.Output;
 using WeiPian.Engine.SpotCheck;
 
 namespace WeiPian.Synth;

@@ -3,6 +3,7 @@ using NetTopologySuite.Operation.Union;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Pipeline;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Synth;

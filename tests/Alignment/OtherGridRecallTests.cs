@@ -1,6 +1,7 @@
 using WeiPian.Engine.Evaluation;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Models;
 using Xunit.Abstractions;

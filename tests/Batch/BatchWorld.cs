@@ -3,6 +3,7 @@ using NetTopologySuite.IO;
 using WeiPian.Engine.Batch;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Inference;
 using WeiPian.Engine.Tests.Support;
 

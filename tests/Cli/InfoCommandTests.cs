@@ -1,5 +1,6 @@
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 
 namespace WeiPian.Engine.Tests.Cli;

@@ -136,7 +136,7 @@ public class ChangeModelTests
         const int t = 32;
         using var model = ChangeModel.Load(TestModels.StackedRgb);
         Assert.Equal(new[] { BandRole.Red, BandRole.Green, BandRole.Blue }, model.Card.Input.Bands);
-        Assert.Equal([3, 2, 1], model.Card.BindBands(BandRoles.GaofenMultispectral, "gf2.tif"));
+        Assert.Equal([3, 2, 1], model.Card.BindBands(BandOrder.GaofenMultispectral, "gf2.tif"));
         Assert.True(model.FixedBatch);
         Assert.Equal(2, model.BatchSize);
         Assert.Throws<ArgumentOutOfRangeException>(() => model.Run(3));

@@ -54,7 +54,7 @@ public class ModelCardTests
         Assert.Equal(InputForm.Pair, card.Input.Form);
         Assert.Equal("before", card.Input.BeforeName);
         Assert.Equal("after", card.Input.AfterName);
-        Assert.Equal(BandRoles.GaofenMultispectral, card.Input.Bands);
+        Assert.Equal(BandOrder.GaofenMultispectral, card.Input.Bands);
         Assert.Equal(4, card.Input.GraphChannels);
         Assert.Equal([1023.0, 1023, 1023, 1023], card.Input.Scaling.Max);
         Assert.Equal(192, card.Input.Kept);
@@ -244,14 +244,14 @@ public class ModelCardTests
     public void BindBandsPicksSceneBandsByRole(string model, string scene, int[] expected)
     {
         var card = Stacked("[" + string.Join(",", model.Split(',').Select(b => $"\"{b}\"")) + "]");
-        Assert.Equal(expected, card.BindBands(BandRoles.ParseList(scene), "scene.tif"));
+        Assert.Equal(expected, card.BindBands(BandOrder.ParseList(scene), "scene.tif"));
     }
 
     [Fact]
     public void BindBandsNamesTheMissingBand()
     {
         var card = ModelCard.Parse(Valid, Source);
-        var ex = Assert.Throws<ModelContractException>(() => card.BindBands(BandRoles.ParseList("B,G,R"), "/data/gf2_rgb.tif"));
+        var ex = Assert.Throws<ModelContractException>(() => card.BindBands(BandOrder.ParseList("B,G,R"), "/data/gf2_rgb.tif"));
         Assert.Contains("needs bands B,G,R,NIR", ex.Message);
         Assert.Contains("'/data/gf2_rgb.tif' has B,G,R (no NIR)", ex.Message);
         Assert.Contains("spectral-v1", ex.Message);
@@ -274,7 +274,7 @@ public class ModelCardTests
     public void BindBandsRefusesAnAmbiguousScene()
     {
         var card = ModelCard.Parse(Valid, Source);
-        var ex = Assert.Throws<ModelContractException>(() => card.BindBands(BandRoles.ParseList("B,G,R,R,NIR"), "s.tif"));
+        var ex = Assert.Throws<ModelContractException>(() => card.BindBands(BandOrder.ParseList("B,G,R,R,NIR"), "s.tif"));
         Assert.Contains("R in bands 3 and 4", ex.Message);
     }
 }

@@ -1,7 +1,8 @@
 using System.Runtime.Intrinsics;
+using WeiPian.Engine.Kernels;
 using static WeiPian.Engine.Tests.Kernels.KernelTestData;
-using Fast = WeiPian.Engine.Kernels;
-using Ref = WeiPian.Engine.ReferenceKernels;
+using Fast = WeiPian.Engine.Kernels.SimdKernels;
+using Ref = WeiPian.Engine.Kernels.ReferenceKernels;
 
 namespace WeiPian.Engine.Tests.Kernels;
 

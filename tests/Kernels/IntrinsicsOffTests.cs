@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Xml.Linq;
+using WeiPian.Engine.Kernels;
 using WeiPian.Engine.Tests.Support;
 using Xunit.Abstractions;
 
@@ -37,21 +38,21 @@ public class IntrinsicsOffTests(ITestOutputHelper output)
     public void ReportsThePathsThisMachineAccelerates()
     {
         output.WriteLine($"Vector128 {Vector128.IsHardwareAccelerated}, Vector256 {Vector256.IsHardwareAccelerated}, Vector512 {Vector512.IsHardwareAccelerated}; " +
-                         $"Avx2 {Avx2.IsSupported}, Fma {Fma.IsSupported}, Avx512F {Avx512F.IsSupported}, Avx512BW {Avx512BW.IsSupported}; kernels use {WeiPian.Engine.Kernels.BestIsa}");
+                         $"Avx2 {Avx2.IsSupported}, Fma {Fma.IsSupported}, Avx512F {Avx512F.IsSupported}, Avx512BW {Avx512BW.IsSupported}; kernels use {SimdKernels.BestIsa}");
         var expected = Vector512.IsHardwareAccelerated ? KernelIsa.Vector512 : Vector256.IsHardwareAccelerated ? KernelIsa.Vector256 : KernelIsa.Scalar;
-        Assert.Equal(expected, WeiPian.Engine.Kernels.BestIsa);
+        Assert.Equal(expected, SimdKernels.BestIsa);
         if (ChildMode == IntrinsicsOff)
         {
             Assert.Equal("0", Environment.GetEnvironmentVariable("DOTNET_EnableHWIntrinsic"));
             Assert.False(Vector128.IsHardwareAccelerated);
             Assert.False(Avx2.IsSupported);
-            Assert.Equal(KernelIsa.Scalar, WeiPian.Engine.Kernels.BestIsa);
+            Assert.Equal(KernelIsa.Scalar, SimdKernels.BestIsa);
         }
         if (ChildMode == Avx2Only)
         {
             Assert.False(Avx512F.IsSupported);
             Assert.False(Vector512.IsHardwareAccelerated);
-            Assert.Equal(Avx2.IsSupported ? KernelIsa.Vector256 : KernelIsa.Scalar, WeiPian.Engine.Kernels.BestIsa);
+            Assert.Equal(Avx2.IsSupported ? KernelIsa.Vector256 : KernelIsa.Scalar, SimdKernels.BestIsa);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using WeiPian.Engine.Kernels;
 
 namespace WeiPian.Engine.Tests.Kernels;
 

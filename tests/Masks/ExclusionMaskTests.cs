@@ -5,6 +5,7 @@ using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Pipeline;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Engine.Vector;

@@ -3,6 +3,7 @@ using NetTopologySuite.Geometries;
 using SkiaSharp;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 
 namespace WeiPian.Engine.Tests.Output;

@@ -4,6 +4,7 @@ using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Survey;
+using WeiPian.Engine.Tests.Files;
 using WeiPian.Engine.Tests.Inference;
 using WeiPian.Engine.Tests.Support;
 

@@ -1,6 +1,7 @@
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 
 namespace WeiPian.Engine.Tests.Pipeline;
@@ -35,7 +36,7 @@ public sealed class AcquisitionDateTests : IDisposable
     private ScenePair Undated(string before = "before.tif", string after = "after.tif") =>
         new(CopyWithoutDate(SampleDetection.SamplePath("before.tif"), _dir.File(before)), CopyWithoutDate(SampleDetection.SamplePath("after.tif"), _dir.File(after)))
         {
-            Bands = BandRoles.GaofenMultispectral,
+            Bands = BandOrder.GaofenMultispectral,
         };
 
     private static Task<List<WeiPian.Engine.Output.Tuban>> Detect(ScenePair pair) => SampleDetection.DetectAllLand(new DetectionOptions(), pair);

@@ -2,6 +2,7 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Pipeline;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 
 namespace WeiPian.Engine.Tests.Pipeline;

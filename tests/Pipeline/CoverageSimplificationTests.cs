@@ -3,6 +3,7 @@ using NetTopologySuite.Operation.Union;
 using NetTopologySuite.Simplify;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Vector;
 
 namespace WeiPian.Engine.Tests.Pipeline;

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Logging;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Pipeline;
+using WeiPian.Engine.Tests.Files;
 using WeiPian.Engine.Tests.Inference;
-using WeiPian.Engine.Tests.Output;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Models;
 using WeiPian.Synth;

@@ -1,6 +1,7 @@
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Pipeline;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Tests.Pipeline;
 

@@ -2,6 +2,7 @@ using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Gdal;
 using WeiPian.Engine.Tests.Inference;
 using WeiPian.Engine.Tests.Support;
@@ -75,7 +76,7 @@ public class SteadyStateAllocationTests(ITestOutputHelper output)
         }
         return new ScenePair(Write("before", 200), Write("after", 500))
         {
-            Bands = BandRoles.GaofenMultispectral, BeforeDate = new DateOnly(2025, 4, 13), AfterDate = new DateOnly(2025, 8, 8),
+            Bands = BandOrder.GaofenMultispectral, BeforeDate = new DateOnly(2025, 4, 13), AfterDate = new DateOnly(2025, 8, 8),
         };
     }
 }

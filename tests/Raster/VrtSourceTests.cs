@@ -1,4 +1,5 @@
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Gdal;
 using WeiPian.Engine.Tests.Support;
 

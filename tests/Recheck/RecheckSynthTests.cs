@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Engine.Vector;
 using WeiPian.Synth;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Synth;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Synth;
 
@@ -66,7 +67,7 @@ public class SceneSynthesizerTests(SynthFixture fx) : IClassFixture<SynthFixture
             using var scene = Scene.Open(fx.File(name));
             Assert.Equal(1024, scene.Width);
             Assert.Equal(RasterDataType.UInt16, scene.DataType);
-            Assert.Equal(BandRoles.GaofenMultispectral, scene.BandRoles);
+            Assert.Equal(BandOrder.GaofenMultispectral, scene.BandRoles);
             Assert.All(scene.NoData, n => Assert.Equal(0, n));
             Assert.Equal(4546, scene.Grid.Crs!.Epsg);
             Assert.Equal(0.8, scene.Grid.PixelSizeX, 12);

@@ -1,4 +1,5 @@
 using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 
 namespace WeiPian.Engine.Tests.Training;

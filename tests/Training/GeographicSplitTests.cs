@@ -1,6 +1,7 @@
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Engine.Training;
 using WeiPian.Synth;

@@ -2,6 +2,7 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Engine.Vector;
 

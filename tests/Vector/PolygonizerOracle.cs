@@ -4,6 +4,7 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Vector;
 
 namespace WeiPian.Engine.Tests.Vector;
@@ -133,18 +134,18 @@ public static class PolygonizerOracle
         var n = xy.Length / 2;
         var best = (string?)null;
         for (var dir = -1; dir <= 1; dir += 2)
-        for (var s = 0; s < n; s++)
-        {
-            var sb = new StringBuilder();
-            for (var k = 0; k < n; k++)
+            for (var s = 0; s < n; s++)
             {
-                var i = ((s + dir * k) % n + n) % n;
-                sb.Append(xy[2 * i].ToString("R", CultureInfo.InvariantCulture)).Append(' ')
-                  .Append(xy[2 * i + 1].ToString("R", CultureInfo.InvariantCulture)).Append(',');
+                var sb = new StringBuilder();
+                for (var k = 0; k < n; k++)
+                {
+                    var i = ((s + dir * k) % n + n) % n;
+                    sb.Append(xy[2 * i].ToString("R", CultureInfo.InvariantCulture)).Append(' ')
+                      .Append(xy[2 * i + 1].ToString("R", CultureInfo.InvariantCulture)).Append(',');
+                }
+                var text = sb.ToString();
+                if (best is null || string.CompareOrdinal(text, best) < 0) best = text;
             }
-            var text = sb.ToString();
-            if (best is null || string.CompareOrdinal(text, best) < 0) best = text;
-        }
         return best ?? "";
     }
 }
@@ -171,20 +172,20 @@ public static class TestRasters
         {
             var g = new double[f.Length];
             for (var y = 0; y < height; y++)
-            for (var x = 0; x < width; x++)
-            {
-                double s = 0;
-                var n = 0;
-                for (var dy = -radius; dy <= radius; dy++)
-                for (var dx = -radius; dx <= radius; dx++)
+                for (var x = 0; x < width; x++)
                 {
-                    int xx = x + dx, yy = y + dy;
-                    if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;
-                    s += f[yy * width + xx];
-                    n++;
+                    double s = 0;
+                    var n = 0;
+                    for (var dy = -radius; dy <= radius; dy++)
+                        for (var dx = -radius; dx <= radius; dx++)
+                        {
+                            int xx = x + dx, yy = y + dy;
+                            if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;
+                            s += f[yy * width + xx];
+                            n++;
+                        }
+                    g[y * width + x] = s / n;
                 }
-                g[y * width + x] = s / n;
-            }
             f = g;
         }
         var sorted = f.Order().ToArray();
@@ -197,8 +198,8 @@ public static class TestRasters
     {
         var r = new byte[width * height];
         for (var y = 0; y < height; y++)
-        for (var x = 0; x < width; x++)
-            r[y * width + x] = ((x / cell + y / cell) & 1) == 0 ? a : b;
+            for (var x = 0; x < width; x++)
+                r[y * width + x] = ((x / cell + y / cell) & 1) == 0 ? a : b;
         return r;
     }
 
@@ -207,11 +208,11 @@ public static class TestRasters
     {
         var r = new byte[size * size];
         for (var y = 0; y < size; y++)
-        for (var x = 0; x < size; x++)
-        {
-            var d = Math.Min(Math.Min(x, y), Math.Min(size - 1 - x, size - 1 - y));
-            r[y * size + x] = (byte)(d / 2 % 3);
-        }
+            for (var x = 0; x < size; x++)
+            {
+                var d = Math.Min(Math.Min(x, y), Math.Min(size - 1 - x, size - 1 - y));
+                r[y * size + x] = (byte)(d / 2 % 3);
+            }
         return r;
     }
 
@@ -221,8 +222,8 @@ public static class TestRasters
         var r = new byte[size * size];
         var c = size / 2;
         for (var y = 0; y < size; y++)
-        for (var x = 0; x < size; x++)
-            r[y * size + x] = (byte)((Math.Abs(x - c) + Math.Abs(y - c)) / 2 % 2);
+            for (var x = 0; x < size; x++)
+                r[y * size + x] = (byte)((Math.Abs(x - c) + Math.Abs(y - c)) / 2 % 2);
         return r;
     }
 
@@ -231,14 +232,14 @@ public static class TestRasters
     {
         var r = Noise(width, height, 3, width * height);
         for (var y = 0; y < height; y++)
-        for (var x = 0; x < width; x++)
-        {
-            if (y == 0) r[y * width + x] = 4;
-            else if (y == height - 1) r[y * width + x] = 5;
-            else if (x == 0) r[y * width + x] = 6;
-            else if (x == width - 1) r[y * width + x] = 7;
-            else if (y == 1 || y == height - 2 || x == 1 || x == width - 2) r[y * width + x] = 0;
-        }
+            for (var x = 0; x < width; x++)
+            {
+                if (y == 0) r[y * width + x] = 4;
+                else if (y == height - 1) r[y * width + x] = 5;
+                else if (x == 0) r[y * width + x] = 6;
+                else if (x == width - 1) r[y * width + x] = 7;
+                else if (y == 1 || y == height - 2 || x == 1 || x == width - 2) r[y * width + x] = 0;
+            }
         return r;
     }
 

@@ -2,6 +2,7 @@ using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Vector;
 using static WeiPian.Engine.Tests.Vector.PolygonizerOracle;
 
@@ -15,8 +16,8 @@ public class PolygonizerTests
     {
         var data = new TheoryData<string, PixelConnectivity>();
         foreach (var name in RasterCases.Keys)
-        foreach (var c in new[] { PixelConnectivity.Four, PixelConnectivity.Eight })
-            data.Add(name, c);
+            foreach (var c in new[] { PixelConnectivity.Four, PixelConnectivity.Eight })
+                data.Add(name, c);
         return data;
     }
 
@@ -118,26 +119,26 @@ public class PolygonizerTests
     {
         var (pixels, w, h) = RasterCases[name];
         foreach (var transform in new[] { NorthUp, GeoTransform.Identity })
-        foreach (var p in Ours(pixels, w, h, connectivity, transform))
-        {
-            for (var r = 0; r < p.RingCount; r++)
+            foreach (var p in Ours(pixels, w, h, connectivity, transform))
             {
-                var ring = p.Ring(r);
-                var n = ring.Length / 2;
-                Assert.True(n >= 4 && n % 2 == 0, $"ring of {n} vertices");
-                for (var i = 0; i < n; i++)
+                for (var r = 0; r < p.RingCount; r++)
                 {
-                    int a = (i + n - 1) % n, c = (i + 1) % n;
-                    var cross = (ring[2 * i] - ring[2 * a]) * (ring[2 * c + 1] - ring[2 * i + 1])
-                        - (ring[2 * i + 1] - ring[2 * a + 1]) * (ring[2 * c] - ring[2 * i]);
-                    Assert.True(cross != 0, $"collinear or repeated vertex {i} in ring {r} of a {p.Value} polygon");
+                    var ring = p.Ring(r);
+                    var n = ring.Length / 2;
+                    Assert.True(n >= 4 && n % 2 == 0, $"ring of {n} vertices");
+                    for (var i = 0; i < n; i++)
+                    {
+                        int a = (i + n - 1) % n, c = (i + 1) % n;
+                        var cross = (ring[2 * i] - ring[2 * a]) * (ring[2 * c + 1] - ring[2 * i + 1])
+                            - (ring[2 * i + 1] - ring[2 * a + 1]) * (ring[2 * c] - ring[2 * i]);
+                        Assert.True(cross != 0, $"collinear or repeated vertex {i} in ring {r} of a {p.Value} polygon");
+                    }
+                    var signed = 0.0;
+                    for (var i = 0; i < n; i++)
+                        signed += ring[2 * i] * ring[2 * ((i + 1) % n) + 1] - ring[2 * ((i + 1) % n)] * ring[2 * i + 1];
+                    Assert.True(r == 0 ? signed > 0 : signed < 0, $"ring {r} signed area {signed / 2}: exterior CCW, holes CW");
                 }
-                var signed = 0.0;
-                for (var i = 0; i < n; i++)
-                    signed += ring[2 * i] * ring[2 * ((i + 1) % n) + 1] - ring[2 * ((i + 1) % n)] * ring[2 * i + 1];
-                Assert.True(r == 0 ? signed > 0 : signed < 0, $"ring {r} signed area {signed / 2}: exterior CCW, holes CW");
             }
-        }
     }
 
     [Theory]
@@ -159,17 +160,17 @@ public class PolygonizerTests
                 var (x, y) = stack.Pop();
                 count++;
                 for (var dy = -1; dy <= 1; dy++)
-                for (var dx = -1; dx <= 1; dx++)
-                {
-                    if (dx == 0 && dy == 0) continue;
-                    if (connectivity == PixelConnectivity.Four && dx != 0 && dy != 0) continue;
-                    int qx = x + dx, qy = y + dy;
-                    if (qx < 0 || qy < 0 || qx >= w || qy >= h || pixels[qy * w + qx] != view.Value) continue;
-                    ref var seen = ref inRegion[(qy + 1) * (w + 2) + qx + 1];
-                    if (seen) continue;
-                    seen = true;
-                    stack.Push((qx, qy));
-                }
+                    for (var dx = -1; dx <= 1; dx++)
+                    {
+                        if (dx == 0 && dy == 0) continue;
+                        if (connectivity == PixelConnectivity.Four && dx != 0 && dy != 0) continue;
+                        int qx = x + dx, qy = y + dy;
+                        if (qx < 0 || qy < 0 || qx >= w || qy >= h || pixels[qy * w + qx] != view.Value) continue;
+                        ref var seen = ref inRegion[(qy + 1) * (w + 2) + qx + 1];
+                        if (seen) continue;
+                        seen = true;
+                        stack.Push((qx, qy));
+                    }
             }
             Assert.Equal(view.PixelCount, count);
             var piece = new int[inRegion.Length];
@@ -344,7 +345,7 @@ public class PolygonizerTests
         const int w = 10, h = 200;
         var pixels = new byte[w * h];
         for (var y = 0; y < 3; y++)
-        for (var x = 2; x < 5; x++) pixels[y * w + x] = 1;
+            for (var x = 2; x < 5; x++) pixels[y * w + x] = 1;
         var emittedAt = new List<int>();
         Polygonizer? p = null;
         p = new Polygonizer(w, view => emittedAt.Add(p!.RowCount), PixelConnectivity.Four);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Engine.Vector;
 using WeiPian.Synth;

@@ -41,7 +41,7 @@ internal sealed class RenderedPair
     public int Changes { get; }
 
     /// <summary>The band roles of <see cref="Before"/> and <see cref="After"/>, plane by plane.</summary>
-    public static IReadOnlyList<BandRole> Bands => BandRoles.GaofenMultispectral;
+    public static IReadOnlyList<BandRole> Bands => BandOrder.GaofenMultispectral;
 
     /// <summary>Renders the pair of <paramref name="seed"/> at <paramref name="width"/> x <paramref name="height"/> pixels on every core.</summary>
     public static RenderedPair Render(int width, int height, long seed)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using WeiPian.Engine;
 using WeiPian.Engine.Inference;
+using WeiPian.Engine.Kernels;
 using WeiPian.Engine.Tiling;
 
 namespace WeiPian.InferBench;
@@ -156,8 +157,8 @@ internal sealed class TiledPass(ChangeModel model, RenderedPair pair, TileGrid g
             {
                 var src = (y0 + i) * pair.Width + x0;
                 var dst = b * t * t + i * t;
-                Kernels.ScaleToFloat(beforePlane.AsSpan(src, t), before.Slice(dst, t), lo, hi, a, c);
-                Kernels.ScaleToFloat(afterPlane.AsSpan(src, t), after.Slice(dst, t), lo, hi, a, c);
+                SimdKernels.ScaleToFloat(beforePlane.AsSpan(src, t), before.Slice(dst, t), lo, hi, a, c);
+                SimdKernels.ScaleToFloat(afterPlane.AsSpan(src, t), after.Slice(dst, t), lo, hi, a, c);
             }
         }
     }
@@ -185,13 +186,13 @@ internal sealed class TiledPass(ChangeModel model, RenderedPair pair, TileGrid g
             switch (card.Output.Form)
             {
                 case OutputForm.Logits:
-                    Kernels.ArgmaxSoftmax(output, card.ClassCount, _pixels, Classes, _confidence);
+                    SimdKernels.ArgmaxSoftmax(output, card.ClassCount, _pixels, Classes, _confidence);
                     break;
                 case OutputForm.Probabilities:
-                    Kernels.ArgmaxProbabilities(output, card.ClassCount, _pixels, Classes, _confidence);
+                    SimdKernels.ArgmaxProbabilities(output, card.ClassCount, _pixels, Classes, _confidence);
                     break;
                 default:
-                    Kernels.ThresholdLogit(output[.._pixels], (float)card.Output.Threshold!.Value, (byte)card.Output.ChangeClass!.Value, Classes, _confidence);
+                    SimdKernels.ThresholdLogit(output[.._pixels], (float)card.Output.Threshold!.Value, (byte)card.Output.ChangeClass!.Value, Classes, _confidence);
                     break;
             }
         }

@@ -5,8 +5,8 @@ using System.Text;
 using System.Text.Json;
 using WeiPian.Engine;
 using WeiPian.Engine.Evaluation;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Inference;
-using WeiPian.Engine.Output;
 using WeiPian.Models;
 
 namespace WeiPian.Cli.Commands;

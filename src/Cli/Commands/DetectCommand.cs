@@ -79,7 +79,7 @@ internal static class DetectCommand
                 AfterId = parse.GetValue(afterId),
                 BeforeDate = Date(parse.GetValue(beforeDate), "--before-date"),
                 AfterDate = Date(parse.GetValue(afterDate), "--after-date"),
-                Bands = parse.GetValue(bands) is { } b ? BandRoles.ParseList(b) : null,
+                Bands = parse.GetValue(bands) is { } b ? BandOrder.ParseList(b) : null,
             });
             var options = masks.Apply(parse, new DetectionOptions
             {

@@ -50,7 +50,7 @@ internal static class ExportTrainingCommand
                 VerdictField = parse.GetValue(verdictField),
                 FalseChangeValues = parse.GetValue(falseChange)!.Split(',', StringSplitOptions.TrimEntries),
                 ChipSize = parse.GetValue(chip),
-                Bands = parse.GetValue(bands) is { } b ? BandRoles.ParseList(b) : null,
+                Bands = parse.GetValue(bands) is { } b ? BandOrder.ParseList(b) : null,
                 SplitBlockMetres = parse.GetValue(splitBlock),
                 Seed = parse.GetValue(seed),
                 Jitter = parse.GetValue(jitter),

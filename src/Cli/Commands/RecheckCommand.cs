@@ -64,7 +64,7 @@ internal static class RecheckCommand
                 After = parse.GetValue(after),
                 NewestDate = Date(parse.GetValue(newestDate), "--newest-date"),
                 ReferenceDate = Date(parse.GetValue(referenceDate), "--reference-date"),
-                Bands = parse.GetValue(bands) is { } b ? BandRoles.ParseList(b) : null,
+                Bands = parse.GetValue(bands) is { } b ? BandOrder.ParseList(b) : null,
             });
             var options = new RecheckOptions
             {

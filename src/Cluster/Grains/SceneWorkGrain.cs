@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Orleans.Metadata;
 using Orleans.Concurrency;
+using Orleans.Metadata;
 using WeiPian.Cluster.Work;
 
 namespace WeiPian.Cluster.Grains;

@@ -45,11 +45,11 @@ public sealed class BatchFolder : IDisposable
     /// </summary>
     public static string? Writes(string folder, string input)
     {
-        var real = Output.OutputPaths.RealPath(input);
+        var real = Files.OutputPaths.RealPath(input);
         return WrittenNames.FirstOrDefault(name =>
         {
-            var written = Output.OutputPaths.RealPath(System.IO.Path.Combine(folder, name));
-            return Output.OutputPaths.Same(written, real) || Output.OutputPaths.Inside(written, real);
+            var written = Files.OutputPaths.RealPath(System.IO.Path.Combine(folder, name));
+            return Files.OutputPaths.Same(written, real) || Files.OutputPaths.Inside(written, real);
         });
     }
 

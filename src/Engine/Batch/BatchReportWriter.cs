@@ -21,7 +21,7 @@ public static class BatchReportWriter
         void Put(string name, string text)
         {
             var path = Path.Combine(dir, name);
-            using var output = Output.AtomicOutput.Begin(path);
+            using var output = Files.AtomicOutput.Begin(path);
             File.WriteAllText(output.TempPath, text, new UTF8Encoding(false));
             output.Commit();
             written.Add(path);

@@ -52,7 +52,7 @@ public sealed record SceneJob(string Key, string Before, string After)
         var text = string.Join("\n",
             Key, Before, Describe(Before), After, Describe(After), BeforeId ?? "", AfterId ?? "",
             BeforeDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture) ?? "", AfterDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture) ?? "",
-            Region ?? "", Bands is null ? "" : BandRoles.Format(Bands)) + (Align ? "\nalign" : ""); // jobs without it keep their fingerprint
+            Region ?? "", Bands is null ? "" : BandOrder.Format(Bands)) + (Align ? "\nalign" : ""); // jobs without it keep their fingerprint
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 

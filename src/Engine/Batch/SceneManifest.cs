@@ -78,7 +78,7 @@ public static class SceneManifest
             if (r is not null && (r.Length != 6 || !r.All(char.IsAsciiDigit)))
                 throw new InputException($"{where}: region '{r}' is not a 6-digit county code (XZQDM).");
             IReadOnlyList<BandRole>? roles;
-            try { roles = Get(bands) is { } text ? BandRoles.ParseList(text) : null; }
+            try { roles = Get(bands) is { } text ? BandOrder.ParseList(text) : null; }
             catch (InputException e) { throw new InputException($"{where}: {e.Message}"); }
             jobs.Add(new SceneJob(k, Path.GetFullPath(b, folder), Path.GetFullPath(a, folder))
             {
@@ -103,7 +103,7 @@ public static class SceneManifest
         foreach (var j in jobs)
             w.WriteLine(Csv.Line([j.Key, j.Before, j.After, j.BeforeId, j.AfterId,
                 j.BeforeDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture), j.AfterDate?.ToString("yyyyMMdd", CultureInfo.InvariantCulture),
-                j.Region, j.Bands is null ? null : BandRoles.Format(j.Bands), j.Align ? "yes" : null]));
+                j.Region, j.Bands is null ? null : BandOrder.Format(j.Bands), j.Align ? "yes" : null]));
     }
 
     private static bool Flag(string? text, string where, string column) => text?.ToLowerInvariant() switch

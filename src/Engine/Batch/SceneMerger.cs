@@ -3,10 +3,10 @@ using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.Operation.Overlay;
 using NetTopologySuite.Operation.OverlayNG;
 using WeiPian.Engine.Gdal;
-using WeiPian.Engine.Vector;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Survey;
+using WeiPian.Engine.Vector;
 
 namespace WeiPian.Engine.Batch;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Pipeline;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Batch;
 
@@ -121,7 +122,7 @@ public sealed class SceneWorker : IDisposable
         var message = e.Message.ReplaceLineEndings(" ").Trim();
         // The scene's settings come from its manifest row: the column to change is what the user can act on.
         if (e is InputException { Setting: var setting } && SceneManifest.ColumnFor(setting) is { } column) message += $" (manifest column {column})";
-        return e is GdalException or FileNotFoundException or Raster.PixelGridException or Survey.SurveyException or Inference.ModelContractException
+        return e is GdalException or FileNotFoundException or Raster.Primitives.PixelGridException or Survey.SurveyException or Inference.ModelContractException
             ? message
             : $"{e.GetType().Name}: {message}";
     }

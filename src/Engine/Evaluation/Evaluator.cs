@@ -2,6 +2,7 @@ using System.Globalization;
 using NetTopologySuite.IO;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Evaluation;
 

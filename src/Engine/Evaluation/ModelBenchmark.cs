@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Pipeline;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Evaluation;
 

@@ -1,4 +1,4 @@
-using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Gdal;
 

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Gdal;
 

@@ -11,7 +11,7 @@ public sealed partial class ChangeModel
     internal static void CheckGraph(ModelCard card, InferenceSession session, string path)
     {
         var input = card.Input;
-        var bands = $"{input.BandCount} band(s) per date ({BandRoles.Format(input.Bands)})";
+        var bands = $"{input.BandCount} band(s) per date ({BandOrder.Format(input.Bands)})";
         var channelsWhy = input.Form == InputForm.Pair ? bands : $"{bands}, stacked to {input.GraphChannels} channels";
 
         var graphInputs = session.InputMetadata;

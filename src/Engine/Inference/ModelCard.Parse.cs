@@ -132,11 +132,11 @@ public sealed partial class ModelCard
             var bands = new BandRole[bandTexts.Count];
             for (var i = 0; i < bands.Length; i++)
             {
-                if (!BandRoles.TryParse(bandTexts[i], out bands[i]))
+                if (!BandOrder.TryParse(bandTexts[i], out bands[i]))
                     throw Fail($"input.bands[{i}] is \"{bandTexts[i]}\", not a band role; use B, G, R, NIR, RE, SWIR1, SWIR2, C, Y, P, A or X.");
                 for (var j = 0; j < i; j++)
                     if (bands[j] == bands[i])
-                        throw Fail($"input.bands lists {BandRoles.ShortName(bands[i])} twice (channels {j} and {i}); each role may appear once.");
+                        throw Fail($"input.bands lists {BandOrder.ShortName(bands[i])} twice (channels {j} and {i}); each role may appear once.");
             }
 
             var scaling = Scaling(dto.Scaling ?? throw Fail(

@@ -86,9 +86,10 @@ public sealed partial class ModelCard
                 if (sceneRoles[j] != role) continue;
                 if (bands[i] != 0)
                     throw new ModelContractException(
-                        $"Model '{Name}' ({Source}) needs one {BandRoles.ShortName(role)} band, but scene '{scenePath}' has " +
-                        $"{BandRoles.ShortName(role)} in bands {bands[i]} and {j + 1} (its bands are {FormatRoles(sceneRoles)}). " +
-                        "Give the scene's band order explicitly.", scenePath) { Setting = "Bands" };
+                        $"Model '{Name}' ({Source}) needs one {BandOrder.ShortName(role)} band, but scene '{scenePath}' has " +
+                        $"{BandOrder.ShortName(role)} in bands {bands[i]} and {j + 1} (its bands are {FormatRoles(sceneRoles)}). " +
+                        "Give the scene's band order explicitly.", scenePath)
+                    { Setting = "Bands" };
                 bands[i] = j + 1;
             }
             if (bands[i] == 0) missing.Add(role);
@@ -99,8 +100,8 @@ public sealed partial class ModelCard
                 ? " Bands shown as ? have no known role: give the scene's band order explicitly."
                 : "";
             throw new ModelContractException(
-                $"Model '{Name}' ({Source}) needs bands {BandRoles.Format(Input.Bands)}, but scene '{scenePath}' has " +
-                $"{FormatRoles(sceneRoles)} (no {BandRoles.Format(missing)}).{unknown}", scenePath)
+                $"Model '{Name}' ({Source}) needs bands {BandOrder.Format(Input.Bands)}, but scene '{scenePath}' has " +
+                $"{FormatRoles(sceneRoles)} (no {BandOrder.Format(missing)}).{unknown}", scenePath)
             {
                 Setting = "Bands",
             };
@@ -113,7 +114,7 @@ public sealed partial class ModelCard
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"{Name} {Version}: {CardForms.Name(Input.Form)} {BandRoles.Format(Input.Bands)}, tile {Input.Tile} halo {Input.Halo}, " +
+        $"{Name} {Version}: {CardForms.Name(Input.Form)} {BandOrder.Format(Input.Bands)}, tile {Input.Tile} halo {Input.Halo}, " +
         $"{CardForms.Name(Output.Form)} '{Output.Name}', {ClassCount} classes";
 
     /// <summary>The top-level card fields (name, version, description, input, output, classes, clouds) whose content differs; empty when the cards say the same.</summary>
@@ -133,7 +134,7 @@ public sealed partial class ModelCard
         return diff;
     }
 
-    private static string FormatRoles(IReadOnlyList<BandRole> roles) => roles.Count == 0 ? "no bands" : BandRoles.Format(roles);
+    private static string FormatRoles(IReadOnlyList<BandRole> roles) => roles.Count == 0 ? "no bands" : BandOrder.Format(roles);
 
     private CardDto ToDto()
     {
@@ -152,7 +153,7 @@ public sealed partial class ModelCard
             Form = CardForms.Name(Input.Form),
             Names = [.. Input.Names],
             StackOrder = Input.Form == InputForm.Stacked ? CardForms.Name(Input.StackOrder) : null,
-            Bands = [.. Input.Bands.Select(BandRoles.ShortName)],
+            Bands = [.. Input.Bands.Select(BandOrder.ShortName)],
             Scaling = new CardScalingDto
             {
                 Min = [.. Input.Scaling.Min],

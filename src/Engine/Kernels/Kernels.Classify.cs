@@ -1,9 +1,9 @@
 using System.Runtime.Intrinsics;
-using static WeiPian.Engine.VectorMath;
+using static WeiPian.Engine.Kernels.VectorMath;
 
-namespace WeiPian.Engine;
+namespace WeiPian.Engine.Kernels;
 
-public static partial class Kernels
+public static partial class SimdKernels
 {
     /// <summary>
     /// Classes from a segmentation model's logits, per pixel over <paramref name="classes"/> planes

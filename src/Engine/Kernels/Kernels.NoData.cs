@@ -1,9 +1,9 @@
 using System.Runtime.Intrinsics;
-using static WeiPian.Engine.VectorMath;
+using static WeiPian.Engine.Kernels.VectorMath;
 
-namespace WeiPian.Engine;
+namespace WeiPian.Engine.Kernels;
 
-public static partial class Kernels
+public static partial class SimdKernels
 {
     /// <summary>
     /// Clears the validity mask where a band holds its nodata value: valid[i] = 0 where

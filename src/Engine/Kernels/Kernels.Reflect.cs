@@ -1,6 +1,6 @@
-namespace WeiPian.Engine;
+namespace WeiPian.Engine.Kernels;
 
-public static partial class Kernels
+public static partial class SimdKernels
 {
     /// <summary>
     /// Folds index <paramref name="i"/> into 0..n-1 by mirror reflection about the edge pixels,
@@ -25,31 +25,5 @@ public static partial class Kernels
         long r = i % period;
         if (r < 0) r += period;
         return (int)(r < n ? r : period - r);
-    }
-
-    /// <summary>
-    /// Copies a reflect-padded window of a row: dst[j] = src[ReflectIndex(start + j, src.Length)].
-    /// The part inside the row is one block copy; only the padding goes through the index fold.
-    /// </summary>
-    /// <typeparam name="T">Pixel type.</typeparam>
-    /// <param name="src">The row (at least one element unless <paramref name="dst"/> is empty).</param>
-    /// <param name="start">Index into <paramref name="src"/> of dst[0]; may be negative or past the end.</param>
-    /// <param name="dst">The padded window, written whole.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="src"/> is empty and <paramref name="dst"/> is not.</exception>
-    public static void ReflectCopy<T>(ReadOnlySpan<T> src, int start, Span<T> dst)
-    {
-        if (dst.IsEmpty) return;
-        int n = src.Length;
-        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1, nameof(src) + ".Length");
-        int j = 0;
-        long at = start;
-        for (; j < dst.Length && at + j < 0; j++) dst[j] = src[Fold(at + j, n)];          // left padding
-        if (j < dst.Length && at + j < n)                                                     // inside the row
-        {
-            int from = (int)(at + j), count = Math.Min(n - from, dst.Length - j);
-            src.Slice(from, count).CopyTo(dst.Slice(j, count));
-            j += count;
-        }
-        for (; j < dst.Length; j++) dst[j] = src[Fold(at + j, n)];                          // right padding
     }
 }

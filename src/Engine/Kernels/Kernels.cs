@@ -1,10 +1,10 @@
 using System.Runtime.Intrinsics;
 
-namespace WeiPian.Engine;
+namespace WeiPian.Engine.Kernels;
 
 /// <summary>
 /// The hot loops of the engine, vectorised: scaling band planes to model input, nodata masks,
-/// classes from logits, masking, weighted accumulation for blended stitching and reflect padding.
+/// classes from logits, masking, and the reflect-padding index fold the tile readers use.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -25,7 +25,7 @@ namespace WeiPian.Engine;
 /// fine where the element types match).
 /// </para>
 /// </remarks>
-public static partial class Kernels
+public static partial class SimdKernels
 {
     /// <summary>The widest path this machine accelerates; what the public entry points use.</summary>
     internal static readonly KernelIsa BestIsa =
@@ -35,7 +35,7 @@ public static partial class Kernels
 }
 
 /// <summary>
-/// The code path a kernel takes. The public entry points take <see cref="Kernels.BestIsa"/>; tests
+/// The code path a kernel takes. The public entry points take <see cref="SimdKernels.BestIsa"/>; tests
 /// and benchmarks force a path through the internal overloads. A forced vector path runs even
 /// where the hardware does not accelerate it (the runtime then emulates the vector operations in
 /// software: slow, but the same results), which lets tests check every path on any machine.
@@ -52,7 +52,7 @@ internal enum KernelIsa
     Vector512 = 2,
 }
 
-/// <summary>Argument checks shared by <see cref="Kernels"/> and <see cref="ReferenceKernels"/>.</summary>
+/// <summary>Argument checks shared by <see cref="SimdKernels"/> and <see cref="ReferenceKernels"/>.</summary>
 internal static class KernelGuard
 {
     public static void AtLeast(int required, int actual, string paramName)

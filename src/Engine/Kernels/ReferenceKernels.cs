@@ -1,12 +1,12 @@
 using System.Runtime.CompilerServices;
 
-namespace WeiPian.Engine;
+namespace WeiPian.Engine.Kernels;
 
 /// <summary>
-/// Scalar twins of <see cref="Kernels"/>: one plain loop per kernel, same signatures, and the one
+/// Scalar twins of <see cref="SimdKernels"/>: one plain loop per kernel, same signatures, and the one
 /// place where the per-element rules (clamping, FMA, nodata, NaN, ties, thresholds) are defined.
 /// The vector kernels' scalar remainders call the per-element functions below, and the tests use
-/// these loops as the oracle. Slow by design; use <see cref="Kernels"/> in the pipeline.
+/// these loops as the oracle. Slow by design; use <see cref="SimdKernels"/> in the pipeline.
 /// </summary>
 public static class ReferenceKernels
 {
@@ -14,7 +14,7 @@ public static class ReferenceKernels
 
     /// <summary>
     /// dst[i] = clamp(src[i], lo, hi) * a + c for every i of <paramref name="src"/>, as one fused
-    /// multiply-add (a single rounding). See <see cref="Kernels.ScaleToFloat(ReadOnlySpan{ushort}, Span{float}, float, float, float, float)"/>.
+    /// multiply-add (a single rounding). See <see cref="SimdKernels.ScaleToFloat(ReadOnlySpan{ushort}, Span{float}, float, float, float, float)"/>.
     /// </summary>
     /// <param name="src">One band plane, digital numbers.</param>
     /// <param name="dst">Model input plane; at least as long as <paramref name="src"/>.</param>
@@ -95,7 +95,7 @@ public static class ReferenceKernels
 
     /// <summary>
     /// Per pixel over <paramref name="classes"/> planes of <paramref name="n"/> logits (NCHW, one
-    /// tile): the winning class and its softmax probability. See <see cref="Kernels.ArgmaxSoftmax(ReadOnlySpan{float}, int, int, Span{byte}, Span{float})"/>
+    /// tile): the winning class and its softmax probability. See <see cref="SimdKernels.ArgmaxSoftmax(ReadOnlySpan{float}, int, int, Span{byte}, Span{float})"/>
     /// for the rules.
     /// </summary>
     /// <param name="logits">classes x n logits, plane by plane.</param>
@@ -149,7 +149,7 @@ public static class ReferenceKernels
 
     /// <summary>
     /// Per pixel over <paramref name="classes"/> planes of probabilities: the winning class (the
-    /// argmax rule of <see cref="Kernels.ArgmaxSoftmax(ReadOnlySpan{float}, int, int, Span{byte}, Span{float})"/>) and its probability as the confidence
+    /// argmax rule of <see cref="SimdKernels.ArgmaxSoftmax(ReadOnlySpan{float}, int, int, Span{byte}, Span{float})"/>) and its probability as the confidence
     /// (0 where every plane is NaN).
     /// </summary>
     /// <param name="probabilities">classes x n probabilities, plane by plane.</param>
@@ -175,7 +175,7 @@ public static class ReferenceKernels
     /// <summary>
     /// One change logit per pixel: p = sigmoid(x); class <paramref name="changeClass"/> where
     /// p &gt;= <paramref name="threshold"/>, else 0; confidence = p for change, 1 - p otherwise.
-    /// See <see cref="Kernels.ThresholdLogit(ReadOnlySpan{float}, float, byte, Span{byte}, Span{float})"/> for the exact rules.
+    /// See <see cref="SimdKernels.ThresholdLogit(ReadOnlySpan{float}, float, byte, Span{byte}, Span{float})"/> for the exact rules.
     /// </summary>
     /// <param name="logit">One logit per pixel.</param>
     /// <param name="threshold">Probability threshold, 0..1.</param>
@@ -235,38 +235,6 @@ public static class ReferenceKernels
         for (int i = 0; i < cls.Length; i++) if (valid[i] == 0) cls[i] = 0;
     }
 
-    /// <summary>confidence[i] = 0 (+0.0) where valid[i] == 0; other entries unchanged.</summary>
-    /// <param name="confidence">Confidence raster, changed in place.</param>
-    /// <param name="valid">Validity mask (non-zero = valid); at least as long as <paramref name="confidence"/>.</param>
-    public static void ApplyMask(Span<float> confidence, ReadOnlySpan<byte> valid)
-    {
-        KernelGuard.AtLeast(confidence.Length, valid.Length, nameof(valid));
-        for (int i = 0; i < confidence.Length; i++) if (valid[i] == 0) confidence[i] = 0f;
-    }
-
-    // ---------------------------------------------------------------- accumulation
-
-    /// <summary>acc[i] += src[i] * weight[i], as one fused multiply-add per element.</summary>
-    /// <param name="src">Values (e.g. one logit plane of a tile).</param>
-    /// <param name="weight">Weights (e.g. the blending window); at least as long as <paramref name="src"/>.</param>
-    /// <param name="acc">Accumulator; at least as long as <paramref name="src"/>.</param>
-    public static void AccumulateWeighted(ReadOnlySpan<float> src, ReadOnlySpan<float> weight, Span<float> acc)
-    {
-        KernelGuard.AtLeast(src.Length, weight.Length, nameof(weight));
-        KernelGuard.AtLeast(src.Length, acc.Length, nameof(acc));
-        for (int i = 0; i < src.Length; i++) acc[i] = MathF.FusedMultiplyAdd(src[i], weight[i], acc[i]);
-    }
-
-    /// <summary>acc[i] += src[i] * w, as one fused multiply-add per element.</summary>
-    /// <param name="src">Values.</param>
-    /// <param name="w">One weight for all.</param>
-    /// <param name="acc">Accumulator; at least as long as <paramref name="src"/>.</param>
-    public static void AccumulateScaled(ReadOnlySpan<float> src, float w, Span<float> acc)
-    {
-        KernelGuard.AtLeast(src.Length, acc.Length, nameof(acc));
-        for (int i = 0; i < src.Length; i++) acc[i] = MathF.FusedMultiplyAdd(src[i], w, acc[i]);
-    }
-
     // ---------------------------------------------------------------- reflect padding
 
     /// <summary>
@@ -289,16 +257,5 @@ public static class ReferenceKernels
             if (i > last) i = 2 * last - i;  // bounce off the right edge pixel
         }
         return (int)i;
-    }
-
-    /// <summary>dst[j] = src[ReflectIndex(start + j, src.Length)]: a reflect-padded window of a row.</summary>
-    /// <typeparam name="T">Pixel type.</typeparam>
-    /// <param name="src">The row (at least one element unless <paramref name="dst"/> is empty).</param>
-    /// <param name="start">Index into <paramref name="src"/> of dst[0]; may be negative or past the end.</param>
-    /// <param name="dst">The padded window.</param>
-    public static void ReflectCopy<T>(ReadOnlySpan<T> src, int start, Span<T> dst)
-    {
-        if (dst.IsEmpty) return;
-        for (int j = 0; j < dst.Length; j++) dst[j] = src[ReflectIndex((long)start + j, src.Length)];
     }
 }

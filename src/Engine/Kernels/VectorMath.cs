@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace WeiPian.Engine;
+namespace WeiPian.Engine.Kernels;
 
 /// <summary>
 /// Lane-wise helpers shared by the vector kernels, in a 512-bit and a 256-bit version each:

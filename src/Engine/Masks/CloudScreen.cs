@@ -1,6 +1,7 @@
 using WeiPian.Engine.Alignment;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Masks;
 
@@ -115,7 +116,7 @@ internal sealed class CloudScreen : ExclusionMask
         var missing = Roles.Where(r => !scene.BandRoles.Contains(r)).ToList();
         if (missing.Count > 0)
             throw new InputException(
-                $"The cloud screen needs B, G, R and NIR bands; '{scene.Path}' has no {string.Join(", ", missing)} band ({BandRoles.Format(scene.BandRoles)}).")
+                $"The cloud screen needs B, G, R and NIR bands; '{scene.Path}' has no {string.Join(", ", missing)} band ({BandOrder.Format(scene.BandRoles)}).")
             {
                 Setting = nameof(Pipeline.DetectionOptions.CloudScreen),
             };

@@ -1,9 +1,11 @@
 using System.Buffers;
-using System.Text;
 using System.Net;
+using System.Text;
 using NetTopologySuite.Geometries;
 using SkiaSharp;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Output;
 

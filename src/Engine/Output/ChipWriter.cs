@@ -5,8 +5,10 @@ using System.Text;
 using NetTopologySuite.Geometries;
 using SkiaSharp;
 using WeiPian.Engine.Alignment;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Output;
 

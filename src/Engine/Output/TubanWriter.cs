@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using NetTopologySuite.IO;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Gdal;
 
 namespace WeiPian.Engine.Output;

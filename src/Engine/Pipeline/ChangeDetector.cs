@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Output;
 
@@ -40,7 +41,14 @@ public sealed class ChangeDetector : IDisposable
             // do not survive float16), with lanes chosen for every core: its pass has the machine to itself.
             var screenOptions = inference with
             {
-                ScreenModelPath = null, TileSize = 0, Halo = 0, BatchSize = 0, Fp16 = false, CardPath = null, Lanes = 0, IntraOpThreads = 0,
+                ScreenModelPath = null,
+                TileSize = 0,
+                Halo = 0,
+                BatchSize = 0,
+                Fp16 = false,
+                CardPath = null,
+                Lanes = 0,
+                IntraOpThreads = 0,
             };
             _screening = new Screening(ChangeModel.Load(screen, screenOptions), inference.ScreenThreshold);
         }
@@ -143,8 +151,14 @@ public sealed class ChangeDetector : IDisposable
             WarnOfNoNumbers(run, options);
             var result = summary.Build(run.Pixels, run.Grid.PixelArea, clock.Elapsed, run.Times) with
             {
-                Files = sink.Paths, NoNumberPixels = run.NoNumberPixels, Registration = run.Registration, Radiometry = run.Radiometry.Description,
-                RadiometryTime = run.Radiometry.SampleTime, Tiles = run.Tiles.TileCount, ModelTiles = run.ModelTiles, Screen = run.Screen?.Description ?? "",
+                Files = sink.Paths,
+                NoNumberPixels = run.NoNumberPixels,
+                Registration = run.Registration,
+                Radiometry = run.Radiometry.Description,
+                RadiometryTime = run.Radiometry.SampleTime,
+                Tiles = run.Tiles.TileCount,
+                ModelTiles = run.ModelTiles,
+                Screen = run.Screen?.Description ?? "",
             };
             progress?.Report(new DetectionProgress(run.Tiles.TileCount, run.Tiles.TileCount, result.Count) { Stage = DetectionStage.Done });
             return result;

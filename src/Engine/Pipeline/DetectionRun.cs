@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using WeiPian.Engine.Alignment;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Masks;
@@ -8,6 +9,7 @@ using WeiPian.Engine.Output;
 using WeiPian.Engine.Pipeline.Stages;
 using WeiPian.Engine.Radiometry;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Stitching;
 using WeiPian.Engine.Survey;
 using WeiPian.Engine.Tiling;

@@ -1,6 +1,7 @@
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Radiometry;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Stitching;
 using WeiPian.Engine.Tiling;
 
@@ -14,7 +15,8 @@ internal sealed record Screening(ChangeModel Model, double Threshold)
     {
         if (!(threshold > 0 && threshold <= 0.5))
             throw new InputException(FormattableString.Invariant(
-                $"A screen threshold of {threshold}: it is the change probability that flags a tile, more than 0 and at most 0.5 (the screen is tuned for recall).")) { Setting = nameof(InferenceOptions.ScreenThreshold) };
+                $"A screen threshold of {threshold}: it is the change probability that flags a tile, more than 0 and at most 0.5 (the screen is tuned for recall)."))
+            { Setting = nameof(InferenceOptions.ScreenThreshold) };
     }
 }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
-using WeiPian.Engine.Output;
+using WeiPian.Engine.Files;
 
 namespace WeiPian.Engine.Pipeline;
 

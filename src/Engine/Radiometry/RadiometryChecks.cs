@@ -47,7 +47,7 @@ internal static class RadiometryChecks
             var share = stats[b].ShareAbove(max);
             if (share > MaxSaturatedShare)
                 return new InputException(
-                    $"'{sample.Path}': {Pct(share)} of band {BandRoles.ShortName(card.Input.Bands[b])}'s sampled pixels are above the card's max {Num(max)} " +
+                    $"'{sample.Path}': {Pct(share)} of band {BandOrder.ShortName(card.Input.Bands[b])}'s sampled pixels are above the card's max {Num(max)} " +
                     $"(values up to {Num(stats[b].Max)}), so the model would see them flattened; the data is deeper than the model's " +
                     $"{radiometry.BitDepth}-bit, or saturated: stretch each scene per band (percentile) or match the dates (match).")
                 { Setting = "Radiometry" };
@@ -66,17 +66,17 @@ internal static class RadiometryChecks
     {
         var roles = card.Input.Bands;
         if (sample.Count == 0)
-            throw new InputException($"'{sample.Path}': no sampled pixel holds a value in every model band ({BandRoles.Format(roles)}): the scene is nodata where it was sampled.");
+            throw new InputException($"'{sample.Path}': no sampled pixel holds a value in every model band ({BandOrder.Format(roles)}): the scene is nodata where it was sampled.");
         var radiometry = card.Input.Scaling.Radiometry;
         for (var b = 0; b < stats.Length; b++)
         {
             if (stats[b].Max == stats[b].Min)
                 throw new InputException(
-                    $"'{sample.Path}': band {BandRoles.ShortName(roles[b])} is constant ({Num(stats[b].Min)} at every one of {sample.Count} sampled pixels{(stats[b].Min == 0 ? ": empty" : "")}); a model band must hold data: check the band order, or the file.")
+                    $"'{sample.Path}': band {BandOrder.ShortName(roles[b])} is constant ({Num(stats[b].Min)} at every one of {sample.Count} sampled pixels{(stats[b].Min == 0 ? ": empty" : "")}); a model band must hold data: check the band order, or the file.")
                 { Setting = "Bands" };
             if (percentile && stats[b].Percentile(radiometry.PercentileHigh) <= stats[b].Percentile(radiometry.PercentileLow))
                 throw new InputException(
-                    $"'{sample.Path}': band {BandRoles.ShortName(roles[b])} holds one value ({Num(stats[b].Percentile(50))}) between its {Num(radiometry.PercentileLow)} and " +
+                    $"'{sample.Path}': band {BandOrder.ShortName(roles[b])} holds one value ({Num(stats[b].Percentile(50))}) between its {Num(radiometry.PercentileLow)} and " +
                     $"{Num(radiometry.PercentileHigh)} % percentiles, so a percentile stretch has nothing to stretch; use the card's scaling.")
                 { Setting = "Radiometry" };
         }

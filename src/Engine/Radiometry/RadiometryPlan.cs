@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Radiometry;
 

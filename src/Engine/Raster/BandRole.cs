@@ -31,8 +31,8 @@ public enum BandRole
     Other,
 }
 
-/// <summary>Parsing and printing of band roles: "B,G,R,NIR" is the GF-1/GF-2 multispectral order.</summary>
-public static class BandRoles
+/// <summary>Band orders: parsing and printing lists of band roles ("B,G,R,NIR" is the GF-1/GF-2 multispectral order).</summary>
+public static class BandOrder
 {
     /// <summary>GF-1/GF-2/GF-6 PMS multispectral order.</summary>
     public static IReadOnlyList<BandRole> GaofenMultispectral { get; } = [BandRole.Blue, BandRole.Green, BandRole.Red, BandRole.Nir];

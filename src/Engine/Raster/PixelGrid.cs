@@ -1,5 +1,6 @@
 using System.Globalization;
 using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Raster;
 

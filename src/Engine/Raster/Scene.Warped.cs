@@ -1,4 +1,5 @@
 using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Raster;
 

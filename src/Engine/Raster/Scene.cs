@@ -1,6 +1,6 @@
-using RoleNames = WeiPian.Engine.Raster.BandRoles;
 using System.Globalization;
 using WeiPian.Engine.Gdal;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Raster;
 
@@ -125,7 +125,7 @@ public sealed partial class Scene : IDisposable
     public int BandOf(BandRole role)
     {
         for (var i = 0; i < BandRoles.Count; i++) if (BandRoles[i] == role) return i + 1;
-        throw new InputException($"'{Path}' has no {role} band; its bands are {RoleNames.Format(BandRoles)}. Give the band order explicitly.")
+        throw new InputException($"'{Path}' has no {role} band; its bands are {BandOrder.Format(BandRoles)}. Give the band order explicitly.")
         {
             Setting = nameof(Pipeline.ScenePair.Bands),
         };
@@ -145,12 +145,12 @@ public sealed partial class Scene : IDisposable
     public void Dispose() => _raster.Dispose();
 
     /// <inheritdoc />
-    public override string ToString() => $"{Path}: {Grid}, {BandCount} x {DataType} [{RoleNames.Format(BandRoles)}]";
+    public override string ToString() => $"{Path}: {Grid}, {BandCount} x {DataType} [{BandOrder.Format(BandRoles)}]";
 
     private static IReadOnlyList<BandRole> CheckRoles(IReadOnlyList<BandRole> roles, RasterDataset raster)
     {
         if (roles.Count != raster.BandCount)
-            throw new InputException($"'{raster.Path}' has {raster.BandCount} band(s) but {roles.Count} band role(s) were given ({RoleNames.Format(roles)}).")
+            throw new InputException($"'{raster.Path}' has {raster.BandCount} band(s) but {roles.Count} band role(s) were given ({BandOrder.Format(roles)}).")
             {
                 Setting = nameof(Pipeline.ScenePair.Bands),
             };
@@ -162,7 +162,7 @@ public sealed partial class Scene : IDisposable
         var roles = new BandRole[raster.BandCount];
         for (var b = 1; b <= raster.BandCount; b++)
         {
-            if (RoleNames.TryParse(raster.BandDescription(b), out var role)) { roles[b - 1] = role; continue; }
+            if (BandOrder.TryParse(raster.BandDescription(b), out var role)) { roles[b - 1] = role; continue; }
             roles[b - 1] = raster.ColorInterpretation(b) switch
             {
                 ColorInterpretation.Red => BandRole.Red,

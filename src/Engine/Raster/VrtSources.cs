@@ -1,5 +1,6 @@
 using System.Xml;
 using System.Xml.Linq;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Raster;
 

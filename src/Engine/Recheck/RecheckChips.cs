@@ -3,8 +3,10 @@ using System.Net;
 using System.Text;
 using NetTopologySuite.Geometries;
 using SkiaSharp;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Recheck;
 
@@ -173,7 +175,10 @@ public sealed class RecheckChips : IDisposable
         {
             var css = r.Verdict switch
             {
-                RecheckVerdict.Restored => "restored", RecheckVerdict.PartlyRestored => "partly", RecheckVerdict.NotRestored => "not", _ => "cannot",
+                RecheckVerdict.Restored => "restored",
+                RecheckVerdict.PartlyRestored => "partly",
+                RecheckVerdict.NotRestored => "not",
+                _ => "cannot",
             };
             sb.Append("<tr id=\"").Append(WebUtility.HtmlEncode(r.Jcbh)).Append("\" class=\"").Append(css).Append("\"><td><dl>");
             foreach (var (k, v) in Attributes(r)) sb.Append("<dt>").Append(k).Append("</dt><dd>").Append(WebUtility.HtmlEncode(v)).Append("</dd>");

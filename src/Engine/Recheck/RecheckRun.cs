@@ -3,10 +3,11 @@ using System.Globalization;
 using NetTopologySuite.Geometries;
 using WeiPian.Engine.Alignment;
 using WeiPian.Engine.Gdal;
-using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Inference;
+using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Radiometry;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Stitching;
 using WeiPian.Engine.Tiling;
 using WeiPian.Engine.Vector;
@@ -188,8 +189,11 @@ internal sealed class RecheckRun : IDisposable
         var byStart = _plans.Where(p => p.HasTiles).OrderBy(p => p.Row0).ThenBy(p => p.Index).ToArray();
         var open = new List<Plan>();
         var cache = new Dictionary<(int, int), byte[]>();
-        var readNewest = TileReaders.For(_newest, _regionNewest, _modelBandsNewest, tiles);
-        var readReference = TileReaders.For(_reference!, _regionReference, _modelBandsReference, tiles);
+        // The detector's reader, one tile per chunk: the tiles a recheck needs are scattered, and read this way each
+        // is the same reflect-padded window a whole-scene detection feeds the model, so the classes agree.
+        var oneAtATime = new TileGrid(tiles.Width, tiles.Height, tiles.Tile, tiles.Halo, chunkTiles: 1);
+        var readNewest = StripReaders.For(_newest, _regionNewest, _modelBandsNewest, oneAtATime, slots: 1);
+        var readReference = StripReaders.For(_reference!, _regionReference, _modelBandsReference, oneAtATime, slots: 1);
         var (scaleReference, scaleNewest) = (Radiometry!.Before, Radiometry.After);
         var classifier = new TileClassifier(_model.Card.Output, _model.Card.ClassCount, tiles.Tile);
         var plane = tiles.Tile * tiles.Tile;
@@ -221,15 +225,16 @@ internal sealed class RecheckRun : IDisposable
                 var read = Stopwatch.GetTimestamp();
                 for (var i = 0; i < n; i++)
                 {
-                    readReference.Read(columns[i0 + i], row);
-                    readNewest.Read(columns[i0 + i], row);
+                    var column = columns[i0 + i];
+                    readReference.Read(row, chunk: column, slot: 0);
+                    readNewest.Read(row, chunk: column, slot: 0);
                     var before = _model.BeforeTile(i);
                     var after = _model.AfterTile(i);
                     for (var b = 0; b < _modelBandsNewest.Length; b++)
                     {
-                        readReference.Scale(b, before.Slice(b * plane, plane),
+                        readReference.ScaleTile(0, column, b, before.Slice(b * plane, plane),
                             scaleReference.Low[b], scaleReference.High[b], scaleReference.Multiplier[b], scaleReference.Offset[b]);
-                        readNewest.Scale(b, after.Slice(b * plane, plane), scaleNewest.Low[b], scaleNewest.High[b], scaleNewest.Multiplier[b], scaleNewest.Offset[b]);
+                        readNewest.ScaleTile(0, column, b, after.Slice(b * plane, plane), scaleNewest.Low[b], scaleNewest.High[b], scaleNewest.Multiplier[b], scaleNewest.Offset[b]);
                     }
                 }
                 var start = Stopwatch.GetTimestamp();

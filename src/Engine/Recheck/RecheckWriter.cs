@@ -1,5 +1,6 @@
 using System.Globalization;
 using NetTopologySuite.IO;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Output;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Output;
 

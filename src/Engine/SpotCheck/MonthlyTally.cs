@@ -1,6 +1,6 @@
 using System.Globalization;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Gdal;
-using WeiPian.Engine.Output;
 
 namespace WeiPian.Engine.SpotCheck;
 

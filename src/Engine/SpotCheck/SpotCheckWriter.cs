@@ -3,8 +3,8 @@ using System.Text;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using WeiPian.Engine.Batch;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Gdal;
-using WeiPian.Engine.Output;
 
 namespace WeiPian.Engine.SpotCheck;
 

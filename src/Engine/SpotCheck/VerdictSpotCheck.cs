@@ -2,9 +2,9 @@ using System.Globalization;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.Operation.Union;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
-using WeiPian.Engine.Output;
 using WeiPian.Engine.Recheck;
 
 namespace WeiPian.Engine.SpotCheck;

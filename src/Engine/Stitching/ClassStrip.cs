@@ -1,6 +1,7 @@
+using WeiPian.Engine.Kernels;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tiling;
-using K = WeiPian.Engine.Kernels;
 
 namespace WeiPian.Engine.Stitching;
 
@@ -98,7 +99,7 @@ internal sealed class ClassStrip
     /// <summary>Zeroes class and confidence wherever <see cref="Valid"/> is 0.</summary>
     public void ApplyMask()
     {
-        K.ApplyMask(Classes.AsSpan(0, Length), Valid.AsSpan(0, Length));
-        K.ApplyMask(Percent.AsSpan(0, Length), Valid.AsSpan(0, Length));
+        SimdKernels.ApplyMask(Classes.AsSpan(0, Length), Valid.AsSpan(0, Length));
+        SimdKernels.ApplyMask(Percent.AsSpan(0, Length), Valid.AsSpan(0, Length));
     }
 }

@@ -1,5 +1,5 @@
 using WeiPian.Engine.Inference;
-using K = WeiPian.Engine.Kernels;
+using WeiPian.Engine.Kernels;
 
 namespace WeiPian.Engine.Stitching;
 
@@ -22,13 +22,13 @@ internal sealed class TileClassifier(CardOutput output, int classes, int tile)
         switch (output.Form)
         {
             case OutputForm.Logits:
-                K.ArgmaxSoftmax(modelOutput, classes, _pixels, Classes, Confidence);
+                SimdKernels.ArgmaxSoftmax(modelOutput, classes, _pixels, Classes, Confidence);
                 break;
             case OutputForm.Probabilities:
-                K.ArgmaxProbabilities(modelOutput, classes, _pixels, Classes, Confidence);
+                SimdKernels.ArgmaxProbabilities(modelOutput, classes, _pixels, Classes, Confidence);
                 break;
             default:
-                K.ThresholdLogit(modelOutput[.._pixels], (float)output.Threshold!.Value, (byte)output.ChangeClass!.Value, Classes, Confidence);
+                SimdKernels.ThresholdLogit(modelOutput[.._pixels], (float)output.Threshold!.Value, (byte)output.ChangeClass!.Value, Classes, Confidence);
                 break;
         }
     }

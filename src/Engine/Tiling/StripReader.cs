@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
+using WeiPian.Engine.Kernels;
 using WeiPian.Engine.Raster;
-using K = WeiPian.Engine.Kernels;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Tiling;
 
@@ -10,6 +11,8 @@ namespace WeiPian.Engine.Tiling;
 /// per band, in the scene's own pixel type. Where the window reaches past the region it is filled by reflection
 /// inside the region (numpy's 'reflect': the edge pixel is not repeated), so edge tiles keep the fixed shape and
 /// both dates are padded alike. A chunk, not the whole strip, so memory does not grow with the scene's width.
+/// The one tile reader of the engine: detection reads chunks of a strip; the recheck, whose tiles are scattered, reads
+/// through a grid of one tile per chunk, so its tiles are the very windows a whole-scene detection feeds the model.
 /// </summary>
 /// <typeparam name="T">byte, ushort or float: the type the scene is read as.</typeparam>
 /// <remarks>
@@ -40,7 +43,7 @@ internal sealed class StripReader<T> : IStripReader where T : unmanaged
         _chunks = Enumerable.Range(0, slots).Select(_ => new T[bands.Length * grid.Tile * grid.ChunkPaddedWidth]).ToArray();
         _first = new int[slots];
         _columnMap = new int[grid.PaddedWidth];
-        for (var c = 0; c < _columnMap.Length; c++) _columnMap[c] = K.ReflectIndex(c - grid.Halo, region.Width);
+        for (var c = 0; c < _columnMap.Length; c++) _columnMap[c] = SimdKernels.ReflectIndex(c - grid.Halo, region.Width);
         _runs = new (int, int, int)[grid.Chunks][];
         _columns = new (int, int)[grid.Chunks];
         for (var k = 0; k < grid.Chunks; k++)
@@ -69,7 +72,7 @@ internal sealed class StripReader<T> : IStripReader where T : unmanaged
         int minRow = int.MaxValue, maxRow = -1;
         for (var r = 0; r < tile; r++)
         {
-            _rowMap[r] = K.ReflectIndex(top + r, _region.Height);
+            _rowMap[r] = SimdKernels.ReflectIndex(top + r, _region.Height);
             minRow = Math.Min(minRow, _rowMap[r]);
             maxRow = Math.Max(maxRow, _rowMap[r]);
         }
@@ -101,9 +104,9 @@ internal sealed class StripReader<T> : IStripReader where T : unmanaged
         {
             var src = Row(slot, band, r).Slice(x, tile);
             var dst = destination.Slice(r * tile, tile);
-            if (typeof(T) == typeof(ushort)) K.ScaleToFloat(MemoryMarshal.Cast<T, ushort>(src), dst, lo, hi, a, c);
-            else if (typeof(T) == typeof(byte)) K.ScaleToFloat(MemoryMarshal.Cast<T, byte>(src), dst, lo, hi, a, c);
-            else K.ScaleToFloat(MemoryMarshal.Cast<T, float>(src), dst, lo, hi, a, c);
+            if (typeof(T) == typeof(ushort)) SimdKernels.ScaleToFloat(MemoryMarshal.Cast<T, ushort>(src), dst, lo, hi, a, c);
+            else if (typeof(T) == typeof(byte)) SimdKernels.ScaleToFloat(MemoryMarshal.Cast<T, byte>(src), dst, lo, hi, a, c);
+            else SimdKernels.ScaleToFloat(MemoryMarshal.Cast<T, float>(src), dst, lo, hi, a, c);
         }
     }
 
@@ -123,8 +126,8 @@ internal sealed class StripReader<T> : IStripReader where T : unmanaged
             {
                 var src = Row(slot, b, _grid.Halo + r).Slice(_grid.Halo, width);
                 var dst = valid.Slice(r * strip.Width + x0, width);
-                if (typeof(T) == typeof(ushort)) K.MarkNoData(MemoryMarshal.Cast<T, ushort>(src), (ushort)nodata!.Value, dst);
-                else if (typeof(T) == typeof(byte)) K.MarkNoData(MemoryMarshal.Cast<T, byte>(src), (byte)nodata!.Value, dst);
+                if (typeof(T) == typeof(ushort)) SimdKernels.MarkNoData(MemoryMarshal.Cast<T, ushort>(src), (ushort)nodata!.Value, dst);
+                else if (typeof(T) == typeof(byte)) SimdKernels.MarkNoData(MemoryMarshal.Cast<T, byte>(src), (byte)nodata!.Value, dst);
                 else MarkFloat(MemoryMarshal.Cast<T, float>(src), nodata, dst);
             }
         }

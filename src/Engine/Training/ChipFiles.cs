@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Training;
 
@@ -74,7 +75,7 @@ internal sealed class ChipFiles(int size)
         {
             var b = bandNumbers[i];
             if (scene.NoData[b - 1] is { } nodata) ds.SetNoData(i + 1, nodata);
-            ds.SetBandDescription(i + 1, BandRoles.ShortName(scene.BandRoles[b - 1]));
+            ds.SetBandDescription(i + 1, BandOrder.ShortName(scene.BandRoles[b - 1]));
         }
     }
 

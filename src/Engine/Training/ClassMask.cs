@@ -1,5 +1,6 @@
 using NetTopologySuite.Geometries;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Vector;
 
 namespace WeiPian.Engine.Training;

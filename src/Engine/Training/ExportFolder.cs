@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using WeiPian.Engine.Output;
+using WeiPian.Engine.Files;
 
 namespace WeiPian.Engine.Training;
 

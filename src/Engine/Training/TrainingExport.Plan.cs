@@ -1,5 +1,6 @@
 using NetTopologySuite.Geometries;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Training;
 
@@ -52,7 +53,8 @@ public static partial class TrainingExport
                 continue;
             }
             chips.Add(new TrainingChip(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{scene.Job.Key}_{chips.Count:D5}"),
-                scene.Job.Key, window, bounds, kind, part) { Polygon = polygon });
+                scene.Job.Key, window, bounds, kind, part)
+            { Polygon = polygon });
         }
         return chips;
     }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using WeiPian.Engine.Batch;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Inference;
-using WeiPian.Engine.Output;
 using WeiPian.Engine.Raster;
 
 namespace WeiPian.Engine.Training;
@@ -129,7 +129,7 @@ public static partial class TrainingExport
         w.WriteString("model", card.Name);
         w.WriteString("model_version", card.Version);
         w.WriteStartArray("bands");
-        foreach (var role in card.Input.Bands) w.WriteStringValue(BandRoles.ShortName(role));
+        foreach (var role in card.Input.Bands) w.WriteStringValue(BandOrder.ShortName(role));
         w.WriteEndArray();
         w.WriteStartArray("classes");
         foreach (var c in card.Classes)

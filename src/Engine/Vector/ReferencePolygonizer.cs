@@ -1,4 +1,5 @@
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Vector;
 
@@ -31,17 +32,17 @@ internal static class ReferencePolygonizer
                 members.Add(p);
                 int px = p % width, py = p / width;
                 for (var dy = -1; dy <= 1; dy++)
-                for (var dx = -1; dx <= 1; dx++)
-                {
-                    if (dx == 0 && dy == 0) continue;
-                    if (connectivity == PixelConnectivity.Four && dx != 0 && dy != 0) continue;
-                    int qx = px + dx, qy = py + dy;
-                    if (qx < 0 || qy < 0 || qx >= width || qy >= height) continue;
-                    var q = qy * width + qx;
-                    if (label[q] >= 0 || cls[q] != cls[i]) continue;
-                    label[q] = regions.Count;
-                    stack.Push(q);
-                }
+                    for (var dx = -1; dx <= 1; dx++)
+                    {
+                        if (dx == 0 && dy == 0) continue;
+                        if (connectivity == PixelConnectivity.Four && dx != 0 && dy != 0) continue;
+                        int qx = px + dx, qy = py + dy;
+                        if (qx < 0 || qy < 0 || qx >= width || qy >= height) continue;
+                        var q = qy * width + qx;
+                        if (label[q] >= 0 || cls[q] != cls[i]) continue;
+                        label[q] = regions.Count;
+                        stack.Push(q);
+                    }
             }
             regions.Add(members);
         }

@@ -1,10 +1,10 @@
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Gdal;
-using WeiPian.Engine.Output;
 using WeiPian.Engine.Tests.Support;
 
-namespace WeiPian.Engine.Tests.Output;
+namespace WeiPian.Engine.Tests.Files;
 
 /// <summary>
 /// A run killed between any two steps of replacing an output leaves, once the next run of the same output has looked,

@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using WeiPian.Engine.Files;
 using WeiPian.Engine.Gdal;
-using WeiPian.Engine.Output;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Engine.Tests.Vector;
 
-namespace WeiPian.Engine.Tests.Output;
+namespace WeiPian.Engine.Tests.Files;
 
 /// <summary>
 /// Temporary outputs of killed runs do not pile up: the next run of the same output removes those a process of this

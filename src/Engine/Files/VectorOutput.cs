@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using WeiPian.Engine.Gdal;
 
-namespace WeiPian.Engine.Output;
+namespace WeiPian.Engine.Files;
 
 /// <summary>
 /// A vector dataset created under a temporary name beside its final path and renamed into place by <see cref="Commit"/>,

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace WeiPian.Engine.Output;
+namespace WeiPian.Engine.Files;
 
 /// <summary>
 /// What the engine did or saw beside an output that the user should hear about without the run failing: leftovers of

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
-namespace WeiPian.Engine.Output;
+namespace WeiPian.Engine.Files;
 
 /// <summary>How an output lies on disk, which decides how it is replaced.</summary>
 public enum OutputLayout

@@ -1,4 +1,4 @@
-namespace WeiPian.Engine.Raster;
+namespace WeiPian.Engine.Raster.Primitives;
 
 /// <summary>Pixel types the engine reads and writes; the values are GDAL's GDALDataType codes.</summary>
 public enum RasterDataType

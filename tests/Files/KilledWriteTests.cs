@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Raster;
+using WeiPian.Engine.Raster.Primitives;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Engine.Tests.Vector;
 using Xunit.Abstractions;
 
-namespace WeiPian.Engine.Tests.Output;
+namespace WeiPian.Engine.Tests.Files;
 
 /// <summary>
 /// A process killed (SIGKILL: no handler runs, nothing is cleaned up) while it writes a large output leaves no file under

@@ -1,4 +1,4 @@
-namespace WeiPian.Engine.Raster;
+namespace WeiPian.Engine.Raster.Primitives;
 
 /// <summary>
 /// A raster's grid cannot be used as it is: a rotated geotransform, no georeferencing, or two

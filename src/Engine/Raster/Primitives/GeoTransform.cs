@@ -1,4 +1,4 @@
-namespace WeiPian.Engine.Raster;
+namespace WeiPian.Engine.Raster.Primitives;
 
 /// <summary>
 /// GDAL's affine geotransform: world = origin + column * (PixelWidth, ColumnRotation... ) in GDAL's

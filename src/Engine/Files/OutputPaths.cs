@@ -1,4 +1,4 @@
-namespace WeiPian.Engine.Output;
+namespace WeiPian.Engine.Files;
 
 /// <summary>
 /// Keeps a run's outputs off its inputs: an output may not be an input or lie inside an input folder (a folder of

@@ -1,4 +1,4 @@
-namespace WeiPian.Engine.Raster;
+namespace WeiPian.Engine.Raster.Primitives;
 
 /// <summary>A rectangle of whole pixels: column <see cref="X"/>, row <see cref="Y"/>, <see cref="Width"/> x <see cref="Height"/>.</summary>
 public readonly record struct PixelWindow(int X, int Y, int Width, int Height)
