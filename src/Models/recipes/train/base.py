@@ -56,7 +56,7 @@ def _conv_weights(proto):
     for node in proto.graph.node:
         if node.op_type == "Conv":
             module = node.name.rsplit("/", 2)[-2]
-            weight = inits[node.input[1]]
+            weight = np.array(inits[node.input[1]])
             bias = np.array(inits[node.input[2]]) if len(node.input) > 2 else np.zeros(weight.shape[0], np.float32)
             out[module] = (weight, bias)
     return out
