@@ -2,10 +2,11 @@
 # Issue 16 §2, CI smoke of the training loop at the smallest size: a synthesised 512² pair as the history (its truth as
 # the verified polygons), export-training (128-px chips), one tiny epoch of the recipe fine-tuning fusion-unet-v1
 # (2 steps of 2 crops), and `weipian detect` on the pair with the carded ONNX it wrote (exit 0, a card that names the
-# model and states the history's radiometry). Under a minute on 2 cores; run by run-tests.sh.
+# model and states the history's radiometry), after check_randomise.py (the randomisation seeded, masks unblended). Under a minute on 2 cores; run by run-tests.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dotnet build src/Cli -c Release --nologo -v q >/dev/null
+/usr/bin/python3 src/Models/recipes/train/check_randomise.py
 cli="$PWD/src/Cli/bin/Release/net10.0/weipian.dll"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
