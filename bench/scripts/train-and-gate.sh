@@ -5,18 +5,18 @@
 # as the candidate; the gate's verdict is the exit code: 0 promoted, 4 a headline metric dropped more than --max-drop.
 #
 #   bench/scripts/train-and-gate.sh EXPORT_DIR [--base fusion-unet-v1|FILE.onnx|none] [--name NAME] [--version 1.0.0]
-#       [--epochs 20] [--out DIR] [--radiometry percentile|card|match] [--max-drop 0.02] [-- TRAIN.PY OPTIONS...]
+#       [--epochs 20] [--out DIR] [--radiometry card] [--baseline-radiometry percentile] [--max-drop 0.02] [-- TRAIN.PY OPTIONS...]
 #
-# --radiometry (default percentile) is how both models meet the chips in bench-models: the base was trained on other
-# data, so its card's fixed scaling usually refuses a history of another bit depth; percentile maps each chip onto each
-# model's card reference. Options after -- go to train.py as they are (--batch, --crop, --lr, --seed, --steps-per-epoch).
+# --radiometry (default card) is how the new model meets the test chips in bench-models: its card states the history's
+# bit depth and scaling. --baseline-radiometry (default percentile) is the base's: it was trained on other data, so its
+# card's fixed scaling usually refuses a history of another bit depth, and a deployment runs it with percentile. Options after -- go to train.py as they are (--batch, --crop, --lr, --seed, --steps-per-epoch).
 # Writes to --out (default out/train/NAME): NAME.onnx, NAME.card.json, report.json, report.txt, checkpoint.pt, train.log,
 # bench/report.{md,csv,json}.
 set -euo pipefail
 usage() { sed -n '7,8p' "$0" | sed 's/^# *//' >&2; exit 2; }
 [[ $# -ge 1 && "$1" != -* ]] || usage
 export_dir="$1"; shift
-base=fusion-unet-v1 name="" version=1.0.0 epochs=20 out="" radiometry=percentile max_drop=0.02 extra=()
+base=fusion-unet-v1 name="" version=1.0.0 epochs=20 out="" radiometry=card baseline_radiometry=percentile max_drop=0.02 extra=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --base) base="$2"; shift 2 ;;
@@ -25,6 +25,7 @@ while [[ $# -gt 0 ]]; do
     --epochs) epochs="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --radiometry) radiometry="$2"; shift 2 ;;
+    --baseline-radiometry) baseline_radiometry="$2"; shift 2 ;;
     --max-drop) max_drop="$2"; shift 2 ;;
     --) shift; extra=("$@"); break ;;
     *) echo "train-and-gate.sh: unknown option $1" >&2; usage ;;
@@ -50,7 +51,7 @@ train_s=$((SECONDS - t0))
 t0=$SECONDS
 set +e
 dotnet "$cli" bench-models --set "$export_dir" --split test --baseline "$baseline" --models "$out/$name.onnx" \
-  --radiometry "$radiometry" --max-drop "$max_drop" --threads 2 --out "$out/bench"
+  --radiometry "$radiometry" --baseline-radiometry "$baseline_radiometry" --max-drop "$max_drop" --threads 2 --out "$out/bench"
 gate=$?
 set -e
 echo "train ${train_s} s, bench-models $((SECONDS - t0)) s"

@@ -35,6 +35,11 @@ internal static class BenchModelsCommand
         var device = DeviceOption.Create();
         var card = RadiometryOptions.Card();
         var radiometry = RadiometryOptions.Radiometry();
+        var baselineRadiometry = new Option<string?>("--baseline-radiometry")
+        {
+            Description = "--radiometry of the --baseline model alone (default: --radiometry), e.g. percentile for a bundled model on a history at another bit depth while the candidate's card fits it",
+        };
+        baselineRadiometry.AcceptOnlyFromAmong("card", "percentile", "match");
         var split = new Option<string?>("--split")
         {
             Description = "--set is a training export (weipian export-training): score on the chips of this split, e.g. test (land no chip of train or validation touches); objects over all land, the class masks as truth",
@@ -43,7 +48,7 @@ internal static class BenchModelsCommand
         var singleScreen = new Option<string?>("--single-screen") { Description = "(internal) the screen of --single", Hidden = true };
         var command = new Command("bench-models", "Compare models side by side on a benchmark set: Mpx/s, peak memory, per-class F1/IoU, object recall/precision, false alarms per km²; optionally gate candidates against a baseline.")
         {
-            models, set, output, baseline, maxDrop, threads, device, card, radiometry, split, single, singleScreen,
+            models, set, output, baseline, maxDrop, threads, device, card, radiometry, baselineRadiometry, split, single, singleScreen,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -79,7 +84,8 @@ internal static class BenchModelsCommand
                 {
                     var eta = scores.Count > 0 ? bar.Elapsed / scores.Count * (resolved.Count - scores.Count) : (TimeSpan?)null;
                     bar.Show((double)scores.Count / resolved.Count, $"model {scores.Count + 1}/{resolved.Count} {name} on {cases.Count} case(s)", eta, milestone: true);
-                    var passOn = new[] { "--radiometry", parse.GetValue(radiometry)! }.Concat(parse.GetValue(split) is { } s ? ["--split", s] : Array.Empty<string>());
+                    var mode = name == gate ? parse.GetValue(baselineRadiometry) ?? parse.GetValue(radiometry)! : parse.GetValue(radiometry)!;
+                    var passOn = new[] { "--radiometry", mode }.Concat(parse.GetValue(split) is { } s ? ["--split", s] : Array.Empty<string>());
                     scores.Add(await RunChild(path, screen, parse.GetValue(set)!, parse.GetValue(threads), parse.GetValue(device)!, inference.CardPath, passOn, ct));
                 }
                 bar.Show(1, $"done  {scores.Count} model(s) on {cases.Count} case(s)", null, milestone: true);
