@@ -93,6 +93,8 @@ internal static class CliErrors
         // screening cascade (issue 19 §1)
         ["ScreenModelPath"] = ("--screen", "--screen spectral-v1"),
         ["ScreenThreshold"] = ("--screen-threshold", "--screen-threshold 0.35"),
+        // bench-models on a training export (issue 16 §2)
+        ["Split"] = ("--split", "--split test"),
     };
 
     /// <summary>

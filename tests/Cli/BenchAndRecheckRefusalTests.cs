@@ -44,6 +44,15 @@ public sealed class BenchAndRecheckRefusalTests(BenchSetFixture fx) : IClassFixt
     }
 
     [Fact]
+    public async Task SplitOfASetThatIsNoTrainingExportIsTheOnlyLine()
+    {
+        var (code, stderr) = await CliProcess.RunForErrorAsync(["bench-models", "--models", "spectral-v1", "--set", fx.Set, "--split", "test"]);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"weipian: '{fx.Set}' is not a training export (no export.json and index.jsonl; make one with export-training). (--split test)", stderr);
+    }
+
+    [Fact]
     public async Task UnknownModelVariantIsRefusedByName()
     {
         var (code, stderr) = await CliProcess.RunForErrorAsync(["bench-models", "--models", "spectral-v1:fp17", "--set", fx.Set]);

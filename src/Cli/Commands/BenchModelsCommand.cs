@@ -7,6 +7,7 @@ using WeiPian.Engine;
 using WeiPian.Engine.Evaluation;
 using WeiPian.Engine.Files;
 using WeiPian.Engine.Inference;
+using WeiPian.Engine.Pipeline;
 using WeiPian.Models;
 
 namespace WeiPian.Cli.Commands;
@@ -33,15 +34,26 @@ internal static class BenchModelsCommand
         var threads = new Option<int>("--threads") { Description = "Inference threads per model run" };
         var device = DeviceOption.Create();
         var card = RadiometryOptions.Card();
+        var radiometry = RadiometryOptions.Radiometry();
+        var baselineRadiometry = new Option<string?>("--baseline-radiometry")
+        {
+            Description = "--radiometry of the --baseline model alone (default: --radiometry), e.g. percentile for a bundled model on a history at another bit depth while the candidate's card fits it",
+        };
+        baselineRadiometry.AcceptOnlyFromAmong("card", "percentile", "match");
+        var split = new Option<string?>("--split")
+        {
+            Description = "--set is a training export (weipian export-training): score on the chips of this split, e.g. test (land no chip of train or validation touches); objects over all land, the class masks as truth",
+        };
         var single = new Option<string?>("--single") { Description = "(internal) score one model and print JSON", Hidden = true };
         var singleScreen = new Option<string?>("--single-screen") { Description = "(internal) the screen of --single", Hidden = true };
         var command = new Command("bench-models", "Compare models side by side on a benchmark set: Mpx/s, peak memory, per-class F1/IoU, object recall/precision, false alarms per km²; optionally gate candidates against a baseline.")
         {
-            models, set, output, baseline, maxDrop, threads, device, card, single, singleScreen,
+            models, set, output, baseline, maxDrop, threads, device, card, radiometry, baselineRadiometry, split, single, singleScreen,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var cases = BenchCase.Find(parse.GetValue(set)!);
+            var cases = parse.GetValue(split) is { } part ? BenchCase.FromTrainingExport(parse.GetValue(set)!, part) : BenchCase.Find(parse.GetValue(set)!);
+            var detection = new DetectionOptions { Radiometry = RadiometryOptions.Parse(parse.GetValue(radiometry)!) };
             var inference = new InferenceOptions
             {
                 IntraOpThreads = parse.GetValue(threads), Device = DeviceOption.Parse(parse.GetValue(device)!), CardPath = RadiometryOptions.CardPath(parse.GetValue(card)),
@@ -49,7 +61,7 @@ internal static class BenchModelsCommand
             if (parse.GetValue(single) is { } one)
             {
                 var (path, fp16) = Entry(one);
-                var score = await ModelBenchmark.RunAsync(path, cases, inference with { Fp16 = fp16, ScreenModelPath = parse.GetValue(singleScreen) }, cancellationToken: ct);
+                var score = await ModelBenchmark.RunAsync(path, cases, inference with { Fp16 = fp16, ScreenModelPath = parse.GetValue(singleScreen) }, cancellationToken: ct, detection: detection);
                 Console.WriteLine(ScoreJson.Write(score with { PeakMemoryMb = PeakResidentMb() }));
                 return 0;
             }
@@ -72,7 +84,9 @@ internal static class BenchModelsCommand
                 {
                     var eta = scores.Count > 0 ? bar.Elapsed / scores.Count * (resolved.Count - scores.Count) : (TimeSpan?)null;
                     bar.Show((double)scores.Count / resolved.Count, $"model {scores.Count + 1}/{resolved.Count} {name} on {cases.Count} case(s)", eta, milestone: true);
-                    scores.Add(await RunChild(path, screen, parse.GetValue(set)!, parse.GetValue(threads), parse.GetValue(device)!, inference.CardPath, ct));
+                    var mode = name == gate ? parse.GetValue(baselineRadiometry) ?? parse.GetValue(radiometry)! : parse.GetValue(radiometry)!;
+                    var passOn = new[] { "--radiometry", mode }.Concat(parse.GetValue(split) is { } s ? ["--split", s] : Array.Empty<string>());
+                    scores.Add(await RunChild(path, screen, parse.GetValue(set)!, parse.GetValue(threads), parse.GetValue(device)!, inference.CardPath, passOn, ct));
                 }
                 bar.Show(1, $"done  {scores.Count} model(s) on {cases.Count} case(s)", null, milestone: true);
             }
@@ -167,12 +181,13 @@ internal static class BenchModelsCommand
     {
         if (File.Exists(dir))
             throw new InputException($"--out {dir}: it is a file; --out names the folder for {string.Join(", ", ReportFiles)}.");
-        var inputs = cases.SelectMany(c => Directory.EnumerateFiles(c.Directory)).ToList();
+        var inputs = cases.Select(c => c.Directory).Distinct().SelectMany(Directory.EnumerateFiles).ToList();
         foreach (var report in ReportFiles) OutputPaths.EnsureApart(Path.Combine(dir, report), inputs);
     }
 
     // Each model runs in its own process so its peak memory is its own.
-    private static async Task<ModelScore> RunChild(string model, string? screen, string set, int threads, string device, string? card, CancellationToken ct)
+    private static async Task<ModelScore> RunChild(string model, string? screen, string set, int threads, string device, string? card,
+        IEnumerable<string> passOn, CancellationToken ct)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
         var self = Environment.GetCommandLineArgs()[0];
@@ -180,6 +195,7 @@ internal static class BenchModelsCommand
         foreach (var a in new[] { "bench-models", "--single", model, "--set", set, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--device", device })
             start.ArgumentList.Add(a);
         if (card is not null) foreach (var a in new[] { "--card", card }) start.ArgumentList.Add(a);
+        foreach (var a in passOn) start.ArgumentList.Add(a);
         if (screen is not null) foreach (var a in new[] { "--single-screen", screen }) start.ArgumentList.Add(a);
         using var child = Process.Start(start)!;
         var stdout = child.StandardOutput.ReadToEndAsync(ct);

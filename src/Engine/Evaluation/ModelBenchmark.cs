@@ -5,31 +5,6 @@ using WeiPian.Engine.Raster.Primitives;
 
 namespace WeiPian.Engine.Evaluation;
 
-/// <summary>
-/// One case of a benchmark set: a folder as the synthesiser writes it (before.tif, after.tif, survey.gpkg,
-/// truth.gpkg with class_id and on_farmland, truth.tif).
-/// </summary>
-/// <param name="Name">The folder's name.</param>
-/// <param name="Directory">The folder.</param>
-public sealed record BenchCase(string Name, string Directory)
-{
-    /// <summary>A file of the case.</summary>
-    public string File(string name) => Path.Combine(Directory, name);
-
-    /// <summary>The cases under <paramref name="set"/>: every subfolder (or the folder itself) holding before.tif, after.tif and truth.tif.</summary>
-    /// <exception cref="DirectoryNotFoundException">No such folder.</exception>
-    /// <exception cref="InputException">It holds no case.</exception>
-    public static IReadOnlyList<BenchCase> Find(string set)
-    {
-        if (!System.IO.Directory.Exists(set)) throw new DirectoryNotFoundException($"Benchmark set '{set}' does not exist.");
-        var folders = new[] { set }.Concat(System.IO.Directory.EnumerateDirectories(set).Order(StringComparer.Ordinal));
-        var cases = folders.Where(f => new[] { "before.tif", "after.tif", "truth.tif", "truth.gpkg" }.All(n => System.IO.File.Exists(Path.Combine(f, n))))
-            .Select(f => new BenchCase(Path.GetFileName(Path.GetFullPath(f).TrimEnd('/')), f)).ToList();
-        return cases.Count > 0 ? cases
-            : throw new InputException($"'{set}' holds no benchmark case (folders with before.tif, after.tif, truth.tif and truth.gpkg; make them with weipian synth).");
-    }
-}
-
 /// <summary>How one model did on a benchmark set.</summary>
 public sealed record ModelScore
 {
@@ -61,10 +36,15 @@ public static class ModelBenchmark
     /// <summary>Classes of the synthesiser's truth: no change, building, pond, mining, facility agriculture.</summary>
     public const int TruthClasses = 5;
 
-    /// <summary>Scores <paramref name="modelPath"/> on <paramref name="cases"/>.</summary>
+    /// <summary>
+    /// Scores <paramref name="modelPath"/> on <paramref name="cases"/>: one detection for the objects (on the case's
+    /// farmland, or over all land when it has no survey) and one over all land for the pixels, each with
+    /// <paramref name="detection"/>'s settings (e.g. its radiometry, for a model trained on other data than the cases').
+    /// </summary>
     public static async Task<ModelScore> RunAsync(string modelPath, IReadOnlyList<BenchCase> cases, InferenceOptions? inference = null,
-        string? tempDirectory = null, CancellationToken cancellationToken = default)
+        string? tempDirectory = null, CancellationToken cancellationToken = default, DetectionOptions? detection = null)
     {
+        detection ??= new DetectionOptions();
         using var detector = new ChangeDetector(modelPath, inference);
         var objects = new List<ObjectMetrics>();
         // The matrix spans the truth's classes too (the synthesiser's 0..4), so a model with fewer classes still scores.
@@ -77,21 +57,22 @@ public static class ModelBenchmark
         {
             foreach (var c in cases)
             {
-                var pair = new ScenePair(c.File("before.tif"), c.File("after.tif"));
-                var survey = c.File("survey.gpkg");
+                var pair = new ScenePair(c.Before, c.After);
                 var predicted = new List<ClassedPolygon>();
                 var clock = Stopwatch.StartNew();
-                await foreach (var t in detector.DetectAsync(pair, survey, null, null, cancellationToken).ConfigureAwait(false))
+                var objectRun = detection with { AllLand = detection.AllLand || c.Survey is null };
+                await foreach (var t in detector.DetectAsync(pair, c.Survey, objectRun, null, cancellationToken).ConfigureAwait(false))
                     predicted.Add(new ClassedPolygon(t.ClassId, t.Geometry));
                 seconds += clock.Elapsed.TotalSeconds;
-                var area = Evaluator.AreaKm2(c.File("truth.tif"));
-                pixelCount += (long)Math.Round(area * 1e6 / PixelArea(c.File("truth.tif")));
-                objects.Add(ObjectMetrics.Compute(Evaluator.ReadPolygons(c.File("truth.gpkg"), where: "on_farmland = 1"), predicted, area));
+                var area = Evaluator.AreaKm2(c.TruthRaster);
+                pixelCount += (long)Math.Round(area * 1e6 / PixelArea(c.TruthRaster));
+                var truth = c.TruthPolygons is null ? Evaluator.PolygonsOfRaster(c.TruthRaster) : Evaluator.ReadPolygons(c.TruthPolygons, where: "on_farmland = 1");
+                objects.Add(ObjectMetrics.Compute(truth, predicted, area));
 
                 var classes = Path.Combine(work, c.Name + ".tif");
-                var allLand = new DetectionOptions { AllLand = true, ClassRasterPath = classes };
-                await foreach (var _ in detector.DetectAsync(pair, survey, allLand, null, cancellationToken).ConfigureAwait(false)) { }
-                Evaluator.ComparePixels(c.File("truth.tif"), classes, pixels);
+                var allLand = detection with { AllLand = true, ClassRasterPath = classes };
+                await foreach (var _ in detector.DetectAsync(pair, c.Survey, allLand, null, cancellationToken).ConfigureAwait(false)) { }
+                Evaluator.ComparePixels(c.TruthRaster, classes, pixels);
             }
         }
         finally

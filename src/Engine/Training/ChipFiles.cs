@@ -8,7 +8,7 @@ namespace WeiPian.Engine.Training;
 /// <summary>
 /// Writes a chip's GeoTIFFs: a date's window in the card's bands and the scene's own pixel type (no rescaling: the
 /// training recipe scales as the card says, as the detector does), and the class mask; each georeferenced on the
-/// chip's grid. Reuses one pixel buffer for every chip of a run, grown once to the widest pixel type met.
+/// chip's grid, with the scene's acquisition date (metadata ACQUISITION_DATE) when it has one. Reuses one pixel buffer for every chip of a run, grown once to the widest pixel type met.
 /// </summary>
 internal sealed class ChipFiles(int size)
 {
@@ -71,6 +71,8 @@ internal sealed class ChipFiles(int size)
         scene.ReadBands(window, pixels, bandNumbers);
         using var ds = Create(path, chip, bandNumbers.Length, scene.DataType);
         ds.WriteBands<T>(chip.Extent, pixels);
+        // The scene's date travels with the chip, so a chip is a scene pair the detector (and bench-models --split) can run.
+        if (scene.AcquisitionDate is { } date) ds.SetMetadataItem("ACQUISITION_DATE", date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         for (var i = 0; i < bandNumbers.Length; i++)
         {
             var b = bandNumbers[i];

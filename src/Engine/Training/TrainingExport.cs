@@ -19,6 +19,9 @@ namespace WeiPian.Engine.Training;
 /// </remarks>
 public static partial class TrainingExport
 {
+    /// <summary>The <c>format</c> of an export's export.json, which readers (bench-models --split, the recipe) check.</summary>
+    public const string Format = "weipian-training-export/1";
+
     /// <summary>Writes a training export of the manifest's scene pairs and the verified polygons into <paramref name="outputFolder"/>.</summary>
     /// <param name="manifest">The scene pairs, a CSV as <c>reprocess</c> reads (<see cref="SceneManifest"/>).</param>
     /// <param name="polygonsPath">The verified polygons, any vector source GDAL opens, any CRS.</param>
@@ -125,7 +128,7 @@ public static partial class TrainingExport
         using var stream = new FileStream(path, FileMode.CreateNew);
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
-        w.WriteString("format", "weipian-training-export/1");
+        w.WriteString("format", Format);
         w.WriteString("model", card.Name);
         w.WriteString("model_version", card.Version);
         w.WriteStartArray("bands");

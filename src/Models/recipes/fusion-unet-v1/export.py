@@ -69,7 +69,7 @@ def card_json(card):
 
 
 def export_once(model, path, card, tile):
-    x = torch.zeros(1, 4, tile, tile)
+    x = torch.zeros(1, len(card["input"]["bands"]), tile, tile)
     dyn = {0: "batch", 2: "height", 3: "width"}
     torch.onnx.export(model, (x, x), path, input_names=["before", "after"], output_names=["logits"],
                       dynamic_axes={"before": dyn, "after": dyn, "logits": dyn},
@@ -105,24 +105,32 @@ def main():
     ckpt["parameters"] = parameters(model)
     card = card_for(ckpt, args.tile, args.halo)
 
+    write_onnx(model, card, args.out)
+
+
+def write_onnx(model, card, out):
+    """Exports MODEL (eval mode) twice at the card's tile, refuses unless both files are byte-identical and free of
+    BatchNormalization, then writes OUT and its card sidecar OUT-without-.onnx.card.json. Shared with recipes/train."""
+    tile = card["input"]["tile"]
     tmp = tempfile.mkdtemp(prefix="export-")
     try:
-        h1 = export_once(model, os.path.join(tmp, "a.onnx"), card, args.tile)
-        h2 = export_once(model, os.path.join(tmp, "b.onnx"), card, args.tile)
+        h1 = export_once(model, os.path.join(tmp, "a.onnx"), card, tile)
+        h2 = export_once(model, os.path.join(tmp, "b.onnx"), card, tile)
         if h1 != h2:
             sys.exit(f"export is not deterministic: {h1} != {h2}")
         proto = onnx.load(os.path.join(tmp, "a.onnx"))
         ops = sorted({n.op_type for n in proto.graph.node})
         assert "BatchNormalization" not in ops, ops
-        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-        shutil.copyfile(os.path.join(tmp, "a.onnx"), args.out)
+        os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+        shutil.copyfile(os.path.join(tmp, "a.onnx"), out)
     finally:
         shutil.rmtree(tmp)
-    side = os.path.splitext(args.out)[0] + ".card.json"
+    side = os.path.splitext(out)[0] + ".card.json"
     with open(side, "w", encoding="utf-8", newline="\n") as f:
         f.write(card_json(card))
-    print(f"{args.out}: {os.path.getsize(args.out)} bytes, sha256 {h1} (two exports identical), "
+    print(f"{out}: {os.path.getsize(out)} bytes, sha256 {h1} (two exports identical), "
           f"{card['input']['tile']}/{card['input']['halo']} tile/halo, ops {','.join(ops)}")
+    return side
 
 
 if __name__ == "__main__":
