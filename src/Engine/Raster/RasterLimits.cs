@@ -9,7 +9,7 @@ namespace WeiPian.Engine.Raster;
 /// command, checked on the header before a pixel is read or an output is created, so a mistyped or hostile header
 /// (a 1,000,000² VRT) is refused at once instead of running for hours or exhausting memory.
 /// </summary>
-public static class RasterLimits
+internal static class RasterLimits
 {
     /// <summary>Most columns or rows: a strip of a class raster and its polygon edges span a whole row.</summary>
     public const int MaxSide = 200_000;
