@@ -33,9 +33,9 @@ public sealed class WorkFolderTests : IDisposable
             File.WriteAllText(Path.Combine(path, "class.tif"), "half");
             return path;
         }
-        var dead = Folder($"weipian-{AtomicOutput.HostTag}-{SwapFaultTests.DeadProcess}-0123abcd");
-        var live = Folder($"weipian-{AtomicOutput.HostTag}-{Environment.ProcessId}-0123abcd");
-        var otherMachine = Folder($"weipian-{(AtomicOutput.HostTag == "00000000" ? "11111111" : "00000000")}-{SwapFaultTests.DeadProcess}-0123abcd");
+        var dead = Folder($"weipian-{OutputOwner.HostTag}-{SwapFaultTests.DeadProcess}-0123abcd");
+        var live = Folder($"weipian-{OutputOwner.HostTag}-{Environment.ProcessId}-0123abcd");
+        var otherMachine = Folder($"weipian-{(OutputOwner.HostTag == "00000000" ? "11111111" : "00000000")}-{SwapFaultTests.DeadProcess}-0123abcd");
         var oldStyle = Folder("weipian-0123456789ab");
         var pair = WritePair();
         using var model = ChangeModel.Load(TestModels.PairLogits, new InferenceOptions { IntraOpThreads = 1 });
@@ -47,7 +47,7 @@ public sealed class WorkFolderTests : IDisposable
 
         Assert.False(Directory.Exists(dead), "the dead process's work folder stayed");
         foreach (var d in new[] { live, otherMachine, oldStyle }) Assert.True(Directory.Exists(d), $"{Path.GetFileName(d)} was removed");
-        Assert.Matches($"^weipian-{AtomicOutput.HostTag}-{Environment.ProcessId}-[0-9a-f]{{8}}$", Path.GetFileName(ours));
+        Assert.Matches($"^weipian-{OutputOwner.HostTag}-{Environment.ProcessId}-[0-9a-f]{{8}}$", Path.GetFileName(ours));
         Assert.False(Directory.Exists(ours), "the run's own work folder stayed");
         var (level, notice) = Assert.Single(log.Lines);
         Assert.Equal(LogLevel.Information, level);

@@ -17,9 +17,9 @@ namespace WeiPian.Cluster.Grains;
 /// </summary>
 /// <remarks>
 /// Reentrant: status calls and renewals interleave with storage writes and with the merge. All state changes happen
-/// between awaits (a grain runs one turn at a time), and writes are serialised and coalesced: a call that changed the
-/// state returns only after a write that includes its change is stored (group commit), so a silo never learns of a
-/// lease or a recorded result that a crash could forget.
+/// between awaits (a grain runs one turn at a time), and a call that changed the state returns only after a write that
+/// includes its change is stored (<see cref="GroupCommit"/>), so a silo never learns of a lease or a recorded result
+/// that a crash could forget.
 /// </remarks>
 [Reentrant]
 internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemindable
@@ -31,8 +31,7 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
     private readonly IClusterMembershipService _membership;
     private readonly ILogger<ReprocessBatchGrain> _log;
     private readonly Dictionary<string, SceneEntry> _byKey = new(StringComparer.Ordinal);
-    private long _changes, _stored;
-    private Task? _writing;
+    private readonly GroupCommit _commit;
     private Task? _merge;
     private IGrainTimer? _timer;
 
@@ -46,6 +45,7 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
         _options = options.Value;
         _membership = membership;
         _log = log;
+        _commit = new GroupCommit(() => progress.WriteStateAsync());
     }
 
     private string BatchId => this.GetPrimaryKeyString();
@@ -84,7 +84,7 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
             {
                 P.Phase = P.Scenes.All(e => e.State is SceneState.Done or SceneState.Failed) ? BatchPhase.Merging : BatchPhase.Scenes;
                 P.Error = null;
-                await PersistAsync();
+                await _commit.StoreAsync();
                 await Registry.AddAsync(BatchId);
                 StartWatching();
                 if (P.Phase == BatchPhase.Merging) StartMerge();
@@ -96,7 +96,7 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
         await _manifest.WriteStateAsync();
         InitialiseProgress();
         Index();
-        await PersistAsync();
+        await _commit.StoreAsync();
         await Registry.AddAsync(BatchId);
         StartWatching();
         _log.LogInformation("Batch {Batch} submitted: {Count} scenes into {Out}", BatchId, jobs.Count, spec.OutputDirectory);
@@ -127,7 +127,7 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
             e.Error = null;
             leases.Add(new SceneLease { BatchId = BatchId, LeaseId = e.LeaseId, Job = _manifest.State.Jobs[i], Attempt = e.Attempts, Duration = _options.LeaseDuration });
         }
-        if (leases.Count > 0) await PersistAsync();
+        if (leases.Count > 0) await _commit.StoreAsync();
         return leases;
     }
 
@@ -158,7 +158,7 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
                 P.Duplicates++;
                 if (outcome.OutputSha256 != e.OutputSha256)
                     _log.LogWarning("Scene {Key} of batch {Batch} run twice gave another file: {Sha} after {Recorded}", e.Key, BatchId, outcome.OutputSha256, e.OutputSha256);
-                await PersistAsync();
+                await _commit.StoreAsync();
             }
             return false;
         }
@@ -181,7 +181,7 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
             e.Silo = silo;
             e.SiloName = SiloNameOf(silo);
         }
-        await PersistAsync();
+        await _commit.StoreAsync();
         await FinishScenesWhenAllDoneAsync();
         return true;
     }
@@ -198,7 +198,7 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
             P.Released++;
             changed = true;
         }
-        if (changed) await PersistAsync();
+        if (changed) await _commit.StoreAsync();
     }
 
     public async Task<ClusterBatchStatus> CancelAsync()
@@ -211,7 +211,7 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
                 e.State = SceneState.Pending;
                 e.LeaseExpiresUtc = null;
             }
-            await PersistAsync();
+            await _commit.StoreAsync();
             await Registry.RemoveAsync(BatchId);
             await StopWatchingAsync();
         }
@@ -260,7 +260,7 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
         }
         if (changed)
         {
-            await PersistAsync();
+            await _commit.StoreAsync();
             await FinishScenesWhenAllDoneAsync();
         }
     }
@@ -282,7 +282,7 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
         if (P.Phase != BatchPhase.Scenes || P.Scenes.Any(e => e.State is SceneState.Pending or SceneState.Running)) return;
         P.Phase = BatchPhase.Merging;
         P.ScenesFinishedUtc = DateTime.UtcNow;
-        await PersistAsync();
+        await _commit.StoreAsync();
         StartMerge();
     }
 
@@ -313,7 +313,7 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
                 }
                 P.Phase = BatchPhase.Scenes;
                 _log.LogWarning("Batch {Batch}: scene files missing or altered before the merge, running them again: {Keys}", BatchId, string.Join(", ", bad));
-                await PersistAsync();
+                await _commit.StoreAsync();
                 return;
             }
 
@@ -333,7 +333,7 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
             P.Phase = BatchPhase.MergeFailed;
             P.Error = $"{e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}";
         }
-        await PersistAsync();
+        await _commit.StoreAsync();
         await Registry.RemoveAsync(BatchId);
         await StopWatchingAsync();
     }
@@ -373,30 +373,6 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
         }
     }
 
-    // Group commit: returns once a write that started after this call's changes is stored. One write at a time.
-    private async Task PersistAsync()
-    {
-        var mine = ++_changes;
-        while (_stored < mine)
-        {
-            if (_writing is { IsCompleted: false } running)
-            {
-                try { await running; }
-                catch (Exception) { /* that write's callers see its error; this call tries its own */ }
-                continue;
-            }
-            var write = WriteAsync(_changes);
-            _writing = write;
-            await write;
-        }
-    }
-
-    private async Task WriteAsync(long upTo)
-    {
-        await _progress.WriteStateAsync();
-        _stored = Math.Max(_stored, upTo);
-    }
-
     private void InitialiseProgress()
     {
         _progress.State = new BatchProgressState
@@ -419,50 +395,5 @@ internal sealed class ReprocessBatchGrain : Grain, IReprocessBatchGrain, IRemind
     private static bool SameJobs(List<ClusterSceneJob> a, List<ClusterSceneJob> b) =>
         a.Count == b.Count && a.Zip(b).All(p => p.First.ToSceneJob().Fingerprint() == p.Second.ToSceneJob().Fingerprint());
 
-    private ClusterBatchStatus Status()
-    {
-        var s = new ClusterBatchStatus
-        {
-            BatchId = BatchId,
-            Phase = _manifest.State.Spec is null ? BatchPhase.None : P.Phase,
-            Total = P.Scenes.Count,
-            Requeued = P.Requeued,
-            Released = P.Released,
-            Duplicates = P.Duplicates,
-            SubmittedUtc = _manifest.State.SubmittedUtc,
-            ScenesFinishedUtc = P.ScenesFinishedUtc,
-            FinishedUtc = P.FinishedUtc,
-            Summary = P.Summary,
-            Outputs = P.Outputs,
-            Error = P.Error,
-        };
-        var silos = new SortedDictionary<string, SiloCounts>(StringComparer.Ordinal);
-        SiloCounts Silo(string name) => silos.TryGetValue(name, out var c) ? c : silos[name] = new SiloCounts { Silo = name };
-        foreach (var e in P.Scenes)
-        {
-            switch (e.State)
-            {
-                case SceneState.Done:
-                    s.Done++;
-                    s.ScenePolygons += e.Polygons;
-                    Silo(e.SiloName ?? "?").Done++;
-                    break;
-                case SceneState.Failed:
-                    s.Failed++;
-                    s.Failures.Add($"{e.Key}: {e.Error}");
-                    if (e.SiloName is { } n) Silo(n).Failed++;
-                    break;
-                case SceneState.Running:
-                    s.Running++;
-                    Silo(e.SiloName ?? "?").Running++;
-                    break;
-                default:
-                    s.Pending++;
-                    break;
-            }
-        }
-        foreach (var (name, lost) in P.LostBySilo) Silo(name).Lost += lost;
-        s.Silos = [.. silos.Values];
-        return s;
-    }
+    private ClusterBatchStatus Status() => BatchStatusReport.Of(BatchId, _manifest.State, P);
 }

@@ -15,7 +15,7 @@ namespace WeiPian.Engine.Batch;
 /// <param name="Polygons">Polygons of the done scene.</param>
 /// <param name="Output">The done scene's polygon file, a full path (the journal stores it relative to the batch folder).</param>
 /// <param name="OutputSha256">Its SHA-256.</param>
-public sealed record SceneRecord(string Key, int Ordinal, SceneState State, int Attempts, string? Error, DateTime? StartedUtc,
+internal sealed record SceneRecord(string Key, int Ordinal, SceneState State, int Attempts, string? Error, DateTime? StartedUtc,
     DateTime? FinishedUtc, double? Seconds, int? Polygons, string? Output, string? OutputSha256);
 
 /// <summary>What <see cref="BatchJournal.Synchronise"/> found.</summary>
@@ -43,7 +43,7 @@ public sealed record JournalSync(int Added, int AlreadyDone, int Interrupted, in
 /// elsewhere keeps its own files; a table <c>meta</c> records the folder the journal was last used in, to say so.</para>
 /// <para>Thread-safe: calls are serialised on one connection.</para>
 /// </remarks>
-public sealed class BatchJournal : IDisposable
+internal sealed class BatchJournal : IDisposable
 {
     private readonly SqliteConnection _db;
     private readonly Lock _gate = new();

@@ -9,7 +9,7 @@ namespace WeiPian.Engine.Batch;
 /// per region, with judgements), <c>report.md</c> and <c>report.html</c> (the same, readable, counties named beside
 /// their codes where the survey names them, with a bar chart per region in inline SVG). Each file is written under a temporary name and renamed into place.
 /// </summary>
-public static class BatchReportWriter
+internal static class BatchReportWriter
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

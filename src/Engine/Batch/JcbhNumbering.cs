@@ -13,7 +13,7 @@ namespace WeiPian.Engine.Batch;
 /// north to south, west to east within a band; ties (same point) by TBLX, then larger JCMJ first, then the geometry's
 /// WKT. The output is written in JCBH order.
 /// </remarks>
-public sealed class JcbhNumbering
+internal sealed class JcbhNumbering
 {
     /// <summary>The JCBH source tag (e.g. WP).</summary>
     public string SourceTag { get; init; } = "WP";

@@ -1,7 +1,7 @@
 namespace WeiPian.Engine.Batch;
 
 /// <summary>The verified judgement of a polygon (判定类型).</summary>
-public enum Legality
+internal enum Legality
 {
     /// <summary>Judged legal (合法).</summary>
     Legal,
@@ -10,7 +10,7 @@ public enum Legality
 }
 
 /// <summary>Whether a polygon's farmland is deducted from the yearly ratio (扣除类型).</summary>
-public enum Deduction
+internal enum Deduction
 {
     /// <summary>No deduction.</summary>
     None,
@@ -24,14 +24,14 @@ public enum Deduction
 /// <param name="Jcbh">The polygon's JCBH.</param>
 /// <param name="Legality">Legal or illegal.</param>
 /// <param name="Deduction">The deduction flag.</param>
-public sealed record Judgement(string Jcbh, Legality Legality, Deduction Deduction);
+internal sealed record Judgement(string Jcbh, Legality Legality, Deduction Deduction);
 
 /// <summary>
 /// Reads verification results: a CSV file (UTF-8, header row) with columns <c>JCBH</c>, <c>PDLX</c> (判定类型: 合法 or
 /// legal; 违法 or illegal) and <c>KCLX</c> (扣除类型: empty, none or 无; national or 国家; provincial or 省级). Other
 /// columns (a project name, remarks) are ignored; each JCBH at most once.
 /// </summary>
-public static class Judgements
+internal static class Judgements
 {
     /// <summary>Reads the judgements by JCBH.</summary>
     /// <exception cref="InputException">No such file, a missing column, an unknown value or a repeated JCBH; the message names the line.</exception>

@@ -5,7 +5,7 @@ namespace WeiPian.Engine.Batch;
 /// that the reprocessing mode reasons with. DLBM here is always the survey's scheme: in it 0602 is mining land
 /// (采矿用地), whereas the newer 用地用海 classification uses 0602 for facility agricultural land.
 /// </summary>
-public static class LandUseCodes
+internal static class LandUseCodes
 {
     /// <summary>Farmland: 0101 paddy, 0102 irrigated, 0103 dry.</summary>
     public static IReadOnlySet<string> Farmland { get; } = new HashSet<string>(StringComparer.Ordinal) { "0101", "0102", "0103" };

@@ -11,7 +11,7 @@ namespace WeiPian.Engine.Batch;
 /// this keeps all classes.
 /// </summary>
 /// <remarks>Read-only once loaded: safe to query from several threads.</remarks>
-public sealed class LandUseSurvey
+internal sealed class LandUseSurvey
 {
     private readonly STRtree<(string Dlbm, Geometry Geometry)> _parcels = new();
 

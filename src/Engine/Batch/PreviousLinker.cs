@@ -19,7 +19,7 @@ namespace WeiPian.Engine.Batch;
 /// Half of the smaller polygon: a change that grew between months (a building site that spread) still covers its
 /// earlier self, while a new change that only touches an earlier one's edge does not.
 /// </remarks>
-public sealed class PreviousLinker
+internal sealed class PreviousLinker
 {
     /// <summary>Share of the smaller polygon the intersection must cover.</summary>
     public double OverlapFraction { get; init; } = 0.5;

@@ -80,7 +80,7 @@ public sealed record RatioOptions
 /// of; a deduction flag on a polygon judged legal deducts nothing (it is not in the numerator) and is reported by
 /// <see cref="IgnoredDeductions"/>.
 /// </remarks>
-public static class RegionalFigures
+internal static class RegionalFigures
 {
     /// <summary>Computes the figures, provinces first, then cities, then counties, each by code.</summary>
     public static IReadOnlyList<RegionFigures> Compute(IReadOnlyList<BatchTuban> polygons, IReadOnlyDictionary<string, Judgement>? judgements = null,

@@ -41,7 +41,7 @@ public sealed record MergeResult(SpatialReference Crs, IReadOnlyList<BatchTuban>
 /// unless the polygon is merged). The output CRS of a batch is applied after the merge and changes only the
 /// geometries (see <see cref="ReprocessBatch"/>), so a geographic output CRS never turns areas into square degrees.</para>
 /// </remarks>
-public sealed class SceneMerger
+internal sealed class SceneMerger
 {
     /// <summary>Share of the smaller polygon that the intersection must cover for two polygons to be one change.</summary>
     public double OverlapFraction { get; init; } = 0.3;

@@ -22,7 +22,7 @@ namespace WeiPian.Engine.Batch;
 /// foreach (var job in jobs) results.Add(await worker.RunAsync(job, null, ct));
 /// </code>
 /// </remarks>
-public static class SceneWork
+internal static class SceneWork
 {
     /// <summary>Where a job's polygon file goes.</summary>
     public static string OutputPath(SceneJob job, SceneWorkSettings settings) => Path.Combine(Path.GetFullPath(settings.ScenesDirectory), job.Key + ".gpkg");

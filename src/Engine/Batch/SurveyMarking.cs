@@ -14,7 +14,7 @@ namespace WeiPian.Engine.Batch;
 /// 1104/1104A/1104K for KT, 0602 (mining, in DLBM) for CK, 1202 for SN.</item>
 /// </list>
 /// </summary>
-public static class SurveyMarking
+internal static class SurveyMarking
 {
     /// <summary>The marks of one polygon.</summary>
     /// <param name="polygon">The polygon, in the survey's loaded CRS.</param>

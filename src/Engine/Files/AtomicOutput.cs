@@ -1,28 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
 namespace WeiPian.Engine.Files;
-
-/// <summary>How an output lies on disk, which decides how it is replaced.</summary>
-public enum OutputLayout
-{
-    /// <summary>One file, replaced by one rename. An existing folder under its name is never replaced.</summary>
-    File,
-
-    /// <summary>
-    /// A Shapefile: the final path names the .shp, and its members (.shx, .dbf, .prj, .cpg, indexes) lie beside it. The
-    /// new set is written into a temporary folder and swapped in member by member, the old set first moved aside.
-    /// </summary>
-    Shapefile,
-
-    /// <summary>An ESRI File Geodatabase (a .gdb folder); only a folder that is a FileGDB (or empty) is replaced.</summary>
-    FileGdb,
-
-    /// <summary>A folder of Shapefiles (a survey as Shapefiles); only a folder holding nothing but Shapefile members (or empty) is replaced.</summary>
-    ShapefileFolder,
-}
 
 /// <summary>
 /// Writes an output under a temporary name beside its final path and renames it into place on <see cref="Commit"/>, so a
@@ -51,16 +31,6 @@ public sealed class AtomicOutput : IDisposable
     // Marks a Shapefile backup folder once the whole old set is in it: from then on the swap goes forward.
     private const string SwapMarker = "old-set-moved";
 
-    /// <summary>The tag of this machine in temporary names: a hash of its host name.</summary>
-    internal static readonly string HostTag = HostHash(Environment.MachineName);
-
-    /// <summary>
-    /// The part of a temporary name that says who made it, <c>HOST-PID-RANDOM</c>: what <see cref="RemoveLeftovers"/>
-    /// (and a detection's work folder) reads back to judge whether its maker still runs.
-    /// </summary>
-    internal static string OwnerToken(int pid) =>
-        string.Create(CultureInfo.InvariantCulture, $"{HostTag}-{pid}-{Guid.NewGuid().ToString("N")[..8]}");
-
     private readonly ILogger? _logger;
     private bool _done;
 
@@ -70,7 +40,7 @@ public sealed class AtomicOutput : IDisposable
         FinalPath = finalPath;
         Layout = layout;
         var dir = Path.GetDirectoryName(finalPath)!;
-        var token = OwnerToken(owner);
+        var token = OutputOwner.Token(owner);
         TempPath = Path.Combine(dir, LeftoverName(finalPath, "partial", token));
         BackupPath = Path.Combine(dir, LeftoverName(finalPath, "backup", token));
     }
@@ -309,11 +279,11 @@ public sealed class AtomicOutput : IDisposable
         var stem = Path.GetFileNameWithoutExtension(full);
         var ext = Path.GetExtension(full);
         var pattern = new Regex(
-            $@"^\.{Regex.Escape(stem)}\.(partial|backup)-({HostTag})-(\d+)-([0-9a-f]+){Regex.Escape(ext)}(.*)$", RegexOptions.CultureInvariant);
+            $@"^\.{Regex.Escape(stem)}\.(partial|backup)-({OutputOwner.HostTag})-(\d+)-([0-9a-f]+){Regex.Escape(ext)}(.*)$", RegexOptions.CultureInvariant);
         var found = Directory.EnumerateFileSystemEntries(dir, $".{stem}.*")
             .Select(p => (Path: p, Match: pattern.Match(Path.GetFileName(p))))
             .Where(x => x.Match.Success && (x.Match.Groups[5].Value.Length == 0 || SideFiles.Contains(x.Match.Groups[5].Value)))
-            .Where(x => !Runs(int.Parse(x.Match.Groups[3].Value, CultureInfo.InvariantCulture)))
+            .Where(x => !OutputOwner.Runs(int.Parse(x.Match.Groups[3].Value, CultureInfo.InvariantCulture)))
             .ToList();
         if (found.Count == 0) return;
         var notes = new List<string>();
@@ -367,37 +337,6 @@ public sealed class AtomicOutput : IDisposable
         if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
         DeleteShapefileBackup(backup);
         return note;
-    }
-
-    // A process of this machine that runs; the current one always does (another of its outputs may be under way).
-    internal static bool Runs(int pid)
-    {
-        if (pid == Environment.ProcessId) return true;
-        try
-        {
-            using var p = Process.GetProcessById(pid);
-            return !p.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    // A short stable tag of the machine name (FNV-1a), so partials on a shared folder are judged only by their own machine.
-    private static string HostHash(string name)
-    {
-        var h = 2166136261u;
-        foreach (var c in name)
-        {
-            h ^= c;
-            h *= 16777619u;
-        }
-        return h.ToString("x8", CultureInfo.InvariantCulture);
     }
 
     private static void DeleteSideFiles(string path)

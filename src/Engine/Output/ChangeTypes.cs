@@ -5,7 +5,7 @@ namespace WeiPian.Engine.Output;
 /// "SN" (facility agriculture) is the engine's own code: the national list has none; a model card may map its
 /// facility class to another code.
 /// </summary>
-public static class ChangeTypes
+internal static class ChangeTypes
 {
     private static readonly Dictionary<string, string> Names = new(StringComparer.Ordinal)
     {

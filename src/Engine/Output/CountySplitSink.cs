@@ -18,7 +18,7 @@ namespace WeiPian.Engine.Output;
 /// file name. County files of an earlier run for counties this run did not see are left as they are, never deleted
 /// (nothing proves which run wrote them); <see cref="Commit"/> names them to the logger, else through <see cref="OutputNotices"/>.</para>
 /// </remarks>
-public sealed class CountySplitSink : ITubanSink
+internal sealed class CountySplitSink : ITubanSink
 {
     private readonly string _path;
     private readonly SpatialReference _crs;

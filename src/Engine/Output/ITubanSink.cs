@@ -5,7 +5,7 @@ namespace WeiPian.Engine.Output;
 /// (<see cref="CountySplitSink"/>). Nothing appears under a final name before <see cref="Commit"/>; disposing without
 /// committing leaves nothing behind.
 /// </summary>
-public interface ITubanSink : IDisposable
+internal interface ITubanSink : IDisposable
 {
     /// <summary>Writes one polygon.</summary>
     void Add(Tuban t);

@@ -6,10 +6,9 @@ namespace WeiPian.Engine.Output;
 
 /// <summary>
 /// Writes opaque 8-bit RGB PNGs, the chips' format: each row Sub-filtered, the image data deflated by .NET's zlib
-/// (zlib-ng) at level 1 with run-length matching. Encoding sets the pace of <c>--chips</c>: on a 256² chip .NET's
-/// level 1 took 4.1 ms against 6.9 ms for Skia's encoder (libpng, classic zlib) with the Sub filter at level 3,
-/// 8.3 ms unfiltered at level 1 and 44 ms at its defaults (2 loaded vCPUs); run-length matching runs as fast and
-/// keeps the files about the size of Skia's defaults (50 MB against 48 MB for 572 chips). The pixels are the same.
+/// (zlib-ng) at level 1 with run-length matching. Encoding sets the pace of <c>--chips</c>, and this was faster than
+/// Skia's encoder (libpng, classic zlib) at every filter and level tried; run-length matching runs as fast and keeps the
+/// files about the size of Skia's defaults (bench/RESULTS.md § Chips, the PNG encoder). The pixels are the same.
 /// </summary>
 internal static class PngEncoder
 {

@@ -67,7 +67,7 @@ public sealed class RecordField<T>
 }
 
 /// <summary>Writing and reading records through a list of <see cref="RecordField{T}"/>.</summary>
-public static class RecordFields
+internal static class RecordFields
 {
     /// <summary>The field definitions, in order, to create a layer with.</summary>
     public static IReadOnlyList<FieldDefinition> Definitions<T>(this IReadOnlyList<RecordField<T>> fields) =>

@@ -13,7 +13,7 @@ namespace WeiPian.Engine.Output;
 /// Adding a field is a property in <see cref="Tuban"/>, one row here and the line that fills it (detection's
 /// TubanAttributes, or TubanSite for what follows from the geometry); a round-trip test walks the rows.
 /// </remarks>
-public static class TubanSchema
+internal static class TubanSchema
 {
     /// <summary>XZQDM, the county code: what <see cref="CountySplitSink"/> splits by.</summary>
     public static RecordField<Tuban> CountyCode { get; } =

@@ -82,7 +82,7 @@ public sealed record DetectionSummary
     public double MegapixelsPerSecond => Pixels / 1e6 / Math.Max(Elapsed.TotalSeconds, 1e-9);
 
     /// <summary>Accumulates polygons into a summary.</summary>
-    public sealed class Builder
+    internal sealed class Builder
     {
         private readonly Dictionary<string, (string Name, int Count, double Area, double Farm, double Basic)> _types = new();
 

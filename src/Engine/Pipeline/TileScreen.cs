@@ -29,12 +29,12 @@ internal sealed record Screening(ChangeModel Model, double Threshold)
 /// the detection model's classes. The other tiles are "no change" without the detection model.
 /// </summary>
 /// <remarks>
-/// A first pass over the scene, one extra read of both dates (the screen is cheap; bench/RESULTS.md § screening cascade
-/// measures it): a tile's neighbours are known only once the next row of tiles has been screened. Reading the next chunk
+/// A first pass over the scene, one extra read of both dates (what it costs: bench/RESULTS.md § Screening
+/// cascade): a tile's neighbours are known only once the next row of tiles has been screened. Reading the next chunk
 /// overlaps with screening the current one, whose tiles are shared among the screen's lanes. Memory: the readers' two
 /// chunks and one flag per detection tile. A margin around the flagged pixels, not all eight neighbours of a flagged
-/// tile: on synthesised pairs at 0.5 changes per km² it passed 129-183 of 676 tiles where the eight neighbours passed
-/// 201-377, with every polygon of the unscreened run found either way.
+/// tile: it passes fewer tiles, with every polygon of the unscreened run found either way (bench/RESULTS.md § Screening
+/// cascade, margin against neighbours).
 /// </remarks>
 internal sealed class TileScreen
 {

@@ -21,7 +21,7 @@ internal static partial class WorkFolder
     public static string Create(string parent, ILogger? logger)
     {
         RemoveLeftovers(parent, logger);
-        var path = Path.Combine(parent, "weipian-" + AtomicOutput.OwnerToken(Environment.ProcessId));
+        var path = Path.Combine(parent, "weipian-" + OutputOwner.Token(Environment.ProcessId));
         Directory.CreateDirectory(path);
         return path;
     }
@@ -30,11 +30,11 @@ internal static partial class WorkFolder
     {
         if (!Directory.Exists(parent)) return;
         var removed = new List<string>();
-        foreach (var dir in Directory.EnumerateDirectories(parent, $"weipian-{AtomicOutput.HostTag}-*"))
+        foreach (var dir in Directory.EnumerateDirectories(parent, $"weipian-{OutputOwner.HostTag}-*"))
         {
             var m = Owned().Match(Path.GetFileName(dir));
             if (!m.Success) continue;
-            if (!int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || AtomicOutput.Runs(pid)) continue;
+            if (!int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || OutputOwner.Runs(pid)) continue;
             try
             {
                 Directory.Delete(dir, recursive: true);

@@ -1,7 +1,7 @@
 namespace WeiPian.Engine.Radiometry;
 
 /// <summary>One band's sampled values summarised: range, percentiles and how much sits at or above a ceiling.</summary>
-public sealed class BandStatistics
+internal sealed class BandStatistics
 {
     private readonly float[] _sorted;
 

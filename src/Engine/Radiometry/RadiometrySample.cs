@@ -11,8 +11,9 @@ namespace WeiPian.Engine.Radiometry;
 /// <remarks>
 /// <see cref="Read"/> takes the scene's overview nearest to <see cref="TargetPixels"/> where the file has one, else
 /// <see cref="Blocks"/> x <see cref="Blocks"/> windows of <see cref="BlockSide"/> px spread evenly over the region, each
-/// moved to the corner of the file's block it falls in (<see cref="BlockSnap"/>: 256 straddling windows of 32 px cost
-/// 1.7 s of a 4.6 s detect on a 4096² pair of 256 px deflate tiles, these 64 cost 0.7 s);
+/// moved to the corner of the file's block it falls in (<see cref="BlockSnap"/>: a window that straddles blocks
+/// decompresses each of them, which made many small windows a large share of a detect on tiled, compressed files;
+/// bench/RESULTS.md § Real scenes, checks before the first tile);
 /// <see cref="ReadPair"/> always reads the same windows of both dates, so its values are co-located pixel for pixel
 /// (what a relative normalisation fits on). A region that small is read whole.
 /// </remarks>

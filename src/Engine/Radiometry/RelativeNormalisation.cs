@@ -11,7 +11,7 @@ namespace WeiPian.Engine.Radiometry;
 /// within 1.345 robust SDs of the round's first residuals, k / |r| beyond). Changed pixels score high and drop out; bright outliers among the rest
 /// are down-weighted instead of pulling the line. O(n) per round; no pixel pairs.
 /// </remarks>
-public static class RelativeNormalisation
+internal static class RelativeNormalisation
 {
     /// <summary>Rounds of invariant-pixel selection and refit.</summary>
     public const int Rounds = 3;

@@ -12,7 +12,7 @@ namespace WeiPian.Engine.Raster;
 /// (<c>m_4709963_se_14_1_20200831</c>, <c>m_3008901_ne_15_060_20200923</c>: the last field is the image date). Only these patterns are read: an eight-digit number in
 /// some other name may be anything (a tile number, a processing date), and a wrong date is worse than none.
 /// </summary>
-public static partial class ProductName
+internal static partial class ProductName
 {
     /// <summary>The acquisition date in the name of <paramref name="path"/>, or null when it follows no known pattern or its date is not a real day.</summary>
     public static DateOnly? AcquisitionDate(string path)

@@ -9,12 +9,12 @@ namespace WeiPian.Engine.Raster;
 /// command, checked on the header before a pixel is read or an output is created, so a mistyped or hostile header
 /// (a 1,000,000² VRT) is refused at once instead of running for hours or exhausting memory.
 /// </summary>
-public static class RasterLimits
+internal static class RasterLimits
 {
     /// <summary>Most columns or rows: a strip of a class raster and its polygon edges span a whole row.</summary>
     public const int MaxSide = 200_000;
 
-    /// <summary>Most pixels (10 billion, e.g. 100,000 x 100,000): about an hour of spectral-v1 on two cores at the measured 2.8 Mpx/s (bench/Models/RESULTS.md); beyond it a mistyped header, not a scene, is the likelier cause.</summary>
+    /// <summary>Most pixels (10 billion, e.g. 100,000 x 100,000): of the order of an hour of spectral-v1, the fastest bundled model, on two cores (its Mpx/s: bench/Models/RESULTS.md § Result); beyond it a mistyped header, not a scene, is the likelier cause.</summary>
     public const long MaxPixels = 10_000_000_000;
 
     /// <summary>Refuses a raster larger than <see cref="MaxSide"/> a side or <see cref="MaxPixels"/> in all.</summary>

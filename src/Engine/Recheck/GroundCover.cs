@@ -25,7 +25,7 @@ public enum GroundCover : byte
 /// NDWI &gt; 0 (clear, turbid or green). Haze adds a few tens of DN, more in blue, which lowers soil NDVI slightly
 /// and does not make soil bluish.
 /// </remarks>
-public static class GroundCovers
+internal static class GroundCovers
 {
     /// <summary>The cover of one pixel; <see cref="GroundCover.NoData"/> when a value is not positive or not finite.</summary>
     /// <param name="blue">Blue value (any linear unit: DN or reflectance).</param>

@@ -16,7 +16,7 @@ namespace WeiPian.Engine.Recheck;
 /// its JCBH, date and verdict written; and an <c>index.html</c> with each polygon's verdict and shares beside them.
 /// </summary>
 /// <remarks>Opens its own handles on the images; one thread at a time. Dates not covering a chip's window show black there.</remarks>
-public sealed class RecheckChips : IDisposable
+internal sealed class RecheckChips : IDisposable
 {
     private readonly string _directory;
     private readonly ChipOptions _options;

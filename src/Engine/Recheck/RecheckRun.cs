@@ -39,7 +39,7 @@ internal sealed class RecheckRun : IDisposable
     private readonly int[] _modelBandsReference = [];
     private readonly int[] _readNewest;      // bands read per polygon: B, G, R, NIR first, then any other model band
     private readonly int[] _readReference = [];
-    private readonly Plan[] _plans;
+    private readonly PolygonPlan[] _plans;
 
     public RecheckRun(ChangeModel? model, IReadOnlyList<EarlierPolygon>? polygons, string? polygonsPath, RecheckImages images, RecheckOptions options)
     {
@@ -84,7 +84,8 @@ internal sealed class RecheckRun : IDisposable
             NewestId = images.NewestId ?? _newest.SceneId;
             Method = _model is null ? "indices" : $"{_model.Card.Name}@{_model.Card.Version}";
             Polygons = polygons ?? EarlierPolygon.Read(polygonsPath ?? throw new ArgumentNullException(nameof(polygonsPath)), Crs, options);
-            _plans = Planned();
+            _plans = PolygonPlan.For(Polygons, Grid, Tiles, options.MarginMetres, out var tilesNeeded);
+            TilesPlanned = Tiles is null ? 0 : options.WholeScene ? Tiles.TileCount : tilesNeeded;
         }
         catch
         {
@@ -115,7 +116,7 @@ internal sealed class RecheckRun : IDisposable
     public string Method { get; }
 
     /// <summary>Tiles the run will feed the model: those covering the polygons and margins (every tile with <see cref="RecheckOptions.WholeScene"/>).</summary>
-    public long TilesPlanned { get; private set; }
+    public long TilesPlanned { get; }
 
     /// <summary>Tiles fed to the model so far.</summary>
     public long TilesRun { get; private set; }
@@ -129,46 +130,11 @@ internal sealed class RecheckRun : IDisposable
     /// <summary>Time spent judging polygons (reading their windows, burning masks, counting).</summary>
     public TimeSpan JudgeTime { get; private set; }
 
-    // A polygon's windows in region pixels and the rectangle of tiles its context needs (rows/columns inclusive).
-    private sealed record Plan(int Index, PixelWindow Full, PixelWindow Context, int Row0, int Row1, int Col0, int Col1)
-    {
-        public bool HasTiles => Row1 >= Row0;
-    }
-
-    private Plan[] Planned()
-    {
-        var t = Grid.Transform;
-        var margin = (int)Math.Ceiling(_options.MarginMetres / Math.Min(Grid.PixelSizeX, Grid.PixelSizeY));
-        var plans = new Plan[Polygons.Count];
-        var needed = new HashSet<(int, int)>();
-        for (var k = 0; k < plans.Length; k++)
-        {
-            var e = Polygons[k].Geometry.EnvelopeInternal;
-            var (c0, r0) = t.WorldToPixel(e.MinX, e.MaxY);
-            var (c1, r1) = t.WorldToPixel(e.MaxX, e.MinY);
-            var x = (int)Math.Floor(Math.Min(c0, c1));
-            var y = (int)Math.Floor(Math.Min(r0, r1));
-            var full = new PixelWindow(x, y, (int)Math.Ceiling(Math.Max(c0, c1)) - x, (int)Math.Ceiling(Math.Max(r0, r1)) - y);
-            var context = new PixelWindow(full.X - margin, full.Y - margin, full.Width + 2 * margin, full.Height + 2 * margin).Intersect(Grid.Extent);
-            if (Tiles is null || context.IsEmpty)
-            {
-                plans[k] = new Plan(k, full, context, 0, -1, 0, -1);
-                continue;
-            }
-            var kept = Tiles.Kept;
-            plans[k] = new Plan(k, full, context, context.Y / kept, (context.Bottom - 1) / kept, context.X / kept, (context.Right - 1) / kept);
-            for (var row = plans[k].Row0; row <= plans[k].Row1; row++)
-                for (var col = plans[k].Col0; col <= plans[k].Col1; col++) needed.Add((col, row));
-        }
-        TilesPlanned = Tiles is null ? 0 : _options.WholeScene ? Tiles.TileCount : needed.Count;
-        return plans;
-    }
-
     /// <summary>Runs the model over the planned tiles and hands each polygon's result to <paramref name="emit"/> as soon as it is judged.</summary>
     public void Execute(Action<RecheckResult> emit, IProgress<RecheckProgress>? progress, CancellationToken ct)
     {
         long judged = 0;
-        void Emit(Plan p, Dictionary<(int, int), byte[]>? cache)
+        void Emit(PolygonPlan p, Dictionary<(int, int), byte[]>? cache)
         {
             var start = Stopwatch.GetTimestamp();
             var result = Judge(p, cache);
@@ -187,7 +153,7 @@ internal sealed class RecheckRun : IDisposable
 
         var tiles = Tiles;
         var byStart = _plans.Where(p => p.HasTiles).OrderBy(p => p.Row0).ThenBy(p => p.Index).ToArray();
-        var open = new List<Plan>();
+        var open = new List<PolygonPlan>();
         var cache = new Dictionary<(int, int), byte[]>();
         // The detector's reader, one tile per chunk: the tiles a recheck needs are scattered, and read this way each
         // is the same reflect-padded window a whole-scene detection feeds the model, so the classes agree.
@@ -276,7 +242,7 @@ internal sealed class RecheckRun : IDisposable
         return classes;
     }
 
-    private RecheckResult Judge(Plan plan, Dictionary<(int, int), byte[]>? cache)
+    private RecheckResult Judge(PolygonPlan plan, Dictionary<(int, int), byte[]>? cache)
     {
         var polygon = Polygons[plan.Index];
         var geometry = polygon.Geometry;
@@ -297,8 +263,8 @@ internal sealed class RecheckRun : IDisposable
             var ring = new byte[n];
             if (_model is not null && _options.MarginMetres > 0)
                 PolygonRasterizer.Burn(geometry.Buffer(_options.MarginMetres), transform, ctx.Width, ctx.Height, ring);
-            var newest = ReadBands(_newest, _readNewest, ctx.Translate(_regionNewest.X, _regionNewest.Y));
-            var reference = _reference is null ? null : ReadBands(_reference, _readReference, ctx.Translate(_regionReference.X, _regionReference.Y));
+            var newest = JudgedBands.Read(_newest, _readNewest, ctx.Translate(_regionNewest.X, _regionNewest.Y));
+            var reference = _reference is null ? null : JudgedBands.Read(_reference, _readReference, ctx.Translate(_regionReference.X, _regionReference.Y));
             var kept = Tiles?.Kept ?? 1;
             for (var r = 0; r < ctx.Height; r++)
                 for (var c = 0; c < ctx.Width; c++)
@@ -306,10 +272,10 @@ internal sealed class RecheckRun : IDisposable
                     var i = r * ctx.Width + c;
                     var inPolygon = mask[i] != 0;
                     if (!inPolygon && ring[i] == 0) continue;
-                    var coverNow = Cover(newest, i);
-                    var coverThen = reference is null ? GroundCover.NoData : Cover(reference, i);
-                    var valid = coverNow != GroundCover.NoData && Valid(newest, i)
-                                && (reference is null || (coverThen != GroundCover.NoData && Valid(reference, i)));
+                    var coverNow = newest.Cover(i, _options);
+                    var coverThen = reference?.Cover(i, _options) ?? GroundCover.NoData;
+                    var valid = coverNow != GroundCover.NoData && newest.Valid(i)
+                                && (reference is null || (coverThen != GroundCover.NoData && reference.Valid(i)));
                     int cls = 0;
                     if (valid && cache is not null)
                     {
@@ -393,35 +359,6 @@ internal sealed class RecheckRun : IDisposable
         }
         return count;
     }
-
-    // The bands read for judging: planes 0-3 are B, G, R, NIR; every band read decides validity.
-    private sealed class Bands(float[] values, int plane, double?[] nodata)
-    {
-        public ReadOnlySpan<float> Plane(int b) => values.AsSpan(b * plane, plane);
-
-        public bool Valid(int i)
-        {
-            for (var b = 0; b < nodata.Length; b++)
-            {
-                var v = values[b * plane + i];
-                if (float.IsNaN(v) || (nodata[b] is { } nd && v == (float)nd)) return false;
-            }
-            return true;
-        }
-    }
-
-    private static Bands ReadBands(Scene scene, int[] bands, PixelWindow window)
-    {
-        var plane = (int)window.PixelCount;
-        var values = new float[bands.Length * plane];
-        scene.ReadBands<float>(window, values, bands);
-        return new Bands(values, plane, bands.Select(b => scene.NoData[b - 1]).ToArray());
-    }
-
-    private static bool Valid(Bands bands, int i) => bands.Valid(i);
-
-    private GroundCover Cover(Bands bands, int i) =>
-        GroundCovers.Classify(bands.Plane(0)[i], bands.Plane(1)[i], bands.Plane(2)[i], bands.Plane(3)[i], _options);
 
     private static string Yyyymmdd(DateOnly d) => d.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 

@@ -18,7 +18,7 @@ namespace WeiPian.Engine.Recheck;
 /// measured); verdict (restored, partly restored, not restored, cannot tell), ZGZT (已整改, 部分整改, 未整改, 无法判断),
 /// basis (model or indices), ZDBH (model name@version or "indices").
 /// </remarks>
-public static class RecheckWriter
+internal static class RecheckWriter
 {
     /// <summary>The layer name in GeoPackage and FileGDB outputs.</summary>
     public const string LayerName = "recheck";

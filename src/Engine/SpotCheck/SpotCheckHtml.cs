@@ -9,7 +9,7 @@ namespace WeiPian.Engine.SpotCheck;
 /// county and province with a bar per region (the rate, its interval as a whisker, the threshold as a dashed line), the
 /// doubtful verdicts with their evidence, and the verdicts listed for field or document checks.
 /// </summary>
-public static class SpotCheckHtml
+internal static class SpotCheckHtml
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

@@ -14,7 +14,7 @@ namespace WeiPian.Engine.SpotCheck;
 /// weight), <c>authenticity.csv</c> (per county and province), <c>report.html</c>, and <c>doubtful.gpkg</c> (layer
 /// <c>tuban</c>: the doubtful polygons with JCBH, XZQDM, TBLX, as <c>weipian recheck --polygons</c> takes them).
 /// </summary>
-public static class SpotCheckWriter
+internal static class SpotCheckWriter
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

@@ -7,7 +7,7 @@ using WeiPian.Engine.Output;
 namespace WeiPian.Engine.SpotCheck;
 
 /// <summary>The monthly tally as CSV and HTML (the columns a provincial report needs).</summary>
-public static class TallyText
+internal static class TallyText
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

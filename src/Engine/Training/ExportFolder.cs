@@ -54,7 +54,7 @@ internal sealed class ExportFolder : IDisposable
         var full = Check(folder);
         AtomicOutput.CreateFolderOf(full);
         RemoveLeftovers(full);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.partial-{AtomicOutput.OwnerToken(Environment.ProcessId)}");
+        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.partial-{OutputOwner.Token(Environment.ProcessId)}");
         Directory.CreateDirectory(temp);
         return new ExportFolder(full, temp);
     }
@@ -93,11 +93,11 @@ internal sealed class ExportFolder : IDisposable
     {
         var dir = Path.GetDirectoryName(full)!;
         var name = Path.GetFileName(full);
-        var pattern = new Regex($@"^\.{Regex.Escape(name)}\.(partial|backup)-{AtomicOutput.HostTag}-(\d+)-[0-9a-f]+$", RegexOptions.CultureInvariant);
+        var pattern = new Regex($@"^\.{Regex.Escape(name)}\.(partial|backup)-{OutputOwner.HostTag}-(\d+)-[0-9a-f]+$", RegexOptions.CultureInvariant);
         foreach (var path in Directory.EnumerateDirectories(dir, $".{name}.*").ToList())
         {
             var m = pattern.Match(Path.GetFileName(path));
-            if (!m.Success || AtomicOutput.Runs(int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))) continue;
+            if (!m.Success || OutputOwner.Runs(int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))) continue;
             if (m.Groups[1].Value == "backup" && !Directory.Exists(full))
             {
                 Directory.Move(path, full);

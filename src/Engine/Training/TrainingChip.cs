@@ -25,7 +25,7 @@ public enum ChipKind
 /// <param name="Bounds">Its ground rectangle in the scene's CRS.</param>
 /// <param name="Kind">Why it was cut there.</param>
 /// <param name="Split">Its part of the export, from the geographic blocks under it.</param>
-public sealed record TrainingChip(string Id, string Scene, PixelWindow Window, BoundingBox Bounds, ChipKind Kind, SplitName Split)
+internal sealed record TrainingChip(string Id, string Scene, PixelWindow Window, BoundingBox Bounds, ChipKind Kind, SplitName Split)
 {
     /// <summary>The scene id of the before date (QQJH).</summary>
     public string BeforeId { get; init; } = "";

@@ -12,10 +12,10 @@ namespace WeiPian.Engine.Training;
 /// <param name="Geometry">The polygon in the source layer's CRS.</param>
 /// <param name="ClassId">The card's class id of a real change; 0 for a false change.</param>
 /// <param name="IsFalseChange">The county judged it false change (伪变化): the detector's mistake, a hard negative.</param>
-public sealed record VerifiedPolygon(long Id, Geometry Geometry, int ClassId, bool IsFalseChange);
+internal sealed record VerifiedPolygon(long Id, Geometry Geometry, int ClassId, bool IsFalseChange);
 
 /// <summary>The verified polygons of a training export, read from any vector source GDAL opens, and their CRS.</summary>
-public sealed class VerifiedPolygons
+internal sealed class VerifiedPolygons
 {
     private VerifiedPolygons(string path, IReadOnlyList<VerifiedPolygon> polygons, SpatialReference crs)
     {

@@ -8,7 +8,7 @@ namespace WeiPian.Engine.Vector;
 /// Bringing vector data read through OGR into the scene's CRS: geometries and boxes reprojected with a GDAL
 /// <see cref="CoordinateTransform"/>, and a feature's polygon read, reprojected and repaired in one step.
 /// </summary>
-public static class Reprojection
+internal static class Reprojection
 {
     /// <summary>A copy of <paramref name="geometry"/> with every coordinate transformed.</summary>
     public static Geometry Apply(Geometry geometry, CoordinateTransform transform)

@@ -22,7 +22,7 @@ public enum RasterDataType
 }
 
 /// <summary>Maps CLR element types to <see cref="RasterDataType"/>.</summary>
-public static class RasterDataTypes
+internal static class RasterDataTypes
 {
     /// <summary>The raster type that matches <typeparamref name="T"/>; the JIT folds this to a constant.</summary>
     public static RasterDataType Of<T>() where T : unmanaged
