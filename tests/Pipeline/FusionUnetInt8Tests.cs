@@ -62,19 +62,13 @@ public class FusionUnetInt8Tests(ITestOutputHelper output)
         using var dir = new TempDir();
         SceneSynthesizer.Run(new SynthOptions { Size = 512, Seed = 1013, WriteShapefiles = false }, dir.Path);
         var pair = new ScenePair(dir.File("before.tif"), dir.File("after.tif"));
-        var fp32 = ClassRaster(Float32, pair, dir.File("fp32.tif"));
-        var int8 = ClassRaster(Int8, pair, dir.File("int8.tif"));
+        var fp32 = FusionUnetTests.ClassRaster(pair, new InferenceOptions(), dir.File("fp32.tif"));
+        var int8 = FusionUnetTests.ClassRaster(pair, new InferenceOptions(), dir.File("int8.tif"), Int8);
         var changed = fp32.Count(c => c != 0);
         Assert.True(changed > 2000, $"only {changed} change pixels in float32");
         var differ = fp32.Zip(int8).Count(p => p.First != p.Second);
         output.WriteLine($"int8: {differ} of {fp32.Length} pixels differ from float32 ({changed} change pixels there)");
         Assert.True(differ <= 0.01 * fp32.Length,
             $"{differ} of {fp32.Length} pixels ({100.0 * differ / fp32.Length:0.000} %) differ between int8 and float32");
-    }
-
-    private static byte[] ClassRaster(string model, ScenePair pair, string path)
-    {
-        using var loaded = ChangeModel.Load(model);
-        return ClassRasterRun.Band(loaded, pair, path);
     }
 }
