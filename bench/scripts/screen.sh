@@ -38,23 +38,7 @@ for case in "0.5 1901" "2 1902" "25 1903"; do
   pass=$(grep -o '^Screen *[0-9.]*' "$work/screened.log" | awk '{ print $2 }')
   model_plain=$(grep -o '^Model *[0-9.]*' "$work/plain.log" | awk '{ print $2 }')
   model_screened=$(grep -o '^Model *[0-9.]*' "$work/screened.log" | awk '{ print $2 }')
-  match=$(/usr/bin/python3 - "$data/plain.gpkg" "$data/screened.gpkg" <<'PY'
-import sys
-from osgeo import ogr
-def polygons(path):
-    ds = ogr.Open(path)
-    return [(f.GetField("class_id"), f.GetGeometryRef().Clone()) for f in ds.GetLayer(0)]
-plain, screened = polygons(sys.argv[1]), polygons(sys.argv[2])
-def overlaps(a, b):
-    inter = a.Intersection(b)
-    return inter is not None and inter.GetArea() >= 0.5 * min(a.GetArea(), b.GetArea())
-found = sum(1 for c, g in plain if any(overlaps(g, h) for _, h in screened))
-new = sum(1 for c, g in screened if not any(overlaps(g, h) for _, h in plain))
-same = sum(1 for c, g in plain if any(c == d and g.Equals(h) for d, h in screened))
-share = found / len(plain) if plain else 1.0
-print(f"found {found}/{len(plain)} ({share:.1%}), new {new}, identical {same}/{len(plain)}")
-PY
-)
+  match=$(/usr/bin/python3 bench/scripts/match-polygons.py "$data/plain.gpkg" "$data/screened.gpkg")
   echo "$density changes/km²: without ${plain} s, with --screen ${screened} s: $(awk -v a="$plain" -v b="$screened" 'BEGIN { printf "%.2fx", b / a }'); screen pass ${pass} s, model ${model_screened} s (${model_plain} s without); $tiles; $match"
 done
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"

@@ -17,7 +17,9 @@ public static class BundledModels
 
     /// <summary>
     /// The .onnx path of a bundled model name, or the argument itself when it names a file (anything ending in .onnx
-    /// or containing a path separator).
+    /// or containing a path separator). A variant written <c>NAME:VARIANT</c> is the bundled file <c>NAME-VARIANT.onnx</c>:
+    /// <c>fusion-unet-v1:int8</c> is <c>fusion-unet-v1-int8.onnx</c>, the int8 quantisation of fusion-unet-v1, a model
+    /// of its own (its graph and card) that every command takes like the float32 one.
     /// </summary>
     /// <exception cref="FileNotFoundException">Neither a bundled model nor a file; the message lists the bundled names.</exception>
     public static string Resolve(string nameOrPath)
@@ -25,7 +27,7 @@ public static class BundledModels
         ArgumentException.ThrowIfNullOrEmpty(nameOrPath);
         if (nameOrPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || nameOrPath.Contains(Path.DirectorySeparatorChar))
             return File.Exists(nameOrPath) ? nameOrPath : throw new FileNotFoundException($"Model file '{nameOrPath}' does not exist.", nameOrPath);
-        var bundled = Path.Combine(Folder, nameOrPath + ".onnx");
+        var bundled = Path.Combine(Folder, nameOrPath.Replace(':', '-') + ".onnx");
         if (File.Exists(bundled)) return bundled;
         throw new FileNotFoundException(
             $"'{nameOrPath}' is neither a bundled model ({string.Join(", ", Names.DefaultIfEmpty("none found in " + Folder))}) nor an .onnx file.", nameOrPath);

@@ -58,7 +58,7 @@ public sealed class BenchAndRecheckRefusalTests(BenchSetFixture fx) : IClassFixt
         var (code, stderr) = await CliProcess.RunForErrorAsync(["bench-models", "--models", "spectral-v1:fp17", "--set", fx.Set]);
 
         Assert.Equal(2, code);
-        Assert.Equal("weipian: --models spectral-v1:fp17: unknown variant ':fp17'; the only variant is :fp16 (the model in float16).", stderr);
+        Assert.Equal("weipian: --models spectral-v1:fp17: unknown variant ':fp17'; the variants are :fp16 (the model in float16) and the bundled NAME-VARIANT.onnx files, e.g. fusion-unet-v1:int8.", stderr);
     }
 
     [Theory]

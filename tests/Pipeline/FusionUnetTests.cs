@@ -119,9 +119,10 @@ public class FusionUnetTests(ITestOutputHelper output)
         Assert.Equal(one, three);
     }
 
-    private static byte[] ClassRaster(ScenePair pair, InferenceOptions inference, string path)
+    /// <summary>The class band of MODEL (fusion-unet-v1 by default) run on all land of PAIR with INFERENCE.</summary>
+    internal static byte[] ClassRaster(ScenePair pair, InferenceOptions inference, string path, string? model = null)
     {
-        using var model = ChangeModel.Load(Model, inference);
-        return ClassRasterRun.Band(model, pair, path);
+        using var loaded = ChangeModel.Load(model ?? Model, inference);
+        return ClassRasterRun.Band(loaded, pair, path);
     }
 }

@@ -24,7 +24,7 @@ internal static class BenchModelsCommand
     {
         var models = new Option<string[]>("--models")
         {
-            Description = "Models to compare (bundled names or .onnx files); NAME:fp16 runs that model in float16, NAME+SCREEN behind a screen model (a screening cascade), e.g. --models fusion-unet-v1 fusion-unet-v1:fp16 fusion-unet-v1+spectral-v1",
+            Description = "Models to compare (bundled names or .onnx files); NAME:fp16 runs that model in float16, NAME:int8 is its bundled int8 quantisation (NAME-int8.onnx), NAME+SCREEN behind a screen model (a screening cascade), e.g. --models fusion-unet-v1 fusion-unet-v1:fp16 fusion-unet-v1:int8 fusion-unet-v1+spectral-v1",
             AllowMultipleArgumentsPerToken = true,
         };
         var set = new Option<string>("--set") { Description = "Folder of cases (as weipian synth writes them)", Required = true };
@@ -132,7 +132,7 @@ internal static class BenchModelsCommand
 
     // The model file of an entry of --models or --baseline, with its variant suffix, and its screen's file after a '+'
     // ("fusion-unet-v1+spectral-v1"); an existing file is taken as named even with a colon or a plus in it, anything else
-    // after the last colon must be a variant this command knows.
+    // after the last colon must be :fp16 or a bundled variant (fusion-unet-v1:int8 is fusion-unet-v1-int8.onnx).
     private static (string Model, string? Screen) Resolve(string entry, string option)
     {
         var plus = entry.LastIndexOf('+');
@@ -150,11 +150,15 @@ internal static class BenchModelsCommand
         }
         var (name, fp16) = Entry(entry);
         var colon = name.LastIndexOf(':');
-        if (!fp16 && colon >= 0 && !File.Exists(name) && name[(colon + 1)..] is { Length: > 0 } variant && variant.All(char.IsLetterOrDigit))
-            throw new InputException($"{option} {entry}: unknown variant ':{variant}'; the only variant is {Fp16Suffix} (the model in float16).");
+        var variant = colon >= 0 && !File.Exists(name) ? name[(colon + 1)..] : "";
         try
         {
             return (BundledModels.Resolve(name) + (fp16 ? Fp16Suffix : ""), null);
+        }
+        catch (FileNotFoundException e) when (!fp16 && variant.Length > 0 && variant.All(char.IsLetterOrDigit))
+        {
+            throw new InputException(
+                $"{option} {entry}: unknown variant ':{variant}'; the variants are {Fp16Suffix} (the model in float16) and the bundled NAME-VARIANT.onnx files, e.g. fusion-unet-v1:int8.", e);
         }
         catch (FileNotFoundException e)
         {
