@@ -3,7 +3,7 @@
 # fusion-unet-v1 fine-tuned on it with the training recipe (src/Models/recipes/train, domain randomisation on) under
 # percentile radiometry, and the carded ONNX installed as src/Models/rgb-unet-v1.onnx + rgb-unet-v1.card.json.
 #
-#   src/Models/recipes/rgb-unet-v1/make.sh                        # everything (~30 min on 2 shared cores; README)
+#   src/Models/recipes/rgb-unet-v1/make.sh                        # everything (~10 min on 2 shared cores; README)
 #   STAGES=train EPOCHS=1 STEPS=4 src/Models/recipes/rgb-unet-v1/make.sh   # a smoke run of the training alone
 #
 # Stages: history export train install. Work files go to $WORK (default out/rgb-unet-v1, ignored by git); scenes
