@@ -83,5 +83,8 @@ mkdir "$work/run-tool"
   --survey "$sample/survey.gpkg" --model spectral-v1 --out tuban.gpkg) > "$work/detect.log" 2>&1 \
   || { cat "$work/detect.log" >&2; fail "weipian detect with the bundled spectral-v1 failed"; }
 [ -s "$work/run-tool/tuban.gpkg" ] || fail "weipian detect wrote no tuban.gpkg"
-echo "   weipian --help, info and detect --model spectral-v1 work from the installed tool"
+for model in "$repo"/src/Models/*.onnx; do
+  [ -n "$(find "$tools" -path "*/models/$(basename "$model")")" ] || fail "the installed tool lacks the bundled $(basename "$model")"
+done
+echo "   weipian --help, info and detect --model spectral-v1 work from the installed tool; every bundled model is beside it"
 step "done"

@@ -140,3 +140,13 @@ def check_round_trip(model, path, bands):
     if worst > 1e-5:
         raise SystemExit(f"{path}: the network read back differs from the base by {worst:g}")
     return worst
+
+
+def reference_for(card, bands):
+    """The card's input.scaling.reference (the training data's 2/98 % percentiles per date) for BANDS, in their order:
+    what a percentile-trained model maps each scene onto, so the base's first layer keeps meeting the values it learnt."""
+    ref = card["input"]["scaling"].get("reference")
+    if ref is None:
+        raise SystemExit(f"--radiometry percentile: the base {card['name']}'s card states no reference percentiles to map scenes onto")
+    pick = [card["input"]["bands"].index(b) for b in bands]
+    return {date: {k: [ref[date][k][i] for i in pick] for k in ("low", "high")} for date in ("before", "after")}

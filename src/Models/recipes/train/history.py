@@ -101,18 +101,68 @@ def reference(history, rows):
     return out
 
 
-def band_stats(history, rows, dn_max):
-    """Per-band mean and std of DN / dn_max over the valid pixels of both dates (every 4th row and column)."""
+def band_stats(history, rows, units):
+    """Per-band mean and std in card units (Units) over the valid pixels of both dates (every 4th row and column)."""
     s = s2 = 0.0
     n = 0
     for row in rows:
         b, a, m = history.chip(row)
         valid = m[::4, ::4] != history.ignore
-        for x in (b, a):
-            v = x[:, ::4, ::4][:, valid].astype(np.float64) / dn_max
+        for date, x in enumerate((b, a)):
+            v = units(row, date, x[:, ::4, ::4])[:, valid].astype(np.float64)
             s = s + v.sum(axis=1)
             s2 = s2 + (v * v).sum(axis=1)
             n += v.shape[1]
     mean = s / n
     std = np.sqrt(s2 / n - mean * mean)
     return [round(float(v), 4) for v in mean], [round(float(max(v, 1e-3)), 4) for v in std]
+
+def scene_percentiles(history, low=2, high=98):
+    """Per scene of the export and date, the LOW and HIGH percentiles per band over the valid pixels (nonzero in every
+    band) of all its chips, every split (values only, no labels), every 2nd row and column: how the engine's
+    `--radiometry percentile` measures a whole scene, from the part of it the export holds."""
+    by_scene = {}
+    for split in SPLITS:
+        for row in history.rows[split]:
+            by_scene.setdefault(row["scene"], []).append(row)
+    out = {}
+    for scene, rows in by_scene.items():
+        dates = []
+        for date in (0, 1):
+            values = []
+            for row in rows:
+                x = history.chip(row)[date][:, ::2, ::2]
+                values.append(x[:, (x != 0).all(axis=0)].astype(np.float64))
+            v = np.concatenate(values, axis=1)
+            dates.append((np.percentile(v, low, axis=1), np.percentile(v, high, axis=1)))
+        out[scene] = dates
+    return out
+
+
+class Units:
+    """Raw chip values to the card's units (DN / max, 0..1; nodata stays 0).
+
+    fixed: DN / DN_MAX, for a history at one bit depth. percentile: each scene's date mapped per band from its own
+    LOW/HIGH percentiles (scene_percentiles) onto the card's reference, x' = t_low + (x - p_low) (t_high - t_low) /
+    (p_high - p_low), clamped to 0..DN_MAX, then / DN_MAX: exactly the engine's percentile radiometry, so 8-bit, 12-bit and
+    16-bit scenes of one history meet the model in the same units, as they will at detection."""
+
+    def __init__(self, dn_max, history=None, reference=None):
+        self.dn_max = dn_max
+        self.maps = None
+        if reference is not None:
+            self.maps = {}
+            for scene, dates in scene_percentiles(history).items():
+                self.maps[scene] = []
+                for (p_low, p_high), ref in zip(dates, (reference["before"], reference["after"])):
+                    t_low, t_high = np.array(ref["low"], np.float64), np.array(ref["high"], np.float64)
+                    gain = (t_high - t_low) / np.maximum(p_high - p_low, 1e-6)
+                    self.maps[scene].append((gain.reshape(-1, 1, 1), (t_low - p_low * gain).reshape(-1, 1, 1)))
+
+    def __call__(self, row, date, x):
+        """Chip values X (C x H x W, raw) of ROW's date (0 before, 1 after) in card units, float32."""
+        if self.maps is None:
+            return (x.astype(np.float32) / self.dn_max)
+        gain, offset = self.maps[row["scene"]][date]
+        y = np.clip(x * gain + offset, 0, self.dn_max) / self.dn_max
+        return np.where((x != 0).all(axis=0), y, 0).astype(np.float32)

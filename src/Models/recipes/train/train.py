@@ -3,7 +3,8 @@
 
     /usr/bin/python3 src/Models/recipes/train/train.py EXPORT_DIR --out DIR --name NAME [--version 1.0.0]
         [--base fusion-unet-v1 | FILE.onnx | none] [--epochs 20] [--batch 8] [--crop 160] [--lr L] [--seed 0]
-        [--threads 2] [--steps-per-epoch N] [--bit-depth B]
+        [--threads 2] [--steps-per-epoch N] [--bit-depth B] [--radiometry fixed|percentile]
+        [--description TEXT]
 
 The network is fusion-unet-v1's (src/Models/recipes/fusion-unet-v1/model.py) for the export's bands: B,G,R,NIR or
 an RGB history's B,G,R (export.json says which). `--base` fine-tunes a bundled model (its weights read from the ONNX,
@@ -13,7 +14,9 @@ validation chips are run whole and scored per class.
 
 Writes to --out: NAME.onnx (the card under metadata `weipian.card`), NAME.card.json, checkpoint.pt, report.json and
 report.txt (loss per epoch, validation metrics per class). The card states the history's radiometry: scaling 0 to
-2^bits - 1 with the chips' band mean and std, bitDepth, the 2/98 % percentiles as reference, and the chips' GSD.
+2^bits - 1 with the chips' band mean and std, bitDepth, the 2/98 % percentiles as reference, and the chips' GSD; with
+`--radiometry percentile` (histories of several bit depths or sensors) each scene's dates are mapped from their own 2/98 %
+percentiles onto the base card's reference, and the card says mode percentile with that reference and the base's units.
 Needs Debian's python3-torch, python3-onnx, python3-gdal, python3-numpy (/usr/bin/python3).
 """
 import argparse
@@ -59,6 +62,11 @@ def arguments():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--steps-per-epoch", type=int, help="at most this many steps an epoch (smoke runs)")
     ap.add_argument("--bit-depth", type=int, help="bits of the history's values (default: measured)")
+    ap.add_argument("--description", help="the card's description instead of the generated one (a model that ships "
+                    "says what it was trained on and what it was never shown)")
+    ap.add_argument("--radiometry", choices=("fixed", "percentile"), default="fixed",
+                    help="fixed: the history's DN over its bit depth; percentile: each scene stretched onto the base card's "
+                         "reference (a history of mixed bit depths or sensors), the card's mode percentile")
     args = ap.parse_args()
     if not 1 <= args.threads <= 2:
         ap.error("--threads: 1 or 2 (the machines this runs on are shared)")
@@ -69,11 +77,7 @@ def arguments():
     return args
 
 
-def to_units(array, dn_max):
-    return torch.from_numpy(array.astype(np.float32) / dn_max)
-
-
-def validate(model, history, rows, dn_max, mean, std, weights, classes):
+def validate(model, history, rows, units, mean, std, weights, classes):
     """Whole validation chips, padded by reflection to a multiple of 16: (mean loss, per-class scores)."""
     confusion = np.zeros((classes, classes), dtype=np.int64)
     losses = []
@@ -83,7 +87,8 @@ def validate(model, history, rows, dn_max, mean, std, weights, classes):
             b, a, m = history.chip(row)
             h, w = m.shape
             ph, pw = (-h) % MULTIPLE, (-w) % MULTIPLE
-            xs = [F.pad(((to_units(x, dn_max) - mean) / std)[None], (0, pw, 0, ph), mode="reflect") for x in (b, a)]
+            xs = [F.pad(((torch.from_numpy(units(row, d, x)) - mean) / std)[None], (0, pw, 0, ph), mode="reflect")
+                  for d, x in enumerate((b, a))]
             logits = model(*xs)[:, :, :h, :w]
             y = torch.from_numpy(m.astype(np.int64))[None]
             if (y != history.ignore).any():
@@ -95,6 +100,8 @@ def validate(model, history, rows, dn_max, mean, std, weights, classes):
 
 
 def card_for(template, args, history, bits, mean, std, reference, gsd, base_name, n_params, n_train):
+    """The base's card with the new name, version, description and the history's radiometry; under --radiometry
+    percentile the scaling keeps the base's units and reference and says mode percentile."""
     card = copy.deepcopy(template)
     card["name"] = args.name
     card["version"] = args.version
@@ -103,12 +110,17 @@ def card_for(template, args, history, bits, mean, std, reference, gsd, base_name
         f"Early-fusion U-Net ({n_params} parameters) classifying bi-temporal change into "
         f"{', '.join(c['name'] for c in history.classes[1:])}; {origin} by src/Models/recipes/train on the verified history "
         f"exported to '{os.path.basename(os.path.normpath(args.export))}' ({n_train} train chips, {','.join(history.bands)}, "
-        f"{bits}-bit, {gsd:.2f} m) with domain randomisation (bit depth, gain/offset, gamma, haze, blur/sharpening, noise, "
+        f"{bits}-bit{' units, each scene percentile-stretched onto the reference' if args.radiometry == 'percentile' else ''}, "
+        f"{gsd:.2f} m) with domain randomisation (bit depth, gain/offset, gamma, haze, blur/sharpening, noise, "
         f"JPEG-like artefacts, season, GSD jitter, 0-3 px misregistration). It was shown only that history's sensors, "
         f"places and seasons: check it on the history's test split (bench-models --split test) before use elsewhere.")
+    if args.description:
+        card["description"] = args.description
     inp = card["input"]
     inp["bands"] = list(history.bands)
     inp["scaling"] = {"min": [0], "max": [2 ** bits - 1], "mean": mean, "std": std, "reference": reference}
+    if args.radiometry == "percentile":
+        inp["scaling"]["mode"] = "percentile"
     inp["gsd"] = round(gsd, 2)
     inp["bitDepth"] = bits
     card["classes"] = history.classes
@@ -124,14 +136,6 @@ def main():
     if not train_rows:
         raise SystemExit(f"{args.export}: the export has no train chips")
     classes = len(history.classes)
-    bits = args.bit_depth or hist.bit_depth(history, train_rows)
-    dn_max = float(2 ** bits - 1)
-    mean, std = hist.band_stats(history, train_rows, dn_max)
-    reference = hist.reference(history, train_rows)
-    gsd = history.pixel_size()
-    print(f"{args.export}: {len(train_rows)} train, {len(val_rows)} validation chips; bands {','.join(history.bands)}, "
-          f"{bits}-bit, {gsd:.2f} m; band mean {mean} std {std}", flush=True)
-
     os.makedirs(args.out, exist_ok=True)
     fine_tune = args.base.lower() != "none"
     if fine_tune:
@@ -145,6 +149,20 @@ def main():
         model = FusionUNet(bands=len(history.bands), classes=classes)
         template = base_model.card_of(base_model.resolve("fusion-unet-v1"))
         base_name = None
+    if args.radiometry == "percentile":
+        bits = template["input"].get("bitDepth") or int(template["input"]["scaling"]["max"][0]).bit_length()
+        reference = base_model.reference_for(template, history.bands)
+        units = hist.Units(float(2 ** bits - 1), history, reference)
+    else:
+        bits = args.bit_depth or hist.bit_depth(history, train_rows)
+        reference = hist.reference(history, train_rows)
+        units = hist.Units(float(2 ** bits - 1))
+    mean, std = hist.band_stats(history, train_rows, units)
+    gsd = history.pixel_size()
+    print(f"{args.export}: {len(train_rows)} train, {len(val_rows)} validation chips; bands {','.join(history.bands)}, "
+          f"{bits}-bit{' units (percentile)' if args.radiometry == 'percentile' else ''}, {gsd:.2f} m; "
+          f"band mean {mean} std {std}", flush=True)
+
     lr = args.lr or (1e-3 if fine_tune else 3e-3)
     w = [float(v) for v in args.weights.split(",")]
     weights = torch.tensor([w[0]] + [w[-1]] * (classes - 1) if len(w) == 2 else w)
@@ -173,7 +191,9 @@ def main():
             for i in order[step * args.batch:(step + 1) * args.batch]:
                 b, a, m = history.chip(train_rows[i])
                 k = min(args.crop, m.shape[0] - m.shape[0] % MULTIPLE)
-                rb, ra, rm = randomiser.crop(to_units(b, dn_max), to_units(a, dn_max), torch.from_numpy(m), k)
+                row = train_rows[i]
+                rb, ra, rm = randomiser.crop(torch.from_numpy(units(row, 0, b)), torch.from_numpy(units(row, 1, a)),
+                                             torch.from_numpy(m), k)
                 items.append(((rb - mean_t) / std_t, (ra - mean_t) / std_t, rm))
             xb, xa, y = (torch.stack([it[j] for it in items]) for j in range(3))
             loss = F.cross_entropy(model(xb, xa), y, weight=weights, ignore_index=history.ignore)
@@ -183,7 +203,7 @@ def main():
                 opt.step()
                 losses.append(float(loss))
             sched.step()
-        val_loss, per_class = validate(model, history, val_rows, dn_max, mean_t, std_t, weights, classes) if val_rows else (None, [])
+        val_loss, per_class = validate(model, history, val_rows, units, mean_t, std_t, weights, classes) if val_rows else (None, [])
         epochs.append({"epoch": epoch, "train_loss": round(float(np.mean(losses)) if losses else float("nan"), 4),
                        "validation_loss": None if val_loss is None else round(val_loss, 4),
                        "validation_mean_change_f1": report.mean_change_f1(per_class), "seconds": round(time.time() - t0)})
@@ -200,7 +220,7 @@ def main():
     text = report.write(os.path.join(args.out, "report.json"), os.path.join(args.out, "report.txt"), {
         "model": {"name": args.name, "version": args.version, "onnx": onnx_path, "card": side},
         "base": base_name or "none (from scratch)", "history": os.path.abspath(args.export),
-        "chips": {s: len(history.rows[s]) for s in hist.SPLITS}, "bands": history.bands, "bit_depth": bits, "gsd": gsd,
+        "chips": {s: len(history.rows[s]) for s in hist.SPLITS}, "bands": history.bands, "bit_depth": bits, "radiometry": args.radiometry, "gsd": gsd,
         "settings": {k: v for k, v in vars(args).items() if k not in ("export", "out")} | {"lr": lr},
         "steps_per_epoch": steps_per_epoch, "seconds": round(time.time() - t0),
         "epochs": epochs, "validation": per_class})
