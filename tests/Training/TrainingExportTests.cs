@@ -43,6 +43,7 @@ public class TrainingExportTests(TrainingWorld world) : IClassFixture<TrainingWo
                 using var chip = RasterDataset.Open(Path.Combine(world.Export, file));
                 Assert.Equal((4, 64, 64), (chip.BandCount, chip.Width, chip.Height));
                 Assert.Equal(["B", "G", "R", "NIR"], Enumerable.Range(1, 4).Select(chip.BandDescription));
+                Assert.Equal([ColorInterpretation.Blue, ColorInterpretation.Green, ColorInterpretation.Red, ColorInterpretation.Undefined], Enumerable.Range(1, 4).Select(chip.ColorInterpretation));
                 Assert.All(Enumerable.Range(1, 4), b => Assert.Equal(RasterDataType.UInt16, chip.DataType(b)));
                 Assert.Equal(source.GeoTransform.Offset(window.X, window.Y), chip.GeoTransform);
                 Assert.True(chip.SpatialReference!.IsSame(source.SpatialReference!));

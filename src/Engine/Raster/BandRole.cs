@@ -1,3 +1,5 @@
+using WeiPian.Engine.Gdal;
+
 namespace WeiPian.Engine.Raster;
 
 /// <summary>What a band measures. Models ask for bands by role, so a scene's band order does not matter.</summary>
@@ -91,4 +93,24 @@ public static class BandOrder
 
     /// <summary>"B,G,R,NIR".</summary>
     public static string Format(IEnumerable<BandRole> roles) => string.Join(",", roles.Select(ShortName));
+
+    // GDAL's colour interpretations name only the visible bands (and alpha); every other role is Undefined there and
+    // travels in the band description instead.
+    internal static BandRole FromColor(ColorInterpretation color) => color switch
+    {
+        ColorInterpretation.Red => BandRole.Red,
+        ColorInterpretation.Green => BandRole.Green,
+        ColorInterpretation.Blue => BandRole.Blue,
+        ColorInterpretation.Alpha => BandRole.Alpha,
+        _ => BandRole.Unknown,
+    };
+
+    internal static ColorInterpretation ColorOf(BandRole role) => role switch
+    {
+        BandRole.Red => ColorInterpretation.Red,
+        BandRole.Green => ColorInterpretation.Green,
+        BandRole.Blue => ColorInterpretation.Blue,
+        BandRole.Alpha => ColorInterpretation.Alpha,
+        _ => ColorInterpretation.Undefined,
+    };
 }

@@ -163,14 +163,7 @@ public sealed partial class Scene : IDisposable
         for (var b = 1; b <= raster.BandCount; b++)
         {
             if (BandOrder.TryParse(raster.BandDescription(b), out var role)) { roles[b - 1] = role; continue; }
-            roles[b - 1] = raster.ColorInterpretation(b) switch
-            {
-                ColorInterpretation.Red => BandRole.Red,
-                ColorInterpretation.Green => BandRole.Green,
-                ColorInterpretation.Blue => BandRole.Blue,
-                ColorInterpretation.Alpha => BandRole.Alpha,
-                _ => BandRole.Unknown,
-            };
+            roles[b - 1] = BandOrder.FromColor(raster.ColorInterpretation(b));
         }
         return roles;
     }

@@ -78,6 +78,8 @@ internal sealed class ChipFiles(int size)
             var b = bandNumbers[i];
             if (scene.NoData[b - 1] is { } nodata) ds.SetNoData(i + 1, nodata);
             ds.SetBandDescription(i + 1, BandOrder.ShortName(scene.BandRoles[b - 1]));
+            // GeoTIFF calls 3 Byte bands red, green, blue in that order unless told: B,G,R chips would show swapped.
+            ds.SetColorInterpretation(i + 1, BandOrder.ColorOf(scene.BandRoles[b - 1]));
         }
     }
 
