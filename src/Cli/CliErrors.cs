@@ -64,7 +64,7 @@ internal static class CliErrors
         ["MinimumAreaOverride"] = ("--min-area", "--min-area, e.g. 20=200,KT=400"),
         ["BeforeMask"] = ("--mask-before", "--mask-before"),
         ["AfterMask"] = ("--mask-after", "--mask-after"),
-        ["CloudScreen"] = ("--clouds", "--clouds false, or --bands B,G,R,NIR"),
+        ["CloudScreen"] = ("--clouds", "--clouds to screen them, or --clouds false"),
         ["BeforeDate"] = ("--before-date", "--before-date YYYYMMDD"),
         ["AfterDate"] = ("--after-date", "--after-date YYYYMMDD"),
         ["NewestDate"] = ("--newest-date", "--newest-date YYYYMMDD"),

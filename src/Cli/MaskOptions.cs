@@ -49,7 +49,7 @@ internal sealed class MaskOptions
 
     /// <summary>Whether any of the options was given.</summary>
     public bool AnyGiven(System.CommandLine.Parsing.CommandResult result) =>
-        result.GetResult(MinArea) is not null || result.GetResult(Clouds) is not null
+        result.GetResult(MinArea) is not null || result.GetResult(Clouds) is { Implicit: false }
         || (_masks && (result.GetResult(MaskBefore) is not null || result.GetResult(MaskAfter) is not null));
 
     /// <summary>The options as given, on top of <paramref name="options"/>.</summary>
@@ -58,7 +58,8 @@ internal sealed class MaskOptions
         MinimumAreaOverride = ParseMinimumAreas(parse.GetValue(MinArea)),
         BeforeMask = _masks ? parse.GetValue(MaskBefore) : null,
         AfterMask = _masks ? parse.GetValue(MaskAfter) : null,
-        CloudScreen = parse.GetResult(Clouds) is null ? null : parse.GetValue(Clouds),
+        // Unset unless given (a bool option always has an implicit result): the card decides, or a cloudy pair is refused.
+        CloudScreen = parse.GetResult(Clouds) is { Implicit: false } ? parse.GetValue(Clouds) : null,
     };
 
     /// <summary>

@@ -72,7 +72,7 @@ public sealed class CloudScreenTests(CloudedPairFixture fx, ITestOutputHelper lo
                 var mask = new byte[w * h];
                 for (var i = 0; i < mask.Length; i++) mask[i] = (byte)(rng.Next(12) == 0 ? 1 : 0);
                 var result = new byte[w * h];
-                CloudScreen.Dilate(mask, result, new byte[w * h], w, h, radius, new int[w]);
+                MaskMorphology.Dilate(mask, result, new byte[w * h], w, h, radius, new int[w]);
                 for (var y = 0; y < h; y++)
                     for (var x = 0; x < w; x++)
                     {
@@ -93,12 +93,70 @@ public sealed class CloudScreenTests(CloudedPairFixture fx, ITestOutputHelper lo
         var pond = new CloudScreen.Bgrn(0.07f, 0.06f, 0.035f, 0.015f);
         var cloud = new CloudScreen.Bgrn(0.64f, 0.655f, 0.67f, 0.63f);
         var whiteRoof = new CloudScreen.Bgrn(0.33f, 0.34f, 0.35f, 0.37f);
-        Assert.True(CloudScreen.Classify(shaded, soil).HasFlag(CloudScreen.Kind.Shadow));
-        Assert.False(CloudScreen.Classify(pond, soil).HasFlag(CloudScreen.Kind.Shadow));
-        Assert.False(CloudScreen.Classify(pond, soil).HasFlag(CloudScreen.Kind.Dark));
-        Assert.True(CloudScreen.Classify(cloud, soil).HasFlag(CloudScreen.Kind.Core));
-        Assert.False(CloudScreen.Classify(whiteRoof, soil).HasFlag(CloudScreen.Kind.Core));
-        Assert.Equal(CloudScreen.Kind.Clear, CloudScreen.Classify(soil, soil));
+        var neutral = CloudScreen.Typical.Neutral;
+        Assert.True(CloudScreen.Classify(shaded, soil, neutral).HasFlag(CloudScreen.Kind.Shadow));
+        Assert.False(CloudScreen.Classify(pond, soil, neutral).HasFlag(CloudScreen.Kind.Shadow));
+        Assert.False(CloudScreen.Classify(pond, soil, neutral).HasFlag(CloudScreen.Kind.Dark));
+        Assert.False(CloudScreen.Classify(pond, soil, neutral).HasFlag(CloudScreen.Kind.Penumbra));
+        Assert.True(CloudScreen.Classify(cloud, soil, neutral).HasFlag(CloudScreen.Kind.Core));
+        Assert.False(CloudScreen.Classify(whiteRoof, soil, neutral).HasFlag(CloudScreen.Kind.Core));
+        Assert.Equal(CloudScreen.Kind.Clear, CloudScreen.Classify(soil, soil, neutral));
+    }
+
+    [Fact]
+    public void ShadeIsJudgedAgainstWhatIsTypicalBetweenTheDates()
+    {
+        var soil = new CloudScreen.Bgrn(0.10f, 0.13f, 0.16f, 0.22f);
+        var dimmer = new CloudScreen.Bgrn(0.055f, 0.072f, 0.088f, 0.121f); // 0.55 of soil in every band
+        var penumbra = new CloudScreen.Bgrn(0.088f, 0.114f, 0.141f, 0.194f); // 0.88
+        var median = soil.Sum;
+        Assert.True(CloudScreen.Classify(dimmer, soil, new(new(1, 1, 1, 1), median, median)).HasFlag(CloudScreen.Kind.Shadow));
+        // The whole scene is 0.6 as bright on this date (a hazier day, another gain): 0.55 is ordinary, not shade.
+        var hazier = new CloudScreen.Typical(new(0.6f, 0.6f, 0.6f, 0.6f), 0.6f * median, median);
+        Assert.Equal(CloudScreen.Kind.Clear, CloudScreen.Classify(dimmer, soil, hazier) & (CloudScreen.Kind.Shadow | CloudScreen.Kind.Penumbra));
+        Assert.True(CloudScreen.Classify(penumbra, soil, new(new(1, 1, 1, 1), median, median)).HasFlag(CloudScreen.Kind.Penumbra));
+        Assert.False(CloudScreen.Classify(penumbra, soil, new(new(1, 1, 1, 1), median, median)).HasFlag(CloudScreen.Kind.Shadow));
+        // Soil before a new bright roof is 0.3 of it in every band alike, but it is ordinary soil under an extraordinary roof.
+        var roof = new CloudScreen.Bgrn(0.33f, 0.43f, 0.53f, 0.73f);
+        Assert.False(CloudScreen.Classify(soil, roof, new(new(1, 1, 1, 1), median, median)).HasFlag(CloudScreen.Kind.Shadow));
+        Assert.True(CloudScreen.Classify(soil, roof, CloudScreen.Typical.Neutral).HasFlag(CloudScreen.Kind.Shadow));
+    }
+
+    [Fact]
+    public void PenumbraGrowthEqualsRepeatedDilationWithinThePenumbra()
+    {
+        var rng = new Random(8);
+        foreach (var (w, h) in new[] { (1, 1), (9, 1), (13, 7), (64, 48), (120, 90) })
+        {
+            var kinds = new byte[w * h];
+            var shadow = new byte[w * h];
+            for (var i = 0; i < kinds.Length; i++)
+            {
+                if (rng.Next(3) != 0) kinds[i] = (byte)CloudScreen.Kind.Penumbra;
+                if (rng.Next(400) == 0) shadow[i] = 1;
+            }
+            var queue = new int[w * h];
+            var shadows = 0;
+            for (var i = 0; i < shadow.Length; i++) if (shadow[i] != 0) queue[shadows++] = i;
+            var grown = (byte[])shadow.Clone();
+            MaskMorphology.Grow(kinds, (byte)CloudScreen.Kind.Penumbra, CloudScreen.PenumbraReach, grown, new byte[w * h], w, h, queue, shadows);
+            // The reference: PenumbraReach rounds of 3 x 3 dilation, each kept only on penumbra pixels.
+            var expected = (byte[])shadow.Clone();
+            for (var step = 0; step < CloudScreen.PenumbraReach; step++)
+            {
+                var next = (byte[])expected.Clone();
+                for (var y = 0; y < h; y++)
+                    for (var x = 0; x < w; x++)
+                    {
+                        if (expected[y * w + x] != 0 || kinds[y * w + x] == 0) continue;
+                        for (var yy = Math.Max(0, y - 1); yy <= Math.Min(h - 1, y + 1); yy++)
+                            for (var xx = Math.Max(0, x - 1); xx <= Math.Min(w - 1, x + 1); xx++)
+                                if (expected[yy * w + xx] != 0) next[y * w + x] = 1;
+                    }
+                expected = next;
+            }
+            Assert.Equal(expected, grown);
+        }
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using WeiPian.Engine.Alignment;
 using WeiPian.Engine.Pipeline;
+using WeiPian.Engine.Radiometry;
 using WeiPian.Engine.Raster;
 using WeiPian.Engine.Raster.Primitives;
 
@@ -15,17 +16,27 @@ namespace WeiPian.Engine.Masks;
 /// <list type="bullet">
 /// <item>cloud core: bright (vis ≥ <see cref="CoreBrightness"/>), white (Fmask's whiteness Σ|band − vis| / vis ≤
 /// <see cref="MaxWhiteness"/>), hazy (Zhang's haze-optimised transform B − 0.5 R − 0.08 &gt; 0) and much brighter than
-/// the other date (vis ≥ <see cref="CoreGain"/> vis');</item>
+/// the other date (vis ≥ <see cref="CoreGain"/> vis', vis' times the scene's typical ratio of the dates' vis);</item>
 /// <item>cloud edge: thin cloud, white and brighter than the other date by <see cref="EdgeRise"/>, within
 /// <see cref="EdgeReach"/> pixels of a core;</item>
 /// <item>shadow, within <see cref="ShadowReach"/> pixels of a cloud (no sun azimuth is needed: every direction is
-/// searched): all four bands darker than the other date by about one factor (each ratio ≤ <see cref="ShadowRatio"/>,
-/// the largest at most <see cref="ShadowSpread"/> times the smallest), as shade keeps skylight in every band; or, where
+/// searched): all four bands darker than the other date by about one factor (each ratio, divided by the scene's typical
+/// ratio between the dates, ≤ <see cref="ShadowRatio"/>, the largest at most <see cref="ShadowSpread"/> times the
+/// smallest), as shade keeps skylight in every band, on a pixel darker than most of its date (band sum ≤
+/// <see cref="ShadowBrightness"/> times the date's median) over ground of ordinary brightness on the other date (≤
+/// <see cref="OtherBrightness"/> times its median: a new bright roof brightens every band alike too, which makes the
+/// date before it look shaded); or, where
 /// the ground itself changed between the dates (a crop grown) and the factor is lost, dark in NIR and the visible
 /// (≤ <see cref="DarkNir"/>, ≤ <see cref="DarkVisible"/>), darker than the other date and not water (NDWI &lt;
 /// <see cref="WaterNdwi"/>). Far from clouds neither test is used: bright spoil or a roof on wet soil brightens every band
 /// alike too, and is change. A shadow farther from its cloud than the reach (high clouds, low sun) is not found.</item>
+/// <item>penumbra: a shadow's soft edge, where the cloud above thins out and the ground is only a little darker, still in
+/// every band alike (normalised ratios ≤ <see cref="PenumbraRatio"/>, spread ≤ <see cref="PenumbraSpread"/>), connected
+/// to a shadow through such pixels within <see cref="PenumbraReach"/> steps. Alone, a slightly darker field is
+/// everywhere (soil moisture, crop growth); only grown from a shadow is it shade.</item>
 /// </list>
+/// The scene's typical ratio per band and median brightness per date come from a sample of both dates taken before any
+/// tile (<see cref="RadiometrySample.ReadPair"/>), so the season's change between the dates is not taken for shade.
 /// Clouds and shadows of either date are then dilated by <see cref="Dilation"/> pixels: their soft edges are where false
 /// change happens. Pixels with no data in a date are left to the nodata rule. Everything is local (a square of
 /// <see cref="Margin"/> pixels), so the screen runs strip by strip, in column blocks, without seeing the whole scene.
@@ -53,6 +64,21 @@ internal sealed class CloudScreen : ExclusionMask
     /// <summary>Largest ratio between the most and the least darkened band of a shadow.</summary>
     public const float ShadowSpread = 2.0f;
 
+    /// <summary>Largest band sum of a shadowed pixel, as a share of its date's median band sum.</summary>
+    public const float ShadowBrightness = 0.75f;
+
+    /// <summary>Largest band sum of the other date under a shadow, as a multiple of that date's median.</summary>
+    public const float OtherBrightness = 2.0f;
+
+    /// <summary>Largest normalised ratio of a penumbra pixel in any band: a tenth darker than the scene's typical change.</summary>
+    public const float PenumbraRatio = 0.92f;
+
+    /// <summary>Largest ratio between the most and the least darkened band of a penumbra pixel.</summary>
+    public const float PenumbraSpread = 1.4f;
+
+    /// <summary>Steps (8-connected) a shadow grows into its penumbra.</summary>
+    public const int PenumbraReach = 40;
+
     /// <summary>Largest NIR (full scale) of a dark pixel: shade keeps little of the direct sun in any band.</summary>
     public const float DarkNir = 0.13f;
 
@@ -71,8 +97,8 @@ internal sealed class CloudScreen : ExclusionMask
     /// <summary>Pixels every cloud and shadow is grown by.</summary>
     public const int Dilation = 3;
 
-    /// <summary>The context a pixel's decision needs on each side.</summary>
-    public const int Margin = ShadowReach + Dilation;
+    /// <summary>The context a pixel's decision needs on each side: a core, its edge, the shadow, the penumbra, the dilation.</summary>
+    public const int Margin = EdgeReach + ShadowReach + PenumbraReach + Dilation;
 
     private const int BlockColumns = 1024;
     private static readonly BandRole[] Roles = [BandRole.Blue, BandRole.Green, BandRole.Red, BandRole.Nir];
@@ -83,10 +109,13 @@ internal sealed class CloudScreen : ExclusionMask
     private readonly float[] _noDataBefore;
     private readonly float[] _noDataAfter;
     private readonly float _scale;
+    private readonly Typical _typicalBefore;
+    private readonly Typical _typicalAfter;
     private float[] _valuesBefore = [];
     private float[] _valuesAfter = [];
     private byte[] _work = [];
     private int[] _counts = [];
+    private int[] _queue = [];
 
     /// <summary>A screen reading the two dates on its own (the run's readers belong to another thread), on the grid the run processes them on.</summary>
     /// <param name="pair">The dates and how they are aligned, as the run opens them.</param>
@@ -108,7 +137,34 @@ internal sealed class CloudScreen : ExclusionMask
         }
         _noDataBefore = [.. _bandsBefore.Select(b => (float)(_pair.First.NoData[b - 1] ?? double.NaN))];
         _noDataAfter = [.. _bandsAfter.Select(b => (float)(_pair.Second.NoData[b - 1] ?? double.NaN))];
+        var (before, after) = RadiometrySample.ReadPair(_pair.First, _pair.RegionFirst, _bandsBefore, _pair.Second, _pair.RegionSecond, _bandsAfter);
         _scale = (float)(1 / fullScale);
+        (_typicalBefore, _typicalAfter) = Typicals(before, after);
+    }
+
+    // The scene's typical ratio between the dates per band and median band sum per date, from co-located samples.
+    private (Typical Before, Typical After) Typicals(RadiometrySample before, RadiometrySample after)
+    {
+        if (before.Count == 0) return (Typical.Neutral, Typical.Neutral);
+        var ratio = new float[4];
+        var ratios = new float[before.Count];
+        for (var b = 0; b < 4; b++)
+        {
+            var count = 0;
+            for (var i = 0; i < before.Count; i++)
+                if (before.Values[b][i] > 0 && after.Values[b][i] > 0) ratios[count++] = after.Values[b][i] / before.Values[b][i];
+            ratio[b] = count == 0 ? 1 : (float)new BandStatistics(ratios.AsSpan(0, count)).Percentile(50);
+        }
+        static float Brightness(RadiometrySample sample, float scale)
+        {
+            var sums = new float[sample.Count];
+            for (var i = 0; i < sums.Length; i++)
+                sums[i] = scale * (sample.Values[0][i] + sample.Values[1][i] + sample.Values[2][i] + sample.Values[3][i]);
+            return (float)new BandStatistics(sums).Percentile(50);
+        }
+        float brightnessBefore = Brightness(before, _scale), brightnessAfter = Brightness(after, _scale);
+        var afterOverBefore = new Bgrn(ratio[0], ratio[1], ratio[2], ratio[3]);
+        return (new Typical(afterOverBefore.Inverse(), brightnessBefore, brightnessAfter), new Typical(afterOverBefore, brightnessAfter, brightnessBefore));
     }
 
     private static int[] Bands(Scene scene)
@@ -116,9 +172,9 @@ internal sealed class CloudScreen : ExclusionMask
         var missing = Roles.Where(r => !scene.BandRoles.Contains(r)).ToList();
         if (missing.Count > 0)
             throw new InputException(
-                $"The cloud screen needs B, G, R and NIR bands; '{scene.Path}' has no {string.Join(", ", missing)} band ({BandOrder.Format(scene.BandRoles)}).")
+                $"The cloud screen is on and needs B, G, R and NIR bands; '{scene.Path}' has no {string.Join(", ", missing)} band ({BandOrder.Format(scene.BandRoles)}): give the band order, or turn the screen off.")
             {
-                Setting = nameof(Pipeline.DetectionOptions.CloudScreen),
+                Setting = "Bands",
             };
         return [.. Roles.Select(scene.BandOf)];
     }
@@ -161,6 +217,7 @@ internal sealed class CloudScreen : ExclusionMask
             _work = new byte[5 * n];
         }
         if (_counts.Length < w) _counts = new int[w];
+        if (_queue.Length < n) _queue = new int[n];
         var before = _valuesBefore.AsSpan(0, 4 * n);
         var after = _valuesAfter.AsSpan(0, 4 * n);
         _pair.First.ReadBands<float>(context.Translate(_pair.RegionFirst.X, _pair.RegionFirst.Y), before, _bandsBefore);
@@ -174,18 +231,24 @@ internal sealed class CloudScreen : ExclusionMask
         {
             var kind = Kind.Clear;
             if (Pixel(before, n, i, _scale, _noDataBefore) is { } p && Pixel(after, n, i, _scale, _noDataAfter) is { } q)
-                kind = Classify(p, q) | Classify(q, p);
+                kind = Classify(p, q, _typicalBefore) | Classify(q, p, _typicalAfter);
             kinds[i] = (byte)kind;
             cloud[i] = (byte)((kind & Kind.Core) != 0 ? 1 : 0);
         }
         // Thin, white brightening is cloud only within EdgeReach of a core; dark pixels are shadow only within ShadowReach of a cloud.
-        Dilate(cloud, near, temp, w, h, EdgeReach, _counts);
+        MaskMorphology.Dilate(cloud, near, temp, w, h, EdgeReach, _counts);
         for (var i = 0; i < n; i++)
             if ((kinds[i] & (byte)Kind.Edge) != 0 && near[i] != 0) cloud[i] = 1;
-        Dilate(cloud, near, temp, w, h, ShadowReach, _counts);
+        MaskMorphology.Dilate(cloud, near, temp, w, h, ShadowReach, _counts);
+        var shadows = 0;
         for (var i = 0; i < n; i++)
-            if ((kinds[i] & (byte)(Kind.Shadow | Kind.Dark)) != 0 && near[i] != 0) cloud[i] = 1;
-        Dilate(cloud, result, temp, w, h, Dilation, _counts);
+            if ((kinds[i] & (byte)(Kind.Shadow | Kind.Dark)) != 0 && near[i] != 0)
+            {
+                cloud[i] = 1;
+                _queue[shadows++] = i;
+            }
+        MaskMorphology.Grow(kinds, (byte)Kind.Penumbra, PenumbraReach, cloud, temp, w, h, _queue, shadows);
+        MaskMorphology.Dilate(cloud, result, temp, w, h, Dilation, _counts);
         return result;
     }
 
@@ -198,12 +261,29 @@ internal sealed class CloudScreen : ExclusionMask
         Edge = 2,
         Shadow = 4,
         Dark = 8,
+        Penumbra = 16,
+    }
+
+    /// <summary>
+    /// What is ordinary for one date against the other over the scene: its typical ratio to the other date per band
+    /// (the season, the sensors), its median band sum and the other date's.
+    /// </summary>
+    internal readonly record struct Typical(Bgrn Ratio, float Brightness, float OtherBrightness)
+    {
+        /// <summary>No change between the dates and no brightness limit.</summary>
+        public static Typical Neutral { get; } = new(new Bgrn(1, 1, 1, 1), float.PositiveInfinity, float.PositiveInfinity);
     }
 
     /// <summary>One pixel's B, G, R, NIR in full scale.</summary>
     internal readonly record struct Bgrn(float B, float G, float R, float N)
     {
         public float Visible => (B + G + R) / 3;
+
+        /// <summary>The sum of the four bands.</summary>
+        public float Sum => B + G + R + N;
+
+        /// <summary>Each band's reciprocal.</summary>
+        public Bgrn Inverse() => new(1 / B, 1 / G, 1 / R, 1 / N);
     }
 
     // The pixel's four bands in full scale, or null where a band has no data (its nodata value or NaN).
@@ -214,27 +294,25 @@ internal sealed class CloudScreen : ExclusionMask
         return new Bgrn(b * scale, g * scale, r * scale, nir * scale);
     }
 
-    /// <summary>The tests of the remarks for pixel <paramref name="p"/> of one date against <paramref name="q"/> of the other.</summary>
-    internal static Kind Classify(Bgrn p, Bgrn q)
+    /// <summary>
+    /// The tests of the remarks for pixel <paramref name="p"/> of one date against <paramref name="q"/> of the other, with
+    /// what is <paramref name="typical"/> for <paramref name="p"/>'s date against the other.
+    /// </summary>
+    internal static Kind Classify(Bgrn p, Bgrn q, in Typical typical)
     {
-        var kind = Kind.Clear;
+        var kind = Cloud(p, q, typical);
         var vis = p.Visible;
-        var other = q.Visible;
-        if (vis > 0)
-        {
-            var whiteness = (MathF.Abs(p.B - vis) + MathF.Abs(p.G - vis) + MathF.Abs(p.R - vis)) / vis;
-            if (whiteness <= MaxWhiteness)
-            {
-                if (vis >= CoreBrightness && p.B - 0.5f * p.R - 0.08f > 0 && vis >= CoreGain * other) kind |= Kind.Core;
-                if (vis - other >= EdgeRise) kind |= Kind.Edge;
-            }
-        }
+        var other = q.Visible * typical.Ratio.Visible;
         if (q.B > 0 && q.G > 0 && q.R > 0 && q.N > 0)
         {
-            float rb = p.B / q.B, rg = p.G / q.G, rr = p.R / q.R, rn = p.N / q.N;
+            var t = typical.Ratio;
+            float rb = p.B / q.B / t.B, rg = p.G / q.G / t.G, rr = p.R / q.R / t.R, rn = p.N / q.N / t.N;
             var most = MathF.Max(MathF.Max(rb, rg), MathF.Max(rr, rn));
             var least = MathF.Min(MathF.Min(rb, rg), MathF.Min(rr, rn));
-            if (most <= ShadowRatio && least > 0 && most <= ShadowSpread * least) kind |= Kind.Shadow;
+            if (most <= ShadowRatio && least > 0 && most <= ShadowSpread * least
+                && p.Sum <= ShadowBrightness * typical.Brightness && q.Sum <= OtherBrightness * typical.OtherBrightness)
+                kind |= Kind.Shadow;
+            if (most <= PenumbraRatio && least > 0 && most <= PenumbraSpread * least) kind |= Kind.Penumbra;
         }
         if (p.N <= DarkNir && vis <= DarkVisible && vis <= DarkDrop * other && p.N <= DarkDrop * q.N && p.G + p.N > 0
             && (p.G - p.N) / (p.G + p.N) < WaterNdwi)
@@ -242,40 +320,17 @@ internal sealed class CloudScreen : ExclusionMask
         return kind;
     }
 
-    /// <summary>
-    /// Square (chessboard) dilation of a 0/1 mask by <paramref name="radius"/> pixels: a running count along each row
-    /// into <paramref name="temp"/>, then one down the columns (<paramref name="counts"/>, one per column), so the cost
-    /// does not grow with the radius.
-    /// </summary>
-    internal static void Dilate(ReadOnlySpan<byte> mask, Span<byte> result, Span<byte> temp, int width, int height, int radius, Span<int> counts)
+    /// <summary>The cloud tests alone (<see cref="Kind.Core"/>, <see cref="Kind.Edge"/>), which read only B, G and R.</summary>
+    internal static Kind Cloud(Bgrn p, Bgrn q, in Typical typical)
     {
-        for (var r = 0; r < height; r++)
-        {
-            var src = mask.Slice(r * width, width);
-            var dst = temp.Slice(r * width, width);
-            var count = 0;
-            for (var c = 0; c < Math.Min(radius, width); c++) count += src[c];
-            for (var c = 0; c < width; c++)
-            {
-                if (c + radius < width) count += src[c + radius];
-                dst[c] = (byte)(count > 0 ? 1 : 0);
-                if (c - radius >= 0) count -= src[c - radius];
-            }
-        }
-        counts = counts[..width];
-        counts.Clear();
-        for (var r = 0; r < Math.Min(radius, height); r++) Add(counts, temp.Slice(r * width, width), 1);
-        for (var r = 0; r < height; r++)
-        {
-            if (r + radius < height) Add(counts, temp.Slice((r + radius) * width, width), 1);
-            var dst = result.Slice(r * width, width);
-            for (var c = 0; c < width; c++) dst[c] = (byte)(counts[c] > 0 ? 1 : 0);
-            if (r - radius >= 0) Add(counts, temp.Slice((r - radius) * width, width), -1);
-        }
-    }
-
-    private static void Add(Span<int> counts, ReadOnlySpan<byte> row, int sign)
-    {
-        for (var c = 0; c < row.Length; c++) counts[c] += sign * row[c];
+        var vis = p.Visible;
+        if (!(vis > 0)) return Kind.Clear;
+        var whiteness = (MathF.Abs(p.B - vis) + MathF.Abs(p.G - vis) + MathF.Abs(p.R - vis)) / vis;
+        if (whiteness > MaxWhiteness) return Kind.Clear;
+        var other = q.Visible * typical.Ratio.Visible; // what the other date's ground would read on this date
+        var kind = Kind.Clear;
+        if (vis >= CoreBrightness && p.B - 0.5f * p.R - 0.08f > 0 && vis >= CoreGain * other) kind |= Kind.Core;
+        if (vis - other >= EdgeRise) kind |= Kind.Edge;
+        return kind;
     }
 }

@@ -1,5 +1,6 @@
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
+using WeiPian.Engine.Alignment;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Pipeline;
@@ -34,20 +35,24 @@ internal abstract class ExclusionMask : IDisposable
     /// The masks a run applies besides nodata and farmland: <see cref="DetectionOptions.BeforeMask"/>,
     /// <see cref="DetectionOptions.AfterMask"/>, and the <see cref="CloudScreen"/> when <see cref="DetectionOptions.CloudScreen"/>
     /// says so or, left unset, the card does (<see cref="ModelCard.Clouds"/>). All opened and checked before any work.
+    /// Where neither says, a pair that shows clouds is refused (<see cref="CloudCheck"/>).
     /// </summary>
     /// <param name="options">The run's options.</param>
     /// <param name="card">The model's card: whether it asks for the cloud screen, and its full scale.</param>
     /// <param name="pair">The scene pair.</param>
-    /// <param name="grid">The run's grid: the overlap of the two dates, in the before date's pixels.</param>
-    public static ExclusionMask[] ForRun(DetectionOptions options, ModelCard card, ScenePair pair, PixelGrid grid)
+    /// <param name="aligned">The dates as the run reads them; its grid is the run's (the overlap of the two dates, in the before date's pixels).</param>
+    public static ExclusionMask[] ForRun(DetectionOptions options, ModelCard card, ScenePair pair, AlignedPair aligned)
     {
         var masks = new List<ExclusionMask>();
+        var fullScale = card.Input.Scaling.Max.Max();
         try
         {
-            if (options.BeforeMask is { } before) masks.Add(Open(before, grid, nameof(options.BeforeMask)));
-            if (options.AfterMask is { } after) masks.Add(Open(after, grid, nameof(options.AfterMask)));
+            if (options.BeforeMask is { } before) masks.Add(Open(before, aligned.Grid, nameof(options.BeforeMask)));
+            if (options.AfterMask is { } after) masks.Add(Open(after, aligned.Grid, nameof(options.AfterMask)));
             if (options.CloudScreen ?? card.Clouds)
-                masks.Add(new CloudScreen(pair, card.Input.Gsd, card.Input.Scaling.Max.Max()));
+                masks.Add(new CloudScreen(pair, card.Input.Gsd, fullScale));
+            else if (options.CloudScreen is null)
+                CloudCheck.RefuseUnscreened(aligned.First, aligned.RegionFirst, aligned.Second, aligned.RegionSecond, fullScale);
         }
         catch
         {

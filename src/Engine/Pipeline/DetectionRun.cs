@@ -71,9 +71,10 @@ internal sealed class DetectionRun : IDisposable
             _bandsAfter = model.Card.BindBands(_after.BandRoles, pair.After);
             BeforeDate = _before.DateOrRefuse(pair.BeforeDate, nameof(pair.BeforeDate), "before");
             AfterDate = _after.DateOrRefuse(pair.AfterDate, nameof(pair.AfterDate), "after");
-            _exclusions = ExclusionMask.ForRun(options, model.Card, pair, Grid);
             Tiles = new TileGrid(_regionBefore.Width, _regionBefore.Height, model.TileSize, model.Halo, ChunkTiles(model));
             Radiometry = RadiometryPlan.Prepare(model.Card, _before, _regionBefore, _bandsBefore, _after, _regionAfter, _bandsAfter, options.Radiometry);
+            // After the radiometry checks: data the model cannot read is refused for that first, not for looking cloudy.
+            _exclusions = ExclusionMask.ForRun(options, model.Card, pair, aligned);
             checks = Times.Add(StageTimes.Stage.Checks, checks);
             _survey = surveyPath is null ? null : LandSurvey.Load(surveyPath, Crs, Grid.Bounds, options.Survey);
             checks = Times.Add(StageTimes.Stage.Survey, checks);
