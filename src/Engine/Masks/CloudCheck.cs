@@ -15,12 +15,12 @@ namespace WeiPian.Engine.Masks;
 /// 1024² scene fell in none of them), so the check reads whole blocks: <see cref="Lattice"/> x <see cref="Lattice"/>
 /// windows of up to <see cref="Side"/> px, each the file's block that a point of the radiometry sample's lattice falls in
 /// (GDAL decodes whole blocks, so a block read whole costs what a corner of it does, and these were just decoded for
-/// the radiometry sample). A pixel is cloud on a date when it passes the
-/// screen's core test (<see cref="CloudScreen.Kind.Core"/>: bright, white, hazy and much brighter than the other date),
-/// which needs only B, G and R; a window's cores count only with a fringe of thin cloud (<see cref="MinFringe"/>), which
-/// greenhouses, white roofs and other bright new surfaces have not. "Much brighter" is against the scene's typical ratio of the dates' visible brightness (the
-/// median over the same windows, read twice: GDAL's block cache keeps them), so an after date at another gain or bit
-/// depth is not taken for a sky of cloud: that is the radiometry checks' to refuse.
+/// the radiometry sample). A pixel is cloud on a date when it passes the screen's core test
+/// (<see cref="CloudScreen.Kind.Core"/>: bright, white, hazy and much brighter than the other date), which needs only B,
+/// G and R; a window's cores count only with a fringe of thin cloud (<see cref="MinFringe"/>), which greenhouses, white
+/// roofs and other bright new surfaces have not. "Much brighter" is against the scene's typical ratio of the dates'
+/// visible brightness (the median over the same windows, read twice: GDAL's block cache keeps them), so an after date at
+/// another gain or bit depth is not taken for a sky of cloud: that is the radiometry checks' to refuse.
 /// </remarks>
 internal static class CloudCheck
 {
@@ -66,6 +66,7 @@ internal static class CloudCheck
         ArgumentNullException.ThrowIfNull(after);
         if (Visible.Any(r => !before.BandRoles.Contains(r) || !after.BandRoles.Contains(r))) return;
         int[] bandsBefore = [.. Visible.Select(before.BandOf)], bandsAfter = [.. Visible.Select(after.BandOf)];
+        float[] noDataBefore = NoData(before, bandsBefore), noDataAfter = NoData(after, bandsAfter);
         var windows = Windows(before, regionBefore).ToList();
         float[] p = [], q = [];
         // Each date's B, G, R over a window, band-sequential; its pixel count.
@@ -84,7 +85,7 @@ internal static class CloudCheck
         {
             var n = Read(window);
             for (var i = 0; i < n; i++)
-                if (Pixel(p, n, i, 1, before, bandsBefore) is { Visible: > 0 } b && Pixel(q, n, i, 1, after, bandsAfter) is { Visible: > 0 } a)
+                if (Pixel(p, n, i, 1, noDataBefore) is { Visible: > 0 } b && Pixel(q, n, i, 1, noDataAfter) is { Visible: > 0 } a)
                 {
                     if (i % RatioStride == 0) ratios.Add(a.Visible / b.Visible);
                     maxBefore = MathF.Max(maxBefore, MathF.Max(b.B, MathF.Max(b.G, b.R)));
@@ -103,7 +104,7 @@ internal static class CloudCheck
             onBefore.Start(n);
             onAfter.Start(n);
             for (var i = 0; i < n; i++)
-                if (Pixel(p, n, i, scale, before, bandsBefore) is { } b && Pixel(q, n, i, scale, after, bandsAfter) is { } a)
+                if (Pixel(p, n, i, scale, noDataBefore) is { } b && Pixel(q, n, i, scale, noDataAfter) is { } a)
                 {
                     onBefore.Set(i, CloudScreen.Cloud(b, a, typicalBefore));
                     onAfter.Set(i, CloudScreen.Cloud(a, b, typicalAfter));
@@ -187,12 +188,14 @@ internal static class CloudCheck
     private static bool InCardUnits(float max, double fullScale) => max <= fullScale && (max > 255 || fullScale <= 255);
 
     // B, G, R of pixel i in full scale, N unknown (0, which no core test reads), or null where a band has no data.
-    private static CloudScreen.Bgrn? Pixel(float[] planes, int plane, int i, float scale, Scene scene, int[] bands)
+    // (The screen's own Pixel reads four bands; this one three.)
+    private static CloudScreen.Bgrn? Pixel(float[] planes, int plane, int i, float scale, float[] noData)
     {
         float b = planes[i], g = planes[plane + i], r = planes[2 * plane + i];
-        if (float.IsNaN(b + g + r) || IsNoData(scene, bands[0], b) || IsNoData(scene, bands[1], g) || IsNoData(scene, bands[2], r)) return null;
+        if (float.IsNaN(b + g + r) || b == noData[0] || g == noData[1] || r == noData[2]) return null;
         return new CloudScreen.Bgrn(b * scale, g * scale, r * scale, 0);
     }
 
-    private static bool IsNoData(Scene scene, int band, float v) => scene.NoData[band - 1] is { } nd && v == (float)nd;
+    // Each band's nodata value, NaN where it has none (NaN equals nothing), looked up once rather than per pixel.
+    private static float[] NoData(Scene scene, int[] bands) => [.. bands.Select(b => (float)(scene.NoData[b - 1] ?? double.NaN))];
 }
