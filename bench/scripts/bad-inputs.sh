@@ -14,6 +14,7 @@
 # Fixtures (tiny, made once in a temp folder): a `weipian synth --size 256 --seed 3` scene, a 2048² scene for the
 # signal rows, a class raster to polygonise, a detection to recheck, a batch folder, and broken variants: empty,
 # truncated and text files named .tif/.gpkg/.onnx, a folder named .tif, a one-band image, shifted and smaller grids,
+# a pair at 1.6 m, an 8-bit after date, a 1024² pair with clouds nobody flagged,
 # float and out-of-range class rasters, 1,000,000² declared VRTs, a self-referencing VRT, Shapefile surveys without
 # .shx/.dbf/.prj, a GeoPackage without DLTB, XZQDM values that collide as file names or are 200 digits long, model
 # cards with bad JSON, Latin-1 bytes, huge tiles, unknown or path-like TBLX, manifests with an unknown column, an
@@ -115,6 +116,8 @@ echo "== fixtures in $F"
 cd "$F"
 weipian synth --out s --size 256 --seed 3 >/dev/null || fail_setup "synth s"
 weipian synth --out big --size 1536 --seed 5 --no-shapefiles >/dev/null || fail_setup "synth big"
+weipian synth --out cl --size 1024 --seed 2 --clouds unflagged --no-shapefiles >/dev/null || fail_setup "synth cl"
+rm -f cl/truth.tif cl/truth.gpkg cl/after_clouds.tif
 rm -f big/truth.tif big/truth.gpkg
 cp s/truth.tif r.tif
 weipian detect --before s/before.tif --after s/after.tif --survey s/survey.gpkg --out d.gpkg >/dev/null 2>&1 \
@@ -134,6 +137,8 @@ gdal_translate -q -b 1 s/before.tif oneband.tif || fail_setup oneband
 gdal_translate -q -srcwin 0 0 200 200 s/after.tif small.tif || fail_setup small
 gdal_translate -q -srcwin 0 0 200 200 r.tif rsmall.tif || fail_setup rsmall
 gdal_translate -q -tr 1.6 1.6 s/after.tif coarse.tif || fail_setup coarse
+gdal_translate -q -tr 1.6 1.6 s/before.tif coarseb.tif || fail_setup coarseb
+gdal_translate -q -ot Byte -scale 0 1023 0 255 s/after.tif after8.tif || fail_setup after8
 gdal_translate -q -of GPKG r.tif rg.gpkg || fail_setup rg.gpkg
 read -r ulx uly lrx lry < <(gdalinfo -json s/after.tif | python3 -c '
 import json, sys
@@ -305,6 +310,10 @@ row detect-split-by-bad   2 "--split-by"     "detect $D --out o.gpkg --split-by 
 row detect-device-bad     2 "--device"       "detect $D --out o.gpkg --device tpu"
 row detect-encoding-bad   2 "--encoding"     "detect $D --out o.shp --encoding KOI9"
 row detect-missing-out    2 "--out"          "detect $D"
+# detect: data the model would misread, refused naming the option that makes it fit
+row detect-after-8bit     2 "after8\.tif.*--radiometry" "detect --before s/before.tif --after after8.tif --survey s/survey.gpkg --out o.gpkg"
+row detect-gsd-model      2 "coarseb\.tif.*--resample-to-model" "detect --before coarseb.tif --after coarse.tif --survey s/survey.gpkg --out o.gpkg"
+row detect-clouds-unsaid  2 "cl/after\.tif.*--clouds" "detect --before cl/before.tif --after cl/after.tif --survey cl/survey.gpkg --out o.gpkg"
 # detect: outputs
 row detect-out-ext-xyz    2 "o\.xyz"         "detect $D --out o.xyz"
 row detect-out-ext-tif    2 "o\.tif"         "detect $D --out o.tif"
@@ -408,6 +417,7 @@ row stale-partial-detect  0 "partial|temporary|left over|leftover|stale" 'detect
 # controls: the same commands on good inputs work
 row control-detect        0 ""               "detect $D --out o.gpkg --class-raster c.tif" control=1
 row control-detect-card   0 ""               "detect $D --out o.gpkg --model cards/ok.onnx" control=1
+row control-detect-clouds 0 ""               "detect --before cl/before.tif --after cl/after.tif --survey cl/survey.gpkg --out o.gpkg --clouds" control=1
 row control-polygonize    0 ""               'polygonize r.tif o.gpkg' control=1
 row control-eval          0 ""               'eval --truth s/truth.tif --pred r.tif' control=1
 row control-recheck       0 ""               "recheck $P --out rc.gpkg" control=1
