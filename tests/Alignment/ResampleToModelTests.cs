@@ -1,4 +1,5 @@
 using System.Globalization;
+using WeiPian.Engine.Alignment;
 using WeiPian.Engine.Evaluation;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Inference;
@@ -73,6 +74,41 @@ public sealed class ResampleToModelTests(ITestOutputHelper log) : IDisposable
             if (found.Recall < reference.Recall - 0.05) failures.Add($"{SynthCase.Describe(name, found)}; {SynthCase.Describe("native", reference)}");
         }
         Assert.Empty(failures);
+    }
+
+    [Theory]
+    [InlineData(2.0, true)]
+    [InlineData(1.6, true)]
+    [InlineData(1.5, false)]
+    [InlineData(0.5, false)]
+    public void APairTwiceTheModelsGsdOrCoarserIsReadWithTheSensorsOwnValues(double gsd, bool nearest)
+    {
+        using var pair = SynthCase.Run(SynthCase.Clear(Side(gsd), Seed, gsd) with { Size = 64 });
+        using var aligned = AlignedPair.Open(pair.Pair with { ResampleToModel = true }, modelGsd: 0.8);
+        using var source = Scene.Open(pair.Before);
+        var grid = aligned.Grid;
+        Assert.Equal(0.8, grid.PixelSizeX, 1e-9);
+
+        var read = new ushort[grid.Width * grid.Height];
+        aligned.First.Read(1, aligned.RegionFirst, read.AsSpan());
+        var own = new ushort[source.Grid.Width * source.Grid.Height];
+        source.Read(1, source.Grid.Extent, own.AsSpan());
+
+        // Nearest neighbour by its definition: the source pixel whose footprint holds the target pixel's centre.
+        var (t, s) = (grid.Transform, source.Grid.Transform);
+        var differ = 0;
+        for (var row = 0; row < grid.Height; row++)
+        {
+            for (var column = 0; column < grid.Width; column++)
+            {
+                var (x, y) = t.PixelToWorld(column + 0.5, row + 0.5);
+                var (c, r) = s.WorldToPixel(x, y);
+                if (read[row * grid.Width + column] != own[(int)Math.Floor(r) * source.Grid.Width + (int)Math.Floor(c)]) differ++;
+            }
+        }
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{gsd} m read at 0.8 m: {differ} of {read.Length} pixels differ from the nearest source pixel"));
+        if (nearest) Assert.Equal(0, differ);
+        else Assert.True(differ > read.Length / 4, $"{gsd} m read at 0.8 m: only {differ} of {read.Length} pixels interpolated");
     }
 
     // The polygons lie in the scene (its CRS, its ground), their vertices on a 0.8 m grid from the scene's origin, and each

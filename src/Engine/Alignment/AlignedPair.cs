@@ -9,7 +9,8 @@ namespace WeiPian.Engine.Alignment;
 /// <summary>
 /// Two dates opened on one processing grid, ready to be read window by window: as they are when they share a grid; with
 /// <see cref="ScenePair.Align"/> the second warped onto the first's grid over their overlap; with
-/// <see cref="ScenePair.ResampleToModel"/> both warped to the model's GSD; with <see cref="ScenePair.Coregister"/> the
+/// <see cref="ScenePair.ResampleToModel"/> both warped to the model's GSD (each date by <see cref="Scene.ResamplingOnto"/>:
+/// cubic, or nearest neighbour for a date magnified twofold or more); with <see cref="ScenePair.Coregister"/> the
 /// second read shifted back by the residual shift measured between them.
 /// </summary>
 internal sealed class AlignedPair : IDisposable
@@ -17,8 +18,12 @@ internal sealed class AlignedPair : IDisposable
     /// <summary>Relative difference between the scene's and the card's GSD beyond which the model is not run as it is.</summary>
     public const double GsdTolerance = 0.10;
 
-    private AlignedPair(Scene first, PixelWindow regionFirst, Scene second, PixelWindow regionSecond)
+    // The resampling that reads the second date onto the processing grid, kept for a corrected re-read by Register.
+    private readonly string _secondResampling;
+
+    private AlignedPair(Scene first, PixelWindow regionFirst, Scene second, PixelWindow regionSecond, string secondResampling)
     {
+        _secondResampling = secondResampling;
         First = first;
         RegionFirst = regionFirst;
         Second = second;
@@ -58,18 +63,21 @@ internal sealed class AlignedPair : IDisposable
             var pixelSize = ProcessingPixelSize(first, pair, modelGsd);
             var grids = first.Grid.Compare(second.Grid);
             PixelWindow regionFirst, regionSecond;
+            var secondResampling = Scene.ResamplingOnto(second.Grid, first.Grid);
             if (pixelSize is null && grids.IsCompatible)
                 (regionFirst, regionSecond) = (grids.OverlapInFirst!.Value, grids.OverlapInSecond!.Value);
             else
             {
                 if (!grids.IsCompatible && !pair.Align) first.Grid.EnsureCompatible(second.Grid, pair.Before, pair.After);
                 var target = Overlap(first, second, pixelSize ?? first.Grid.PixelSizeX, pixelSize ?? first.Grid.PixelSizeY);
-                if (pixelSize is not null) first = Replaced(first, Scene.OpenWarped(pair.Before, target, first.BandRoles));
+                if (pixelSize is not null)
+                    first = Replaced(first, Scene.OpenWarped(pair.Before, target, first.BandRoles, Scene.ResamplingOnto(first.Grid, target)));
                 regionFirst = pixelSize is null ? Window(first.Grid, target) : target.Extent;
-                second = Replaced(second, Scene.OpenWarped(pair.After, target, second.BandRoles));
+                secondResampling = Scene.ResamplingOnto(second.Grid, target);
+                second = Replaced(second, Scene.OpenWarped(pair.After, target, second.BandRoles, secondResampling));
                 regionSecond = target.Extent;
             }
-            return new AlignedPair(first, regionFirst, second, regionSecond);
+            return new AlignedPair(first, regionFirst, second, regionSecond, secondResampling);
         }
         catch
         {
@@ -91,7 +99,7 @@ internal sealed class AlignedPair : IDisposable
         if (pair.Coregister && registration is { IsGlobal: true } shift)
         {
             var grid = Grid;
-            Second = Replaced(Second, Scene.OpenWarped(pair.After, grid, Second.BandRoles, (shift.Columns, shift.Rows)));
+            Second = Replaced(Second, Scene.OpenWarped(pair.After, grid, Second.BandRoles, _secondResampling, (shift.Columns, shift.Rows)));
             RegionSecond = grid.Extent;
             registration = shift with { Corrected = true };
         }
