@@ -57,35 +57,42 @@ public sealed class RadiometrySample
         ArgumentNullException.ThrowIfNull(bands);
         if (region.PixelCount > TargetPixels && Overview(scene, region, bands[0]) is { } level)
             return FromLevel(scene, region, bands, level);
-        var values = Gather([scene], [region], [bands], Windows(scene, region, region.Width, region.Height));
+        var values = Gather([scene], [region], [bands], Windows(scene, region, region.Width, region.Height, Blocks));
         return new RadiometrySample(scene.Path, values[0], false);
     }
 
     /// <summary>Samples the same pixels of two dates (regions of equal size on one grid), for a relative normalisation.</summary>
+    /// <param name="before">The before date.</param>
+    /// <param name="regionBefore">Its processed region.</param>
+    /// <param name="bandsBefore">Its 1-based bands in the model's channel order.</param>
+    /// <param name="after">The after date.</param>
+    /// <param name="regionAfter">Its processed region, of the before's size.</param>
+    /// <param name="bandsAfter">Its 1-based bands in the model's channel order.</param>
+    /// <param name="blocks">Windows per side of the region: fewer for a figure a smaller sample measures as well, such as a median.</param>
     /// <returns>The before and the after sample, value i of one at the pixel of value i of the other.</returns>
     public static (RadiometrySample Before, RadiometrySample After) ReadPair(Scene before, PixelWindow regionBefore, IReadOnlyList<int> bandsBefore,
-        Scene after, PixelWindow regionAfter, IReadOnlyList<int> bandsAfter)
+        Scene after, PixelWindow regionAfter, IReadOnlyList<int> bandsAfter, int blocks = Blocks)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
-        var windows = Windows(before, regionBefore, Math.Min(regionBefore.Width, regionAfter.Width), Math.Min(regionBefore.Height, regionAfter.Height));
+        var windows = Windows(before, regionBefore, Math.Min(regionBefore.Width, regionAfter.Width), Math.Min(regionBefore.Height, regionAfter.Height), blocks);
         var values = Gather([before, after], [regionBefore, regionAfter], [bandsBefore, bandsAfter], windows);
         return (new RadiometrySample(before.Path, values[0], false), new RadiometrySample(after.Path, values[1], false));
     }
 
-    // Windows relative to a region of the scene: the region whole when it is small, else a Blocks x Blocks lattice of
+    // Windows relative to a region of the scene: the region whole when it is small, else a blocks x blocks lattice of
     // BlockSide px, each window at the corner of the scene's block its lattice point falls in (inside the region).
-    private static List<PixelWindow> Windows(Scene scene, PixelWindow region, int width, int height)
+    private static List<PixelWindow> Windows(Scene scene, PixelWindow region, int width, int height, int blocks)
     {
         if ((long)width * height <= TargetPixels) return [new PixelWindow(0, 0, width, height)];
         int w = Math.Min(BlockSide, width), h = Math.Min(BlockSide, height);
         var (blockWidth, blockHeight) = scene.Dataset.BlockSize(1);
-        var windows = new List<PixelWindow>(Blocks * Blocks);
-        for (var j = 0; j < Blocks; j++)
-            for (var i = 0; i < Blocks; i++)
+        var windows = new List<PixelWindow>(blocks * blocks);
+        for (var j = 0; j < blocks; j++)
+            for (var i = 0; i < blocks; i++)
             {
-                var x = BlockSnap.Offset(region.X, (int)((width - w) * (i + 0.5) / Blocks), blockWidth, width - w, (width - w) / Blocks);
-                var y = BlockSnap.Offset(region.Y, (int)((height - h) * (j + 0.5) / Blocks), blockHeight, height - h, (height - h) / Blocks);
+                var x = BlockSnap.Offset(region.X, (int)((width - w) * (i + 0.5) / blocks), blockWidth, width - w, (width - w) / blocks);
+                var y = BlockSnap.Offset(region.Y, (int)((height - h) * (j + 0.5) / blocks), blockHeight, height - h, (height - h) / blocks);
                 windows.Add(new PixelWindow(x, y, w, h));
             }
         return windows;
