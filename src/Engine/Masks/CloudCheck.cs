@@ -66,7 +66,7 @@ internal static class CloudCheck
         ArgumentNullException.ThrowIfNull(after);
         if (Visible.Any(r => !before.BandRoles.Contains(r) || !after.BandRoles.Contains(r))) return;
         int[] bandsBefore = [.. Visible.Select(before.BandOf)], bandsAfter = [.. Visible.Select(after.BandOf)];
-        float[] noDataBefore = NoData(before, bandsBefore), noDataAfter = NoData(after, bandsAfter);
+        float[] noDataBefore = CloudScreen.NoData(before, bandsBefore), noDataAfter = CloudScreen.NoData(after, bandsAfter);
         var windows = Windows(before, regionBefore).ToList();
         float[] p = [], q = [];
         // Each date's B, G, R over a window, band-sequential; its pixel count.
@@ -195,7 +195,4 @@ internal static class CloudCheck
         if (float.IsNaN(b + g + r) || b == noData[0] || g == noData[1] || r == noData[2]) return null;
         return new CloudScreen.Bgrn(b * scale, g * scale, r * scale, 0);
     }
-
-    // Each band's nodata value, NaN where it has none (NaN equals nothing), looked up once rather than per pixel.
-    private static float[] NoData(Scene scene, int[] bands) => [.. bands.Select(b => (float)(scene.NoData[b - 1] ?? double.NaN))];
 }

@@ -140,8 +140,8 @@ internal sealed class CloudScreen : ExclusionMask
             _pair.Dispose();
             throw;
         }
-        _noDataBefore = [.. _bandsBefore.Select(b => (float)(_pair.First.NoData[b - 1] ?? double.NaN))];
-        _noDataAfter = [.. _bandsAfter.Select(b => (float)(_pair.Second.NoData[b - 1] ?? double.NaN))];
+        _noDataBefore = NoData(_pair.First, _bandsBefore);
+        _noDataAfter = NoData(_pair.Second, _bandsAfter);
         var (before, after) = RadiometrySample.ReadPair(_pair.First, _pair.RegionFirst, _bandsBefore, _pair.Second, _pair.RegionSecond, _bandsAfter, TypicalBlocks);
         _scale = (float)(1 / fullScale);
         (_typicalBefore, _typicalAfter) = Typicals(before, after);
@@ -290,6 +290,9 @@ internal sealed class CloudScreen : ExclusionMask
         /// <summary>Each band's reciprocal.</summary>
         public Bgrn Inverse() => new(1 / B, 1 / G, 1 / R, 1 / N);
     }
+
+    /// <summary>Each of <paramref name="bands"/>' nodata value, NaN where it has none (NaN equals nothing), looked up once rather than per pixel.</summary>
+    internal static float[] NoData(Scene scene, int[] bands) => [.. bands.Select(b => (float)(scene.NoData[b - 1] ?? double.NaN))];
 
     // The pixel's four bands in full scale, or null where a band has no data (its nodata value or NaN).
     private static Bgrn? Pixel(ReadOnlySpan<float> planes, int plane, int i, float scale, float[] noData)
