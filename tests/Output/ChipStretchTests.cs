@@ -124,6 +124,70 @@ public class ChipStretchTests
         Assert.DoesNotMatch(new Regex("<dd>[^<]*(building|pond|mining)[^<]*</dd>", RegexOptions.IgnoreCase), html);
     }
 
+    [Theory]
+    [InlineData(3, 5, 8)]     // magnified: whole rows and pixels repeat
+    [InlineData(96, 96, 256)]
+    [InlineData(10, 7, 4)]    // reduced
+    [InlineData(300, 290, 256)]
+    public void ResamplingTakesThePixelUnderEachCentreOrTheMeanOfThoseCovered(int width, int height, int size)
+    {
+        var random = new Random(width * 1000 + height);
+        var rgb = new byte[3 * width * height];
+        random.NextBytes(rgb);
+        var rgba = new byte[4 * size * size];
+        ChipRendering.Resample(rgb, width, height, rgba, size);
+        for (var y = 0; y < size; y++)
+            for (var x = 0; x < size; x++)
+            {
+                var (c0, c1) = Covered(x, width, size);
+                var (r0, r1) = Covered(y, height, size);
+                for (var k = 0; k < 3; k++)
+                {
+                    var sum = 0;
+                    for (var r = r0; r < r1; r++)
+                        for (var c = c0; c < c1; c++) sum += rgb[3 * (r * width + c) + k];
+                    var n = (r1 - r0) * (c1 - c0);
+                    Assert.Equal((int)Math.Round((double)sum / n, MidpointRounding.AwayFromZero), rgba[4 * (y * size + x) + k]);
+                }
+                Assert.Equal(255, rgba[4 * (y * size + x) + 3]);
+            }
+    }
+
+    // The image pixels a chip pixel takes, found by trying every image pixel in whole numbers: magnified, the one its
+    // centre falls in; reduced, those whose centres fall in it.
+    private static (int First, int Last) Covered(int o, int source, int size)
+    {
+        var taken = Enumerable.Range(0, source).Where(c => source <= size
+            ? 2L * c * size <= (2L * o + 1) * source && (2L * o + 1) * source < 2L * (c + 1) * size
+            : 2L * o * source <= (2L * c + 1) * size && (2L * c + 1) * size < 2L * (o + 1) * source).ToList();
+        Assert.NotEmpty(taken);
+        return (taken[0], taken[^1] + 1);
+    }
+
+    [Fact]
+    public void PngsWithRepeatedRowsDecodeToTheirPixels()
+    {
+        using var dir = new TempDir();
+        var random = new Random(5);
+        const int w = 37, h = 29;
+        var rgba = new byte[4 * w * h];
+        random.NextBytes(rgba);
+        for (var y = 0; y < h; y++)
+        {
+            if (y % 3 != 0) rgba.AsSpan(4 * w * (y - 1), 4 * w).CopyTo(rgba.AsSpan(4 * w * y)); // two of every three rows repeat
+            for (var x = 0; x < w; x++) rgba[4 * (y * w + x) + 3] = 255;
+        }
+        var path = dir.File("rows.png");
+        using (var file = File.Create(path)) PngEncoder.Write(file, rgba, w, h);
+        using var png = SKBitmap.Decode(path);
+        for (var y = 0; y < h; y++)
+            for (var x = 0; x < w; x++)
+            {
+                var i = 4 * (y * w + x);
+                Assert.Equal((rgba[i], rgba[i + 1], rgba[i + 2]), (png.GetPixel(x, y).Red, png.GetPixel(x, y).Green, png.GetPixel(x, y).Blue));
+            }
+    }
+
     // The stretch as it was first written: every value sorted, the ranks n·p/100 taken.
     private static (float Low, float High) SortedReference(float[][] planes, (double Low, double High) percentiles)
     {

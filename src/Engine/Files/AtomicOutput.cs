@@ -81,12 +81,14 @@ public sealed class AtomicOutput : IDisposable
         Begin(finalPath, layout, Environment.ProcessId, removeLeftovers: true, logger);
 
     /// <summary>As <see cref="Begin(string, OutputLayout)"/>, naming the temporary output after process <paramref name="owner"/>
-    /// (tests pass a process that does not run, to leave what a killed run leaves).</summary>
-    internal static AtomicOutput Begin(string finalPath, OutputLayout layout, int owner, bool removeLeftovers, ILogger? logger = null)
+    /// (tests pass a process that does not run, to leave what a killed run leaves). <paramref name="probeFolder"/> false
+    /// skips the write probe, for one file of thousands in a folder its writer probed once (<see cref="ProbeWritable"/>).</summary>
+    internal static AtomicOutput Begin(string finalPath, OutputLayout layout, int owner, bool removeLeftovers, ILogger? logger = null,
+        bool probeFolder = true)
     {
         var full = Check(finalPath, layout);
         if (removeLeftovers) RemoveLeftovers(full, layout, logger);
-        ProbeWritable(Path.GetDirectoryName(full)!, finalPath);
+        if (probeFolder) ProbeWritable(Path.GetDirectoryName(full)!, finalPath);
         return new AtomicOutput(full, layout, owner, logger);
     }
 
@@ -345,7 +347,9 @@ public sealed class AtomicOutput : IDisposable
             if (File.Exists(path + suffix)) File.Delete(path + suffix);
     }
 
-    private static void ProbeWritable(string dir, string finalPath)
+    /// <summary>Creates and deletes a file in <paramref name="dir"/>, so an output there fails before any work.</summary>
+    /// <exception cref="InputException">The folder cannot be written; the message names <paramref name="finalPath"/>.</exception>
+    internal static void ProbeWritable(string dir, string finalPath)
     {
         var probe = Path.Combine(dir, $".weipian-probe-{Guid.NewGuid():N}");
         try

@@ -35,9 +35,9 @@ public sealed record ChipOptions
 /// </summary>
 /// <remarks>
 /// Opens its own handles on the two scenes, so it may run beside the detector. Call it from one thread at a time:
-/// <see cref="Add"/> reads the windows and stretches on the caller's thread, then draws and encodes the four PNGs on
-/// the thread pool, at most <see cref="RendersInFlight"/> at once so memory stays bounded; <see cref="Finish"/> waits
-/// for them.
+/// <see cref="Add"/> reads the windows on the caller's thread, then stretches, draws and encodes the polygon's four
+/// PNGs on the thread pool, at most <see cref="RendersInFlight"/> polygons at once so memory stays bounded;
+/// <see cref="Finish"/> waits for them.
 /// </remarks>
 public sealed class ChipWriter : IDisposable
 {
@@ -55,7 +55,7 @@ public sealed class ChipWriter : IDisposable
     private readonly SemaphoreSlim _renderSlots = new(RendersInFlight, RendersInFlight);
     private ExceptionDispatchInfo? _renderFailure;
 
-    /// <summary>Chips drawn and encoded at once: one per core keeps the cores busy while the caller reads on.</summary>
+    /// <summary>Polygons whose chips are drawn and encoded at once: one per core keeps the cores busy while the caller reads on.</summary>
     public static int RendersInFlight { get; } = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>Prepares chips of the scene pair into <paramref name="directory"/> (created when missing).</summary>
@@ -77,6 +77,7 @@ public sealed class ChipWriter : IDisposable
         _directory = directory;
         if (File.Exists(directory)) throw new InputException($"Cannot write chips into '{directory}': it is a file, not a folder.");
         Directory.CreateDirectory(directory);
+        AtomicOutput.ProbeWritable(directory, directory);
         var aligned = AlignedPair.Open(pair, modelGsd);
         try
         {
@@ -111,17 +112,28 @@ public sealed class ChipWriter : IDisposable
         var window = WindowAround(t.Geometry);
         var before = Read(_before, _bandsBefore, window);
         var after = Read(_after, _bandsAfter, window.Translate(_offsetAfter.X, _offsetAfter.Y));
-        var names = FileNames(t.Jcbh);
-        // Channels: 0 B, 1 G, 2 R, 3 NIR. True colour R,G,B; false colour NIR,R,G. One stretch for the three
-        // channels of a rendering and both dates: per-band stretches tint the picture, and the dates must compare.
-        int[] trueColour = [2, 1, 0], falseColour = [3, 2, 1];
-        var trueStretch = ChipRendering.Stretch([.. trueColour.SelectMany(b => new[] { before[b], after[b] })], _options.Stretch);
-        var falseStretch = ChipRendering.Stretch([.. falseColour.SelectMany(b => new[] { before[b], after[b] })], _options.Stretch);
-        Render(before, trueColour, trueStretch, window, t, names.Before, "before");
-        Render(after, trueColour, trueStretch, window, t, names.After, "after");
-        Render(before, falseColour, falseStretch, window, t, names.BeforeNir, "before NIR");
-        Render(after, falseColour, falseStretch, window, t, names.AfterNir, "after NIR");
         _rows.Add(t);
+        _renderSlots.Wait();
+        if (_renderFailure is { } failure)
+        {
+            _renderSlots.Release();
+            failure.Throw();
+        }
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                Render(t, window, before, after);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _renderFailure, ExceptionDispatchInfo.Capture(e), null);
+            }
+            finally
+            {
+                _renderSlots.Release();
+            }
+        });
     }
 
     /// <summary>Waits for the chips still being drawn, then writes index.html (under a temporary name, then renamed).</summary>
@@ -165,47 +177,36 @@ public sealed class ChipWriter : IDisposable
 
     private static float[][] Read(Scene scene, int[] bands, PixelWindow window)
     {
-        var n = (int)window.PixelCount;
-        var all = new float[4 * n];
-        scene.ReadBands<float>(window, all, bands);
-        var nodata = bands.Select(b => scene.NoData[b - 1]).ToArray();
         var planes = new float[4][];
         for (var b = 0; b < 4; b++)
         {
-            planes[b] = all.AsSpan(b * n, n).ToArray();
-            if (nodata[b] is { } nd)
-                for (var i = 0; i < n; i++)
-                    if (planes[b][i] == (float)nd) planes[b][i] = float.NaN;
+            var plane = planes[b] = new float[window.PixelCount];
+            scene.ReadBands<float>(window, plane, [bands[b]]);
+            if (scene.NoData[bands[b] - 1] is { } nd)
+                for (var i = 0; i < plane.Length; i++)
+                    if (plane[i] == (float)nd) plane[i] = float.NaN;
         }
         return planes;
     }
 
-    private void Render(float[][] planes, int[] channels, (float Low, float High) stretch, PixelWindow window, Tuban t,
-        string fileName, string label)
+    private void Render(Tuban t, PixelWindow window, float[][] before, float[][] after)
     {
-        _renderSlots.Wait();
-        if (_renderFailure is { } failure)
-        {
-            _renderSlots.Release();
-            failure.Throw();
-        }
-        _ = Task.Run(() =>
-        {
-            try
-            {
-                ChipRendering.Render(planes, channels, stretch, window, _transform, t.Geometry, _options.Size, _typeface, $"{t.Jcbh}  {label}",
-                    null, Path.Combine(_directory, fileName));
-            }
-            catch (Exception e)
-            {
-                Interlocked.CompareExchange(ref _renderFailure, ExceptionDispatchInfo.Capture(e), null);
-            }
-            finally
-            {
-                _renderSlots.Release();
-            }
-        });
+        var names = FileNames(t.Jcbh);
+        // Channels: 0 B, 1 G, 2 R, 3 NIR. True colour R,G,B; false colour NIR,R,G. One stretch for the three
+        // channels of a rendering and both dates: per-band stretches tint the picture, and the dates must compare.
+        int[] trueColour = [2, 1, 0], falseColour = [3, 2, 1];
+        var trueStretch = ChipRendering.Stretch([.. trueColour.SelectMany(b => new[] { before[b], after[b] })], _options.Stretch);
+        var falseStretch = ChipRendering.Stretch([.. falseColour.SelectMany(b => new[] { before[b], after[b] })], _options.Stretch);
+        Render(before, trueColour, trueStretch, window, t, names.Before, "before");
+        Render(after, trueColour, trueStretch, window, t, names.After, "after");
+        Render(before, falseColour, falseStretch, window, t, names.BeforeNir, "before NIR");
+        Render(after, falseColour, falseStretch, window, t, names.AfterNir, "after NIR");
     }
+
+    private void Render(float[][] planes, int[] channels, (float Low, float High) stretch, PixelWindow window, Tuban t,
+        string fileName, string label) =>
+        ChipRendering.Render(planes, channels, stretch, window, _transform, t.Geometry, _options.Size, _typeface, $"{t.Jcbh}  {label}",
+            null, Path.Combine(_directory, fileName));
 
     private void WaitForRenders()
     {

@@ -34,6 +34,7 @@ internal sealed class RecheckChips : IDisposable
         _directory = directory;
         if (File.Exists(directory)) throw new InputException($"Cannot write chips into '{directory}': it is a file, not a folder.");
         Directory.CreateDirectory(directory);
+        AtomicOutput.ProbeWritable(directory, directory);
         var newest = Scene.Open(images.Newest, images.Bands);
         try
         {
