@@ -119,7 +119,8 @@ internal sealed partial class Layout
     /// </summary>
     private Nuisance? MakeField(Rng rng, NuisanceKind kind)
     {
-        Func<LandClass, bool> wanted = kind == NuisanceKind.Mulch ? c => c is LandClass.Irrigated or LandClass.Dry : LandClasses.IsFarmland;
+        // Mulch and flooding on dry-land crops: a rice paddy stands in water on the before date anyway, and carries no film.
+        Func<LandClass, bool> wanted = kind is NuisanceKind.Mulch or NuisanceKind.PaddyFlooded ? c => c is LandClass.Irrigated or LandClass.Dry : LandClasses.IsFarmland;
         if (DrawBlock(rng, wanted) is not var (i, j)) return null;
         var b = BlockAt(i, j);
         var (u0, u1, v0, v1) = Interior(i, j, 1);
@@ -155,8 +156,7 @@ internal sealed partial class Layout
             date = kind switch
             {
                 NuisanceKind.SeasonSwap => NuisanceDate.Both,
-                // Rice paddies stand in water on the before date anyway: flood them on the after date.
-                NuisanceKind.PaddyFlooded => b.Class != LandClass.Paddy && rng.Chance(0.5) ? NuisanceDate.Before : NuisanceDate.After,
+                NuisanceKind.PaddyFlooded => rng.Chance(0.5) ? NuisanceDate.Before : NuisanceDate.After,
                 _ => NuisanceDate.After,
             };
         }

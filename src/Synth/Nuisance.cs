@@ -9,7 +9,7 @@ public enum NuisanceKind : byte
 {
     /// <summary>Plastic mulch laid over part of a field in the after date: flat bright film in beds 1.6-2.4 m wide with 0.8 m furrows (not a greenhouse: no arches, no 7-8 m period).</summary>
     Mulch = 1,
-    /// <summary>A field flooded in one date only (irrigation before transplanting rice): water over soil or young rice.</summary>
+    /// <summary>A dry-land field (irrigated or dry, not a rice paddy) flooded in one date only, before or after, as for transplanting rice: water over soil or young rice.</summary>
     PaddyFlooded = 2,
     /// <summary>An existing fish pond drained in the after date: wet mud, sometimes a puddle left.</summary>
     PondDrained = 3,

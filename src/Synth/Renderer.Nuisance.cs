@@ -53,15 +53,15 @@ internal sealed partial class Renderer
         return Spectra.Lerp(ground, water, 0.92f);
     }
 
-    /// <summary>A drained pond's bed: dark wet mud drying paler in patches, with a puddle in the middle on odd variants.</summary>
+    /// <summary>A drained pond's bed: wet mud drying to pale grey-brown in patches, with a puddle in the middle on odd variants.</summary>
     private static Vector4 PondBed(Nuisance n, double x, double y, double e, double s)
     {
         double hw = (n.P1 - n.P0) / 2, hh = (n.Q1 - n.Q0) / 2;
         double dx = (x - hw) / hw, dy = (y - hh) / hh;
         if ((n.Variant & 1) == 1 && dx * dx + dy * dy < 0.1 + 0.08 * Hash.Value(e / 5, s / 5, n.Seed ^ 0x9D1Eu))
             return Spectra.WaterTurbid * (0.95f + 0.1f * Hash.Value(e / 8, s / 8, n.Seed));
-        var dry = Math.Clamp(1.4f * Hash.Fractal(e / 7, s / 7, n.Seed) - 0.25f, 0f, 1f);
-        var mud = Spectra.Lerp(Spectra.SoilWet * 0.8f, Spectra.SoilDry * 0.92f, dry);
+        var dry = Math.Clamp(1.4f * Hash.Fractal(e / 7, s / 7, n.Seed) - 0.1f, 0f, 1f);
+        var mud = Spectra.Lerp(Spectra.SoilWet, Spectra.SoilDry * 1.05f, dry);
         return mud * (0.94f + 0.12f * Hash.Value(e / 1.5, s / 1.5, n.Seed ^ 0x3Du));
     }
 
