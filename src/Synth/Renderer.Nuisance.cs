@@ -24,7 +24,7 @@ internal sealed partial class Renderer
             NuisanceKind.Haze => Haze(n, e, s, ground),
             NuisanceKind.SeasonSwap => Rotation(n, d.Index, along, across, e, s),
             NuisanceKind.Road => Track(n, along, e, s),
-            _ => Demolished(n.Seed, e, s),
+            _ => Demolished(n, e, s),
         };
     }
 
@@ -111,11 +111,12 @@ internal sealed partial class Renderer
         return Spectra.DirtRoad * (0.92f + 0.16f * noise) * (rut ? 0.82f : 1f);
     }
 
-    /// <summary>A demolished building: broken concrete and spoil with patches of brick, grey-brown and rough.</summary>
-    private static Vector4 Demolished(uint seed, double e, double s)
+    /// <summary>A demolished building: broken concrete and spoil, grey-brown and rough, with patches of brick from a house (variant 0).</summary>
+    private static Vector4 Demolished(Nuisance n, double e, double s)
     {
-        var debris = Debris(seed, e, s);
-        return Hash.Value(e / 1.4, s / 1.4, seed ^ 0xB21Cu) > 0.62f ? Spectra.Lerp(debris, Spectra.RoofRedTile * 1.2f, 0.5f) : debris;
+        var debris = Debris(n.Seed, e, s);
+        var brick = n.Variant == 0 && Hash.Value(e / 1.4, s / 1.4, n.Seed ^ 0xB21Cu) > 0.64f;
+        return brick ? Spectra.Lerp(debris, Spectra.RoofRedTile * 1.2f, 0.4f) : debris;
     }
 
     // ------------------------------------------------------------------ construction stages (building changes)

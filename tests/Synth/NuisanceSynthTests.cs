@@ -10,7 +10,7 @@ using WeiPian.Synth;
 namespace WeiPian.Engine.Tests.Synth;
 
 /// <summary>
-/// One 1024 x 1024 scene with nuisances (seed 8 at 150 per km², so every kind occurs: 3 to 14 each) and the same seed
+/// One 1024 x 1024 scene with nuisances (seed 8 at 150 per km², so every kind occurs: 1 to 14 each) and the same seed
 /// without them, shared by the nuisance tests.
 /// </summary>
 public sealed class NuisanceSynthFixture : IDisposable
