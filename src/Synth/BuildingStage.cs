@@ -4,7 +4,7 @@ namespace WeiPian.Synth;
 /// How far a planted building change had got by the after date. Only scenes with <see cref="SynthOptions.Nuisances"/>
 /// above 0 draw stages other than <see cref="Finished"/>: a site cleared or with its foundation poured is already a
 /// violation to detect, though it looks nothing like a roof. The names are written to the <c>STAGE</c> field of
-/// <c>truth.gpkg</c>.
+/// <c>truth.gpkg</c>. The newest date of a recheck shows a building left standing at the same stage (work is not resumed).
 /// </summary>
 public enum BuildingStage : byte
 {

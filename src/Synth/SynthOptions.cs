@@ -74,7 +74,7 @@ public sealed record SynthOptions
     /// must leave alone: plastic mulch, a field flooded on one date, a fish pond drained or refilled, a patch of thin
     /// haze, a crop rotation, a new farm track, a village or industrial building demolished to rubble (see
     /// <see cref="NuisanceKind"/>). Each lies at least 10 m from every planted change, cloud and cloud shadow, and is
-    /// written to <c>nuisance.gpkg</c> (layer <c>nuisance</c>: KIND, DATE, DETAIL, area_m2). With nuisances, about half the
+    /// written to <c>nuisance.gpkg</c> (layer <c>nuisance</c>: KIND, DATE, DETAIL, DLBM, area_m2). With nuisances, about half the
     /// building changes show a construction stage (cleared ground, a foundation grid) instead of a roof, recorded in the
     /// STAGE field that truth.gpkg then gains (<see cref="BuildingStage"/>).
     /// <para>
