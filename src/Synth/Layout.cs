@@ -94,6 +94,8 @@ internal sealed partial class Layout
         if (o.Clouds != CloudMode.None) PlaceClouds(cloudRng);
         // The third date draws from a stream of its own, so the two dates above are the same with or without it.
         if (o.RecheckDate) PlanRecheck(new Rng(((ulong)o.Seed ^ 0x5EC4EC4B00DUL) * 0xD1B54A32D192ED03UL + 0x8BB84B93962EACC9UL), o);
+        // So do the nuisances, placed clear of the changes and clouds above: with or without them those are the same.
+        if (o.Nuisances > 0) PlantNuisances(new Rng(((ulong)o.Seed ^ 0x4E1C5A4CE5UL) * 0xD1B54A32D192ED03UL + 0x2545F4914F6CDD1DUL), o.Nuisances);
     }
 
     public (double P, double Q) ToRotated(double e, double s) => (e * Cos + s * Sin, -e * Sin + s * Cos);

@@ -39,7 +39,7 @@ internal sealed partial class Renderer
                 if (c.RestoredAt(e, s)) return Restored(c, plan.Surface, d, e, s);
                 return plan.Shown == RecheckFate.Rubble ? Rubble(c, e, s) : Shade(c, d, e, s);
             }
-            if (c.Class == ChangeClass.Building && plan.Shown is RecheckFate.Untouched or RecheckFate.Partly)
+            if (c.Class == ChangeClass.Building && c.Stage == BuildingStage.Finished && plan.Shown is RecheckFate.Untouched or RecheckFate.Partly)
             {
                 // Shadow of what still stands.
                 var len = d.ShadowLength * 1.8;
@@ -70,10 +70,13 @@ internal sealed partial class Renderer
     }
 
     /// <summary>Demolition left in place: broken concrete, brick and spoil, bright and rough.</summary>
-    private static Vector4 Rubble(ChangeObject c, double e, double s)
+    private static Vector4 Rubble(ChangeObject c, double e, double s) => Debris(c.Seed, e, s);
+
+    /// <summary>Broken concrete and spoil: the rubble of <see cref="Rubble"/> and of a demolition nuisance.</summary>
+    private static Vector4 Debris(uint seed, double e, double s)
     {
-        var n = Hash.Fractal(e / 2, s / 2, c.Seed ^ 0xDEB215u);
-        var m = Hash.Value(e / 0.9, s / 0.9, c.Seed ^ 0xB1C4u);
+        var n = Hash.Fractal(e / 2, s / 2, seed ^ 0xDEB215u);
+        var m = Hash.Value(e / 0.9, s / 0.9, seed ^ 0xB1C4u);
         var mix = Spectra.Lerp(Spectra.Concrete, Spectra.Spoil, n);
         return m < 0.3f ? mix * 0.62f : mix * (0.88f + 0.3f * m);
     }

@@ -5,7 +5,7 @@ namespace WeiPian.Synth;
 
 /// <summary>
 /// Computes pixels from a <see cref="Layout"/>, one row at a time: the ground of each date at its grid's pixel
-/// centres, the planted changes in the after date, clouds (as nodata or painted), sensor response and noise, and the
+/// centres, the nuisances that alter it on either date, the planted changes in the after date, clouds (as nodata or painted), sensor response and noise, and the
 /// truth classes. A pixel is a pure function of (layout, date, grid, row, column), so rows can be rendered in any order.
 /// </summary>
 internal sealed partial class Renderer(Layout layout)
@@ -32,6 +32,7 @@ internal sealed partial class Renderer(Layout layout)
         var max = (float)((1 << bits) - 1);
         var sensor = d.Sensor;
         var seed = d.Seed;
+        var nuisances = d.Index < 2 ? _l.NuisanceIndex : null;   // the newest date shows none
         for (var col = 0; col < blue.Length; col++)
         {
             var (e, s) = g.At(col, row);
@@ -48,6 +49,7 @@ internal sealed partial class Renderer(Layout layout)
                 continue;
             }
             var r = Ground(d, e, s);
+            if (nuisances?.At(e, s, d.Index, _l) is { } nuisance) r = ShadeNuisance(nuisance, d, e, s, r);
             if (d.Index == 1) r = Overlay(changes, d, e, s, r);
             else if (d.Index == 2) r = OverlayNewest(changes, d, e, s, r);
             if (!d.CloudsFlagged)
@@ -292,9 +294,9 @@ internal sealed partial class Renderer(Layout layout)
             var c = changes[k];
             var o = c.Outline;
             if (o.Contains(e, s)) return Shade(c, d, e, s);
-            if (c.Class == ChangeClass.Building)
+            if (c.Class == ChangeClass.Building && c.Stage == BuildingStage.Finished)
             {
-                // Shadow: the building lies between this point and the sun.
+                // Shadow: the building lies between this point and the sun (a site still at ground level casts none).
                 var len = d.ShadowLength * 1.8;
                 if (o.Contains(e + SunDir.E * len * 0.5, s + SunDir.S * len * 0.5) || o.Contains(e + SunDir.E * len, s + SunDir.S * len))
                     return ground * Spectra.ShadowFactor;
@@ -314,6 +316,7 @@ internal sealed partial class Renderer(Layout layout)
         {
             case ChangeClass.Building:
                 {
+                    if (c.Stage != BuildingStage.Finished) return Construction(c, a, b, e, s);
                     var roof = Spectra.NewRoof(c.Variant);
                     var ridge = c.HalfW > c.HalfH ? b : a;
                     return roof * (ridge < 0 ? 1.04f : 0.94f) * (0.97f + 0.06f * n);

@@ -10,7 +10,7 @@ public static partial class SceneSynthesizer
     private static readonly string[] WrittenNames =
     [
         "before.tif", "after.tif", "truth.tif", "after_clouds.tif", "truth.gpkg", "survey.gpkg", "survey_shp", "scene.json",
-        "newest.tif", "recheck_truth.tif", "recheck_truth.gpkg", "recheck.json",
+        "newest.tif", "recheck_truth.tif", "recheck_truth.gpkg", "recheck.json", "nuisance.gpkg",
     ];
 
     /// <summary>

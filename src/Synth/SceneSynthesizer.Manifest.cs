@@ -66,6 +66,17 @@ public static partial class SceneSynthesizer
             j.WriteStartArray("counties");
             foreach (var c in r.Counties) j.WriteStringValue(c);
             j.WriteEndArray();
+            if (o.Nuisances > 0)
+            {
+                // Only with nuisances: scene.json without them stays as it was.
+                j.WriteNumber("nuisancesPerKm2", o.Nuisances);
+                j.WriteStartObject("nuisances");
+                foreach (var (k, n) in r.Nuisances) j.WriteNumber(NuisanceKinds.Name(k), n);
+                j.WriteEndObject();
+                j.WriteStartObject("buildingStages");
+                foreach (var (st, n) in r.BuildingStages) j.WriteNumber(BuildingStages.Name(st), n);
+                j.WriteEndObject();
+            }
             j.WriteEndObject();
         }
         return stream.ToArray();

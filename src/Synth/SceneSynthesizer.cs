@@ -42,6 +42,10 @@ public sealed record SynthResult
     public string? NewestSceneId { get; init; }
     /// <summary>Planted changes per fate on the newest date (empty unless <see cref="SynthOptions.RecheckDate"/>).</summary>
     public IReadOnlyDictionary<RecheckFate, int> Fates { get; init; } = new Dictionary<RecheckFate, int>();
+    /// <summary>Planted nuisances per kind (empty unless <see cref="SynthOptions.Nuisances"/> is above 0).</summary>
+    public IReadOnlyDictionary<NuisanceKind, int> Nuisances { get; init; } = new Dictionary<NuisanceKind, int>();
+    /// <summary>Building changes per construction stage (empty unless <see cref="SynthOptions.Nuisances"/> is above 0).</summary>
+    public IReadOnlyDictionary<BuildingStage, int> BuildingStages { get; init; } = new Dictionary<BuildingStage, int>();
 }
 
 /// <summary>
@@ -64,6 +68,14 @@ public sealed record SynthResult
 /// restored surface, the true restored and cloud shares (by pixel centres) and the true verdict.</item>
 /// <item><c>recheck_truth.tif</c>: Byte, the class of change still standing on the newest date (0 elsewhere).</item>
 /// <item><c>recheck.json</c>: the newest date, its scene id, planted changes per fate.</item>
+/// </list>
+/// With <see cref="SynthOptions.Nuisances"/> above 0 also change that is not a violation, and building changes at
+/// construction stages (see there for what stays the same):
+/// <list type="bullet">
+/// <item><c>nuisance.gpkg</c>: layer <c>nuisance</c>, one polygon per nuisance in truth.gpkg's CRS, with KIND
+/// (<see cref="NuisanceKinds.Name(NuisanceKind)"/>), DATE (before, after, both: the date it alters), DETAIL, area_m2.</item>
+/// <item><c>truth.gpkg</c> gains STAGE (finished, cleared, foundation) on building changes, null on the others.</item>
+/// <item><c>scene.json</c> gains nuisancesPerKm2, nuisances (per kind) and buildingStages.</item>
 /// </list>
 /// </summary>
 public static partial class SceneSynthesizer
@@ -145,6 +157,7 @@ public static partial class SceneSynthesizer
         using var recheckTif = options.RecheckDate ? AtomicOutput.Begin(Path.Combine(outDir, "recheck_truth.tif")) : null;
         using var recheckGpkg = options.RecheckDate ? AtomicOutput.Begin(Path.Combine(outDir, "recheck_truth.gpkg")) : null;
         using var afterClouds = options.Clouds == CloudMode.None ? null : AtomicOutput.Begin(Path.Combine(outDir, "after_clouds.tif"));
+        using var nuisanceGpkg = options.Nuisances > 0 ? AtomicOutput.Begin(Path.Combine(outDir, "nuisance.gpkg")) : null;
         var paths = new RasterPaths(before.TempPath, after.TempPath, truthTif.TempPath, afterClouds?.TempPath,
             newest is null ? null : (newest.TempPath, recheckTif!.TempPath, newestId!));
         var stretches = WriteRasters(options, layout, frame, afterGrid, paths, beforeId, afterId, progress, cancellationToken);
@@ -155,7 +168,8 @@ public static partial class SceneSynthesizer
         GdalLibrary.SetThreadLocalConfigOption("OGR_CURRENT_DATE", FixedTimestamp);
         try
         {
-            WriteTruth(layout, frame, truthGpkg.TempPath);
+            WriteTruth(layout, frame, truthGpkg.TempPath, withStage: options.Nuisances > 0);
+            if (nuisanceGpkg is not null) WriteNuisances(layout, frame, nuisanceGpkg.TempPath);
             if (recheckGpkg is not null) WriteRecheckTruth(layout, frame, counties, recheckGpkg.TempPath);
             using (var ds = VectorDataset.Create(surveyGpkg.TempPath, "GPKG"))
                 new SurveyWriter(layout, frame, counties).Write(ds);
@@ -190,6 +204,10 @@ public static partial class SceneSynthesizer
             NewestSceneId = newestId,
             Fates = layout.Newest is null ? new Dictionary<RecheckFate, int>()
                 : Enum.GetValues<RecheckFate>().ToDictionary(f => f, f => layout.Changes.Count(c => c.Recheck!.Fate == f)),
+            Nuisances = options.Nuisances <= 0 ? new Dictionary<NuisanceKind, int>()
+                : NuisanceKinds.All.ToDictionary(k => k, k => layout.Nuisances.Count(n => n.Kind == k)),
+            BuildingStages = options.Nuisances <= 0 ? new Dictionary<BuildingStage, int>()
+                : BuildingStages.All.ToDictionary(st => st, st => layout.Changes.Count(c => c.Class == ChangeClass.Building && c.Stage == st)),
         };
         using var manifest = AtomicOutput.Begin(Path.Combine(outDir, "scene.json"));
         File.WriteAllBytes(manifest.TempPath, Manifest(options, result, stretches));
@@ -208,10 +226,12 @@ public static partial class SceneSynthesizer
         recheckTif?.Commit();
         recheckGpkg?.Commit();
         recheckJson?.Commit();
+        nuisanceGpkg?.Commit();
         return result;
     }
 
-    private static void WriteTruth(Layout layout, SceneFrame frame, string path)
+    // STAGE only with nuisances, so a scene without them keeps the file's bytes (and schema) as they were.
+    private static void WriteTruth(Layout layout, SceneFrame frame, string path, bool withStage)
     {
         using var ds = VectorDataset.Create(path, "GPKG");
         FieldDefinition[] fields =
@@ -219,12 +239,37 @@ public static partial class SceneSynthesizer
             new("class_id", FieldKind.Integer), new("class_name", FieldKind.String, 32), new("TBLX", FieldKind.String, 4),
             new("on_farmland", FieldKind.Integer), new("DLBM", FieldKind.String, 5), new("area_m2", FieldKind.Real),
         ];
+        if (withStage) fields = [.. fields, new("STAGE", FieldKind.String, 12)];
         var layer = ds.CreateLayer("truth", GeometryKind.Polygon, frame.Crs, fields);
         using var tx = ds.BeginTransaction();
         foreach (var c in layout.Changes)
-            layer.Add(frame.PolygonWkb(c.Outline.E, c.Outline.S),
-                [(int)c.Class, ChangeClasses.Name(c.Class), ChangeClasses.Tblx(c.Class), LandClasses.IsFarmland(c.LandBefore) ? 1 : 0,
-                 LandClasses.Dlbm(c.LandBefore), Math.Round(c.Outline.Area, 3)]);
+        {
+            object?[] values =
+            [
+                (int)c.Class, ChangeClasses.Name(c.Class), ChangeClasses.Tblx(c.Class), LandClasses.IsFarmland(c.LandBefore) ? 1 : 0,
+                LandClasses.Dlbm(c.LandBefore), Math.Round(c.Outline.Area, 3),
+            ];
+            if (withStage) values = [.. values, c.Class == ChangeClass.Building ? BuildingStages.Name(c.Stage) : null];
+            layer.Add(frame.PolygonWkb(c.Outline.E, c.Outline.S), values);
+        }
+        tx.Commit();
+    }
+
+    /// <summary>The nuisances: what changed between the dates without being a violation, one polygon each, in placing order.</summary>
+    private static void WriteNuisances(Layout layout, SceneFrame frame, string path)
+    {
+        using var ds = VectorDataset.Create(path, "GPKG");
+        FieldDefinition[] fields =
+        [
+            new("KIND", FieldKind.String, 16), new("DATE", FieldKind.String, 8), new("DETAIL", FieldKind.String, 32),
+            new("DLBM", FieldKind.String, 5), new("area_m2", FieldKind.Real),
+        ];
+        var layer = ds.CreateLayer("nuisance", GeometryKind.Polygon, frame.Crs, fields);
+        using var tx = ds.BeginTransaction();
+        foreach (var n in layout.Nuisances)
+            layer.Add(frame.PolygonWkb(n.Outline.E, n.Outline.S),
+                [NuisanceKinds.Name(n.Kind), NuisanceKinds.Name(n.Date), n.Detail, n.Land is { } land ? LandClasses.Dlbm(land) : null,
+                 Math.Round(n.Outline.Area, 3)]);
         tx.Commit();
     }
 

@@ -64,6 +64,46 @@ internal sealed class Shape
         return new Shape(es, ss);
     }
 
+    /// <summary>
+    /// Shortest distance in metres between this polygon and <paramref name="o"/>: 0 when they touch, cross or one holds
+    /// the other. Used to keep planted objects a stated distance apart, edge to edge rather than box to box.
+    /// </summary>
+    public double DistanceTo(Shape o)
+    {
+        if (Contains(o.E[0], o.S[0]) || o.Contains(E[0], S[0])) return 0;
+        var best = double.MaxValue;
+        for (int i = 0, j = E.Length - 1; i < E.Length; j = i++)
+            for (int k = 0, l = o.E.Length - 1; k < o.E.Length; l = k++)
+            {
+                best = Math.Min(best, SegmentDistance(E[j], S[j], E[i], S[i], o.E[l], o.S[l], o.E[k], o.S[k]));
+                if (best == 0) return 0;
+            }
+        return best;
+    }
+
+    /// <summary>Whether any point of <paramref name="o"/> lies closer than <paramref name="margin"/> metres (boxes first, then edges).</summary>
+    public bool IsNear(Shape o, double margin) => BoxIntersects(o, margin) && DistanceTo(o) < margin;
+
+    private static double SegmentDistance(double ax, double ay, double bx, double by, double cx, double cy, double dx, double dy)
+    {
+        // Proper crossing: c and d on either side of ab, and a and b on either side of cd.
+        double Cross(double ox, double oy, double px, double py, double qx, double qy) => (px - ox) * (qy - oy) - (py - oy) * (qx - ox);
+        double d1 = Cross(ax, ay, bx, by, cx, cy), d2 = Cross(ax, ay, bx, by, dx, dy);
+        double d3 = Cross(cx, cy, dx, dy, ax, ay), d4 = Cross(cx, cy, dx, dy, bx, by);
+        if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return 0;
+        return Math.Min(Math.Min(PointSegment(cx, cy, ax, ay, bx, by), PointSegment(dx, dy, ax, ay, bx, by)),
+                        Math.Min(PointSegment(ax, ay, cx, cy, dx, dy), PointSegment(bx, by, cx, cy, dx, dy)));
+    }
+
+    private static double PointSegment(double px, double py, double ax, double ay, double bx, double by)
+    {
+        double vx = bx - ax, vy = by - ay;
+        var len2 = vx * vx + vy * vy;
+        var t = len2 == 0 ? 0 : Math.Clamp(((px - ax) * vx + (py - ay) * vy) / len2, 0, 1);
+        double ex = ax + t * vx - px, ey = ay + t * vy - py;
+        return Math.Sqrt(ex * ex + ey * ey);
+    }
+
     public Shape Translate(double de, double ds) => new(E.Select(v => v + de).ToArray(), S.Select(v => v + ds).ToArray());
 
     /// <summary>Planar area in m² (shoelace).</summary>
@@ -95,6 +135,8 @@ internal sealed class ChangeObject
     /// <summary>Roof or film variant, terrace spacing, etc.</summary>
     public required int Variant { get; init; }
     public required uint Seed { get; init; }
+    /// <summary>Buildings: how far construction had got by the after date; always finished without nuisances.</summary>
+    public BuildingStage Stage { get; set; }
     /// <summary>What became of it by the newest date; null unless the third date is synthesised.</summary>
     public RecheckPlan? Recheck { get; set; }
 

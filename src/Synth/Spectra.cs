@@ -28,6 +28,14 @@ internal static class Spectra
     public static readonly Vector4 GreenhouseFilm = new(0.270f, 0.290f, 0.290f, 0.33f);
     public static readonly Vector4 BareRock = new(0.200f, 0.230f, 0.260f, 0.30f);
     public static readonly Vector4 Spoil = new(0.240f, 0.270f, 0.300f, 0.33f);
+    /// <summary>White (or silver) mulch film: nearly as bright as greenhouse film, flat on the ground.</summary>
+    public static readonly Vector4 MulchWhite = new(0.290f, 0.305f, 0.315f, 0.35f);
+    /// <summary>Clear mulch film: a sheen over the soil beneath, blended with it (see Renderer's mulch).</summary>
+    public static readonly Vector4 MulchClear = new(0.200f, 0.215f, 0.225f, 0.25f);
+    /// <summary>Cut straw and stubble after harvest: pale yellow-brown, little NIR.</summary>
+    public static readonly Vector4 Straw = new(0.120f, 0.165f, 0.205f, 0.27f);
+    /// <summary>Thin haze's added reflectance per unit of its blue strength: scattering falls off towards the red and NIR.</summary>
+    public static readonly Vector4 HazeTint = new(1.000f, 0.780f, 0.580f, 0.33f);
     /// <summary>Shade keeps skylight, which is bluer than direct sun.</summary>
     public static readonly Vector4 ShadowFactor = new(0.45f, 0.38f, 0.33f, 0.30f);
 

@@ -69,6 +69,27 @@ public sealed record SynthOptions
     /// <summary>The after date's sensor response (the before date keeps the native one).</summary>
     public SensorResponse AfterSensor { get; init; } = SensorResponse.Native;
 
+    /// <summary>
+    /// Nuisance objects per km²: change between the dates that is not a violation, so a detector is tested on what it
+    /// must leave alone: plastic mulch, a field flooded on one date, a fish pond drained or refilled, a patch of thin
+    /// haze, a crop rotation, a new farm track, a village or industrial building demolished to rubble (see
+    /// <see cref="NuisanceKind"/>). Each lies at least 10 m from every planted change, cloud and cloud shadow, and is
+    /// written to <c>nuisance.gpkg</c> (layer <c>nuisance</c>: KIND, DATE, DETAIL, DLBM, area_m2). With nuisances, about half the
+    /// building changes show a construction stage (cleared ground, a foundation grid) instead of a roof, recorded in the
+    /// STAGE field that truth.gpkg then gains (<see cref="BuildingStage"/>).
+    /// <para>
+    /// The nuisances and stages are drawn from a stream of their own, after the changes and clouds: the same seed places
+    /// the same changes and clouds with or without them, truth.tif, after_clouds.tif and the survey are the same bytes, and
+    /// the rasters differ only inside the nuisances and the building changes (whose stage is drawn), except at 8 bits,
+    /// where the stretch is measured with the nuisances in. The newest date (<see cref="RecheckDate"/>) shows no
+    /// nuisance. 0, the default: none, and every output the same bytes as without this option.
+    /// </para>
+    /// </summary>
+    public double Nuisances { get; init; }
+
+    /// <summary>Largest <see cref="Nuisances"/>: far more than fit (each keeps 10 m from changes and 5 m from the others).</summary>
+    public const double MaxNuisancesPerKm2 = 2000;
+
     /// <summary>The bit depths the synthesiser writes.</summary>
     public static IReadOnlyList<int> BitDepths { get; } = [8, 10, 12, 16];
 
@@ -125,6 +146,12 @@ public sealed record SynthOptions
         if (changes > MaxChanges)
             throw new InputException(Invariant(
                 $"--changes-per-km2 {ChangesPerKm2} on {Size * Gsd * Rows * Gsd / 1e6:0.#} km² plants about {changes:0} changes; at most {MaxChanges} per scene: lower the density or the size."));
+        if (!double.IsFinite(Nuisances) || Nuisances < 0 || Nuisances > MaxNuisancesPerKm2)
+            throw new InputException(Invariant($"--nuisances {Nuisances}: give a number of nuisance objects per km² from 0 to {MaxNuisancesPerKm2}."));
+        var nuisances = Size * Gsd * Rows * Gsd / 1e6 * Nuisances;
+        if (nuisances > MaxChanges)
+            throw new InputException(Invariant(
+                $"--nuisances {Nuisances} on {Size * Gsd * Rows * Gsd / 1e6:0.#} km² plants about {nuisances:0} nuisances; at most {MaxChanges} per scene: lower the density or the size."));
         foreach (var (bits, flag) in new[] { (BitDepth, "--bit-depth"), (AfterBitDepth ?? BitDepth, "--after-bit-depth") })
             if (!BitDepths.Contains(bits))
                 throw new InputException($"{flag} {bits}: give 8, 10, 12 or 16.");

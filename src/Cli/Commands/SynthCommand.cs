@@ -41,9 +41,17 @@ internal static class SynthCommand
             Description = "The after date's sensor response: native (default), gf1, aerial, or gains=G,G,G,G;offsets=O,O,O,O;width=W (B, G, R, NIR; offsets in 10-bit DN; width: share of each neighbouring band mixed in, 0-0.3)",
             DefaultValueFactory = _ => "native",
         };
-        var command = new Command("synth", "Synthesise a two-date GF-2-like scene pair with its land survey and ground truth.")
+        var nuisances = new Option<double>("--nuisances")
         {
-            outDir, size, height, seed, gsd, epsg, density, noShp, recheck, bitDepth, afterBitDepth, afterGsd, afterShift, afterEpsg, clouds, afterSensor,
+            Description = "Nuisance objects per km² that change between the dates but are not violations (mulch, paddy_flooded, pond_drained, "
+                + "pond_refilled, haze, season_swap, road, rubble), 10 m clear of changes and clouds, written to nuisance.gpkg (KIND, DATE); "
+                + $"some building changes then show a construction stage (STAGE in truth.gpkg: finished, cleared, foundation). At most {SynthOptions.MaxNuisancesPerKm2}; "
+                + "0 (default): none, every file as without this option",
+            DefaultValueFactory = _ => 0,
+        };
+        var command = new Command("synth", "Synthesise a two-date GF-2-like scene pair with its land survey and ground truth, optionally with nuisance change that is not a violation (--nuisances).")
+        {
+            outDir, size, height, seed, gsd, epsg, density, noShp, recheck, bitDepth, afterBitDepth, afterGsd, afterShift, afterEpsg, clouds, afterSensor, nuisances,
         };
         command.SetAction((parse, ct) =>
         {
@@ -63,6 +71,7 @@ internal static class SynthCommand
                 AfterEpsg = parse.GetValue(afterEpsg),
                 Clouds = parse.GetValue(clouds),
                 AfterSensor = SensorResponse.Parse(parse.GetValue(afterSensor)!),
+                Nuisances = parse.GetValue(nuisances),
             };
             if (parse.GetValue(afterShift) is { } shift)
             {
@@ -74,6 +83,9 @@ internal static class SynthCommand
             var changes = string.Join(", ", r.Changes.Select(kv => $"{ChangeClasses.Name(kv.Key)} {kv.Value}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {r.Directory}: {r.Width}x{r.Height} px, {r.BeforeDate:yyyy-MM-dd} -> {r.AfterDate:yyyy-MM-dd}, changes: {changes} ({r.ChangesOnFarmland} on farmland), clouds {r.Clouds}, {clock.Elapsed.TotalSeconds:0.0} s"));
+            if (r.Nuisances.Count > 0)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"nuisances: {string.Join(", ", r.Nuisances.Select(kv => $"{NuisanceKinds.Name(kv.Key)} {kv.Value}"))}; building stages: {string.Join(", ", r.BuildingStages.Select(kv => $"{BuildingStages.Name(kv.Key)} {kv.Value}"))}"));
             if (r.NewestDate is { } newest)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"newest {newest:yyyy-MM-dd}: {string.Join(", ", r.Fates.Select(kv => $"{RecheckTruth.Name(kv.Key)} {kv.Value}"))}"));
