@@ -95,27 +95,34 @@ public sealed record ObjectMetrics
         return new ObjectMetrics
         {
             TruthCount = truth.Count,
-            Found = truth.Count(t => CoveredShare(t.Geometry, predictedIndex) >= CoverShare),
+            Found = truth.Count(t => IsFound(t.Geometry, predictedIndex)),
             PredictedCount = predicted.Count,
             Matched = predicted.Count(p => CoveredShare(p.Geometry, truthIndex) >= CoverShare),
             AreaKm2 = areaKm2,
         };
     }
 
-    // Polygons of one side never overlap each other (they come from one raster or one survey), so summing the
-    // intersections is the covered area.
+    /// <summary>True when the indexed predictions cover at least <see cref="CoverShare"/> of <paramref name="truth"/> (the rule of <see cref="Found"/>).</summary>
+    internal static bool IsFound(Geometry truth, STRtree<ClassedPolygon> predicted) => CoveredShare(truth, predicted) >= CoverShare;
+
     private static double CoveredShare(Geometry g, STRtree<ClassedPolygon> others)
     {
         var area = g.Area;
-        if (area <= 0) return 0;
+        return area <= 0 ? 0 : CoveredArea(g, others) / area;
+    }
+
+    // Polygons of one side never overlap each other (they come from one raster or one survey), so summing the
+    // intersections is the covered area.
+    internal static double CoveredArea(Geometry g, STRtree<ClassedPolygon> others)
+    {
         var covered = 0.0;
         foreach (var o in others.Query(g.EnvelopeInternal))
             if (o.Geometry.Intersects(g))
                 covered += OverlayNGRobust.Overlay(o.Geometry, g, SpatialFunction.Intersection).Area;
-        return covered / area;
+        return covered;
     }
 
-    private static STRtree<ClassedPolygon> Index(IReadOnlyList<ClassedPolygon> polygons)
+    internal static STRtree<ClassedPolygon> Index(IReadOnlyList<ClassedPolygon> polygons)
     {
         var tree = new STRtree<ClassedPolygon>();
         foreach (var p in polygons) tree.Insert(p.Geometry.EnvelopeInternal, p);
