@@ -38,4 +38,34 @@ public class ModelBenchmarkTests
         Assert.Equal(s.Pixels.Matrix, back.Pixels.Matrix);
         Assert.Equal(s.MeanChangeF1, back.MeanChangeF1, 12);
     }
+
+    [Fact]
+    public void NuisanceAndStageCountsSurviveTheirJsonForm()
+    {
+        var s = Score("m", 70, 60, 700) with
+        {
+            NuisanceAlarms = new Dictionary<string, ObjectTally> { ["haze"] = new(0, 14), ["mulch"] = new(3, 4) },
+            BuildingStages = new Dictionary<string, ObjectTally> { ["cleared"] = new(1, 2) },
+        };
+        var back = ScoreJson.Read(ScoreJson.Write(s));
+        Assert.Equal(s.NuisanceAlarms, back.NuisanceAlarms);
+        Assert.Equal(s.BuildingStages, back.BuildingStages);
+        var md = BenchModelsCommand.Markdown([s], 1);
+        Assert.Contains("| false alarms on mulch (objects hit / all) | 0.750 (3/4) |", md);
+        Assert.Contains("| building recall, cleared (found / all) | 0.500 (1/2) |", md);
+    }
+
+    [Fact]
+    public void WithoutNuisancesTheReportsHoldWhatTheyAlwaysHeld()
+    {
+        var s = Score("m", 70, 60, 700);
+        Assert.DoesNotContain("nuisance", ScoreJson.Write(s), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Stage", ScoreJson.Write(s), StringComparison.Ordinal);
+        Assert.DoesNotContain("false alarms on", BenchModelsCommand.Markdown([s], 1));
+        Assert.DoesNotContain("building recall", BenchModelsCommand.Markdown([s], 1));
+        Assert.Equal(
+            "model,path,cases,mpx_per_s,peak_mb,object_recall,object_precision,object_f1,false_alarms_per_km2,mean_change_f1,mean_change_iou,class1_f1,class1_iou",
+            BenchModelsCommand.Csv([s]).Split('\n')[0]);
+        Assert.Empty(ScoreJson.Read(ScoreJson.Write(s)).NuisanceAlarms);
+    }
 }

@@ -14,7 +14,8 @@ namespace WeiPian.Cli.Commands;
 
 /// <summary>
 /// <c>weipian bench-models</c>: models side by side on a set of cases, through the real pipeline: speed, peak memory,
-/// per-class pixel F1 and IoU, object recall and precision on farmland, false alarms per km²; a gate for upgrades.
+/// per-class pixel F1 and IoU, object recall and precision on farmland, false alarms per km²; on sets with nuisances
+/// (synth --nuisances) also the nuisances flagged per kind and building recall per construction stage; a gate for upgrades.
 /// </summary>
 internal static class BenchModelsCommand
 {
@@ -249,21 +250,56 @@ internal static class BenchModelsCommand
             var id = k;
             Row($"class {id} F1 / IoU", s => id < s.Pixels.Classes ? $"{F(s.Pixels.Scores[id].F1)} / {F(s.Pixels.Scores[id].IoU)}" : "-");
         }
+        var kinds = Keys(scores, s => s.NuisanceAlarms);
+        var stages = Keys(scores, s => s.BuildingStages);
+        if (kinds.Count + stages.Count == 0) return sb.ToString();
+        // Only for sets with nuisances (synth --nuisances), so a report on any other set reads as it always has.
+        sb.AppendLine();
+        sb.AppendLine(inv, $"Nuisances (nuisance.gpkg, over all land): an object is hit when predicted change of any class covers at least {NuisanceAlarms.MinOverlapShare:0%} of it or {NuisanceAlarms.MinOverlapM2:0} m², whichever is smaller. Building stages (truth.gpkg STAGE, on farmland): found when half covered.");
+        sb.AppendLine();
+        sb.Append("| metric |");
+        foreach (var s in scores) sb.Append(' ').Append(s.Model).Append(" |");
+        sb.AppendLine();
+        sb.Append("|---|").AppendLine(string.Concat(scores.Select(_ => "---|")));
+        foreach (var kind in kinds) Row(NuisanceRow(kind), s => Tally(s.NuisanceAlarms, kind));
+        foreach (var stage in stages) Row(StageRow(stage), s => Tally(s.BuildingStages, stage));
         return sb.ToString();
     }
 
-    private static string Csv(IReadOnlyList<ModelScore> scores)
+    /// <summary>The report.md row of nuisances of one KIND.</summary>
+    internal static string NuisanceRow(string kind) => $"false alarms on {kind} (objects hit / all)";
+
+    /// <summary>The report.md row of buildings at one STAGE.</summary>
+    internal static string StageRow(string stage) => $"building recall, {stage} (found / all)";
+
+    // "0.250 (3/12)"; "-" where a model's cases had none of that key.
+    private static string Tally(IReadOnlyDictionary<string, ObjectTally> tallies, string key) =>
+        tallies.TryGetValue(key, out var t) ? FormattableString.Invariant($"{F(t.Share)} ({t.Hit}/{t.Objects})") : "-";
+
+    private static List<string> Keys(IReadOnlyList<ModelScore> scores, Func<ModelScore, IReadOnlyDictionary<string, ObjectTally>> tallies) =>
+        scores.SelectMany(s => tallies(s).Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    internal static string Csv(IReadOnlyList<ModelScore> scores)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder("model,path,cases,mpx_per_s,peak_mb,object_recall,object_precision,object_f1,false_alarms_per_km2,mean_change_f1,mean_change_iou");
         var classes = scores.Max(s => s.Pixels.Classes);
         for (var k = 1; k < classes; k++) sb.Append(inv, $",class{k}_f1,class{k}_iou");
+        // Appended after the existing columns, and only for sets with nuisances: readers by column name or position keep working.
+        var kinds = Keys(scores, s => s.NuisanceAlarms);
+        var stages = Keys(scores, s => s.BuildingStages);
+        foreach (var kind in kinds) sb.Append(inv, $",nuisance_{kind}_hit,nuisance_{kind}_objects,nuisance_{kind}_share");
+        foreach (var stage in stages) sb.Append(inv, $",building_{stage}_found,building_{stage}_truth,building_{stage}_recall");
         sb.AppendLine();
         foreach (var s in scores)
         {
             sb.Append(inv, $"{s.Model},{s.ModelPath},{s.Cases},{s.MegapixelsPerSecond:0.000},{s.PeakMemoryMb:0},{F(s.Objects.Recall)},{F(s.Objects.Precision)},{F(s.Objects.F1)},{s.Objects.FalseAlarmsPerKm2:0.000},{F(s.MeanChangeF1)},{F(s.MeanChangeIoU)}");
             for (var k = 1; k < classes; k++)
                 sb.Append(k < s.Pixels.Classes ? $",{F(s.Pixels.Scores[k].F1)},{F(s.Pixels.Scores[k].IoU)}" : ",,");
+            foreach (var kind in kinds)
+                sb.Append(s.NuisanceAlarms.TryGetValue(kind, out var t) ? FormattableString.Invariant($",{t.Hit},{t.Objects},{F(t.Share)}") : ",,,");
+            foreach (var stage in stages)
+                sb.Append(s.BuildingStages.TryGetValue(stage, out var t) ? FormattableString.Invariant($",{t.Hit},{t.Objects},{F(t.Share)}") : ",,,");
             sb.AppendLine();
         }
         return sb.ToString();
@@ -311,6 +347,9 @@ internal static class ScoreJson
                 j.WriteEndArray();
             }
             j.WriteEndArray();
+            // Only for sets with nuisances, so report.json on any other set holds what it always has.
+            Tallies(j, "nuisanceAlarms", s.NuisanceAlarms, "hit", "objects", "share");
+            Tallies(j, "buildingStageRecall", s.BuildingStages, "found", "truth", "recall");
             j.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());
@@ -332,8 +371,31 @@ internal static class ScoreJson
             Objects = Objects(r.GetProperty("objects")) with { ByClass = byClass },
             Pixels = PixelMetrics.FromMatrix(r.GetProperty("confusion").EnumerateArray()
                 .Select(row => (IReadOnlyList<long>)row.EnumerateArray().Select(v => v.GetInt64()).ToList()).ToList()),
+            NuisanceAlarms = Tallies(r, "nuisanceAlarms", "hit", "objects"),
+            BuildingStages = Tallies(r, "buildingStageRecall", "found", "truth"),
         };
     }
+
+    // {"mulch": {"hit": 3, "objects": 12, "share": 0.25}, ...}; the share is for readers, the counts are what is read back.
+    private static void Tallies(Utf8JsonWriter j, string name, IReadOnlyDictionary<string, ObjectTally> tallies, string hit, string objects, string share)
+    {
+        if (tallies.Count == 0) return;
+        j.WriteStartObject(name);
+        foreach (var (key, t) in tallies)
+        {
+            j.WriteStartObject(key);
+            j.WriteNumber(hit, t.Hit);
+            j.WriteNumber(objects, t.Objects);
+            j.WriteNumber(share, t.Share);
+            j.WriteEndObject();
+        }
+        j.WriteEndObject();
+    }
+
+    private static IReadOnlyDictionary<string, ObjectTally> Tallies(JsonElement r, string name, string hit, string objects) =>
+        r.TryGetProperty(name, out var e)
+            ? e.EnumerateObject().ToDictionary(p => p.Name, p => new ObjectTally(p.Value.GetProperty(hit).GetInt32(), p.Value.GetProperty(objects).GetInt32()))
+            : new Dictionary<string, ObjectTally>();
 
     private static void Objects(Utf8JsonWriter j, ObjectMetrics m)
     {

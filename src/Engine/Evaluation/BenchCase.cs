@@ -5,7 +5,7 @@ namespace WeiPian.Engine.Evaluation;
 
 /// <summary>
 /// One case of a benchmark set: by default a folder as the synthesiser writes it (before.tif, after.tif, survey.gpkg,
-/// truth.gpkg with class_id and on_farmland, truth.tif); a chip of a training export names its own files and has no
+/// truth.gpkg with class_id and on_farmland, truth.tif; with nuisances also nuisance.gpkg and truth.gpkg's STAGE); a chip of a training export names its own files and has no
 /// survey or truth polygons (<see cref="FromTrainingExport"/>).
 /// </summary>
 /// <param name="Name">The folder's name, or the chip's id.</param>
@@ -26,6 +26,12 @@ public sealed record BenchCase(string Name, string Directory)
 
     /// <summary>The land survey whose farmland the object run is limited to; null: objects are counted over all land.</summary>
     public string? Survey { get; init; } = Path.Combine(Directory, "survey.gpkg");
+
+    /// <summary>
+    /// Change that is no violation (synth --nuisances: layer nuisance with KIND), scored per kind when the file exists
+    /// (<see cref="NuisanceAlarms"/>); null: none.
+    /// </summary>
+    public string? NuisancePolygons { get; init; } = Path.Combine(Directory, "nuisance.gpkg");
 
     /// <summary>A file of the case.</summary>
     public string File(string name) => Path.Combine(Directory, name);
@@ -77,7 +83,7 @@ public sealed record BenchCase(string Name, string Directory)
             string Part(string name) => Path.Combine(folder, r.GetProperty(name).GetString()!);
             cases.Add(new BenchCase(r.GetProperty("id").GetString()!, folder)
             {
-                Before = Part("before"), After = Part("after"), TruthRaster = Part("mask"), TruthPolygons = null, Survey = null,
+                Before = Part("before"), After = Part("after"), TruthRaster = Part("mask"), TruthPolygons = null, Survey = null, NuisancePolygons = null,
             });
         }
         return cases.Count > 0 ? cases

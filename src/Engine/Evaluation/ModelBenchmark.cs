@@ -20,6 +20,19 @@ public sealed record ModelScore
     public required ObjectMetrics Objects { get; init; }
     /// <summary>Pixels over all land: a run with AllLand against truth.tif.</summary>
     public required PixelMetrics Pixels { get; init; }
+    /// <summary>
+    /// Per nuisance KIND, the nuisance objects (nuisance.gpkg) the all-land run flagged, summed over the cases that have
+    /// the file (<see cref="Evaluation.NuisanceAlarms"/>); empty when none has. All land, not farmland: ponds, rubble and haze lie
+    /// off farmland, where the farmland run does not look.
+    /// </summary>
+    public IReadOnlyDictionary<string, ObjectTally> NuisanceAlarms { get; init; } = new Dictionary<string, ObjectTally>();
+
+    /// <summary>
+    /// Per STAGE, the farmland building changes the default (farmland) run found, summed over the cases whose truth.gpkg
+    /// has STAGE (<see cref="BuildingStageRecall"/>); empty when none has.
+    /// </summary>
+    public IReadOnlyDictionary<string, ObjectTally> BuildingStages { get; init; } = new Dictionary<string, ObjectTally>();
+
     /// <summary>Peak resident memory of the process that ran the model, MB (0 when not measured).</summary>
     public double PeakMemoryMb { get; init; }
 
@@ -38,7 +51,8 @@ public static class ModelBenchmark
 
     /// <summary>
     /// Scores <paramref name="modelPath"/> on <paramref name="cases"/>: one detection for the objects (on the case's
-    /// farmland, or over all land when it has no survey) and one over all land for the pixels, each with
+    /// farmland, or over all land when it has no survey; also building recall per STAGE) and one over all land for the
+    /// pixels (and the nuisances of nuisance.gpkg, where the case has one), each with
     /// <paramref name="detection"/>'s settings (e.g. its radiometry, for a model trained on other data than the cases').
     /// </summary>
     public static async Task<ModelScore> RunAsync(string modelPath, IReadOnlyList<BenchCase> cases, InferenceOptions? inference = null,
@@ -49,6 +63,8 @@ public static class ModelBenchmark
         // A benchmark measures each model as its card runs it, clouds and all: refusing a cloudy case is for delivery.
         detection = detection with { CloudScreen = detection.CloudScreen ?? detector.Card.Clouds };
         var objects = new List<ObjectMetrics>();
+        var nuisances = new List<IReadOnlyDictionary<string, ObjectTally>>();
+        var stages = new List<IReadOnlyDictionary<string, ObjectTally>>();
         // The matrix spans the truth's classes too (the synthesiser's 0..4), so a model with fewer classes still scores.
         var pixels = new PixelMetrics(Math.Max(detector.Card.ClassCount, TruthClasses));
         var work = Path.Combine(tempDirectory ?? Path.GetTempPath(), "weipian-bench-" + Guid.NewGuid().ToString("N")[..12]);
@@ -70,11 +86,17 @@ public static class ModelBenchmark
                 pixelCount += (long)Math.Round(area * 1e6 / PixelArea(c.TruthRaster));
                 var truth = c.TruthPolygons is null ? Evaluator.PolygonsOfRaster(c.TruthRaster) : Evaluator.ReadPolygons(c.TruthPolygons, where: "on_farmland = 1");
                 objects.Add(ObjectMetrics.Compute(truth, predicted, area));
+                if (c.TruthPolygons is not null && BuildingStageRecall.Read(c.TruthPolygons, where: "on_farmland = 1") is { } staged)
+                    stages.Add(BuildingStageRecall.Count(staged, predicted));
 
                 var classes = Path.Combine(work, c.Name + ".tif");
                 var allLand = detection with { AllLand = true, ClassRasterPath = classes };
-                await foreach (var _ in detector.DetectAsync(pair, c.Survey, allLand, null, cancellationToken).ConfigureAwait(false)) { }
+                var allLandPredicted = new List<ClassedPolygon>();
+                await foreach (var t in detector.DetectAsync(pair, c.Survey, allLand, null, cancellationToken).ConfigureAwait(false))
+                    allLandPredicted.Add(new ClassedPolygon(t.ClassId, t.Geometry));
                 Evaluator.ComparePixels(c.TruthRaster, classes, pixels);
+                if (c.NuisancePolygons is { } path && File.Exists(path))
+                    nuisances.Add(Evaluation.NuisanceAlarms.Count(Evaluation.NuisanceAlarms.Read(path), allLandPredicted));
             }
         }
         finally
@@ -89,6 +111,8 @@ public static class ModelBenchmark
             MegapixelsPerSecond = pixelCount / 1e6 / Math.Max(seconds, 1e-9),
             Objects = ObjectMetrics.Sum(objects),
             Pixels = pixels,
+            NuisanceAlarms = ObjectTally.Sum(nuisances),
+            BuildingStages = ObjectTally.Sum(stages),
         };
     }
 
