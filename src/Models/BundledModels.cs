@@ -2,7 +2,8 @@ namespace WeiPian.Models;
 
 /// <summary>
 /// The models shipped with the engine, found by name in the <c>models/</c> folder beside this assembly:
-/// <c>spectral-v1</c> (index rules, no training), <c>fusion-unet-v1</c> (B,G,R,NIR) and <c>rgb-unet-v1</c> (B,G,R only).
+/// <c>spectral-v1</c> (index rules, no training), <c>fusion-unet-v1</c> (B,G,R,NIR), <c>fusion-unet-v2</c> (B,G,R,NIR,
+/// trained on the harder synthesiser's nuisances) and <c>rgb-unet-v1</c> (B,G,R only).
 /// </summary>
 public static class BundledModels
 {

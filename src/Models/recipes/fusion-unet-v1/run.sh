@@ -20,14 +20,7 @@ PY=/usr/bin/python3
 mkdir -p "$WORK"
 cd "$REPO"
 
-stage() {
-  local name="$1"; shift
-  [[ " $STAGES " == *" $name "* ]] || return 0
-  echo "== $name: $*"
-  local t0=$SECONDS
-  "$@"
-  printf '%s\t%s\t%d\n' "$(date -u +%FT%TZ)" "$name" $((SECONDS - t0)) | tee -a "$WORK/timing.tsv"
-}
+source "$REPO/src/Models/recipes/train/stages.sh"
 
 build() { dotnet build -c Release src/Cli --nologo -v q >/dev/null; }
 data() { "$HERE/data.sh" train val valnull; }

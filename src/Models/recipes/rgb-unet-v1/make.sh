@@ -45,14 +45,7 @@ engine on synthesised scenes, and a real deployment fine-tunes it on its own ver
 Radiometry percentile: each date's 2/98 % percentiles per band are mapped onto the reference (10-bit GF-2-like \
 units), so 8-, 12- and 16-bit scenes run as they are."
 
-stage() {
-  local name="$1"; shift
-  [[ " $STAGES " == *" $name "* ]] || return 0
-  echo "== $name"
-  local t0=$SECONDS
-  "$@"
-  printf '%s\t%s\t%d\n' "$(date -u +%FT%TZ)" "$name" $((SECONDS - t0)) | tee -a "$WORK/timing.tsv"
-}
+source "$REPO/src/Models/recipes/train/stages.sh"
 
 history() {
   echo "key,before,after" >"$WORK/history/pairs.csv"
@@ -91,12 +84,7 @@ train() {
     --threads 2 --seed 0 --description "$DESCRIPTION"
 }
 
-install() {
-  cp "$WORK/model/rgb-unet-v1.onnx" "$WORK/model/rgb-unet-v1.card.json" src/Models/
-  ls -l src/Models/rgb-unet-v1.onnx src/Models/rgb-unet-v1.card.json
-}
-
 stage history history
 stage export export_history
 stage train train
-stage install install
+stage install install_model rgb-unet-v1
