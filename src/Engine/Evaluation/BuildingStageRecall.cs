@@ -51,9 +51,6 @@ public static class BuildingStageRecall
     public static IReadOnlyDictionary<string, ObjectTally> Count(IReadOnlyList<StagedBuilding> buildings, IReadOnlyList<ClassedPolygon> predicted)
     {
         var index = ObjectMetrics.Index(predicted);
-        var tally = new SortedDictionary<string, ObjectTally>(StringComparer.Ordinal);
-        foreach (var b in buildings)
-            tally[b.Stage] = tally.GetValueOrDefault(b.Stage) + new ObjectTally(ObjectMetrics.IsFound(b.Polygon.Geometry, index) ? 1 : 0, 1);
-        return tally;
+        return ObjectTally.Count(buildings, b => b.Stage, b => ObjectMetrics.IsFound(b.Polygon.Geometry, index));
     }
 }

@@ -59,10 +59,7 @@ public static class NuisanceAlarms
     public static IReadOnlyDictionary<string, ObjectTally> Count(IReadOnlyList<NuisanceObject> nuisances, IReadOnlyList<ClassedPolygon> predicted)
     {
         var index = ObjectMetrics.Index(predicted);
-        var tally = new SortedDictionary<string, ObjectTally>(StringComparer.Ordinal);
-        foreach (var n in nuisances)
-            tally[n.Kind] = tally.GetValueOrDefault(n.Kind) + new ObjectTally(IsHit(n.Geometry, index) ? 1 : 0, 1);
-        return tally;
+        return ObjectTally.Count(nuisances, n => n.Kind, n => IsHit(n.Geometry, index));
     }
 
     // An object with no area is never hit: its threshold would be 0.

@@ -14,6 +14,15 @@ public readonly record struct ObjectTally(int Hit, int Objects)
     /// <summary>Pools the counts of two evaluations.</summary>
     public static ObjectTally operator +(ObjectTally a, ObjectTally b) => new(a.Hit + b.Hit, a.Objects + b.Objects);
 
+    /// <summary>Tallies <paramref name="objects"/> by <paramref name="key"/> (ordinal order), counting those <paramref name="isHit"/> holds for.</summary>
+    public static IReadOnlyDictionary<string, ObjectTally> Count<T>(IEnumerable<T> objects, Func<T, string> key, Func<T, bool> isHit)
+    {
+        var tally = new SortedDictionary<string, ObjectTally>(StringComparer.Ordinal);
+        foreach (var o in objects)
+            tally[key(o)] = tally.GetValueOrDefault(key(o)) + new ObjectTally(isHit(o) ? 1 : 0, 1);
+        return tally;
+    }
+
     /// <summary>Pools tallies by key (a nuisance kind, a stage) over several cases, keys in ordinal order.</summary>
     public static IReadOnlyDictionary<string, ObjectTally> Sum(IEnumerable<IReadOnlyDictionary<string, ObjectTally>> parts)
     {
