@@ -9,6 +9,36 @@ namespace WeiPian.Engine.Tests.Output;
 public class ChipWriterTests
 {
     [Fact]
+    public void AChipThatFailsOnItsThreadIsThrownByFinish()
+    {
+        using var dir = new TempDir();
+        var folder = Path.Combine(dir.Path, "chips");
+        using var chips = new ChipWriter(folder, Path.Combine(TestPaths.SampleTiles, "before.tif"), Path.Combine(TestPaths.SampleTiles, "after.tif"));
+        Directory.Delete(folder); // the renderers can no longer create their files
+        foreach (var t in SampleTruthAsTubans().Take(3)) chips.Add(t);
+        var e = Assert.Throws<InputException>(chips.Finish);
+        Assert.Contains($"the folder '{folder}' does not exist", e.Message);
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public void DisposedWithoutFinishItStopsAndLeavesOnlyWholeChips()
+    {
+        using var dir = new TempDir();
+        var tubans = SampleTruthAsTubans().ToList();
+        using (var chips = new ChipWriter(dir.Path, Path.Combine(TestPaths.SampleTiles, "before.tif"), Path.Combine(TestPaths.SampleTiles, "after.tif")))
+            foreach (var t in tubans) chips.Add(t);
+        // A stopped run: no index, and whatever chips were drawn are complete PNGs under their final names.
+        Assert.False(File.Exists(dir.File("index.html")));
+        foreach (var f in Directory.GetFiles(dir.Path))
+        {
+            Assert.EndsWith(".png", f);
+            using var png = SKBitmap.Decode(f);
+            Assert.Equal((256, 256), (png.Width, png.Height));
+        }
+    }
+
+    [Fact]
     public void WritesFourChipsPerPolygonAndAnIndex()
     {
         using var dir = new TempDir();

@@ -45,7 +45,7 @@ internal sealed class AlignedPair : IDisposable
     /// <summary>The processing grid: <see cref="RegionFirst"/> of <see cref="First"/>.</summary>
     public PixelGrid Grid => First.Grid.Subgrid(RegionFirst);
 
-    /// <summary>The residual shift measured by <see cref="Register"/> on the processing grid; null before, or when it could not be measured.</summary>
+    /// <summary>The residual shift measured by <see cref="Register(ScenePair)"/> on the processing grid; null before, or when it could not be measured.</summary>
     public Coregistration? Registration { get; private set; }
 
     /// <summary>Opens both dates on one grid as <paramref name="pair"/>'s settings say; see the type's summary.</summary>
@@ -93,9 +93,14 @@ internal sealed class AlignedPair : IDisposable
     /// (<see cref="Coregistration.IsGlobal"/>). It reads blocks of both dates:
     /// call it after every check of the inputs, so that bad input is refused before any work.
     /// </summary>
-    public void Register(ScenePair pair)
+    public void Register(ScenePair pair) => Register(pair, CoregistrationCheck.Measure(First, RegionFirst, Second, RegionSecond));
+
+    /// <summary>
+    /// As <see cref="Register(ScenePair)"/> with the shift another <see cref="AlignedPair"/> of the same pair measured:
+    /// a second set of handles on the pair (the chips') reads the same pixels without measuring again.
+    /// </summary>
+    public void Register(ScenePair pair, Coregistration? registration)
     {
-        var registration = CoregistrationCheck.Measure(First, RegionFirst, Second, RegionSecond);
         if (pair.Coregister && registration is { IsGlobal: true } shift)
         {
             var grid = Grid;

@@ -98,11 +98,54 @@ internal static class ChipRendering
     /// bilinear picture drawn by Skia took three times as long to draw and encode). Reduced, each chip pixel is the mean
     /// of the stretched pixels it covers.
     /// </remarks>
-    public static unsafe void Render(float[][] planes, int[] channels, (float Low, float High) stretch, PixelWindow window,
+    public static void Render(float[][] planes, int[] channels, (float Low, float High) stretch, PixelWindow window,
         GeoTransform transform, Geometry polygon, int size, SKTypeface typeface, string top, string? bottom, string path)
     {
         var bytes = size * size * 4;
         var rgba = ArrayPool<byte>.Shared.Rent(bytes);
+        try
+        {
+            Draw(planes, channels, stretch, window, transform, polygon, size, typeface, top, bottom, rgba);
+            // One chip of thousands in a folder its writer probed: looking for leftovers of killed runs beside each would read
+            // the folder each time, and a probe file created and deleted per chip costs more than the chip's PNG.
+            using var output = AtomicOutput.Begin(path, OutputLayout.File, Environment.ProcessId, removeLeftovers: false, probeFolder: false);
+            using (var file = new FileStream(output.TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite, 1 << 16))
+                PngEncoder.Write(file, rgba.AsSpan(0, bytes), size, size);
+            output.Commit();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rgba);
+        }
+    }
+
+    /// <summary>
+    /// Draws and encodes one small made-up chip, written nowhere, so that the first real chips do not pay for loading
+    /// Skia's text and path code and compiling the steps (a tenth of a second each on the first two, at the end of a run).
+    /// </summary>
+    public static void WarmUp()
+    {
+        const int side = 8, size = 32;
+        float[][] planes = [.. Enumerable.Range(0, 3).Select(b => Enumerable.Range(0, side * side).Select(i => (float)(i + b)).ToArray())];
+        var square = new GeometryFactory().CreatePolygon([new(2, 2), new(6, 2), new(6, 6), new(2, 6), new(2, 2)]);
+        var rgba = new byte[size * size * 4];
+        var typeface = LoadTypeface();
+        try
+        {
+            Draw(planes, [2, 1, 0], Stretch(planes, (2, 98)), new PixelWindow(0, 0, side, side), GeoTransform.NorthUp(0, side, 1), square, size,
+                typeface, "warm", "up", rgba);
+        }
+        finally
+        {
+            Release(typeface);
+        }
+        PngEncoder.Write(Stream.Null, rgba, size, size);
+    }
+
+    // The chip's pixels in rgba (size x size, 4 bytes a pixel): stretched, resampled, the outline and labels drawn on.
+    private static unsafe void Draw(float[][] planes, int[] channels, (float Low, float High) stretch, PixelWindow window,
+        GeoTransform transform, Geometry polygon, int size, SKTypeface typeface, string top, string? bottom, byte[] rgba)
+    {
         var stretched = ArrayPool<byte>.Shared.Rent((int)window.PixelCount * 3);
         try
         {
@@ -114,17 +157,10 @@ internal static class ChipRendering
                 DrawOverlay(surface.Canvas, transform, polygon, window, size, typeface, top, bottom);
                 surface.Canvas.Flush();
             }
-            // One chip of thousands in a folder its writer probed: looking for leftovers of killed runs beside each would read
-            // the folder each time, and a probe file created and deleted per chip costs more than the chip's PNG.
-            using var output = AtomicOutput.Begin(path, OutputLayout.File, Environment.ProcessId, removeLeftovers: false, probeFolder: false);
-            using (var file = new FileStream(output.TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite, 1 << 16))
-                PngEncoder.Write(file, rgba.AsSpan(0, bytes), size, size);
-            output.Commit();
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(stretched);
-            ArrayPool<byte>.Shared.Return(rgba);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Runtime.ExceptionServices;
@@ -35,15 +36,14 @@ public sealed record ChipOptions
 /// </summary>
 /// <remarks>
 /// Opens its own handles on the two scenes, so it may run beside the detector. Call it from one thread at a time:
-/// <see cref="Add"/> reads the windows on the caller's thread, then stretches, draws and encodes the polygon's four
-/// PNGs on the thread pool, at most <see cref="RendersInFlight"/> polygons at once so memory stays bounded;
-/// <see cref="Finish"/> waits for them.
+/// <see cref="Add"/> only queues the polygon; <see cref="RendersInFlight"/> threads of its own read the windows (one at a
+/// time), stretch, draw and encode the four PNGs, so the caller does not wait on chips unless the short queue is full,
+/// and memory stays bounded; <see cref="Finish"/> waits for them.
 /// </remarks>
 public sealed class ChipWriter : IDisposable
 {
     private readonly string _directory;
-    private readonly Scene _before;
-    private readonly Scene _after;
+    private readonly AlignedPair _pair;
     private readonly PixelWindow _region;
     private readonly GeoTransform _transform;
     private readonly ChipOptions _options;
@@ -52,10 +52,16 @@ public sealed class ChipWriter : IDisposable
     private readonly (int X, int Y) _offsetAfter;
     private readonly List<Tuban> _rows = [];
     private readonly SKTypeface _typeface;
-    private readonly SemaphoreSlim _renderSlots = new(RendersInFlight, RendersInFlight);
+    private readonly BlockingCollection<Tuban> _queue = new(2 * RendersInFlight);
+    private readonly Thread[] _renderers;
+    private volatile bool _stopping;
+    private bool _disposed;
     private ExceptionDispatchInfo? _renderFailure;
 
-    /// <summary>Polygons whose chips are drawn and encoded at once: one per core keeps the cores busy while the caller reads on.</summary>
+    /// <summary>
+    /// Threads drawing chips, one polygon each at a time: one per core (two at least). Threads of their own, not the
+    /// thread pool's: queued there behind the detector's stages, the first chips waited a quarter of a second to start.
+    /// </summary>
     public static int RendersInFlight { get; } = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>Prepares chips of the scene pair into <paramref name="directory"/> (created when missing).</summary>
@@ -66,37 +72,40 @@ public sealed class ChipWriter : IDisposable
     /// <param name="options">Chip size and stretch.</param>
     /// <exception cref="InputException"><paramref name="directory"/> is a file.</exception>
     public ChipWriter(string directory, string beforePath, string afterPath, IReadOnlyList<BandRole>? bands = null, ChipOptions? options = null)
-        : this(directory, new ScenePair(beforePath, afterPath) { Bands = bands }, null, options)
+        : this(directory, new ScenePair(beforePath, afterPath) { Bands = bands }, null, null, options)
     {
     }
 
-    /// <summary>Prepares chips of the pair on the grid the detector processes it on (aligned, resampled to the model's GSD).</summary>
-    internal ChipWriter(string directory, ScenePair pair, double? modelGsd, ChipOptions? options)
+    /// <summary>
+    /// Prepares chips of the pair on the grid the detector processes it on (aligned, resampled to the model's GSD, and
+    /// with <see cref="ScenePair.Coregister"/> shifted by the detector's <paramref name="registration"/>).
+    /// </summary>
+    internal ChipWriter(string directory, ScenePair pair, double? modelGsd, Coregistration? registration, ChipOptions? options)
     {
         _options = options ?? new ChipOptions();
         _directory = directory;
         if (File.Exists(directory)) throw new InputException($"Cannot write chips into '{directory}': it is a file, not a folder.");
         Directory.CreateDirectory(directory);
         AtomicOutput.ProbeWritable(directory, directory);
-        var aligned = AlignedPair.Open(pair, modelGsd);
+        _pair = AlignedPair.Open(pair, modelGsd);
         try
         {
-            if (pair.Coregister) aligned.Register(pair);
-            _before = aligned.First;
-            _after = aligned.Second;
-            _region = aligned.RegionFirst;
-            _transform = _before.Grid.Transform;
-            _bandsBefore = Bands(_before);
-            _bandsAfter = Bands(_after);
-            // The after image's pixel (x, y) is the before image's (x - offset): both are on one grid.
-            _offsetAfter = (aligned.RegionSecond.X - _region.X, aligned.RegionSecond.Y - _region.Y);
+            _pair.Register(pair, registration);
         }
         catch
         {
-            aligned.Dispose();
+            _pair.Dispose();
             throw;
         }
+        _region = _pair.RegionFirst;
+        _transform = _pair.First.Grid.Transform;
+        _bandsBefore = Bands(_pair.First);
+        _bandsAfter = Bands(_pair.Second);
+        // The after image's pixel (x, y) is the before image's (x - offset): both are on one grid.
+        _offsetAfter = (_pair.RegionSecond.X - _region.X, _pair.RegionSecond.Y - _region.Y);
         _typeface = ChipRendering.LoadTypeface();
+        _renderers = [.. Enumerable.Range(0, RendersInFlight).Select(_ => new Thread(RenderQueued) { IsBackground = true, Name = "weipian chips" })];
+        foreach (var thread in _renderers) thread.Start();
     }
 
     /// <summary>Polygons charted so far.</summary>
@@ -109,31 +118,9 @@ public sealed class ChipWriter : IDisposable
     /// <summary>Queues the four chips of one polygon; a failure of an earlier chip is thrown here or by <see cref="Finish"/>.</summary>
     public void Add(Tuban t)
     {
-        var window = WindowAround(t.Geometry);
-        var before = Read(_before, _bandsBefore, window);
-        var after = Read(_after, _bandsAfter, window.Translate(_offsetAfter.X, _offsetAfter.Y));
+        _renderFailure?.Throw();
         _rows.Add(t);
-        _renderSlots.Wait();
-        if (_renderFailure is { } failure)
-        {
-            _renderSlots.Release();
-            failure.Throw();
-        }
-        _ = Task.Run(() =>
-        {
-            try
-            {
-                Render(t, window, before, after);
-            }
-            catch (Exception e)
-            {
-                Interlocked.CompareExchange(ref _renderFailure, ExceptionDispatchInfo.Capture(e), null);
-            }
-            finally
-            {
-                _renderSlots.Release();
-            }
-        });
+        _queue.Add(t);
     }
 
     /// <summary>Waits for the chips still being drawn, then writes index.html (under a temporary name, then renamed).</summary>
@@ -149,12 +136,45 @@ public sealed class ChipWriter : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        // Renders still running use the typeface: let them end first (a failure among them was already reported or is moot).
+        if (_disposed) return;
+        _disposed = true;
+        // Without Finish the run failed or was stopped: polygons still queued are dropped, the chips being drawn end first.
+        _stopping = true;
         WaitForRenders();
-        _renderSlots.Dispose();
-        _before.Dispose();
-        _after.Dispose();
+        _queue.Dispose();
+        _pair.Dispose();
         ChipRendering.Release(_typeface);
+    }
+
+    private void RenderQueued()
+    {
+        foreach (var t in _queue.GetConsumingEnumerable())
+        {
+            if (_stopping || _renderFailure is not null) continue;
+            try
+            {
+                var window = WindowAround(t.Geometry);
+                float[][] before, after;
+                // GDAL's handles are one thread's. One pair for all renderers, not one each: each block of the scenes is
+                // then decoded once, and reading is a third of a chip's time.
+                lock (_pair)
+                {
+                    before = Read(_pair.First, _bandsBefore, window);
+                    after = Read(_pair.Second, _bandsAfter, window.Translate(_offsetAfter.X, _offsetAfter.Y));
+                }
+                Render(t, window, before, after);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _renderFailure, ExceptionDispatchInfo.Capture(e), null);
+            }
+        }
+    }
+
+    private void WaitForRenders()
+    {
+        if (!_queue.IsAddingCompleted) _queue.CompleteAdding();
+        foreach (var thread in _renderers) thread.Join();
     }
 
     private int[] Bands(Scene s) => [s.BandOf(BandRole.Blue), s.BandOf(BandRole.Green), s.BandOf(BandRole.Red), s.BandOf(BandRole.Nir)];
@@ -207,12 +227,6 @@ public sealed class ChipWriter : IDisposable
         string fileName, string label) =>
         ChipRendering.Render(planes, channels, stretch, window, _transform, t.Geometry, _options.Size, _typeface, $"{t.Jcbh}  {label}",
             null, Path.Combine(_directory, fileName));
-
-    private void WaitForRenders()
-    {
-        for (var i = 0; i < RendersInFlight; i++) _renderSlots.Wait();
-        _renderSlots.Release(RendersInFlight);
-    }
 
     private string Html()
     {

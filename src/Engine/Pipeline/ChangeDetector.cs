@@ -121,6 +121,8 @@ public sealed class ChangeDetector : IDisposable
         else OutputPaths.EnsureApart(outputPath, inputs);
         if (options.ClassRasterPath is { } classRaster) OutputPaths.EnsureDistinct(outputPath, classRaster);
         if (options.ChipsDirectory is { } chipsDirectory) OutputPaths.EnsureApart(chipsDirectory, inputs);
+        // While the checks below keep one core busy, the other loads what the first chips would wait for.
+        if (options.ChipsDirectory is not null) _ = Task.Run(ChipRendering.WarmUp, cancellationToken);
         using var run = Start(pair, surveyPath, options);
         try
         {
@@ -128,7 +130,7 @@ public sealed class ChangeDetector : IDisposable
             using ITubanSink sink = options.SplitBy == OutputSplit.County
                 ? new CountySplitSink(outputPath, run.Crs, format, options.ShapefileEncoding, options.Logger)
                 : TubanWriter.Create(outputPath, run.Crs, format, options.ShapefileEncoding, options.Logger);
-            using var chips = options.ChipsDirectory is { } dir ? new ChipWriter(dir, pair, _model.Card.Input.Gsd, options.Chips) : null;
+            using var chips = options.ChipsDirectory is { } dir ? new ChipWriter(dir, pair, _model.Card.Input.Gsd, run.Registration, options.Chips) : null;
             var summary = new DetectionSummary.Builder();
             long delivered = 0;
             await foreach (var t in run.RunAsync(progress, cancellationToken).ConfigureAwait(false))
