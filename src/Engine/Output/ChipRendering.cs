@@ -21,6 +21,10 @@ internal static class ChipRendering
     /// <summary>The label font: DejaVu Sans Mono Bold where installed, else Skia's default (dispose unless it is the default).</summary>
     public static SKTypeface LoadTypeface() => File.Exists(FontPath) ? SKTypeface.FromFile(FontPath) : SKTypeface.Default;
 
+    /// <summary>The band numbers of <paramref name="scene"/>'s blue, green, red and NIR: the planes every chip reads, in that order.</summary>
+    public static int[] Bands(Scene scene) =>
+        [scene.BandOf(BandRole.Blue), scene.BandOf(BandRole.Green), scene.BandOf(BandRole.Red), scene.BandOf(BandRole.Nir)];
+
     /// <summary>Disposes a typeface from <see cref="LoadTypeface"/> (Skia's default is shared and stays).</summary>
     public static void Release(SKTypeface? typeface)
     {

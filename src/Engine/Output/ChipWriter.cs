@@ -27,6 +27,25 @@ public sealed record ChipOptions
 
     /// <summary>Lower and upper percentiles of the contrast stretch (shared by the three channels shown and both dates).</summary>
     public (double Low, double High) Stretch { get; init; } = (2, 98);
+
+    /// <summary>
+    /// The square of image pixels a polygon's chips show: its envelope with <see cref="Margin"/> on each side, at least
+    /// <see cref="MinimumWindow"/>, shifted rather than shrunk to stay inside <paramref name="region"/>, then cut to it.
+    /// </summary>
+    internal PixelWindow WindowAround(Geometry polygon, GeoTransform transform, PixelWindow region)
+    {
+        var e = polygon.EnvelopeInternal;
+        var (c0, r0) = transform.WorldToPixel(e.MinX, e.MaxY);
+        var (c1, r1) = transform.WorldToPixel(e.MaxX, e.MinY);
+        var side = Math.Max(Math.Abs(c1 - c0), Math.Abs(r1 - r0));
+        side = Math.Max(MinimumWindow, side * (1 + 2 * Margin));
+        var s = (int)Math.Ceiling(side);
+        var x = (int)Math.Floor((c0 + c1 - s) / 2);
+        var y = (int)Math.Floor((r0 + r1 - s) / 2);
+        x = Math.Clamp(x, region.X, Math.Max(region.X, region.Right - s));
+        y = Math.Clamp(y, region.Y, Math.Max(region.Y, region.Bottom - s));
+        return new PixelWindow(x, y, s, s).Intersect(region);
+    }
 }
 
 /// <summary>
@@ -99,8 +118,8 @@ public sealed class ChipWriter : IDisposable
         }
         _region = _pair.RegionFirst;
         _transform = _pair.First.Grid.Transform;
-        _bandsBefore = Bands(_pair.First);
-        _bandsAfter = Bands(_pair.Second);
+        _bandsBefore = ChipRendering.Bands(_pair.First);
+        _bandsAfter = ChipRendering.Bands(_pair.Second);
         // The after image's pixel (x, y) is the before image's (x - offset): both are on one grid.
         _offsetAfter = (_pair.RegionSecond.X - _region.X, _pair.RegionSecond.Y - _region.Y);
         _typeface = ChipRendering.LoadTypeface();
@@ -153,7 +172,7 @@ public sealed class ChipWriter : IDisposable
             if (_stopping || _renderFailure is not null) continue;
             try
             {
-                var window = WindowAround(t.Geometry);
+                var window = _options.WindowAround(t.Geometry, _transform, _region);
                 float[][] before, after;
                 // GDAL's handles are one thread's. One pair for all renderers, not one each: each block of the scenes is
                 // then decoded once, and reading is a third of a chip's time.
@@ -175,24 +194,6 @@ public sealed class ChipWriter : IDisposable
     {
         if (!_queue.IsAddingCompleted) _queue.CompleteAdding();
         foreach (var thread in _renderers) thread.Join();
-    }
-
-    private int[] Bands(Scene s) => [s.BandOf(BandRole.Blue), s.BandOf(BandRole.Green), s.BandOf(BandRole.Red), s.BandOf(BandRole.Nir)];
-
-    private PixelWindow WindowAround(Geometry g)
-    {
-        var e = g.EnvelopeInternal;
-        var (c0, r0) = _transform.WorldToPixel(e.MinX, e.MaxY);
-        var (c1, r1) = _transform.WorldToPixel(e.MaxX, e.MinY);
-        var side = Math.Max(c1 - c0, r1 - r0);
-        side = Math.Max(_options.MinimumWindow, side * (1 + 2 * _options.Margin));
-        var s = (int)Math.Ceiling(side);
-        var x = (int)Math.Floor((c0 + c1 - s) / 2);
-        var y = (int)Math.Floor((r0 + r1 - s) / 2);
-        // Keep the square inside the region where possible: shift rather than shrink.
-        x = Math.Clamp(x, _region.X, Math.Max(_region.X, _region.Right - s));
-        y = Math.Clamp(y, _region.Y, Math.Max(_region.Y, _region.Bottom - s));
-        return new PixelWindow(x, y, s, s).Intersect(_region);
     }
 
     private static float[][] Read(Scene scene, int[] bands, PixelWindow window)

@@ -41,7 +41,7 @@ internal sealed class RecheckChips : IDisposable
             _grid = newest.Grid;
             if (images.Reference is { } reference) Add("reference", "reference", reference, images.Bands, images.Align);
             if (images.After is { } after) Add("after", "after", after, images.Bands, images.Align);
-            _dates.Add(new Date("newest", "newest", newest, Bands(newest), 0, 0, Day(newest)));
+            _dates.Add(new Date("newest", "newest", newest, ChipRendering.Bands(newest), 0, 0, Day(newest)));
         }
         catch
         {
@@ -65,7 +65,7 @@ internal sealed class RecheckChips : IDisposable
             }
             var c = _grid.EnsureCompatible(scene.Grid, "newest image", path);
             // This date's pixel (x, y) is the newest's (x - offset).
-            _dates.Add(new Date(label, suffix, scene, Bands(scene), c.OverlapInSecond!.Value.X - c.OverlapInFirst!.Value.X,
+            _dates.Add(new Date(label, suffix, scene, ChipRendering.Bands(scene), c.OverlapInSecond!.Value.X - c.OverlapInFirst!.Value.X,
                 c.OverlapInSecond.Value.Y - c.OverlapInFirst.Value.Y, Day(scene)));
         }
         catch
@@ -81,7 +81,7 @@ internal sealed class RecheckChips : IDisposable
     /// <summary>Writes the chips of one polygon.</summary>
     public void Add(RecheckResult r)
     {
-        var window = WindowAround(r.Geometry);
+        var window = _options.WindowAround(r.Geometry, _grid.Transform, _grid.Extent);
         var planes = _dates.Select(d => Read(d, window)).ToArray();
         var files = FileNames(r.Jcbh);
         int[] trueColour = [2, 1, 0], falseColour = [3, 2, 1];
@@ -108,27 +108,10 @@ internal sealed class RecheckChips : IDisposable
         ChipRendering.Release(_typeface);
     }
 
-    private static int[] Bands(Scene s) => [s.BandOf(BandRole.Blue), s.BandOf(BandRole.Green), s.BandOf(BandRole.Red), s.BandOf(BandRole.Nir)];
-
     private static string Day(Scene s)
     {
         var d = s.Dataset.MetadataItem("ACQUISITION_DATE");
         return d is { Length: 10 } ? d.Replace("-", "", StringComparison.Ordinal) : "";
-    }
-
-    private PixelWindow WindowAround(Geometry g)
-    {
-        var e = g.EnvelopeInternal;
-        var (c0, r0) = _grid.Transform.WorldToPixel(e.MinX, e.MaxY);
-        var (c1, r1) = _grid.Transform.WorldToPixel(e.MaxX, e.MinY);
-        var side = Math.Max(Math.Abs(c1 - c0), Math.Abs(r1 - r0));
-        side = Math.Max(_options.MinimumWindow, side * (1 + 2 * _options.Margin));
-        var s = (int)Math.Ceiling(side);
-        var x = (int)Math.Floor((c0 + c1 - s) / 2);
-        var y = (int)Math.Floor((r0 + r1 - s) / 2);
-        x = Math.Clamp(x, 0, Math.Max(0, _grid.Width - s));
-        y = Math.Clamp(y, 0, Math.Max(0, _grid.Height - s));
-        return new PixelWindow(x, y, Math.Min(s, _grid.Width), Math.Min(s, _grid.Height));
     }
 
     // B, G, R, NIR planes over the window (newest pixels); NaN where the date has no data or does not reach.
