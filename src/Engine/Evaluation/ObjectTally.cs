@@ -19,7 +19,10 @@ public readonly record struct ObjectTally(int Hit, int Objects)
     {
         var tally = new SortedDictionary<string, ObjectTally>(StringComparer.Ordinal);
         foreach (var o in objects)
-            tally[key(o)] = tally.GetValueOrDefault(key(o)) + new ObjectTally(isHit(o) ? 1 : 0, 1);
+        {
+            var k = key(o);
+            tally[k] = tally.GetValueOrDefault(k) + new ObjectTally(isHit(o) ? 1 : 0, 1);
+        }
         return tally;
     }
 

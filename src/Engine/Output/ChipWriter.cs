@@ -74,7 +74,6 @@ public sealed class ChipWriter : IDisposable
     private readonly BlockingCollection<Tuban> _queue = new(2 * RendersInFlight);
     private readonly Thread[] _renderers;
     private volatile bool _stopping;
-    private bool _disposed;
     private ExceptionDispatchInfo? _renderFailure;
 
     /// <summary>
@@ -155,8 +154,7 @@ public sealed class ChipWriter : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
+        if (_stopping) return;
         // Without Finish the run failed or was stopped: polygons still queued are dropped, the chips being drawn end first.
         _stopping = true;
         WaitForRenders();
