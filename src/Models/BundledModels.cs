@@ -3,7 +3,8 @@ namespace WeiPian.Models;
 /// <summary>
 /// The models shipped with the engine, found by name in the <c>models/</c> folder beside this assembly:
 /// <c>spectral-v1</c> (index rules, no training), <c>fusion-unet-v1</c> (B,G,R,NIR), <c>fusion-unet-v2</c> (B,G,R,NIR,
-/// trained on the harder synthesiser's nuisances) and <c>rgb-unet-v1</c> (B,G,R only).
+/// trained on the harder synthesiser's nuisances), <c>rgb-unet-v1</c> (B,G,R only) and <c>screen-v1</c> (a tiny screen
+/// for the screening cascade in front of fusion-unet-v1, not a detection model).
 /// </summary>
 public static class BundledModels
 {

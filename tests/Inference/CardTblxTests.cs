@@ -1,6 +1,7 @@
 using WeiPian.Engine.Inference;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Tests.Support;
+using WeiPian.Models;
 
 namespace WeiPian.Engine.Tests.Inference;
 
@@ -66,8 +67,17 @@ public class CardTblxTests
         foreach (var path in cards)
             Assert.All(ModelCard.ParseFile(path).Classes.Skip(1), c => Assert.False(c.LocalTblx, $"{path}: class {c.Id}"));
         foreach (var model in Directory.GetFiles(TestModels.Folder, "*.onnx").Concat(Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "src", "Models"), "*.onnx"))
-                     // Neither of these carries a card of classes: one contradicts its graph on purpose, one is a bare graph.
-                     .Where(p => Path.GetFileName(p) is not ("contradicts-graph.onnx" or "fp16-paths.onnx")))
+                     // Neither of these carries a card of classes: one contradicts its graph on purpose, one is a bare graph;
+                     // screen-v1 is a screen, whose change class has no change type (below).
+                     .Where(p => Path.GetFileName(p) is not ("contradicts-graph.onnx" or "fp16-paths.onnx" or "screen-v1.onnx")))
             Assert.All(ChangeModel.Load(model).Card.Classes.Skip(1), c => Assert.Contains(c.Tblx!, ChangeTypes.All.Keys));
+    }
+
+    [Fact]
+    public void TheBundledScreen_HasNoChangeAndChangeWithoutAChangeType()
+    {
+        var card = ChangeModel.ReadCard(BundledModels.Resolve("screen-v1"));
+        Assert.Equal(["no change", "change"], card.Classes.Select(c => c.Name));
+        Assert.All(card.Classes, c => Assert.Null(c.Tblx));
     }
 }

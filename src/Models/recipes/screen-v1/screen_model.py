@@ -1,0 +1,55 @@
+"""The network of screen-v1: 16 thousand parameters at a quarter and an eighth of the resolution (torch only, no
+GDAL).
+
+Input: before and after, N x 4 x H x W each, scaled by the card ((x/1023 - mean) / std). Each date is averaged over
+4 x 4 blocks, and so is |after - before| at full resolution (a small object changes the block's mean little but its
+mean absolute difference a lot). The 16 channels [before, after, after - before, mean |after - before|] go through two
+3x3 convolutions at 1/4; a 2x2 max pooling and two 3x3 convolutions at 1/8 give context (a field greening as a whole
+is crop growth, a compact bright patch is not), projected back and added; one more 3x3 convolution and a 1x1 head give
+2 logits (no change, change) per block, which the exported graph repeats over the block's 16 pixels (nearest
+upsampling) so the screen has the engine's contract: logits N x 2 x H x W. H and W must be multiples of 8.
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+FACTOR = 4
+MULTIPLE = 2 * FACTOR
+# Receptive field 64 px: the block (4), two 3x3 convolutions at 1/4 (+16), the pooling (+4), two 3x3 at 1/8 (+32) and
+# the merging 3x3 at 1/4 (+8). Its radius is the least halo that keeps a kept pixel's logits free of the tile's edge.
+RADIUS = 32
+WIDTH = 16
+CONTEXT = 24
+
+
+def conv3(cin, cout):
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.ReLU(inplace=True))
+
+
+class ScreenNet(nn.Module):
+    def __init__(self, bands=4, width=WIDTH, context=CONTEXT, factor=FACTOR):
+        super().__init__()
+        self.factor = factor
+        self.fine = nn.Sequential(conv3(4 * bands, width), conv3(width, width))
+        self.context = nn.Sequential(conv3(width, context), conv3(context, context))
+        self.project = nn.Conv2d(context, width, 1)
+        self.merge = conv3(width, width)
+        self.head = nn.Conv2d(width, 2, 1)
+
+    def coarse(self, before, after):
+        """Logits per 4 x 4 block: N x 2 x H/4 x W/4 (what training scores)."""
+        f = self.factor
+        b = F.avg_pool2d(before, f)
+        a = F.avg_pool2d(after, f)
+        d = F.avg_pool2d(torch.abs(after - before), f)
+        x = self.fine(torch.cat([b, a, a - b, d], dim=1))
+        c = self.context(F.max_pool2d(x, 2))
+        x = self.merge(x + F.interpolate(self.project(c), scale_factor=2.0, mode="nearest"))
+        return self.head(x)
+
+    def forward(self, before, after):
+        return F.interpolate(self.coarse(before, after), scale_factor=float(self.factor), mode="nearest")
+
+
+def parameters(model):
+    return sum(p.numel() for p in model.parameters())
