@@ -91,7 +91,7 @@ internal static class CliErrors
         ["EdgeIgnorePixels"] = ("--edge-ignore", "--edge-ignore"),
         ["MaxNoDataShare"] = ("--max-nodata", "--max-nodata"),
         // screening cascade (issue 19 §1)
-        ["ScreenModelPath"] = ("--screen", "--screen spectral-v1"),
+        ["ScreenModelPath"] = ("--screen", "--screen screen-v1"),
         ["ScreenThreshold"] = ("--screen-threshold", "--screen-threshold 0.35"),
         // bench-models on a training export (issue 16 §2)
         ["Split"] = ("--split", "--split test"),

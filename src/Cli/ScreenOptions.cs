@@ -12,7 +12,7 @@ internal static class ScreenOptions
     /// <summary>A new <c>--screen MODEL</c> option; read it with <see cref="ModelPath"/>.</summary>
     public static Option<string?> Screen() => new("--screen")
     {
-        Description = "Cheap model (bundled name or .onnx file, e.g. spectral-v1) run on every tile first; --model then runs only on the tiles it flags and those within its halo of a flagged pixel",
+        Description = "Cheap model (bundled name or .onnx file, e.g. screen-v1) run on every tile first; --model then runs only on the tiles it flags and those within its halo of a flagged pixel",
     };
 
     /// <summary>A new <c>--screen-threshold P</c> option.</summary>

@@ -99,6 +99,58 @@ public class ScreeningCascadeTests(ITestOutputHelper output)
         Assert.Equal(unscreened.Select(Key).Order(StringComparer.Ordinal), screened.Select(Key).Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// The detection reads no chunk whose tiles the screen all left out, except one holding pixels without data, which
+    /// the class raster must mark "not assessed" as the unscreened run does: a block without data in both dates, planted
+    /// in a chunk the screen first left unread, makes it read, and the class rasters' nodata agree pixel for pixel. The
+    /// screen is screen-v1, the bundled purpose-trained one; the polygons are those of the unscreened run.
+    /// </summary>
+    [Fact]
+    public async Task ChunkWithoutDataIsReadSoTheClassRasterMarksItAsWithoutTheScreen()
+    {
+        using var dir = new TempDir();
+        var pair = Synthesise(dir.Path);
+        using var model = ChangeModel.Load(Model);
+        using var screen = ChangeModel.Load(BundledModels.Resolve("screen-v1"));
+        var screening = new Screening(screen, InferenceOptions.DefaultScreenThreshold);
+        var first = new DetectionRun(model, pair, null, new DetectionOptions { AllLand = true }, screening);
+        await Run(first);
+        var tiles = first.Tiles;
+        var unread = Enumerable.Range(0, tiles.Rows * tiles.Chunks).Where(k => first.Screen!.SkipsRead(k / tiles.Chunks, k % tiles.Chunks)).ToList();
+        output.WriteLine($"{first.Screen!.Description}; {tiles}");
+        Assert.True(unread.Count > 0, "the screen left no chunk unread: the scene tests nothing");
+
+        var (row, chunk) = (unread[0] / tiles.Chunks, unread[0] % tiles.Chunks);
+        var x0 = chunk * tiles.ChunkTiles * tiles.Kept;
+        var block = new PixelWindow(x0 + Math.Min(tiles.ChunkTiles * tiles.Kept, tiles.Width - x0) / 2, row * tiles.Kept + tiles.Kept / 2, 24, 24);
+        foreach (var date in new[] { pair.Before, pair.After })
+        {
+            using var raster = RasterDataset.Open(date, update: true);
+            for (var band = 1; band <= raster.BandCount; band++) raster.Write<ushort>(band, block, new ushort[block.Width * block.Height]);
+        }
+        var alone = dir.File("alone.tif");
+        var unscreened = await Run(new DetectionRun(model, pair, null, new DetectionOptions { AllLand = true, ClassRasterPath = alone }));
+        var cascade = dir.File("cascade.tif");
+        var second = new DetectionRun(model, pair, null, new DetectionOptions { AllLand = true, ClassRasterPath = cascade }, screening);
+        var screened = await Run(second);
+        Assert.Equal(unscreened.Select(Key).Order(StringComparer.Ordinal), screened.Select(Key).Order(StringComparer.Ordinal));
+        output.WriteLine($"after planting {block}: {second.Screen!.Description}");
+        Assert.All(Enumerable.Range(chunk * tiles.ChunkTiles, tiles.TilesIn(chunk)), column => Assert.True(second.Screen.LeavesOut(row, column)));
+        Assert.False(second.Screen.SkipsRead(row, chunk));
+        Assert.Equal(first.Screen.Unread - 1, second.Screen.Unread);
+        var (withoutScreen, withScreen) = (NotAssessed(alone), NotAssessed(cascade));
+        Assert.True(withoutScreen.Length >= block.Width * block.Height, $"{withoutScreen.Length} px not assessed");
+        Assert.Equal(withoutScreen, withScreen);
+    }
+
+    private static int[] NotAssessed(string classRaster)
+    {
+        using var raster = RasterDataset.Open(classRaster);
+        var classes = new byte[raster.Width * raster.Height];
+        raster.Read<byte>(1, raster.Extent, classes);
+        return classes.Select((c, i) => c == ClassRasterLegend.NotAssessed ? i : -1).Where(i => i >= 0).ToArray();
+    }
+
     [Fact]
     public void FlaggedPixelPassesItsTileAndTheNeighboursWithinTheHalo()
     {

@@ -25,7 +25,7 @@ internal static class BenchModelsCommand
     {
         var models = new Option<string[]>("--models")
         {
-            Description = "Models to compare (bundled names or .onnx files); NAME:fp16 runs that model in float16, NAME:int8 is its bundled int8 quantisation (NAME-int8.onnx), NAME+SCREEN behind a screen model (a screening cascade), e.g. --models fusion-unet-v1 fusion-unet-v1:fp16 fusion-unet-v1:int8 fusion-unet-v1+spectral-v1",
+            Description = "Models to compare (bundled names or .onnx files); NAME:fp16 runs that model in float16, NAME:int8 is its bundled int8 quantisation (NAME-int8.onnx), NAME+SCREEN behind a screen model (a screening cascade), e.g. --models fusion-unet-v1 fusion-unet-v1:fp16 fusion-unet-v1:int8 fusion-unet-v1+screen-v1",
             AllowMultipleArgumentsPerToken = true,
         };
         var set = new Option<string>("--set") { Description = "Folder of cases (as weipian synth writes them)", Required = true };

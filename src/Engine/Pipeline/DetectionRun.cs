@@ -71,7 +71,7 @@ internal sealed class DetectionRun : IDisposable
             _bandsAfter = model.Card.BindBands(_after.BandRoles, pair.After);
             BeforeDate = _before.DateOrRefuse(pair.BeforeDate, nameof(pair.BeforeDate), "before");
             AfterDate = _after.DateOrRefuse(pair.AfterDate, nameof(pair.AfterDate), "after");
-            Tiles = new TileGrid(_regionBefore.Width, _regionBefore.Height, model.TileSize, model.Halo, ChunkTiles(model));
+            Tiles = new TileGrid(_regionBefore.Width, _regionBefore.Height, model.TileSize, model.Halo, ChunkTiles(model, screening is not null));
             Radiometry = RadiometryPlan.Prepare(model.Card, _before, _regionBefore, _bandsBefore, _after, _regionAfter, _bandsAfter, options.Radiometry);
             // After the radiometry checks: data the model cannot read is refused for that first, not for looking cloudy.
             _exclusions = ExclusionMask.ForRun(options, model.Card, pair, aligned);
@@ -83,7 +83,8 @@ internal sealed class DetectionRun : IDisposable
             CoregistrationCheck.WarnIfLarge(Registration, pair, options.Logger);
             Times.Add(StageTimes.Stage.Grids, checks);
             // After every other check, on the scenes the model reads (the after date as registered, where it is).
-            Screen = screening is null ? null : new TileScreen(screening, pair, _before, _regionBefore, _after, _regionAfter, Tiles, options.Radiometry);
+            Screen = screening is null ? null : new TileScreen(screening, pair, _before, _regionBefore, _after, _regionAfter, Tiles,
+                (_bandsBefore, _bandsAfter), options.Radiometry);
             BeforeId = pair.BeforeId ?? _before.SceneId;
             AfterId = pair.AfterId ?? _after.SceneId;
             _workDir = WorkFolder.Create(options.TempDirectory ?? Path.GetTempPath(), options.Logger);
@@ -150,16 +151,20 @@ internal sealed class DetectionRun : IDisposable
     /// <summary>Model batches besides one per lane in the model: one being filled, one being classified, one spare to absorb jitter.</summary>
     private const int BatchesBesideLanes = 3;
 
-    // Whole batches per chunk, enough of them to cover TileGrid.ChunkColumns columns.
-    private static int ChunkTiles(ChangeModel model)
+    // Whole batches per chunk, enough of them to cover TileGrid.ChunkColumns columns; behind a screen one batch, so that
+    // the chunks the screen leaves unread (TileScreen.SkipsRead) are as many as its verdicts allow (the blocks the
+    // neighbouring chunks share are decoded once, from GDAL's block cache).
+    private static int ChunkTiles(ChangeModel model, bool screened)
     {
+        if (screened) return model.BatchSize;
         var tiles = (TileGrid.ChunkColumns + model.Kept - 1) / model.Kept;
         return (tiles + model.BatchSize - 1) / model.BatchSize * model.BatchSize;
     }
 
     /// <summary>
     /// Runs the pipeline and yields each polygon, attributed, as soon as it is closed. With a screen, its pass over the
-    /// scene (<see cref="TileScreen"/>) comes first and decides which tiles the model runs. Five stages run at once, each on
+    /// scene (<see cref="TileScreen"/>) runs beside the stages, a row ahead, and decides which tiles the model runs and
+    /// which chunks need not be read. Five stages run at once, each on
     /// its own thread, joined by bounded channels (<see cref="StageChannels"/>) so the slowest (the model) sets the pace
     /// and the others hide behind it:
     /// <list type="number">
@@ -181,7 +186,6 @@ internal sealed class DetectionRun : IDisposable
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var tiles = Tiles;
-        if (Screen is not null) await Screen.ScreenAsync(Times, cancellationToken).ConfigureAwait(false);
         var readBefore = StripReaders.For(_before, _regionBefore, _bandsBefore, tiles, ReadSlots);
         var readAfter = StripReaders.For(_after, _regionAfter, _bandsAfter, tiles, ReadSlots);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -197,7 +201,7 @@ internal sealed class DetectionRun : IDisposable
         using var classRaster = _classRaster is null ? null
             : new ClassRasterWriter(_classRaster, _options.ClassRasterPath!, _workDir, Grid, _model.Card, stripPixels);
 
-        var read = new TileReadStage(tiles, readBefore, readAfter, links.FreeSlots.Reader, links.Read.Writer, Times);
+        var read = new TileReadStage(tiles, readBefore, readAfter, Screen, links.FreeSlots.Reader, links.Read.Writer, Times);
         _prepare = new PrepareStage(tiles, _model.BatchSize, _bandsBefore.Length, Radiometry, readBefore, readAfter,
             _options.AllLand ? null : new FarmlandMask(_survey!, Grid, stripPixels), _exclusions, Screen,
             links.Read.Reader, links.FreeSlots.Writer, links.FreeStrips.Reader, links.FreeBatches.Reader, links.Scaled.Writer, Times);
@@ -220,7 +224,9 @@ internal sealed class DetectionRun : IDisposable
                 await stop.CancelAsync().ConfigureAwait(false);
             }
         }, CancellationToken.None);
-        Task[] running = [Start(read.RunAsync), Start(_prepare.RunAsync), .. infer.Start(Start), Start(_stitch.RunAsync), Start(post.RunAsync)];
+        // The screen's pass runs beside the stages, a screen row ahead of the read stage (TileScreen.Screened).
+        Task[] running = [.. Screen is null ? Array.Empty<Task>() : [Start(() => Screen.ScreenAsync(Times, ct))],
+            Start(read.RunAsync), Start(_prepare.RunAsync), .. infer.Start(Start), Start(_stitch.RunAsync), Start(post.RunAsync)];
 
         try
         {

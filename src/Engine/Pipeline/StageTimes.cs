@@ -26,7 +26,7 @@ public sealed class StageTimes
         Survey,
         /// <summary>The screening cascade's first pass: the screen model on every tile, scaling and classifying included (<see cref="TileScreen"/>).</summary>
         Screen,
-        /// <summary>Reading both dates' windows (GDAL RasterIO) and marking nodata.</summary>
+        /// <summary>Reading both dates' windows (GDAL RasterIO; one reader per date, their busy times added up).</summary>
         Read,
         /// <summary>Scaling to float32 model input.</summary>
         Scale,

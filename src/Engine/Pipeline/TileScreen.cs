@@ -21,7 +21,7 @@ internal sealed record Screening(ChangeModel Model, double Threshold)
 }
 
 /// <summary>
-/// The first stage of a screening cascade: before the detection model runs, a cheap screen model runs on every tile of
+/// The first stage of a screening cascade: a cheap screen model runs on every tile of
 /// its own grid (its card's tile, halo, bands and scaling) and picks the detection model's tiles that must run. A pixel
 /// whose change probability by the screen (1 - its probability of "no change") is at least the threshold flags the
 /// detection tile it lies in and every neighbour whose kept centre lies within <see cref="Margin"/> pixels of it (the
@@ -29,12 +29,15 @@ internal sealed record Screening(ChangeModel Model, double Threshold)
 /// the detection model's classes. The other tiles are "no change" without the detection model.
 /// </summary>
 /// <remarks>
-/// A first pass over the scene, one extra read of both dates (what it costs: bench/RESULTS.md § Screening
-/// cascade): a tile's neighbours are known only once the next row of tiles has been screened. Reading the next chunk
-/// overlaps with screening the current one, whose tiles are shared among the screen's lanes. Memory: the readers' two
-/// chunks and one flag per detection tile. A margin around the flagged pixels, not all eight neighbours of a flagged
-/// tile: it passes fewer tiles, with every polygon of the unscreened run found either way (bench/RESULTS.md § Screening
-/// cascade, margin against neighbours).
+/// A pass over the scene that runs beside the detection, a screen row ahead of it: a detection row is decided once the
+/// screen has passed its kept rows and the margin below them (<see cref="Screened"/>), and the detection reads it then,
+/// through the same datasets, so the blocks the screen just decoded are still in GDAL's block cache; a chunk with no
+/// tile to run and no pixel without data is not read at all (<see cref="SkipsRead"/>). What it costs and gains:
+/// bench/RESULTS.md § Screening cascade. Reading the next chunk (one reader per date) overlaps with screening the
+/// current one, whose tiles are shared among the screen's lanes. Memory: the readers' two chunks, one flag per
+/// detection tile and one per detection chunk. A margin around the flagged pixels, not all eight neighbours of a
+/// flagged tile: it passes fewer tiles, with every polygon of the unscreened run found either way (bench/RESULTS.md §
+/// Screening cascade, margin against neighbours).
 /// </remarks>
 internal sealed class TileScreen
 {
@@ -44,11 +47,20 @@ internal sealed class TileScreen
     private readonly int _bands;
     private readonly RadiometryPlan _radiometry;
     private readonly TileGrid _target;
-    private bool[] _passes = [];
+    private readonly bool _sameBands;
+    private readonly bool[] _flagged;
+    private readonly bool[] _passes;
+    private readonly bool[] _noData;
+    private readonly TaskCompletionSource[] _screened;
+    private int _final;
 
-    /// <summary>Binds the screen's bands to both dates and plans its scaling; throws before any work on a date that does not fit the screen.</summary>
+    /// <summary>
+    /// Binds the screen's bands to both dates and plans its scaling; throws before any work on a date that does not fit
+    /// the screen. Where the screen reads the detection model's bands (<c>targetBands</c>), it also tells which chunks
+    /// the detection need not read.
+    /// </summary>
     public TileScreen(Screening screening, ScenePair pair, Scene before, PixelWindow regionBefore, Scene after, PixelWindow regionAfter,
-        TileGrid target, RadiometrySetting radiometry)
+        TileGrid target, (int[] Before, int[] After) targetBands, RadiometrySetting radiometry)
     {
         _screening = screening;
         var card = screening.Model.Card;
@@ -56,6 +68,12 @@ internal sealed class TileScreen
         var bandsBefore = card.BindBands(before.BandRoles, pair.Before);
         var bandsAfter = card.BindBands(after.BandRoles, pair.After);
         _bands = bandsBefore.Length;
+        _sameBands = bandsBefore.AsSpan().SequenceEqual(targetBands.Before) && bandsAfter.AsSpan().SequenceEqual(targetBands.After);
+        _flagged = new bool[target.Columns * target.Rows];
+        _passes = new bool[_flagged.Length];
+        _noData = new bool[target.Rows * target.Chunks];
+        _screened = new TaskCompletionSource[target.Rows];
+        for (var r = 0; r < _screened.Length; r++) _screened[r] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _radiometry = RadiometryPlan.Prepare(card, before, regionBefore, bandsBefore, after, regionAfter, bandsAfter, radiometry);
         Grid = new TileGrid(regionBefore.Width, regionBefore.Height, screening.Model.TileSize, screening.Model.Halo);
         // Two chunks per date: one read while the other is screened.
@@ -75,32 +93,53 @@ internal sealed class TileScreen
     /// <summary>Detection tiles passed to the detection model: the flagged ones and those within <see cref="Margin"/> of a flagged pixel.</summary>
     public long Passed { get; private set; }
 
+    /// <summary>Detection chunks the detection need not read (<see cref="SkipsRead"/>).</summary>
+    public long Unread { get; private set; }
+
     /// <summary>One line for summaries: the screen, its threshold and what it passed.</summary>
     public string Description => FormattableString.Invariant(
-        $"{_screening.Model.Card.Name}@{_screening.Model.Card.Version} at change probability {_screening.Threshold}: {Flagged} tile(s) flagged, {Passed} of {_target.TileCount} passed with those within {Margin} px");
+        $"{_screening.Model.Card.Name}@{_screening.Model.Card.Version} at change probability {_screening.Threshold}: {Flagged} tile(s) flagged, {Passed} of {_target.TileCount} passed with those within {Margin} px, {Unread} of {_noData.Length} chunks left unread");
 
     /// <summary>True when <see cref="ScreenAsync"/> left detection tile (<paramref name="column"/>, <paramref name="row"/>) out: "no change" without the model.</summary>
     public bool LeavesOut(int row, int column) => !_passes[row * _target.Columns + column];
 
-    /// <summary>Runs the screen on every tile of <see cref="Grid"/> and decides which detection tiles run.</summary>
+    /// <summary>
+    /// True when the detection need not read chunk <paramref name="chunk"/> of row <paramref name="row"/> at all: the
+    /// screen left out every one of its tiles and saw no pixel without data in its kept centres (which the class raster
+    /// must still mark), reading the same bands as the detection model.
+    /// </summary>
+    public bool SkipsRead(int row, int chunk) =>
+        _sameBands && !_noData[row * _target.Chunks + chunk]
+        && !_passes.AsSpan(row * _target.Columns + chunk * _target.ChunkTiles, _target.TilesIn(chunk)).Contains(true);
+
+    /// <summary>
+    /// Completes once the screen has decided detection row <paramref name="row"/>: <see cref="LeavesOut"/> and
+    /// <see cref="SkipsRead"/> hold for it from then on (its kept rows and those within <see cref="Margin"/> below are
+    /// screened); faults with the pass's error.
+    /// </summary>
+    public Task Screened(int row) => _screened[row].Task;
+
+    /// <summary>
+    /// Runs the screen on every tile of <see cref="Grid"/>, row by row, and decides which detection tiles run, releasing
+    /// each detection row (<see cref="Screened"/>) as soon as it is decided.
+    /// </summary>
     public async Task ScreenAsync(StageTimes times, CancellationToken cancellationToken)
     {
         var model = _screening.Model;
         var (readBefore, readAfter) = (_readBefore, _readAfter);
         var lanes = Enumerable.Range(0, model.Lanes)
             .Select(i => (Batch: model.Batch(i), Classifier: new TileClassifier(model.Card.Output, model.Card.ClassCount, Grid.Tile))).ToArray();
-        var flagged = new bool[_target.Columns * _target.Rows];
         var valid = new byte[Grid.Kept * Grid.Width];
-        _passes = new bool[flagged.Length];
         var noChangeAbove = (float)(1 - _screening.Threshold);
         var chunks = Grid.Rows * Grid.Chunks;
-        Task Read(int k) => Task.Run(() =>
+        // One reader per date: the pass is as fast as decoding when the screen is cheap (bench/RESULTS.md § Screening cascade).
+        Task ReadDate(IStripReader reader, int k) => Task.Run(() =>
         {
             var t = StageTimes.Start();
-            readBefore.Read(k / Grid.Chunks, k % Grid.Chunks, k % 2);
-            readAfter.Read(k / Grid.Chunks, k % Grid.Chunks, k % 2);
+            reader.Read(k / Grid.Chunks, k % Grid.Chunks, k % 2);
             times.Add(StageTimes.Stage.Read, t);
         }, cancellationToken);
+        Task Read(int k) => Task.WhenAll(ReadDate(readBefore, k), ReadDate(readAfter, k));
         var reading = Read(0);
         try
         {
@@ -118,6 +157,7 @@ internal sealed class TileScreen
                 valid.AsSpan(0, strip.Width * strip.Height).Fill(1);
                 readBefore.MarkNoData(slot, strip, valid);
                 readAfter.MarkNoData(slot, strip, valid);
+                MarkNoDataChunks(strip, chunk, valid);
                 // Lane i takes batches i, i + lanes, ... of the chunk; flags are only ever set, so lanes may share them.
                 Parallel.For(0, lanes.Length, lane =>
                 {
@@ -130,20 +170,58 @@ internal sealed class TileScreen
                         for (var i = 0; i < n; i++)
                         {
                             classifier.Classify(batch.OutputTile(i));
-                            Flag(classifier, Grid.Core(c0 + i, row), valid, noChangeAbove, flagged);
+                            Flag(classifier, Grid.Core(c0 + i, row), valid, noChangeAbove);
                         }
                     }
                 });
                 times.Add(StageTimes.Stage.Screen, t);
+                if (chunk == Grid.Chunks - 1 && row < Grid.Rows - 1) Release(strip.Y + strip.Height);
             }
+        }
+        catch (Exception e)
+        {
+            for (var r = _final; r < _screened.Length; r++) _screened[r].TrySetException(e);
+            throw;
         }
         finally
         {
             // A read still in flight uses the scenes, which the run disposes once this returns.
             await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        Flagged = flagged.Count(f => f);
+        Flagged = _flagged.Count(f => f);
         Passed = _passes.Count(p => p);
+        Unread = Enumerable.Range(0, _noData.Length).Count(k => SkipsRead(k / _target.Chunks, k % _target.Chunks));
+        Release(_target.Height);
+    }
+
+    // Releases the detection rows whose kept rows and the margin below them lie in the first screenedRows rows: no
+    // later flag can pass one of their tiles (Around) or mark one of their chunks.
+    private void Release(int screenedRows)
+    {
+        while (_final < _target.Rows && Math.Min(_target.Height, (_final + 1) * _target.Kept + Margin) <= screenedRows)
+            _screened[_final++].TrySetResult();
+    }
+
+    // Marks the detection chunks whose kept centres hold a pixel without data in this screen chunk's part of the strip;
+    // past a pixel found, the rest of its detection chunk is not looked at.
+    private void MarkNoDataChunks(PixelWindow strip, int chunk, byte[] valid)
+    {
+        var x0 = chunk * Grid.ChunkTiles * Grid.Kept;
+        var width = Math.Min(Grid.ChunkTiles * Grid.Kept, strip.Width - x0);
+        var chunkWidth = _target.ChunkTiles * _target.Kept;
+        for (var y = 0; y < strip.Height; y++)
+        {
+            var row = valid.AsSpan(y * strip.Width + x0, width);
+            var first = (strip.Y + y) / _target.Kept * _target.Chunks;
+            for (var x = 0; x < width;)
+            {
+                var i = row[x..].IndexOf((byte)0);
+                if (i < 0) break;
+                var target = (x0 + x + i) / chunkWidth;
+                _noData[first + target] = true;
+                x = (target + 1) * chunkWidth - x0;
+            }
+        }
     }
 
     private void Scale(IStripReader readBefore, IStripReader readAfter, int slot, int column, Span<float> before, Span<float> after)
@@ -160,7 +238,7 @@ internal sealed class TileScreen
     // Flags the detection tiles around every pixel of the screen tile's kept centre, with data in both dates, whose change
     // probability is at least the threshold: its class is a change class (then "no change" has at most 1/2), or "no
     // change" has at most 1 - threshold.
-    private void Flag(TileClassifier screened, PixelWindow core, byte[] valid, float noChangeAbove, bool[] flagged)
+    private void Flag(TileClassifier screened, PixelWindow core, byte[] valid, float noChangeAbove)
     {
         var (tile, halo) = (Grid.Tile, Grid.Halo);
         for (var y = 0; y < core.Height; y++)
@@ -169,7 +247,7 @@ internal sealed class TileScreen
             var confidence = screened.Confidence.AsSpan((halo + y) * tile + halo, core.Width);
             var data = valid.AsSpan(y * Grid.Width + core.X, core.Width);
             for (var x = 0; x < classes.Length; x++)
-                if (data[x] != 0 && (classes[x] != 0 || !(confidence[x] > noChangeAbove))) Around(core.X + x, core.Y + y, _target, flagged, _passes);
+                if (data[x] != 0 && (classes[x] != 0 || !(confidence[x] > noChangeAbove))) Around(core.X + x, core.Y + y, _target, _flagged, _passes);
         }
     }
 

@@ -17,6 +17,10 @@ public sealed partial class Scene : IDisposable
 {
     private readonly RasterDataset _raster;
 
+    // A GDAL dataset is not safe from several threads at once; the screening cascade's two passes read one scene through
+    // one dataset at once, so that the detection finds the blocks the screen decoded in the dataset's block cache.
+    private readonly Lock _reading = new();
+
     private Scene(RasterDataset raster, IReadOnlyList<BandRole>? roles, PixelGrid? grid = null)
     {
         _raster = raster;
@@ -131,12 +135,17 @@ public sealed partial class Scene : IDisposable
         };
     }
 
-    /// <summary>Reads a window of one band (1-based) into a row-major buffer.</summary>
-    public void Read<T>(int band, PixelWindow window, Span<T> buffer) where T : unmanaged => _raster.Read(band, window, buffer);
+    /// <summary>Reads a window of one band (1-based) into a row-major buffer. Safe from several threads.</summary>
+    public void Read<T>(int band, PixelWindow window, Span<T> buffer) where T : unmanaged
+    {
+        lock (_reading) _raster.Read(band, window, buffer);
+    }
 
-    /// <summary>Reads a window of several bands band-sequentially (see <see cref="RasterDataset.ReadBands{T}"/>).</summary>
-    public void ReadBands<T>(PixelWindow window, Span<T> buffer, ReadOnlySpan<int> bands = default) where T : unmanaged =>
-        _raster.ReadBands(window, buffer, bands);
+    /// <summary>Reads a window of several bands band-sequentially (see <see cref="RasterDataset.ReadBands{T}"/>). Safe from several threads.</summary>
+    public void ReadBands<T>(PixelWindow window, Span<T> buffer, ReadOnlySpan<int> bands = default) where T : unmanaged
+    {
+        lock (_reading) _raster.ReadBands(window, buffer, bands);
+    }
 
     /// <summary>The underlying raster, for the engine's own readers.</summary>
     internal RasterDataset Dataset => _raster;

@@ -54,8 +54,13 @@ internal sealed class PrepareStage(TileGrid tiles, int batchSize, int bands, Rad
                 farmland?.Exclude(strip.Window, valid);
                 foreach (var mask in exclusions) mask.Exclude(strip.Window, valid);
             }
-            before.MarkNoData(slot, strip!.Window, strip.Valid);
-            after.MarkNoData(slot, strip.Window, strip.Valid);
+            System.Diagnostics.Debug.Assert(strip is not null, "A row's first chunk comes first.");
+            // An unread chunk holds no pixel without data (TileScreen.SkipsRead).
+            if (screen?.SkipsRead(row, chunk) != true)
+            {
+                before.MarkNoData(slot, strip.Window, strip.Valid);
+                after.MarkNoData(slot, strip.Window, strip.Valid);
+            }
             times.Add(StageTimes.Stage.Mask, t);
             var end = chunk * tiles.ChunkTiles + tiles.TilesIn(chunk);
             for (var c0 = chunk * tiles.ChunkTiles; c0 < end;)
