@@ -3,7 +3,8 @@
 # under `taskset` on the first 1, 2, 4, 8, ... cores and on all of them (.NET sizes its lanes and threads from the
 # cores it may use: InferenceOptions.ForCores), alternating the core counts over the rounds. Prints per core count the
 # best wall, Mpx/s, wall / model and the busy seconds of the read and model stages (a read stage near the wall means
-# the single reader sets the pace). The pair is synthesised once (seed 19) and cached under $TMPDIR.
+# decoding sets the pace; its busy seconds add up both readers, one per date). The pair is synthesised once (seed 19) and
+# cached under $TMPDIR.
 # Usage: bench/scripts/cores.sh [size=4096] [model=fusion-unet-v1] [rounds=1]
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -21,12 +21,12 @@ internal sealed record Screening(ChangeModel Model, double Threshold)
 }
 
 /// <summary>
-/// The first stage of a screening cascade: a cheap screen model runs on every tile of
-/// its own grid (its card's tile, halo, bands and scaling) and picks the detection model's tiles that must run. A pixel
-/// whose change probability by the screen (1 - its probability of "no change") is at least the threshold flags the
-/// detection tile it lies in and every neighbour whose kept centre lies within <see cref="Margin"/> pixels of it (the
-/// detection model's halo), so that an object across a tile edge, or one the screen sees smaller than it is, is whole in
-/// the detection model's classes. The other tiles are "no change" without the detection model.
+/// The first stage of a screening cascade: a cheap screen model runs on every tile of its own grid (its card's tile,
+/// halo, bands and scaling) and picks the detection model's tiles that must run. A pixel whose change probability by the
+/// screen (1 - its probability of "no change") is at least the threshold flags the detection tile it lies in and every
+/// neighbour whose kept centre lies within <see cref="Margin"/> pixels of it (the detection model's halo), so that an
+/// object across a tile edge, or one the screen sees smaller than it is, is whole in the detection model's classes. The
+/// other tiles are "no change" without the detection model.
 /// </summary>
 /// <remarks>
 /// A pass over the scene that runs beside the detection, a screen row ahead of it: a detection row is decided once the
