@@ -171,14 +171,10 @@ public sealed class ChipWriter : IDisposable
             try
             {
                 var window = _options.WindowAround(t.Geometry, _transform, _region);
-                float[][] before, after;
-                // GDAL's handles are one thread's. One pair for all renderers, not one each: each block of the scenes is
-                // then decoded once, and reading is a third of a chip's time.
-                lock (_pair)
-                {
-                    before = Read(_pair.First, _bandsBefore, window);
-                    after = Read(_pair.Second, _bandsAfter, window.Translate(_offsetAfter.X, _offsetAfter.Y));
-                }
+                // One pair for all renderers (a scene reads for one thread at a time), not one each: each block of the
+                // scenes is then decoded once, and reading is a third of a chip's time.
+                var before = Read(_pair.First, _bandsBefore, window);
+                var after = Read(_pair.Second, _bandsAfter, window.Translate(_offsetAfter.X, _offsetAfter.Y));
                 Render(t, window, before, after);
             }
             catch (Exception e)

@@ -1,4 +1,5 @@
 using WeiPian.Engine.Inference;
+using WeiPian.Engine.Pipeline.Stages;
 using WeiPian.Engine.Radiometry;
 using WeiPian.Engine.Raster;
 using WeiPian.Engine.Raster.Primitives;
@@ -132,14 +133,8 @@ internal sealed class TileScreen
         var valid = new byte[Grid.Kept * Grid.Width];
         var noChangeAbove = (float)(1 - _screening.Threshold);
         var chunks = Grid.Rows * Grid.Chunks;
-        // One reader per date: the pass is as fast as decoding when the screen is cheap (bench/RESULTS.md § Screening cascade).
-        Task ReadDate(IStripReader reader, int k) => Task.Run(() =>
-        {
-            var t = StageTimes.Start();
-            reader.Read(k / Grid.Chunks, k % Grid.Chunks, k % 2);
-            times.Add(StageTimes.Stage.Read, t);
-        }, cancellationToken);
-        Task Read(int k) => Task.WhenAll(ReadDate(readBefore, k), ReadDate(readAfter, k));
+        // The read stage's reading, one reader per date, off this thread: the next chunk is read while this one is screened.
+        Task Read(int k) => Task.Run(() => TileReadStage.ReadBoth(readBefore, readAfter, k / Grid.Chunks, k % Grid.Chunks, k % 2, times), cancellationToken);
         var reading = Read(0);
         try
         {
@@ -175,7 +170,7 @@ internal sealed class TileScreen
                     }
                 });
                 times.Add(StageTimes.Stage.Screen, t);
-                if (chunk == Grid.Chunks - 1 && row < Grid.Rows - 1) Release(strip.Y + strip.Height);
+                if (chunk == Grid.Chunks - 1) Release(strip.Y + strip.Height);
             }
         }
         catch (Exception e)
@@ -191,7 +186,6 @@ internal sealed class TileScreen
         Flagged = _flagged.Count(f => f);
         Passed = _passes.Count(p => p);
         Unread = Enumerable.Range(0, _noData.Length).Count(k => SkipsRead(k / _target.Chunks, k % _target.Chunks));
-        Release(_target.Height);
     }
 
     // Releases the detection rows whose kept rows and the margin below them lie in the first screenedRows rows: no

@@ -23,14 +23,18 @@ internal sealed class TileReadStage(TileGrid tiles, IStripReader before, IStripR
             for (var chunk = 0; chunk < tiles.Chunks; chunk++)
             {
                 var slot = await freeSlots.ReadAsync().ConfigureAwait(false);
-                if (screen?.SkipsRead(row, chunk) != true) await ReadBoth(row, chunk, slot).ConfigureAwait(false);
+                if (screen?.SkipsRead(row, chunk) != true) await ReadBoth(before, after, row, chunk, slot, times).ConfigureAwait(false);
                 await read.WriteAsync(new ReadChunk(row, chunk, slot)).ConfigureAwait(false);
             }
         }
         read.Complete();
     }
 
-    private async Task ReadBoth(int row, int chunk, int slot)
+    /// <summary>
+    /// Reads chunk <paramref name="chunk"/> of tile row <paramref name="row"/> of both dates into <paramref name="slot"/>:
+    /// the after date on a pool thread while the caller's reads the before date, each timed as <see cref="StageTimes.Stage.Read"/>.
+    /// </summary>
+    internal static async Task ReadBoth(IStripReader before, IStripReader after, int row, int chunk, int slot, StageTimes times)
     {
         var afterRead = Task.Run(() =>
         {
