@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using NetTopologySuite.Geometries;
 using SkiaSharp;
@@ -26,7 +27,7 @@ public class ChipStretchTests
         float[][] planes = [.. Enumerable.Range(0, 6).Select(_ => Enumerable.Range(0, 9973)
             .Select(_ => random.NextDouble() < nanShare ? float.NaN : random.Next(max + 1)).ToArray())];
         foreach (var p in Percentiles)
-            Assert.Equal(SortedReference(planes, p), ChipRendering.Stretch(planes, p));
+            Assert.Equal(SortedReference(planes, p), ChipRendering.Stretch([.. planes], p));
     }
 
     [Fact]
@@ -39,7 +40,7 @@ public class ChipStretchTests
         float[][] empty = [[float.NaN, float.NaN], []];
         foreach (var planes in new[] { reflectance, signed, flat, empty })
             foreach (var p in Percentiles)
-                Assert.Equal(SortedReference(planes, p), ChipRendering.Stretch(planes, p));
+                Assert.Equal(SortedReference(planes, p), ChipRendering.Stretch([.. planes], p));
     }
 
     [Fact]
@@ -53,15 +54,16 @@ public class ChipStretchTests
         var all = new float[4 * n];
         scene.ReadBands<float>(window, all, bands);
         var planes = Enumerable.Range(0, 4).Select(b => all.AsSpan(b * n, n).ToArray()).ToArray();
+        ArraySegment<float>[] segments = [.. planes];
         int[] trueColour = [2, 1, 0];
-        var stretch = ChipRendering.Stretch([.. trueColour.Select(b => planes[b])], (2, 98));
+        var stretch = ChipRendering.Stretch([.. trueColour.Select(b => segments[b])], (2, 98));
         Assert.Equal(SortedReference([.. trueColour.Select(b => planes[b])], (2, 98)), stretch);
 
         // A chip at the window's own size (no resampling) of a polygon far outside it (no outline on the picture).
         var away = new GeometryFactory().CreatePolygon([new(-1e7, -1e7), new(-1e7 + 1, -1e7), new(-1e7, -1e7 + 1), new(-1e7, -1e7)]);
         var path = dir.File("chip.png");
         using (var typeface = ChipRendering.LoadTypeface())
-            ChipRendering.Render(planes, trueColour, stretch, window, scene.Grid.Transform, away, window.Width, typeface, "x", null, path);
+            ChipRendering.Render(segments, trueColour, stretch, window, scene.Grid.Transform, away, window.Width, typeface, "x", null, path);
         using var png = SKBitmap.Decode(path);
         var checkedPixels = 0;
         for (var y = 20; y < window.Height; y++) // below the label band
@@ -132,10 +134,12 @@ public class ChipStretchTests
     public void ResamplingTakesThePixelUnderEachCentreOrTheMeanOfThoseCovered(int width, int height, int size)
     {
         var random = new Random(width * 1000 + height);
-        var rgb = new byte[3 * width * height];
-        random.NextBytes(rgb);
-        var rgba = new byte[4 * size * size];
-        ChipRendering.Resample(rgb, width, height, rgba, size);
+        var bytes = new byte[4 * width * height];
+        random.NextBytes(bytes);
+        var pixels = MemoryMarshal.Cast<byte, uint>(bytes);
+        var rgba = new uint[size * size];
+        ChipRendering.Resample(pixels, width, height, rgba, size);
+        var chip = MemoryMarshal.AsBytes(rgba.AsSpan());
         for (var y = 0; y < size; y++)
             for (var x = 0; x < size; x++)
             {
@@ -145,12 +149,48 @@ public class ChipStretchTests
                 {
                     var sum = 0;
                     for (var r = r0; r < r1; r++)
-                        for (var c = c0; c < c1; c++) sum += rgb[3 * (r * width + c) + k];
+                        for (var c = c0; c < c1; c++) sum += bytes[4 * (r * width + c) + k];
                     var n = (r1 - r0) * (c1 - c0);
-                    Assert.Equal((int)Math.Round((double)sum / n, MidpointRounding.AwayFromZero), rgba[4 * (y * size + x) + k]);
+                    Assert.Equal((int)Math.Round((double)sum / n, MidpointRounding.AwayFromZero), chip[4 * (y * size + x) + k]);
                 }
-                Assert.Equal(255, rgba[4 * (y * size + x) + 3]);
+                Assert.Equal(255, chip[4 * (y * size + x) + 3]);
             }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(1001)]
+    public void VectorStretchGivesTheScalarTwinsBytes(int length)
+    {
+        var random = new Random(length);
+        float[] Plane() => [.. Enumerable.Range(0, length).Select(i => (i % 5) switch
+        {
+            0 => float.NaN,
+            1 => -random.Next(1, 100),   // below the stretch: 0
+            2 => 1000 + random.Next(500), // above: 255
+            _ => (float)(random.NextDouble() * 1100 - 50),
+        })];
+        float[] red = Plane(), green = Plane(), blue = Plane();
+        foreach (var stretch in new[] { (0f, 1000f), (137f, 138f), (-20.5f, 999.25f) })
+        {
+            var vector = new uint[length];
+            var scalar = new uint[length];
+            ChipRendering.StretchToRgba(red, green, blue, stretch, vector);
+            ChipRendering.StretchToRgbaScalar(red, green, blue, stretch, scalar);
+            Assert.Equal(scalar, vector);
+        }
+        Assert.Equal(0xFF000000u, StretchOne(float.NaN));
+        Assert.Equal(0xFFFFFFFFu, StretchOne(2000));
+        Assert.Equal(0xFF000000u | 127 | (127 << 8) | (127 << 16), StretchOne(500));
+    }
+
+    private static uint StretchOne(float v)
+    {
+        var rgba = new uint[1];
+        ChipRendering.StretchToRgbaScalar([v], [v], [v], (0, 1000), rgba);
+        return rgba[0];
     }
 
     // The image pixels a chip pixel takes, found by trying every image pixel in whole numbers: magnified, the one its

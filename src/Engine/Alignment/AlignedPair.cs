@@ -93,14 +93,9 @@ internal sealed class AlignedPair : IDisposable
     /// (<see cref="Coregistration.IsGlobal"/>). It reads blocks of both dates:
     /// call it after every check of the inputs, so that bad input is refused before any work.
     /// </summary>
-    public void Register(ScenePair pair) => Register(pair, CoregistrationCheck.Measure(First, RegionFirst, Second, RegionSecond));
-
-    /// <summary>
-    /// As <see cref="Register(ScenePair)"/> with the shift another <see cref="AlignedPair"/> of the same pair measured:
-    /// a second set of handles on the pair (the chips') reads the same pixels without measuring again.
-    /// </summary>
-    public void Register(ScenePair pair, Coregistration? registration)
+    public void Register(ScenePair pair)
     {
+        var registration = CoregistrationCheck.Measure(First, RegionFirst, Second, RegionSecond);
         if (pair.Coregister && registration is { IsGlobal: true } shift)
         {
             var grid = Grid;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 
 namespace WeiPian.Engine.Output;
 
@@ -28,48 +29,55 @@ internal static class PngEncoder
         header[10] = header[11] = header[12] = 0; // deflate, adaptive filtering, no interlace
         WriteChunk(output, "IHDR"u8, header);
 
-        // Pooled buffers: a chip's are a few hundred kB, and fresh ones each time churn the large-object heap.
+        // Pooled buffers: a chip's are a few hundred kB, and fresh ones each time churn the large-object heap. The rows are
+        // filtered first and deflated in one call: a call per row pinned and copied each row again.
         var rowBytes = 1 + 3 * width;
-        var raw = (long)rowBytes * height;
-        var capacity = (int)(raw + raw / 100 + 1024); // deflate's worst case: stored blocks, 5 bytes per 64 kB
+        var raw = rowBytes * height;
+        var capacity = raw + raw / 100 + 1024; // deflate's worst case: stored blocks, 5 bytes per 64 kB
         var buffer = ArrayPool<byte>.Shared.Rent(capacity);
-        var row = ArrayPool<byte>.Shared.Rent(rowBytes);
+        var filtered = ArrayPool<byte>.Shared.Rent(raw);
         try
         {
+            Filter(rgba, width, height, filtered.AsSpan(0, raw));
             var data = new MemoryStream(buffer, 0, capacity, writable: true);
             using (var zlib = new ZLibStream(data, new ZLibCompressionOptions { CompressionLevel = 1 }, leaveOpen: true))
-            {
-                for (var y = 0; y < height; y++)
-                {
-                    var src = rgba.Slice(y * width * 4, width * 4);
-                    if (y > 0 && src.SequenceEqual(rgba.Slice((y - 1) * width * 4, width * 4)))
-                    {
-                        // Up: each byte minus the one above, all zeros for a repeated row (a magnified chip's rows repeat).
-                        row.AsSpan(0, rowBytes).Clear();
-                        row[0] = 2;
-                        zlib.Write(row, 0, rowBytes);
-                        continue;
-                    }
-                    row[0] = 1; // Sub: each byte minus the same channel of the pixel to its left
-                    byte r = 0, g = 0, b = 0;
-                    for (int x = 0, o = 1; x < width; x++, o += 3)
-                    {
-                        var p = 4 * x;
-                        row[o] = (byte)(src[p] - r);
-                        row[o + 1] = (byte)(src[p + 1] - g);
-                        row[o + 2] = (byte)(src[p + 2] - b);
-                        (r, g, b) = (src[p], src[p + 1], src[p + 2]);
-                    }
-                    zlib.Write(row, 0, rowBytes);
-                }
-            }
+                zlib.Write(filtered, 0, raw);
             WriteChunk(output, "IDAT"u8, buffer.AsSpan(0, (int)data.Position));
             WriteChunk(output, "IEND"u8, []);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(row);
+            ArrayPool<byte>.Shared.Return(filtered);
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // Each row's filter byte and filtered RGB bytes.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Filter(ReadOnlySpan<byte> rgba, int width, int height, Span<byte> filtered)
+    {
+        var rowBytes = 1 + 3 * width;
+        for (var y = 0; y < height; y++)
+        {
+            var src = rgba.Slice(y * width * 4, width * 4);
+            var row = filtered.Slice(y * rowBytes, rowBytes);
+            if (y > 0 && src.SequenceEqual(rgba.Slice((y - 1) * width * 4, width * 4)))
+            {
+                // Up: each byte minus the one above, all zeros for a repeated row (a magnified chip's rows repeat).
+                row.Clear();
+                row[0] = 2;
+                continue;
+            }
+            row[0] = 1; // Sub: each byte minus the same channel of the pixel to its left
+            byte r = 0, g = 0, b = 0;
+            for (int x = 0, o = 1; x < width; x++, o += 3)
+            {
+                var p = 4 * x;
+                row[o] = (byte)(src[p] - r);
+                row[o + 1] = (byte)(src[p + 1] - g);
+                row[o + 2] = (byte)(src[p + 2] - b);
+                (r, g, b) = (src[p], src[p + 1], src[p + 2]);
+            }
         }
     }
 

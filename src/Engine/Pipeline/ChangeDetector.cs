@@ -130,7 +130,7 @@ public sealed class ChangeDetector : IDisposable
             using ITubanSink sink = options.SplitBy == OutputSplit.County
                 ? new CountySplitSink(outputPath, run.Crs, format, options.ShapefileEncoding, options.Logger)
                 : TubanWriter.Create(outputPath, run.Crs, format, options.ShapefileEncoding, options.Logger);
-            using var chips = options.ChipsDirectory is { } dir ? new ChipWriter(dir, pair, _model.Card.Input.Gsd, run.Registration, options.Chips) : null;
+            using var chips = options.ChipsDirectory is { } dir ? new ChipWriter(dir, run.Before, run.After, options.Chips) : null;
             var summary = new DetectionSummary.Builder();
             long delivered = 0;
             await foreach (var t in run.RunAsync(progress, cancellationToken).ConfigureAwait(false))

@@ -103,6 +103,12 @@ internal sealed class DetectionRun : IDisposable
     internal static string?[] Inputs(ChangeModel model, ScenePair pair, string? surveyPath, DetectionOptions options, Screening? screening) =>
         [pair.Before, pair.After, surveyPath, .. model.Files, .. screening?.Model.Files ?? [], options.BeforeMask, options.AfterMask];
 
+    /// <summary>The before date as the model reads it, and its pixels that <see cref="Grid"/> covers.</summary>
+    public (Scene Scene, PixelWindow Region) Before => (_before, _regionBefore);
+
+    /// <summary>The after date as the model reads it (aligned, resampled, registered), and the same pixels in it.</summary>
+    public (Scene Scene, PixelWindow Region) After => (_after, _regionAfter);
+
     /// <summary>The output grid: the part of the before image that the after image also covers.</summary>
     public PixelGrid Grid { get; }
 

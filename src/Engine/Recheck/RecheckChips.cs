@@ -115,10 +115,10 @@ internal sealed class RecheckChips : IDisposable
     }
 
     // B, G, R, NIR planes over the window (newest pixels); NaN where the date has no data or does not reach.
-    private static float[][] Read(Date d, PixelWindow window)
+    private static ArraySegment<float>[] Read(Date d, PixelWindow window)
     {
         var n = (int)window.PixelCount;
-        var planes = Enumerable.Range(0, 4).Select(_ => Enumerable.Repeat(float.NaN, n).ToArray()).ToArray();
+        ArraySegment<float>[] planes = [.. Enumerable.Range(0, 4).Select(_ => Enumerable.Repeat(float.NaN, n).ToArray())];
         var inScene = window.Translate(d.OffsetX, d.OffsetY).Intersect(d.Scene.Grid.Extent);
         if (inScene.IsEmpty) return planes;
         var m = (int)inScene.PixelCount;
@@ -138,7 +138,7 @@ internal sealed class RecheckChips : IDisposable
         return planes;
     }
 
-    private void Render(float[][] planes, int[] channels, (float Low, float High) stretch, PixelWindow window, RecheckResult r,
+    private void Render(ArraySegment<float>[] planes, int[] channels, (float Low, float High) stretch, PixelWindow window, RecheckResult r,
         string fileName, string label) =>
         ChipRendering.Render(planes, channels, stretch, window, _grid.Transform, r.Geometry, _options.Size, _typeface, $"{r.Jcbh}  {label}",
             RecheckVerdicts.Name(r.Verdict), Path.Combine(_directory, fileName));
