@@ -7,7 +7,7 @@ mean absolute difference a lot). The 16 channels [before, after, after - before,
 3x3 convolutions at 1/4; a 2x2 max pooling and two 3x3 convolutions at 1/8 give context (a field greening as a whole
 is crop growth, a compact bright patch is not), projected back and added; one more 3x3 convolution and a 1x1 head give
 2 logits (no change, change) per block, which the exported graph repeats over the block's 16 pixels (nearest
-upsampling) so the screen has the engine's contract: logits N x 2 x H x W. H and W must be multiples of 8.
+upsampling, as a broadcast) so the screen has the engine's contract: logits N x 2 x H x W. H and W must be multiples of 8.
 """
 import torch
 import torch.nn as nn
@@ -48,7 +48,13 @@ class ScreenNet(nn.Module):
         return self.head(x)
 
     def forward(self, before, after):
-        return F.interpolate(self.coarse(before, after), scale_factor=float(self.factor), mode="nearest")
+        # Nearest upsampling as a broadcast (Unsqueeze, Expand, Reshape in the graph), not Resize: ONNX Runtime runs a
+        # Resize in its blocked layout, 16 channels wide for these 2, and reorders the result, which took a third of the
+        # screen's time; the broadcast writes the same values once.
+        c = self.coarse(before, after)
+        n, k, h, w = c.shape
+        f = self.factor
+        return c[:, :, :, None, :, None].expand(n, k, h, f, w, f).reshape(n, k, h * f, w * f)
 
 
 def parameters(model):
