@@ -204,12 +204,16 @@ public class ChipStretchTests
         return (taken[0], taken[^1] + 1);
     }
 
-    [Fact]
-    public void PngsWithRepeatedRowsDecodeToTheirPixels()
+    [Theory]
+    [InlineData(37, 29)]
+    [InlineData(1, 3)]
+    [InlineData(5, 4)]  // too narrow for a vector step
+    [InlineData(6, 4)]  // one vector step, then two pixels
+    [InlineData(256, 9)]
+    public void PngsWithRepeatedRowsDecodeToTheirPixels(int w, int h)
     {
         using var dir = new TempDir();
-        var random = new Random(5);
-        const int w = 37, h = 29;
+        var random = new Random(w);
         var rgba = new byte[4 * w * h];
         random.NextBytes(rgba);
         for (var y = 0; y < h; y++)
