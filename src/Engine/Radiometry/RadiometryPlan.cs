@@ -96,8 +96,7 @@ public sealed class RadiometryPlan
             return new RadiometryPlan(mode, scaling, scaling.Compose(gain, offset),
                 $"match: after onto before on {invariant} invariant of {b.Count} sampled px, gain {List(gain)}, offset {List(offset)}", clock.Elapsed);
         }
-        var sb = RadiometrySample.Read(before, regionBefore, bandsBefore);
-        var sa = RadiometrySample.Read(after, regionAfter, bandsAfter);
+        var (sb, sa) = RadiometrySample.ReadBoth(before, regionBefore, bandsBefore, after, regionAfter, bandsAfter);
         var stb = Statistics(sb);
         var sta = Statistics(sa);
         var percentile = mode == ScalingMode.Percentile;
