@@ -6,11 +6,15 @@ namespace WeiPian.Engine.Tests.Radiometry;
 /// <summary>The radiometry arithmetic against scalar references: percentiles, the composed scaling, the relative fit.</summary>
 public class RadiometryMathTests
 {
-    [Fact]
-    public void PercentilesEqualLinearInterpolationOnTheSortedArray()
+    [Theory]
+    [InlineData(5001, 1023, true)]    // whole numbers: counted
+    [InlineData(70000, 65535, true)]
+    [InlineData(5001, 1023, false)]   // fractions: the comparison sort
+    [InlineData(999, 255, true)]      // too few to count
+    public void PercentilesEqualLinearInterpolationOnTheSortedArray(int count, int max, bool whole)
     {
         var random = new Random(15);
-        var values = Enumerable.Range(0, 5001).Select(_ => (float)Math.Round(random.NextDouble() * 1023)).ToArray();
+        var values = Enumerable.Range(0, count).Select(_ => random.NextDouble() * max).Select(v => (float)(whole ? Math.Round(v) : v)).ToArray();
         var stats = new BandStatistics(values);
         var sorted = values.Select(v => (double)v).Order().ToArray();
         foreach (var p in new[] { 0.0, 2, 25, 50, 73.3, 98, 100 })
@@ -23,7 +27,7 @@ public class RadiometryMathTests
         }
         Assert.Equal(sorted[0], stats.Min);
         Assert.Equal(sorted[^1], stats.Max);
-        foreach (var ceiling in new[] { 0.0, 500, 1000, 1023, 2000 })
+        foreach (var ceiling in new[] { 0.0, 500, 1000, 1023, 2000, 65534.5 })
             Assert.Equal(sorted.Count(v => v > ceiling) / (double)sorted.Length, stats.ShareAbove(ceiling), 12);
     }
 

@@ -10,7 +10,34 @@ internal sealed class BandStatistics
     public BandStatistics(ReadOnlySpan<float> values)
     {
         _sorted = values.ToArray();
-        Array.Sort(_sorted);
+        if (!CountingSort(_sorted)) Array.Sort(_sorted);
+    }
+
+    private const int Bins = 65536;
+
+    // Raw digital numbers are whole numbers from 0 to 65535 (Byte, UInt16): counted and written back in order, they sort
+    // in one pass (the comparison sort of eight bands of a quarter of a million samples was a tenth of a second on the
+    // one core busy before the first tile). False, the values untouched, for anything else (Float32 reflectances,
+    // negatives, fractions) and for few values.
+    private static bool CountingSort(float[] values)
+    {
+        if (values.Length < 4096) return false;
+        var counts = new int[Bins];
+        var top = 0;
+        foreach (var v in values)
+        {
+            if (!(v >= 0 && v < Bins) || v != MathF.Floor(v)) return false;
+            var bin = (int)v;
+            counts[bin]++;
+            top = Math.Max(top, bin);
+        }
+        var at = 0;
+        for (var bin = 0; bin <= top; bin++)
+        {
+            values.AsSpan(at, counts[bin]).Fill(bin);
+            at += counts[bin];
+        }
+        return true;
     }
 
     /// <summary>Values summarised.</summary>
