@@ -74,6 +74,27 @@ public sealed class DetectionLogTests : IDisposable
     }
 
     [Fact]
+    public async Task ScreenRunAsTheDetectionModelWarnsThatItsPolygonsHaveNoChangeType()
+    {
+        var log = new CapturingLogger();
+        using var detector = new ChangeDetector(BundledModels.Resolve("screen-v1"), new InferenceOptions { Lanes = 1 });
+
+        var summary = await detector.DetectToFileAsync(Sample, null, _dir.File("screen.gpkg"), new DetectionOptions { AllLand = true, Logger = log });
+
+        var warning = Assert.Single(log.Lines, l => l.Level == LogLevel.Warning);
+        Assert.Contains("no change type (TBLX) for class 'change'", warning.Message);
+        Assert.Contains("--screen", warning.Message);
+        Assert.True(summary.Count > 0);
+        Assert.All(summary.ByType, t => Assert.Equal("QT", t.Tblx));
+
+        // A detection model's classes all carry their TBLX: no such warning.
+        var typed = new CapturingLogger();
+        using var spectral = new ChangeDetector(BundledModels.Resolve("spectral-v1"), new InferenceOptions { Lanes = 1 });
+        await spectral.DetectToFileAsync(Sample, null, _dir.File("spectral.gpkg"), new DetectionOptions { AllLand = true, Logger = typed });
+        Assert.DoesNotContain(typed.Lines, l => l.Message.Contains("TBLX", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task DetectPrintsTheLoggedNoticesOnStderrOneLineEach()
     {
         var path = _dir.File("tuban.gpkg");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
 using WeiPian.Engine.Alignment;
 using WeiPian.Engine.Files;
 using WeiPian.Engine.Gdal;
@@ -87,6 +88,7 @@ internal sealed class DetectionRun : IDisposable
                 (_bandsBefore, _bandsAfter), options.Radiometry);
             BeforeId = pair.BeforeId ?? _before.SceneId;
             AfterId = pair.AfterId ?? _after.SceneId;
+            WarnOfUntypedClasses(model, options.Logger);
             _workDir = WorkFolder.Create(options.TempDirectory ?? Path.GetTempPath(), options.Logger);
         }
         catch
@@ -97,6 +99,17 @@ internal sealed class DetectionRun : IDisposable
             _after?.Dispose();
             throw;
         }
+    }
+
+    // A change class without a TBLX writes QT (其他) on every polygon of it, which tells a county nothing: the usual cause
+    // is a screen's card (classes "no change" and "change") given as the detection model. After the checks, so that bad
+    // input still gets its one line.
+    private static void WarnOfUntypedClasses(ChangeModel model, ILogger logger)
+    {
+        var untyped = model.Card.Classes.Where(c => c.Id != 0 && c.Tblx is null).Select(c => $"'{c.Name}'").ToList();
+        if (untyped.Count == 0) return;
+        logger.LogWarning("'{Model}' gives no change type (TBLX) for class {Classes}: its polygons get TBLX QT (其他). A screen (its card says so) goes after --screen, in front of a detection model.",
+            model.ModelPath, string.Join(", ", untyped));
     }
 
     /// <summary>Every file a run reads: the dates, the survey, the models and their card files, the masks. No output may be one.</summary>
