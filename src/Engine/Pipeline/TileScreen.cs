@@ -134,7 +134,8 @@ internal sealed class TileScreen
         var noChangeAbove = (float)(1 - _screening.Threshold);
         var chunks = Grid.Rows * Grid.Chunks;
         // The read stage's reading, one reader per date, off this thread: the next chunk is read while this one is screened.
-        Task Read(int k) => Task.Run(() => TileReadStage.ReadBoth(readBefore, readAfter, k / Grid.Chunks, k % Grid.Chunks, k % 2, times), cancellationToken);
+        var pair = new PairRead(readBefore, readAfter, times);
+        Task Read(int k) => Task.Run(async () => await pair.ReadAsync(k / Grid.Chunks, k % Grid.Chunks, k % 2).ConfigureAwait(false), cancellationToken);
         var reading = Read(0);
         try
         {

@@ -17,34 +17,17 @@ internal sealed class TileReadStage(TileGrid tiles, IStripReader before, IStripR
     /// <summary>Reads every chunk, then completes <c>read</c>.</summary>
     public async Task RunAsync()
     {
+        var pair = new PairRead(before, after, times);
         for (var row = 0; row < tiles.Rows; row++)
         {
             if (screen is not null) await screen.Screened(row).ConfigureAwait(false);
             for (var chunk = 0; chunk < tiles.Chunks; chunk++)
             {
                 var slot = await freeSlots.ReadAsync().ConfigureAwait(false);
-                if (screen?.SkipsRead(row, chunk) != true) await ReadBoth(before, after, row, chunk, slot, times).ConfigureAwait(false);
+                if (screen?.SkipsRead(row, chunk) != true) await pair.ReadAsync(row, chunk, slot).ConfigureAwait(false);
                 await read.WriteAsync(new ReadChunk(row, chunk, slot)).ConfigureAwait(false);
             }
         }
         read.Complete();
-    }
-
-    /// <summary>
-    /// Reads chunk <paramref name="chunk"/> of tile row <paramref name="row"/> of both dates into <paramref name="slot"/>:
-    /// the after date on a pool thread while the caller's reads the before date, each timed as <see cref="StageTimes.Stage.Read"/>.
-    /// </summary>
-    internal static async Task ReadBoth(IStripReader before, IStripReader after, int row, int chunk, int slot, StageTimes times)
-    {
-        var afterRead = Task.Run(() =>
-        {
-            var t = StageTimes.Start();
-            after.Read(row, chunk, slot);
-            times.Add(StageTimes.Stage.Read, t);
-        });
-        var t = StageTimes.Start();
-        before.Read(row, chunk, slot);
-        times.Add(StageTimes.Stage.Read, t);
-        await afterRead.ConfigureAwait(false);
     }
 }
