@@ -29,15 +29,18 @@ internal sealed class PairRead(IStripReader before, IStripReader after, StageTim
 
     void IThreadPoolWorkItem.Execute()
     {
+        Exception? failure = null;
         try
         {
             Read(after);
-            _afterRead.SetResult(true);
         }
         catch (Exception e)
         {
-            _afterRead.SetException(e);
+            failure = e;
         }
+        // Outside the try: completing runs the awaiting loop on this thread, and none of its failures are the read's.
+        if (failure is null) _afterRead.SetResult(true);
+        else _afterRead.SetException(failure);
     }
 
     private void Read(IStripReader date)
