@@ -44,7 +44,7 @@ internal static class ChipRendering
     {
         if (!WholeNumbers(planes, out var top)) return SortedStretch(planes, percentiles);
         // Kept per thread and handed back clean: clearing only the bins used is cheaper than 256 kB per call.
-        var counts = _histogram ??= new int[HistogramBins];
+        var counts = _histogram ??= new int[DigitalNumbers.Count];
         try
         {
             var n = Count(planes, counts);
@@ -67,61 +67,27 @@ internal static class ChipRendering
         }
     }
 
-    // Whether every value is NaN or a whole number in the histogram's range, and the largest (0 when none).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Whether every value is NaN or a whole digital number, and the largest (0 when none).
     private static bool WholeNumbers(IReadOnlyList<ArraySegment<float>> planes, out int top)
     {
         var max = 0f;
         top = 0;
-        foreach (var segment in planes)
-        {
-            var plane = segment.AsSpan();
-            var i = 0;
-            if (Vector256.IsHardwareAccelerated && plane.Length >= Vector256<float>.Count)
-            {
-                var bins = Vector256.Create((float)HistogramBins);
-                var largest = Vector256<float>.Zero;
-                for (; i <= plane.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-                {
-                    var v = Vector256.Create(plane.Slice(i, Vector256<float>.Count));
-                    var number = Vector256.Equals(v, v);
-                    var whole = Vector256.GreaterThanOrEqual(v, Vector256<float>.Zero) & Vector256.LessThan(v, bins) & Vector256.Equals(Vector256.Floor(v), v);
-                    if (!Vector256.EqualsAll(Vector256.AndNot(number, whole).AsUInt32(), Vector256<uint>.Zero)) return false;
-                    largest = Vector256.Max(largest, v & number);
-                }
-                for (var k = 0; k < Vector256<float>.Count; k++) max = MathF.Max(max, largest[k]);
-            }
-            for (; i < plane.Length; i++)
-            {
-                var v = plane[i];
-                if (float.IsNaN(v)) continue;
-                if (!(v >= 0 && v < HistogramBins) || v != MathF.Floor(v)) return false;
-                max = MathF.Max(max, v);
-            }
-        }
+        foreach (var plane in planes)
+            if (!DigitalNumbers.AreWhole(plane, ref max)) return false;
         top = (int)max;
         return true;
     }
 
     // Adds every value but NaN to its bin; the number added.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long Count(IReadOnlyList<ArraySegment<float>> planes, int[] counts)
     {
         long n = 0;
-        foreach (var plane in planes)
-            foreach (var v in plane.AsSpan())
-            {
-                if (float.IsNaN(v)) continue;
-                counts[(int)v]++;
-                n++;
-            }
+        foreach (var plane in planes) n += DigitalNumbers.Add(plane, counts);
         return n;
     }
 
     [ThreadStatic]
     private static int[]? _histogram;
-
-    private const int HistogramBins = 65536;
 
     private static long Rank(long count, double percentile) => (long)Math.Clamp(count * percentile / 100, 0, count - 1);
 
