@@ -36,6 +36,24 @@ public class ModelCardTests
 
     private static JsonObject Out(JsonObject card) => card["output"]!.AsObject();
 
+    private static ModelCard Blocks() => ModelCard.Parse(Edit(c =>
+    {
+        In(c)["form"] = "blocks";
+        In(c)["names"] = new JsonArray("before", "after", "difference");
+        In(c)["block"] = 4;
+    }), Source);
+
+    [Fact]
+    public void BlocksFormTakesThreeInputsOfOneValuePerBlock()
+    {
+        var input = Blocks().Input;
+
+        Assert.Equal(InputForm.Blocks, input.Form);
+        Assert.Equal(["before", "after", "difference"], input.Names);
+        Assert.Equal((4, 64, 4), (input.Block, input.GraphTile, input.GraphChannels));
+        Assert.Equal((1, 256), (ModelCard.Parse(Valid, Source).Input.Block, ModelCard.Parse(Valid, Source).Input.GraphTile));
+    }
+
     private static ModelCard Stacked(string bands = "[\"B\",\"G\",\"R\",\"NIR\"]") => ModelCard.Parse(Edit(c =>
     {
         In(c)["form"] = "stacked";
@@ -112,7 +130,7 @@ public class ModelCardTests
     [Fact]
     public void ToJsonRoundTrips()
     {
-        foreach (var card in new[] { ModelCard.Parse(Valid, Source), Stacked(), ModelCard.Parse(Edit(c => Out(c)["form"] = "change-logit"), Source) })
+        foreach (var card in new[] { ModelCard.Parse(Valid, Source), Stacked(), ModelCard.Parse(Edit(c => Out(c)["form"] = "change-logit"), Source), Blocks() })
         {
             var json = card.ToJson();
             var again = ModelCard.Parse(json, "again");
@@ -122,6 +140,8 @@ public class ModelCardTests
         var text = ModelCard.Parse(Valid, Source).ToJson();
         Assert.Contains("\"tblx\": null", text);
         Assert.DoesNotContain("stackOrder", text);
+        Assert.DoesNotContain("block", text);
+        Assert.Contains("\"block\": 4", Blocks().ToJson());
         Assert.DoesNotContain("threshold", text);
     }
 
@@ -139,7 +159,13 @@ public class ModelCardTests
         { "version empty", Edit(c => c["version"] = " "), "version is empty" },
         { "input missing", Edit(c => c.Remove("input")), "input is missing" },
         { "output missing", Edit(c => c.Remove("output")), "output is missing" },
-        { "bad form", Edit(c => In(c)["form"] = "pairs"), "input.form is \"pairs\"; expected \"pair\" or \"stacked\"" },
+        { "bad form", Edit(c => In(c)["form"] = "pairs"), "input.form is \"pairs\"; expected \"pair\", \"stacked\" or \"blocks\"" },
+        { "blocks without block", Edit(c => { In(c)["form"] = "blocks"; In(c)["names"] = new JsonArray("b", "a", "d"); }), "input.block is missing" },
+        { "blocks with two names", Edit(c => { In(c)["form"] = "blocks"; In(c)["block"] = 4; }), "input.names has 2 name(s) but a blocks model has 3 input(s)" },
+        { "blocks names repeated", Edit(c => { In(c)["form"] = "blocks"; In(c)["block"] = 4; In(c)["names"] = new JsonArray("b", "a", "b"); }), "input.names repeats a name (b, a, b)" },
+        { "block of 1", Edit(c => { In(c)["form"] = "blocks"; In(c)["block"] = 1; In(c)["names"] = new JsonArray("b", "a", "d"); }), "input.block is 1; expected a block side of 2 pixels or more" },
+        { "halo not whole blocks", Edit(c => { In(c)["form"] = "blocks"; In(c)["block"] = 3; In(c)["tile"] = 255; In(c)["names"] = new JsonArray("b", "a", "d"); }), "the tile and the halo must be whole blocks (multiples of 3)" },
+        { "block on a pair", Edit(c => In(c)["block"] = 4), "input.block is 4 but input.form is \"pair\"; block applies only to \"blocks\"" },
         { "one name for a pair", Edit(c => In(c)["names"] = new JsonArray("images")), "input.names has 1 name(s) but a pair model has 2 input(s)" },
         { "two names for stacked", Edit(c => In(c)["form"] = "stacked"), "input.names has 2 name(s) but a stacked model has 1 input(s)" },
         { "same names", Edit(c => In(c)["names"] = new JsonArray("x", "x")), "input.names are both \"x\"" },

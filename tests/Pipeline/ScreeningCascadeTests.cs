@@ -5,6 +5,7 @@ using WeiPian.Engine.Inference;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster.Primitives;
+using WeiPian.Engine.Tests.Inference;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Engine.Tiling;
 using WeiPian.Models;
@@ -141,6 +142,33 @@ public class ScreeningCascadeTests(ITestOutputHelper output)
         var (withoutScreen, withScreen) = (NotAssessed(alone), NotAssessed(cascade));
         Assert.True(withoutScreen.Length >= block.Width * block.Height, $"{withoutScreen.Length} px not assessed");
         Assert.Equal(withoutScreen, withScreen);
+    }
+
+    /// <summary>
+    /// A screen of block means (card input.form "blocks") passes the very tiles its twin on full-resolution pairs passes:
+    /// the same 1x1 head on the same 4 x 4 block means, averaged by the engine while it scales (SimdKernels.BlockMeans)
+    /// or by the graph's average poolings, with logits per block or repeated over its pixels (make_test_models.py (h),
+    /// (i)). A block grid shifted against the tile, a wrong date or band in a mean, or a block that flags pixels outside
+    /// its own would pass other tiles.
+    /// </summary>
+    [Fact]
+    public async Task ScreenOfBlockMeansPassesTheTilesOfItsFullResolutionTwin()
+    {
+        using var dir = new TempDir();
+        var pair = Synthesise(dir.Path);
+        using var model = ChangeModel.Load(Screen);
+        var passed = new List<bool[]>();
+        foreach (var name in new[] { "screen-pixels.onnx", "screen-blocks.onnx" })
+        {
+            using var screen = ChangeModel.Load(Path.Combine(TestModels.Folder, name));
+            var run = new DetectionRun(model, pair, null, new DetectionOptions { AllLand = true }, new Screening(screen, InferenceOptions.DefaultScreenThreshold));
+            await Run(run);
+            var tiles = run.Tiles;
+            output.WriteLine($"{name}: {run.Screen!.Description}");
+            passed.Add(Enumerable.Range(0, (int)tiles.TileCount).Select(k => !run.Screen.LeavesOut(k / tiles.Columns, k % tiles.Columns)).ToArray());
+        }
+        Assert.Equal(passed[0], passed[1]);
+        Assert.InRange(passed[1].Count(p => p), 1, passed[1].Length * 4 / 5);
     }
 
     private static int[] NotAssessed(string classRaster)

@@ -79,7 +79,7 @@ internal static class InfoCommand
         o.WriteLine($"  card        {where}");
         o.WriteLine($"  model       {card.Name} {card.Version}{(card.Description.Length > 0 ? $": {card.Description}" : "")}");
         var input = card.Input;
-        o.WriteLine(Inv($"  input       {input.Form.ToString().ToLowerInvariant()} {string.Join(", ", input.Names)}; bands {BandOrder.Format(input.Bands)}; tile {input.Tile}, halo {input.Halo}, batch {(input.Batch > 0 ? input.Batch.ToString(CultureInfo.InvariantCulture) : "dynamic")}; gsd {(input.Gsd is { } gsd ? $"{gsd} m" : "any")}"));
+        o.WriteLine(Inv($"  input       {input.Form.ToString().ToLowerInvariant()} {string.Join(", ", input.Names)}; bands {BandOrder.Format(input.Bands)}; tile {input.Tile}{(input.Form == InputForm.Blocks ? $" in {input.Block} x {input.Block} blocks" : "")}, halo {input.Halo}, batch {(input.Batch > 0 ? input.Batch.ToString(CultureInfo.InvariantCulture) : "dynamic")}; gsd {(input.Gsd is { } gsd ? $"{gsd} m" : "any")}"));
         var scaling = input.Scaling;
         var r = scaling.Radiometry;
         o.WriteLine(Inv($"  scaling     min {string.Join(",", scaling.Min)}, max {string.Join(",", scaling.Max)}, mean {string.Join(",", scaling.Mean)}, std {string.Join(",", scaling.Std)}"));

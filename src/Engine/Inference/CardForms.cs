@@ -7,6 +7,13 @@ public enum InputForm
     Pair,
     /// <summary>"stacked": one ONNX input N x 2C x H x W float32, the two dates' channels concatenated (OpenMMLab style).</summary>
     Stacked,
+    /// <summary>
+    /// "blocks": three ONNX inputs, before, after and difference, each N x C x H/b x W/b float32 (b = card
+    /// <c>input.block</c>): the b x b block means of each date's scaled bands and of |after - before|, which the engine
+    /// computes while it scales; the output has one value per block. Only for screens (<c>--screen</c>): a detection
+    /// model must give classes per pixel.
+    /// </summary>
+    Blocks,
 }
 
 /// <summary>Which date's channels come first in a stacked input (card <c>input.stackOrder</c>).</summary>
@@ -32,7 +39,12 @@ public enum OutputForm
 /// <summary>Card spellings of the form enums.</summary>
 internal static class CardForms
 {
-    public static string Name(InputForm form) => form == InputForm.Pair ? "pair" : "stacked";
+    public static string Name(InputForm form) => form switch
+    {
+        InputForm.Pair => "pair",
+        InputForm.Stacked => "stacked",
+        _ => "blocks",
+    };
 
     public static string Name(StackOrder order) => order == StackOrder.BeforeAfter ? "before-after" : "after-before";
 
@@ -49,6 +61,7 @@ internal static class CardForms
         {
             "pair" => (true, InputForm.Pair),
             "stacked" => (true, InputForm.Stacked),
+            "blocks" => (true, InputForm.Blocks),
             _ => (false, InputForm.Pair),
         };
         return ok;

@@ -24,6 +24,7 @@ internal sealed class CardInputDto
     public List<string?>? Bands { get; set; }
     public CardScalingDto? Scaling { get; set; }
     public int? Tile { get; set; }
+    public int? Block { get; set; }
     public int? Halo { get; set; }
     public int? Batch { get; set; }
     public double? Gsd { get; set; }

@@ -37,8 +37,9 @@ public sealed class CardScaling
 /// <summary>The card's <c>input</c>: how the two dates are fed to the graph.</summary>
 public sealed class CardInput
 {
-    internal CardInput(InputForm form, string[] names, StackOrder stackOrder, BandRole[] bands, CardScaling scaling, int tile, int halo, int batch)
+    internal CardInput(InputForm form, string[] names, StackOrder stackOrder, BandRole[] bands, CardScaling scaling, int tile, int halo, int batch, int block = 1)
     {
+        Block = block;
         Form = form;
         Names = names;
         StackOrder = stackOrder;
@@ -49,17 +50,17 @@ public sealed class CardInput
         Batch = batch;
     }
 
-    /// <summary>Two inputs (pair) or one stacked input.</summary>
+    /// <summary>Two inputs (pair), one stacked input, or three of block means (blocks).</summary>
     public InputForm Form { get; }
 
-    /// <summary>ONNX input names: [before, after] for a pair, [name] for a stacked input.</summary>
+    /// <summary>ONNX input names: [before, after] for a pair, [name] for a stacked input, [before, after, difference] for blocks.</summary>
     public IReadOnlyList<string> Names { get; }
 
     /// <summary>The ONNX input holding the before date (the stacked input's name for a stacked model).</summary>
     public string BeforeName => Names[0];
 
     /// <summary>The ONNX input holding the after date (the stacked input's name for a stacked model).</summary>
-    public string AfterName => Names[^1];
+    public string AfterName => Names[Form == InputForm.Blocks ? 1 : ^1];
 
     /// <summary>Whose channels come first in a stacked input; <see cref="StackOrder.BeforeAfter"/> for a pair model (unused).</summary>
     public StackOrder StackOrder { get; }
@@ -70,8 +71,14 @@ public sealed class CardInput
     /// <summary>Channels per date (C).</summary>
     public int BandCount => Bands.Count;
 
-    /// <summary>Channels of each graph input: C for a pair, 2C for a stacked input.</summary>
-    public int GraphChannels => Form == InputForm.Pair ? BandCount : 2 * BandCount;
+    /// <summary>Channels of each graph input: C for a pair or blocks, 2C for a stacked input.</summary>
+    public int GraphChannels => Form == InputForm.Stacked ? 2 * BandCount : BandCount;
+
+    /// <summary>Side in pixels of the square blocks one graph value stands for: <c>input.block</c> for blocks, 1 otherwise.</summary>
+    public int Block { get; }
+
+    /// <summary>Height = width of the graph's input and output tensors for a tile: <see cref="Tile"/> / <see cref="Block"/>.</summary>
+    public int GraphTile => Tile / Block;
 
     /// <summary>Raw pixel value to model value, per band.</summary>
     public CardScaling Scaling { get; }

@@ -19,6 +19,8 @@ public sealed partial class ChangeModel
         {
             (InputForm.Pair, 1) => " The graph has a single input: if it takes both dates stacked, set input.form to \"stacked\".",
             (InputForm.Stacked, 2) => " The graph has two inputs: if they are the before and after images, set input.form to \"pair\".",
+            (InputForm.Blocks, 2) => " The graph has two inputs: if they are the before and after images, set input.form to \"pair\".",
+            (not InputForm.Blocks, 3) => " The graph has three inputs: if they are a screen's block means (before, after, difference), set input.form to \"blocks\".",
             _ => "",
         };
         foreach (var name in input.Names)
@@ -61,7 +63,8 @@ public sealed partial class ChangeModel
 
     private static void CheckTensor(string path, ModelCard card, string kind, string name, NodeMetadata meta, int channels, string channelsWhy)
     {
-        var tile = card.Input.Tile;
+        var tile = card.Input.GraphTile;
+        var tileWhy = card.Input.Form == InputForm.Blocks ? $"input.tile {card.Input.Tile} in blocks of {card.Input.Block} is {tile}" : $"input.tile is {tile}";
         var shape = Describe(name, meta);
         if (!meta.IsTensor || meta.ElementDataType != TensorElementType.Float)
             throw Mismatch(path, card, $"graph {kind} {shape} is not a float32 tensor; the engine feeds and reads float32 N x C x H x W (float16 is not yet supported).");
@@ -71,7 +74,7 @@ public sealed partial class ChangeModel
         if (dims[1] >= 0 && dims[1] != channels)
             throw Mismatch(path, card, $"the card says {channelsWhy}, so graph {kind} '{name}' should have {channels} channels (dimension 1), but the graph has {shape}.");
         if ((dims[2] >= 0 && dims[2] != tile) || (dims[3] >= 0 && dims[3] != tile))
-            throw Mismatch(path, card, $"the card's input.tile is {tile} but graph {kind} {shape} fixes height x width at {DimText(meta, 2)} x {DimText(meta, 3)}.");
+            throw Mismatch(path, card, $"the card's {tileWhy} but graph {kind} {shape} fixes height x width at {DimText(meta, 2)} x {DimText(meta, 3)}.");
         var batch = card.Input.Batch;
         if (dims[0] >= 0 && dims[0] != batch)
             throw Mismatch(path, card,

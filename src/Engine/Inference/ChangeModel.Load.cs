@@ -40,7 +40,10 @@ public sealed partial class ChangeModel
             var halo = options.Halo > 0 ? options.Halo : card.Input.Halo;
             if (tile <= 2 * halo)
                 throw new InputException($"Tile {tile} with a halo of {halo} px keeps no pixels for '{path}'; the tile must exceed twice the halo.") { Setting = nameof(InferenceOptions.TileSize) };
-            InferenceLimits.CheckBuffer(path, batch, Math.Max(card.Input.GraphChannels, card.Output.Channels), tile);
+            var block = card.Input.Block;
+            if (tile % block != 0 || halo % block != 0)
+                throw new InputException($"Tile {tile} with a halo of {halo} px for '{path}', which takes means of {block} x {block} blocks: the tile and the halo must be whole blocks.") { Setting = nameof(InferenceOptions.TileSize) };
+            InferenceLimits.CheckBuffer(path, batch, Math.Max(card.Input.GraphChannels, card.Output.Channels), tile / block);
             return new ChangeModel(path, options.CardPath, card, session, options.Device, batch, fixedBatch, tile, halo, options.Lanes);
         }
         catch
@@ -48,6 +51,21 @@ public sealed partial class ChangeModel
             session.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Loads a model whose classes are drawn as polygons, so it must give them per pixel: a screen that takes block
+    /// means (<see cref="InputForm.Blocks"/>) is refused, naming where it belongs.
+    /// </summary>
+    internal static ChangeModel LoadPerPixel(string onnxPath, InferenceOptions? options)
+    {
+        var model = Load(onnxPath, options);
+        if (model.Card.Input.Form != InputForm.Blocks) return model;
+        model.Dispose();
+        var block = model.Card.Input.Block;
+        throw new ModelContractException(
+            $"Model '{model.ModelPath}' takes block means (input.form \"blocks\"), so it gives one value per {block} x {block} block, not classes per pixel: " +
+            "it is a screen, for --screen (InferenceOptions.ScreenModelPath), not a detection model.", model.Card.Source);
     }
 
     /// <summary>Reads and validates a model's card (embedded or sidecar) without checking it against the graph or preparing to run.</summary>

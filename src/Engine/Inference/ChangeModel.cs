@@ -38,7 +38,8 @@ public sealed partial class ChangeModel : IDisposable
         Halo = halo;
         BandCount = card.Input.BandCount;
         OutputChannels = card.Output.Channels;
-        var plane = TileSize * TileSize;
+        GraphTile = tileSize / card.Input.Block;
+        var plane = GraphTile * GraphTile;
         TileLength = BandCount * plane;
         OutputTileLength = OutputChannels * plane;
         _session = session;
@@ -78,16 +79,19 @@ public sealed partial class ChangeModel : IDisposable
     /// <summary>Pixels kept per tile side after the halos are discarded: <see cref="TileSize"/> - 2 x <see cref="Halo"/>.</summary>
     public int Kept => TileSize - 2 * Halo;
 
+    /// <summary>Height = width of the graph's tensors for a tile: <see cref="TileSize"/>, or the blocks across it for a screen that takes block means (<see cref="InputForm.Blocks"/>).</summary>
+    public int GraphTile { get; }
+
     /// <summary>Channels per date C.</summary>
     public int BandCount { get; }
 
-    /// <summary>Floats in one date's tile: C x T x T.</summary>
+    /// <summary>Floats in one date's tile: C x <see cref="GraphTile"/>².</summary>
     public int TileLength { get; }
 
     /// <summary>Output channels per tile: K for logits and probabilities, 1 for a change logit.</summary>
     public int OutputChannels { get; }
 
-    /// <summary>Floats in one tile's output: <see cref="OutputChannels"/> x T x T.</summary>
+    /// <summary>Floats in one tile's output: <see cref="OutputChannels"/> x <see cref="GraphTile"/>².</summary>
     public int OutputTileLength { get; }
 
     /// <summary>The model's first batch, the one <see cref="BeforeTile"/>, <see cref="Run(int)"/> and <see cref="OutputTile"/> use.</summary>
@@ -130,8 +134,8 @@ public sealed partial class ChangeModel : IDisposable
         catch (OnnxRuntimeException ex)
         {
             throw new InferenceException(
-                $"ONNX Runtime failed running '{ModelPath}' on {run} tile(s) of {Card.Input.GraphChannels} x {TileSize} x {TileSize} " +
-                $"(output '{Card.Output.Name}' expected {run} x {OutputChannels} x {TileSize} x {TileSize}): {ex.Message.TrimEnd()}", ex);
+                $"ONNX Runtime failed running '{ModelPath}' on {run} tile(s) of {Card.Input.GraphChannels} x {GraphTile} x {GraphTile} " +
+                $"(output '{Card.Output.Name}' expected {run} x {OutputChannels} x {GraphTile} x {GraphTile}): {ex.Message.TrimEnd()}", ex);
         }
         batch.Completed(count);
     }

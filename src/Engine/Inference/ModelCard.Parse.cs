@@ -100,12 +100,16 @@ public sealed partial class ModelCard
 
         private CardInput Input(CardInputDto dto)
         {
-            var formText = dto.Form ?? throw Fail("input.form is missing; expected \"pair\" (two inputs, before and after) or \"stacked\" (one input of 2C channels).");
+            var formText = dto.Form ?? throw Fail("input.form is missing; expected \"pair\" (two inputs, before and after), \"stacked\" (one input of 2C channels) or \"blocks\" (a screen's three inputs of block means).");
             if (!CardForms.TryParse(formText, out InputForm form))
-                throw Fail($"input.form is \"{formText}\"; expected \"pair\" or \"stacked\".");
+                throw Fail($"input.form is \"{formText}\"; expected \"pair\", \"stacked\" or \"blocks\".");
 
-            var wanted = form == InputForm.Pair ? 2 : 1;
-            var expected = form == InputForm.Pair ? "[\"before\", \"after\"]" : "[\"images\"]";
+            var (wanted, expected) = form switch
+            {
+                InputForm.Pair => (2, "[\"before\", \"after\"]"),
+                InputForm.Stacked => (1, "[\"images\"]"),
+                _ => (3, "[\"before\", \"after\", \"difference\"]"),
+            };
             var names = dto.Names ?? throw Fail($"input.names is missing; a {formText} model needs {wanted} ONNX input name(s), e.g. {expected}.");
             if (names.Count != wanted)
                 throw Fail($"input.names has {names.Count} name(s) but a {formText} model has {wanted} input(s): expected e.g. {expected}.");
@@ -116,12 +120,14 @@ public sealed partial class ModelCard
                     : names[i]!;
             if (wanted == 2 && nameArray[0] == nameArray[1])
                 throw Fail($"input.names are both \"{nameArray[0]}\"; a pair model has two distinct inputs [before, after]. Use \"form\": \"stacked\" for one input.");
+            if (nameArray.Distinct().Count() < wanted)
+                throw Fail($"input.names repeats a name ({string.Join(", ", nameArray)}); a {formText} model has {wanted} distinct inputs, e.g. {expected}.");
 
             var order = StackOrder.BeforeAfter;
             if (dto.StackOrder is { } orderText)
             {
                 if (form != InputForm.Stacked)
-                    throw Fail($"input.stackOrder is \"{orderText}\" but input.form is \"pair\"; stackOrder applies only to stacked inputs: remove it.");
+                    throw Fail($"input.stackOrder is \"{orderText}\" but input.form is \"{formText}\"; stackOrder applies only to stacked inputs: remove it.");
                 if (!CardForms.TryParse(orderText, out order))
                     throw Fail($"input.stackOrder is \"{orderText}\"; expected \"before-after\" or \"after-before\" (whose channels come first).");
             }
@@ -149,13 +155,27 @@ public sealed partial class ModelCard
             if (halo < 0) throw Fail($"input.halo is {halo}; expected 0 or more pixels.");
             if (2 * halo >= tile)
                 throw Fail($"input.halo is {halo} with input.tile {tile}: the kept centre tile - 2*halo = {tile - 2 * halo} must be > 0, so halo must be less than {(tile + 1) / 2}.");
+            var block = Block(dto.Block, form, tile, halo);
             var batch = dto.Batch ?? 0;
             if (batch < 0) throw Fail($"input.batch is {batch}; expected the graph's fixed batch size, or 0 when its batch dimension is dynamic.");
             if (batch > InferenceLimits.MaxBatch) throw Fail($"input.batch is {batch}; the engine runs at most {InferenceLimits.MaxBatch} tiles per call.");
 
             if (dto.Gsd is { } gsd && !(double.IsFinite(gsd) && gsd > 0))
                 throw Fail($"input.gsd is {gsd}; expected the ground sample distance the model was trained at, in metres, e.g. 0.8.");
-            return new CardInput(form, nameArray, order, bands, scaling, tile, halo, batch) { Gsd = dto.Gsd };
+            return new CardInput(form, nameArray, order, bands, scaling, tile, halo, batch, block) { Gsd = dto.Gsd };
+        }
+
+        // A block side for the blocks form (the tile and its halo whole blocks, so kept centres start on a block's edge);
+        // none for the others.
+        private int Block(int? block, InputForm form, int tile, int halo)
+        {
+            if (form != InputForm.Blocks)
+                return block is null or 1 ? 1 : throw Fail($"input.block is {block} but input.form is \"{CardForms.Name(form)}\"; block applies only to \"blocks\" (a screen's block means): remove it.");
+            var b = block ?? throw Fail("input.block is missing; a blocks model needs the side in pixels of the square blocks its inputs average, e.g. 4.");
+            if (b < 2) throw Fail($"input.block is {b}; expected a block side of 2 pixels or more (1 is the pair form).");
+            if (tile % b != 0 || halo % b != 0)
+                throw Fail($"input.block is {b} with input.tile {tile} and input.halo {halo}; the tile and the halo must be whole blocks (multiples of {b}).");
+            return b;
         }
 
         private CardScaling Scaling(CardScalingDto dto, int bands, int? bitDepth)

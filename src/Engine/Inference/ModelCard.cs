@@ -162,6 +162,7 @@ public sealed partial class ModelCard
                 Std = [.. Input.Scaling.Std],
             },
             Tile = Input.Tile,
+            Block = Input.Form == InputForm.Blocks ? Input.Block : null,
             Halo = Input.Halo,
             Batch = Input.Batch,
             Gsd = Input.Gsd,

@@ -20,17 +20,20 @@ public sealed class TileBatch : IDisposable
     private readonly ChangeModel _model;
     private readonly OrtIoBinding _binding;
 
-    // Pair: _input0 = before, _input1 = after, both BatchSize x C x T x T.
-    // Stacked: _input0 = the stacked BatchSize x 2C x T x T tensor, _input1 = null.
+    // Pair: _input0 = before, _input1 = after, both BatchSize x C x T x T; _input2 = null.
+    // Stacked: _input0 = the stacked BatchSize x 2C x T x T tensor, _input1 and _input2 = null.
+    // Blocks: _input0, _input1, _input2 = before, after and difference, each BatchSize x C x T/b x T/b.
     // Pinned (pinned object heap) so ONNX Runtime can keep pointers to them for the batch's lifetime.
     private readonly float[] _input0;
     private readonly float[]? _input1;
+    private readonly float[]? _input2;
     private readonly float[] _output;
 
     // OrtValues over prefixes of the buffers, by number of tiles; created on first use of a count, then reused.
     // A fixed-batch graph only ever uses [BatchSize].
     private readonly OrtValue?[] _input0Values;
     private readonly OrtValue?[] _input1Values;
+    private readonly OrtValue?[] _input2Values;
     private readonly OrtValue?[] _outputValues;
 
     private readonly int _tileStride;   // floats from one tile to the next inside an input buffer
@@ -44,11 +47,12 @@ public sealed class TileBatch : IDisposable
     {
         _model = model;
         var batch = model.BatchSize;
-        if (model.Card.Input.Form == InputForm.Pair)
+        if (model.Card.Input.Form != InputForm.Stacked)
         {
             _tileStride = model.TileLength;
             _input0 = GC.AllocateArray<float>(batch * model.TileLength, pinned: true);
             _input1 = GC.AllocateArray<float>(batch * model.TileLength, pinned: true);
+            if (model.Card.Input.Form == InputForm.Blocks) _input2 = GC.AllocateArray<float>(batch * model.TileLength, pinned: true);
         }
         else
         {
@@ -59,6 +63,7 @@ public sealed class TileBatch : IDisposable
         _output = GC.AllocateArray<float>(batch * model.OutputTileLength, pinned: true);
         _input0Values = new OrtValue?[batch + 1];
         _input1Values = new OrtValue?[batch + 1];
+        _input2Values = new OrtValue?[batch + 1];
         _outputValues = new OrtValue?[batch + 1];
         _binding = session.CreateIoBinding();
     }
@@ -86,13 +91,28 @@ public sealed class TileBatch : IDisposable
             : _input1.AsSpan(index * _tileStride, _model.TileLength);
     }
 
+    /// <summary>
+    /// Where tile <paramref name="index"/> of the next run takes the block means of |after - before| (a screen that takes
+    /// block means, <see cref="InputForm.Blocks"/>); laid out like <see cref="BeforeTile"/>, whose values are then the
+    /// before date's block means.
+    /// </summary>
+    /// <param name="index">0 .. <see cref="ChangeModel.BatchSize"/> - 1.</param>
+    /// <exception cref="InvalidOperationException">The model does not take block means.</exception>
+    public Span<float> DifferenceTile(int index)
+    {
+        CheckTileIndex(index, _model.BatchSize);
+        return _input2 is null
+            ? throw new InvalidOperationException($"'{_model.ModelPath}' takes {CardForms.Name(_model.Card.Input.Form)} input, not block means: it has no difference input.")
+            : _input2.AsSpan(index * _tileStride, _model.TileLength);
+    }
+
     /// <summary>Tiles in the last successful run of this batch (0 before the first).</summary>
     public int OutputCount => _lastCount;
 
     /// <summary>The last run's output for its tiles, tile after tile: <see cref="OutputCount"/> x <see cref="ChangeModel.OutputTileLength"/> floats. Same memory on every run.</summary>
     public ReadOnlySpan<float> Output => _output.AsSpan(0, _lastCount * _model.OutputTileLength);
 
-    /// <summary>The last run's output for tile <paramref name="index"/>: K (or 1) x T x T floats, channel-major, as <see cref="CardOutput.Form"/> says.</summary>
+    /// <summary>The last run's output for tile <paramref name="index"/>: K (or 1) x T x T floats (T / b for block means), channel-major, as <see cref="CardOutput.Form"/> says.</summary>
     /// <param name="index">0 .. <see cref="OutputCount"/> - 1.</param>
     public ReadOnlySpan<float> OutputTile(int index)
     {
@@ -129,6 +149,7 @@ public sealed class TileBatch : IDisposable
         _binding.Dispose();
         foreach (var v in _input0Values) v?.Dispose();
         foreach (var v in _input1Values) v?.Dispose();
+        foreach (var v in _input2Values) v?.Dispose();
         foreach (var v in _outputValues) v?.Dispose();
     }
 
@@ -136,7 +157,7 @@ public sealed class TileBatch : IDisposable
     {
         BindInputs(count);
         _binding.ClearBoundOutputs();
-        var t = _model.TileSize;
+        var t = _model.GraphTile;
         _binding.BindOutput(_model.Card.Output.Name,
             _outputValues[count] ??= Wrap(_output, count * _model.OutputTileLength, [count, _model.OutputChannels, t, t]));
         _boundCount = count;
@@ -146,11 +167,13 @@ public sealed class TileBatch : IDisposable
     {
         _binding.ClearBoundInputs();
         var input = _model.Card.Input;
-        var t = _model.TileSize;
+        var t = _model.GraphTile;
         long[] inputShape = [count, input.GraphChannels, t, t];
         _binding.BindInput(input.Names[0], _input0Values[count] ??= Wrap(_input0, count * _tileStride, inputShape));
         if (_input1 is not null)
             _binding.BindInput(input.Names[1], _input1Values[count] ??= Wrap(_input1, count * _tileStride, inputShape));
+        if (_input2 is not null)
+            _binding.BindInput(input.Names[2], _input2Values[count] ??= Wrap(_input2, count * _tileStride, inputShape));
     }
 
     // A tensor over the first `length` floats of a pinned buffer: ONNX Runtime reads/writes the array in place.

@@ -67,6 +67,20 @@ internal static class KernelGuard
             throw new ArgumentException($"Clamp range is empty or NaN: lo={lo}, hi={hi} (needs lo <= hi).", nameof(lo));
     }
 
+    public static void Blocks(int before, int after, int width, int block, int beforeMeans, int afterMeans, int differenceMeans, int columns)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(block, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(width);
+        if (width % block != 0)
+            throw new ArgumentException($"A row of {width} pixels is not whole blocks of {block}.", nameof(width));
+        AtLeast(block * width, before, nameof(before));
+        AtLeast(block * width, after, nameof(after));
+        AtLeast(width / block, beforeMeans, nameof(beforeMeans));
+        AtLeast(width / block, afterMeans, nameof(afterMeans));
+        AtLeast(width / block, differenceMeans, nameof(differenceMeans));
+        AtLeast(3 * width, columns, nameof(columns));
+    }
+
     public static void Classes(int classes, int n, int logitsLength, string logitsName)
     {
         if (classes is < 1 or > 256)

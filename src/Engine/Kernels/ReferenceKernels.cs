@@ -224,6 +224,50 @@ public static class ReferenceKernels
         return (y >= 0f ? 1f : e) / (1f + e);
     }
 
+    // ---------------------------------------------------------------- block means
+
+    /// <summary>
+    /// The block means of one row of blocks of one band (see SimdKernels.BlockMeans): every column summed
+    /// down the block's rows from 0, in row order, into <paramref name="columns"/> (before, after, |after - before|); then
+    /// each block's columns added across from 0, in order, times 1 / block².
+    /// </summary>
+    internal static void BlockMeans(ReadOnlySpan<float> before, ReadOnlySpan<float> after, int width, int block,
+        Span<float> beforeMeans, Span<float> afterMeans, Span<float> differenceMeans, Span<float> columns)
+    {
+        KernelGuard.Blocks(before.Length, after.Length, width, block, beforeMeans.Length, afterMeans.Length, differenceMeans.Length, columns.Length);
+        for (var c = 0; c < width; c++) ColumnSums(before, after, width, block, c, columns);
+        MeansAcross(columns, width, block, beforeMeans, afterMeans, differenceMeans);
+    }
+
+    internal static void ColumnSums(ReadOnlySpan<float> before, ReadOnlySpan<float> after, int width, int block, int c, Span<float> columns)
+    {
+        float sb = 0, sa = 0, sd = 0;
+        for (var r = 0; r < block; r++)
+        {
+            var (x, y) = (before[r * width + c], after[r * width + c]);
+            sb += x;
+            sa += y;
+            sd += MathF.Abs(y - x);
+        }
+        (columns[c], columns[width + c], columns[2 * width + c]) = (sb, sa, sd);
+    }
+
+    internal static void MeansAcross(ReadOnlySpan<float> columns, int width, int block, Span<float> beforeMeans, Span<float> afterMeans, Span<float> differenceMeans)
+    {
+        var inverse = 1f / (block * block);
+        for (var j = 0; j < width / block; j++)
+        {
+            float sb = 0, sa = 0, sd = 0;
+            for (var k = j * block; k < (j + 1) * block; k++)
+            {
+                sb += columns[k];
+                sa += columns[width + k];
+                sd += columns[2 * width + k];
+            }
+            (beforeMeans[j], afterMeans[j], differenceMeans[j]) = (sb * inverse, sa * inverse, sd * inverse);
+        }
+    }
+
     // ---------------------------------------------------------------- masking
 
     /// <summary>cls[i] = 0 where valid[i] == 0; other entries unchanged.</summary>

@@ -33,7 +33,7 @@ public sealed class ChangeDetector : IDisposable
     public ChangeDetector(string modelPath, InferenceOptions? inference = null)
     {
         if (inference?.ScreenModelPath is not null) Screening.CheckThreshold(inference.ScreenThreshold);
-        _model = ChangeModel.Load(modelPath, inference);
+        _model = ChangeModel.LoadPerPixel(modelPath, inference);
         if (inference?.ScreenModelPath is not { } screen) return;
         try
         {

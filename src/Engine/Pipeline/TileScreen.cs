@@ -1,4 +1,5 @@
 using WeiPian.Engine.Inference;
+using WeiPian.Engine.Kernels;
 using WeiPian.Engine.Pipeline.Stages;
 using WeiPian.Engine.Radiometry;
 using WeiPian.Engine.Raster;
@@ -46,6 +47,7 @@ internal sealed class TileScreen
     private readonly IStripReader _readBefore;
     private readonly IStripReader _readAfter;
     private readonly int _bands;
+    private readonly int _block;
     private readonly RadiometryPlan _radiometry;
     private readonly TileGrid _target;
     private readonly bool _sameBands;
@@ -69,6 +71,7 @@ internal sealed class TileScreen
         var bandsBefore = card.BindBands(before.BandRoles, pair.Before);
         var bandsAfter = card.BindBands(after.BandRoles, pair.After);
         _bands = bandsBefore.Length;
+        _block = card.Input.Block;
         _sameBands = bandsBefore.AsSpan().SequenceEqual(targetBands.Before) && bandsAfter.AsSpan().SequenceEqual(targetBands.After);
         _flagged = new bool[target.Columns * target.Rows];
         _passes = new bool[_flagged.Length];
@@ -129,7 +132,8 @@ internal sealed class TileScreen
         var model = _screening.Model;
         var (readBefore, readAfter) = (_readBefore, _readAfter);
         var lanes = Enumerable.Range(0, model.Lanes)
-            .Select(i => (Batch: model.Batch(i), Classifier: new TileClassifier(model.Card.Output, model.Card.ClassCount, Grid.Tile))).ToArray();
+            .Select(i => (Batch: model.Batch(i), Classifier: new TileClassifier(model.Card.Output, model.Card.ClassCount, model.GraphTile),
+                Rows: _block > 1 ? new BlockRows(_block, Grid.Tile) : null)).ToArray();
         var valid = new byte[Grid.Kept * Grid.Width];
         var noChangeAbove = (float)(1 - _screening.Threshold);
         var chunks = Grid.Rows * Grid.Chunks;
@@ -157,11 +161,13 @@ internal sealed class TileScreen
                 // Lane i takes batches i, i + lanes, ... of the chunk; flags are only ever set, so lanes may share them.
                 Parallel.For(0, lanes.Length, lane =>
                 {
-                    var (batch, classifier) = lanes[lane];
+                    var (batch, classifier, rows) = lanes[lane];
                     for (var c0 = first + lane * model.BatchSize; c0 < end; c0 += lanes.Length * model.BatchSize)
                     {
                         var n = Math.Min(model.BatchSize, end - c0);
-                        for (var i = 0; i < n; i++) Scale(readBefore, readAfter, slot, c0 + i, batch.BeforeTile(i), batch.AfterTile(i));
+                        for (var i = 0; i < n; i++)
+                            if (rows is null) Scale(readBefore, readAfter, slot, c0 + i, batch.BeforeTile(i), batch.AfterTile(i));
+                            else ScaleBlocks(readBefore, readAfter, slot, c0 + i, batch.BeforeTile(i), batch.AfterTile(i), batch.DifferenceTile(i), rows);
                         model.Run(batch, n);
                         for (var i = 0; i < n; i++)
                         {
@@ -230,19 +236,47 @@ internal sealed class TileScreen
         }
     }
 
+    // A screen of block means: each band's rows scaled a block row at a time, then averaged over its blocks, for both
+    // dates and their absolute difference (SimdKernels.BlockMeans).
+    private void ScaleBlocks(IStripReader readBefore, IStripReader readAfter, int slot, int column, Span<float> before, Span<float> after,
+        Span<float> difference, BlockRows rows)
+    {
+        var (tile, block) = (Grid.Tile, _block);
+        var side = tile / block;
+        var (b, a) = (_radiometry.Before, _radiometry.After);
+        for (var band = 0; band < _bands; band++)
+            for (var y = 0; y < side; y++)
+            {
+                readBefore.ScaleRows(slot, column, band, y * block, block, rows.Before, b.Low[band], b.High[band], b.Multiplier[band], b.Offset[band]);
+                readAfter.ScaleRows(slot, column, band, y * block, block, rows.After, a.Low[band], a.High[band], a.Multiplier[band], a.Offset[band]);
+                var at = (band * side + y) * side;
+                SimdKernels.BlockMeans(rows.Before, rows.After, tile, block,
+                    before.Slice(at, side), after.Slice(at, side), difference.Slice(at, side), rows.Columns);
+            }
+    }
+
     // Flags the detection tiles around every pixel of the screen tile's kept centre, with data in both dates, whose change
     // probability is at least the threshold: its class is a change class (then "no change" has at most 1/2), or "no
-    // change" has at most 1 - threshold.
+    // change" has at most 1 - threshold. The screen's output has one value per block (a pixel for a pixel screen), and the
+    // kept centre starts on a block's edge (the card's halo is whole blocks): a block that does not flag is passed over whole.
     private void Flag(TileClassifier screened, PixelWindow core, byte[] valid, float noChangeAbove)
     {
-        var (tile, halo) = (Grid.Tile, Grid.Halo);
-        for (var y = 0; y < core.Height; y++)
+        var (halo, block) = (Grid.Halo, _block);
+        var side = Grid.Tile / block;
+        for (var y0 = 0; y0 < core.Height; y0 += block)
         {
-            var classes = screened.Classes.AsSpan((halo + y) * tile + halo, core.Width);
-            var confidence = screened.Confidence.AsSpan((halo + y) * tile + halo, core.Width);
-            var data = valid.AsSpan(y * Grid.Width + core.X, core.Width);
-            for (var x = 0; x < classes.Length; x++)
-                if (data[x] != 0 && (classes[x] != 0 || !(confidence[x] > noChangeAbove))) Around(core.X + x, core.Y + y, _target, _flagged, _passes);
+            var cells = (halo + y0) / block * side + halo / block;
+            for (var x0 = 0; x0 < core.Width; x0 += block)
+            {
+                var cell = cells + x0 / block;
+                if (screened.Classes[cell] == 0 && screened.Confidence[cell] > noChangeAbove) continue;
+                for (var y = y0; y < Math.Min(y0 + block, core.Height); y++)
+                {
+                    var data = valid.AsSpan(y * Grid.Width + core.X, core.Width);
+                    for (var x = x0; x < Math.Min(x0 + block, core.Width); x++)
+                        if (data[x] != 0) Around(core.X + x, core.Y + y, _target, _flagged, _passes);
+                }
+            }
         }
     }
 
@@ -260,4 +294,14 @@ internal sealed class TileScreen
             for (var c = c0; c <= c1; c++)
                 passes[r * target.Columns + c] = true;
     }
+}
+
+/// <summary>A screen lane's scratch for <see cref="InputForm.Blocks"/>: one block row of a band, scaled, per date, and the column sums.</summary>
+internal sealed class BlockRows(int block, int tile)
+{
+    public float[] Before { get; } = new float[block * tile];
+
+    public float[] After { get; } = new float[block * tile];
+
+    public float[] Columns { get; } = new float[3 * tile];
 }

@@ -36,7 +36,7 @@ public sealed class RectificationCheck : IDisposable
     {
         // The recheck runs one batch at a time, so one lane with every core.
         var options = inference ?? new InferenceOptions();
-        _model = modelPath is null ? null : ChangeModel.Load(modelPath, options.Lanes > 0 ? options : options with { Lanes = 1 });
+        _model = modelPath is null ? null : ChangeModel.LoadPerPixel(modelPath, options.Lanes > 0 ? options : options with { Lanes = 1 });
     }
 
     /// <summary>The loaded model, or null when judging by indices only.</summary>

@@ -12,6 +12,9 @@ internal interface IStripReader
     /// <summary>Scales one band of one tile (a column of the chunk in the slot) into model input.</summary>
     void ScaleTile(int slot, int column, int band, Span<float> destination, float lo, float hi, float a, float c);
 
+    /// <summary>Scales rows <paramref name="first"/> .. <paramref name="first"/> + <paramref name="rows"/> - 1 of one band of one tile, as <see cref="ScaleTile"/> does the whole tile.</summary>
+    void ScaleRows(int slot, int column, int band, int first, int rows, Span<float> destination, float lo, float hi, float a, float c);
+
     /// <summary>Clears validity where this date has no data, in the columns of the slot's chunk.</summary>
     void MarkNoData(int slot, PixelWindow strip, Span<byte> valid);
 }

@@ -96,13 +96,20 @@ internal sealed class StripReader<T> : IStripReader where T : unmanaged
     /// Writes the model input of tile <paramref name="column"/> for one band: Tile x Tile floats, each pixel
     /// clamped to [lo, hi] and mapped to <c>x * a + c</c> (the card's scaling).
     /// </summary>
-    public void ScaleTile(int slot, int column, int band, Span<float> destination, float lo, float hi, float a, float c)
+    public void ScaleTile(int slot, int column, int band, Span<float> destination, float lo, float hi, float a, float c) =>
+        ScaleRows(slot, column, band, 0, _grid.Tile, destination, lo, hi, a, c);
+
+    /// <summary>
+    /// Writes rows <paramref name="first"/> .. <paramref name="first"/> + <paramref name="rows"/> - 1 of
+    /// <see cref="ScaleTile"/>'s output: <paramref name="rows"/> x Tile floats.
+    /// </summary>
+    public void ScaleRows(int slot, int column, int band, int first, int rows, Span<float> destination, float lo, float hi, float a, float c)
     {
         var tile = _grid.Tile;
         var x = (column - _first[slot]) * _grid.Kept;
-        for (var r = 0; r < tile; r++)
+        for (var r = 0; r < rows; r++)
         {
-            var src = Row(slot, band, r).Slice(x, tile);
+            var src = Row(slot, band, first + r).Slice(x, tile);
             var dst = destination.Slice(r * tile, tile);
             if (typeof(T) == typeof(ushort)) SimdKernels.ScaleToFloat(MemoryMarshal.Cast<T, ushort>(src), dst, lo, hi, a, c);
             else if (typeof(T) == typeof(byte)) SimdKernels.ScaleToFloat(MemoryMarshal.Cast<T, byte>(src), dst, lo, hi, a, c);

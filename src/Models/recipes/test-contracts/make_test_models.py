@@ -28,6 +28,12 @@ Models written:
                               ConstantOfShape without a value, Resize scales from a Cast(to=float), an
                               initializer also listed as a graph input, and a value_info entry; input "x"
                               1x2x4x4, output "y" 1x2x8x8 = resize(x) + bias + resize(x)
+  screen-pixels.onnx      (h) a screen on full-resolution B,G,R,NIR pairs (dynamic N, H, W): the 4 x 4 block means
+                              of before, after and |after - before| (average poolings), a 1x1 head to 2 logits
+                              (no change 0; change 4 x the summed mean |after - before| + NIR after - NIR before,
+                              scaled, - 12), repeated over each block's 16 pixels; card embedded, tile 128 halo 16
+  screen-blocks.onnx      (i) the same head on the three block means the engine computes (input.form "blocks",
+                              block 4): what (h) gives per block, one value per block
 """
 import json
 import os
@@ -35,6 +41,7 @@ import sys
 
 import onnx
 import torch
+import torch.nn.functional as F
 from onnx import TensorProto, helper
 
 OPSET = 13
@@ -117,6 +124,31 @@ class StackedNet(torch.nn.Module):
 
     def forward(self, images):
         return self.conv(images)
+
+
+class ScreenHead(torch.nn.Module):
+    """Screens (h) and (i): logits per 4 x 4 block from the block means of each date and of |after - before|."""
+
+    def __init__(self, blocks):
+        super().__init__()
+        self.blocks = blocks
+        self.head = torch.nn.Conv2d(12, 2, kernel_size=1, bias=True)
+        with torch.no_grad():
+            self.head.weight.zero_()
+            self.head.bias.zero_()
+            self.head.weight[1, 8:12, 0, 0] = 4.0    # the summed mean |after - before|
+            self.head.weight[1, 7, 0, 0] = 1.0       # NIR after
+            self.head.weight[1, 3, 0, 0] = -1.0      # NIR before
+            self.head.bias[1] = -12.0
+
+    def forward(self, *inputs):
+        if self.blocks:
+            return self.head(torch.cat(inputs, dim=1))
+        before, after = inputs
+        means = [F.avg_pool2d(before, 4), F.avg_pool2d(after, 4), F.avg_pool2d(torch.abs(after - before), 4)]
+        c = self.head(torch.cat(means, dim=1))
+        n, k, h, w = c.shape
+        return c[:, :, :, None, :, None].expand(n, k, h, 4, w, 4).reshape(n, k, h * 4, w * 4)
 
 
 def export(model, args, path, input_names, output_names, dynamic_axes=None, card=None):
@@ -287,6 +319,24 @@ def main():
 
     # (f) the float16 rewrite's less common paths; every value a multiple of 1/16 so float16 is exact too.
     write_fp16_paths(os.path.join(out, "fp16-paths.onnx"))
+
+    # (h), (i) one screen, on full-resolution pairs and on the engine's block means.
+    dyn = {0: "batch", 2: "height", 3: "width"}
+    for name, blocks in (("screen-pixels", False), ("screen-blocks", True)):
+        names = ["before", "after", "difference"] if blocks else ["before", "after"]
+        card = {
+            "name": "test-" + name,
+            "version": "1.0.0",
+            "description": "Test screens (h), (i): a 1x1 head on 4 x 4 block means; " + ("the engine's block means." if blocks else "full-resolution pairs."),
+            "input": {"form": "blocks" if blocks else "pair", "names": names, "bands": ["B", "G", "R", "NIR"],
+                      "scaling": SCALING_10BIT, "tile": 128, **({"block": 4} if blocks else {}), "halo": 16, "batch": 0},
+            "output": {"name": "logits", "form": "logits"},
+            "classes": [{"id": 0, "name": "no change", "tblx": None}, {"id": 1, "name": "change", "tblx": None}],
+        }
+        side = 32 if blocks else 128
+        x = torch.zeros(1, 4, side, side)
+        export(ScreenHead(blocks), tuple(x for _ in names), os.path.join(out, name + ".onnx"), names, ["logits"],
+               dynamic_axes={**{n: dyn for n in names}, "logits": dyn}, card=card)
 
     for name in sorted(os.listdir(out)):
         print(f"{os.path.getsize(os.path.join(out, name)):8d}  {name}")
