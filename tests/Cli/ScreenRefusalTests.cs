@@ -29,6 +29,18 @@ public sealed class ScreenRefusalTests(BenchSetFixture fx) : IClassFixture<Bench
     }
 
     [Fact]
+    public async Task ScreenGivenAsTheModelIsRefusedInOneLine()
+    {
+        var (code, stderr) = await CliProcess.RunForErrorAsync(Detect("--model", "screen-v1"));
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("weipian: Model '", stderr, StringComparison.Ordinal);
+        Assert.Contains("screen-v1.onnx' takes block means", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(_dir.File("out.gpkg")));
+    }
+
+    [Fact]
     public async Task ThresholdAboveOneHalfIsRefusedWithTheOption()
     {
         var (code, stderr) = await CliProcess.RunForErrorAsync(Detect("--screen", "spectral-v1", "--screen-threshold", "0.7"));

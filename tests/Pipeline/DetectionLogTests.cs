@@ -74,24 +74,39 @@ public sealed class DetectionLogTests : IDisposable
     }
 
     [Fact]
-    public async Task ScreenRunAsTheDetectionModelWarnsThatItsPolygonsHaveNoChangeType()
+    public async Task DetectionModelWithAnUntypedChangeClassWarnsThatItsPolygonsHaveNoChangeType()
     {
+        // spectral-v1 under a card whose 'building' class lost its TBLX, as a pair-form screen's "change" has none.
+        var card = _dir.File("untyped.card.json");
+        File.WriteAllText(card, File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "src", "Models", "spectral-v1.card.json"))
+            .Replace("\"tblx\": \"20\"", "\"tblx\": null", StringComparison.Ordinal));
         var log = new CapturingLogger();
-        using var detector = new ChangeDetector(BundledModels.Resolve("screen-v1"), new InferenceOptions { Lanes = 1 });
+        using var detector = new ChangeDetector(BundledModels.Resolve("spectral-v1"), new InferenceOptions { Lanes = 1, CardPath = card });
 
-        var summary = await detector.DetectToFileAsync(Sample, null, _dir.File("screen.gpkg"), new DetectionOptions { AllLand = true, Logger = log });
+        var summary = await detector.DetectToFileAsync(Sample, null, _dir.File("untyped.gpkg"), new DetectionOptions { AllLand = true, Logger = log });
 
         var warning = Assert.Single(log.Lines, l => l.Level == LogLevel.Warning);
-        Assert.Contains("no change type (TBLX) for class 'change'", warning.Message);
+        Assert.Contains("no change type (TBLX) for class 'building'", warning.Message);
         Assert.Contains("--screen", warning.Message);
-        Assert.True(summary.Count > 0);
-        Assert.All(summary.ByType, t => Assert.Equal("QT", t.Tblx));
+        Assert.Contains(summary.ByType, t => t.Tblx == "QT");
 
         // A detection model's classes all carry their TBLX: no such warning.
         var typed = new CapturingLogger();
         using var spectral = new ChangeDetector(BundledModels.Resolve("spectral-v1"), new InferenceOptions { Lanes = 1 });
         await spectral.DetectToFileAsync(Sample, null, _dir.File("spectral.gpkg"), new DetectionOptions { AllLand = true, Logger = typed });
         Assert.DoesNotContain(typed.Lines, l => l.Message.Contains("TBLX", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ScreenOfBlockMeansIsRefusedAsTheDetectionModelNamingWhereItGoes()
+    {
+        var screen = BundledModels.Resolve("screen-v1");
+
+        var refused = Assert.Throws<ModelContractException>(() => new ChangeDetector(screen));
+
+        Assert.StartsWith($"Model '{screen}' takes block means (input.form \"blocks\")", refused.Message);
+        Assert.Contains("for --screen", refused.Message);
+        Assert.Throws<ModelContractException>(() => new WeiPian.Engine.Recheck.RectificationCheck(screen));
     }
 
     [Fact]

@@ -69,10 +69,13 @@ def card_json(card):
 
 
 def export_once(model, path, card, tile):
-    x = torch.zeros(1, len(card["input"]["bands"]), tile, tile)
+    # One input per card name, tile / block a side (a screen of block means takes one value per block).
+    names = card["input"]["names"]
+    side = tile // card["input"].get("block", 1)
+    x = torch.zeros(1, len(card["input"]["bands"]), side, side)
     dyn = {0: "batch", 2: "height", 3: "width"}
-    torch.onnx.export(model, (x, x), path, input_names=["before", "after"], output_names=["logits"],
-                      dynamic_axes={"before": dyn, "after": dyn, "logits": dyn},
+    torch.onnx.export(model, tuple(x for _ in names), path, input_names=names, output_names=["logits"],
+                      dynamic_axes={**{name: dyn for name in names}, "logits": dyn},
                       opset_version=13, do_constant_folding=True, export_params=True)
     proto = onnx.load(path)
     entry = proto.metadata_props.add()

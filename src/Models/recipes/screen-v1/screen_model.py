@@ -6,8 +6,10 @@ Input: before and after, N x 4 x H x W each, scaled by the card ((x/1023 - mean)
 mean absolute difference a lot). The 16 channels [before, after, after - before, mean |after - before|] go through two
 3x3 convolutions at 1/4; a 2x2 max pooling and two 3x3 convolutions at 1/8 give context (a field greening as a whole
 is crop growth, a compact bright patch is not), projected back and added; one more 3x3 convolution and a 1x1 head give
-2 logits (no change, change) per block, which the exported graph repeats over the block's 16 pixels (nearest
-upsampling, as a broadcast) so the screen has the engine's contract: logits N x 2 x H x W. H and W must be multiples of 8.
+2 logits (no change, change) per block. The bundled graph is BlockScreen (card input.form "blocks"): it takes the three
+block means the engine computes, N x 4 x H/4 x W/4 each, and gives logits N x 2 x H/4 x W/4. ScreenNet itself (the
+"pair" form) takes the full-resolution dates and repeats each block's logits over its 16 pixels. H and W must be
+multiples of 8.
 """
 import torch
 import torch.nn as nn
@@ -39,9 +41,10 @@ class ScreenNet(nn.Module):
     def coarse(self, before, after):
         """Logits per 4 x 4 block: N x 2 x H/4 x W/4 (what training scores)."""
         f = self.factor
-        b = F.avg_pool2d(before, f)
-        a = F.avg_pool2d(after, f)
-        d = F.avg_pool2d(torch.abs(after - before), f)
+        return self.blocks(F.avg_pool2d(before, f), F.avg_pool2d(after, f), F.avg_pool2d(torch.abs(after - before), f))
+
+    def blocks(self, b, a, d):
+        """Logits per block from the block means of each date (b, a) and of |after - before| (d), N x 4 x H/4 x W/4 each."""
         x = self.fine(torch.cat([b, a, a - b, d], dim=1))
         c = self.context(F.max_pool2d(x, 2))
         x = self.merge(x + F.interpolate(self.project(c), scale_factor=2.0, mode="nearest"))
@@ -55,6 +58,19 @@ class ScreenNet(nn.Module):
         n, k, h, w = c.shape
         f = self.factor
         return c[:, :, :, None, :, None].expand(n, k, h, f, w, f).reshape(n, k, h * f, w * f)
+
+
+class BlockScreen(nn.Module):
+    """The graph of the card's "blocks" form: the engine averages the blocks while it scales the tiles (what the three
+    4 x 4 average poolings of the full-resolution graph did, and they were most of its time), and reads one pair of
+    logits per block."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, before, after, difference):
+        return self.net.blocks(before, after, difference)
 
 
 def parameters(model):
