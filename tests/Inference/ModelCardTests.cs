@@ -54,6 +54,19 @@ public class ModelCardTests
         Assert.Equal((1, 256), (ModelCard.Parse(Valid, Source).Input.Block, ModelCard.Parse(Valid, Source).Input.GraphTile));
     }
 
+    [Fact]
+    public void SameScalingComparesTheScalingItsRadiometryAndTheBands()
+    {
+        var card = ModelCard.Parse(Valid, Source);
+
+        Assert.True(ModelCard.SameScaling(card, Blocks())); // another form, the same scaling
+        Assert.True(ModelCard.SameScaling(card, ModelCard.Parse(Edit(c => In(c)["scaling"]!["mean"] = new JsonArray(0.1, 0.2, 0.3, 0.4)), Source)));
+        Assert.False(ModelCard.SameScaling(card, ModelCard.Parse(Edit(c => In(c)["scaling"]!["mean"] = new JsonArray(0.1, 0.2, 0.3, 0.41)), Source)));
+        Assert.False(ModelCard.SameScaling(card, ModelCard.Parse(Edit(c => In(c)["scaling"]!["mode"] = "percentile"), Source)));
+        Assert.False(ModelCard.SameScaling(card, ModelCard.Parse(Edit(c => In(c)["bitDepth"] = 11), Source)));
+        Assert.False(ModelCard.SameScaling(card, ModelCard.Parse(Edit(c => In(c)["bands"] = new JsonArray("G", "B", "R", "NIR")), Source)));
+    }
+
     private static ModelCard Stacked(string bands = "[\"B\",\"G\",\"R\",\"NIR\"]") => ModelCard.Parse(Edit(c =>
     {
         In(c)["form"] = "stacked";

@@ -134,6 +134,15 @@ public sealed partial class ModelCard
         return diff;
     }
 
+    /// <summary>True when two cards scale pixels alike: the same scaling, radiometry and bit depth, band for band.</summary>
+    internal static bool SameScaling(ModelCard a, ModelCard b)
+    {
+        var (x, y) = (a.ToDto().Input!, b.ToDto().Input!);
+        var ctx = CardJsonContext.Default;
+        return x.BitDepth == y.BitDepth && x.Bands!.SequenceEqual(y.Bands!)
+            && JsonSerializer.Serialize(x.Scaling, ctx.CardScalingDto) == JsonSerializer.Serialize(y.Scaling, ctx.CardScalingDto);
+    }
+
     private static string FormatRoles(IReadOnlyList<BandRole> roles) => roles.Count == 0 ? "no bands" : BandOrder.Format(roles);
 
     private CardDto ToDto()

@@ -85,7 +85,7 @@ internal sealed class DetectionRun : IDisposable
             Times.Add(StageTimes.Stage.Grids, checks);
             // After every other check, on the scenes the model reads (the after date as registered, where it is).
             Screen = screening is null ? null : new TileScreen(screening, pair, _before, _regionBefore, _after, _regionAfter, Tiles,
-                (_bandsBefore, _bandsAfter), options.Radiometry);
+                (_bandsBefore, _bandsAfter), (model.Card, Radiometry), options.Radiometry);
             BeforeId = pair.BeforeId ?? _before.SceneId;
             AfterId = pair.AfterId ?? _after.SceneId;
             WarnOfUntypedClasses(model, options.Logger);

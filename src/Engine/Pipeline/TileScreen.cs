@@ -60,10 +60,11 @@ internal sealed class TileScreen
     /// <summary>
     /// Binds the screen's bands to both dates and plans its scaling; throws before any work on a date that does not fit
     /// the screen. Where the screen reads the detection model's bands (<c>targetBands</c>), it also tells which chunks
-    /// the detection need not read.
+    /// the detection need not read, and where its card also scales them as the detection model's card does, it takes
+    /// the detection's plan (<c>targetRadiometry</c>) rather than sampling and checking both dates again.
     /// </summary>
     public TileScreen(Screening screening, ScenePair pair, Scene before, PixelWindow regionBefore, Scene after, PixelWindow regionAfter,
-        TileGrid target, (int[] Before, int[] After) targetBands, RadiometrySetting radiometry)
+        TileGrid target, (int[] Before, int[] After) targetBands, (ModelCard Card, RadiometryPlan Plan) targetRadiometry, RadiometrySetting radiometry)
     {
         _screening = screening;
         var card = screening.Model.Card;
@@ -78,7 +79,9 @@ internal sealed class TileScreen
         _noData = new bool[target.Rows * target.Chunks];
         _screened = new TaskCompletionSource[target.Rows];
         for (var r = 0; r < _screened.Length; r++) _screened[r] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _radiometry = RadiometryPlan.Prepare(card, before, regionBefore, bandsBefore, after, regionAfter, bandsAfter, radiometry);
+        _radiometry = _sameBands && ModelCard.SameScaling(card, targetRadiometry.Card)
+            ? targetRadiometry.Plan
+            : RadiometryPlan.Prepare(card, before, regionBefore, bandsBefore, after, regionAfter, bandsAfter, radiometry);
         Grid = new TileGrid(regionBefore.Width, regionBefore.Height, screening.Model.TileSize, screening.Model.Halo);
         // Two chunks per date: one read while the other is screened.
         _readBefore = StripReaders.For(before, regionBefore, bandsBefore, Grid, 2);
