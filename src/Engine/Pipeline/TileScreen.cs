@@ -28,7 +28,9 @@ internal sealed record Screening(ChangeModel Model, double Threshold)
 /// screen (1 - its probability of "no change") is at least the threshold flags the detection tile it lies in and every
 /// neighbour whose kept centre lies within <see cref="Margin"/> pixels of it (the detection model's halo), so that an
 /// object across a tile edge, or one the screen sees smaller than it is, is whole in the detection model's classes. The
-/// other tiles are "no change" without the detection model.
+/// other tiles are "no change" without the detection model. A screen of block means (<see cref="InputForm.Blocks"/>) gets
+/// them from the scaled strips (SimdKernels.BlockMeans) and has one probability per block, which flags
+/// each of the block's pixels with data.
 /// </summary>
 /// <remarks>
 /// A pass over the scene that runs beside the detection, a screen row ahead of it: a detection row is decided once the
@@ -297,14 +299,14 @@ internal sealed class TileScreen
             for (var c = c0; c <= c1; c++)
                 passes[r * target.Columns + c] = true;
     }
-}
 
-/// <summary>A screen lane's scratch for <see cref="InputForm.Blocks"/>: one block row of a band, scaled, per date, and the column sums.</summary>
-internal sealed class BlockRows(int block, int tile)
-{
-    public float[] Before { get; } = new float[block * tile];
+    // A lane's scratch for a screen of block means: one block row of a band, scaled, per date, and its column sums.
+    private sealed class BlockRows(int block, int tile)
+    {
+        public float[] Before { get; } = new float[block * tile];
 
-    public float[] After { get; } = new float[block * tile];
+        public float[] After { get; } = new float[block * tile];
 
-    public float[] Columns { get; } = new float[3 * tile];
+        public float[] Columns { get; } = new float[3 * tile];
+    }
 }
