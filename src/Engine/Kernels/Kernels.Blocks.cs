@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using static WeiPian.Engine.Kernels.VectorMath;
 
@@ -27,6 +28,7 @@ public static partial class SimdKernels
         Span<float> beforeMeans, Span<float> afterMeans, Span<float> differenceMeans, Span<float> columns)
         => BlockMeans(before, after, width, block, beforeMeans, afterMeans, differenceMeans, columns, BestIsa);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void BlockMeans(ReadOnlySpan<float> before, ReadOnlySpan<float> after, int width, int block,
         Span<float> beforeMeans, Span<float> afterMeans, Span<float> differenceMeans, Span<float> columns, KernelIsa isa)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using static WeiPian.Engine.Kernels.VectorMath;
 
@@ -75,6 +76,7 @@ public static partial class SimdKernels
     public static void ThresholdLogit(ReadOnlySpan<float> logit, float threshold, byte changeClass, Span<byte> cls, Span<float> confidence)
         => ThresholdLogit(logit, threshold, changeClass, cls, confidence, BestIsa);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ArgmaxSoftmax(ReadOnlySpan<float> logits, int classes, int n, Span<byte> cls, Span<float> confidence, KernelIsa isa)
     {
         KernelGuard.Classes(classes, n, logits.Length, nameof(logits));
@@ -162,6 +164,7 @@ public static partial class SimdKernels
         return i;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ArgmaxProbabilities(ReadOnlySpan<float> probabilities, int classes, int n, Span<byte> cls, Span<float> confidence, KernelIsa isa)
     {
         KernelGuard.Classes(classes, n, probabilities.Length, nameof(probabilities));
@@ -212,6 +215,7 @@ public static partial class SimdKernels
         for (int j = (int)i; j < n; j++) confidence[j] = ReferenceKernels.ProbabilityPixel(probabilities, classes, n, j, out cls[j]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ThresholdLogit(ReadOnlySpan<float> logit, float threshold, byte changeClass, Span<byte> cls, Span<float> confidence, KernelIsa isa)
     {
         float xt = ReferenceKernels.ThresholdToLogit(threshold, changeClass);

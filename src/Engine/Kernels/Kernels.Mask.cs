@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using static WeiPian.Engine.Kernels.VectorMath;
 
@@ -12,6 +13,7 @@ public static partial class SimdKernels
     /// <exception cref="ArgumentException"><paramref name="valid"/> is shorter than <paramref name="cls"/>.</exception>
     public static void ApplyMask(Span<byte> cls, ReadOnlySpan<byte> valid) => ApplyMask(cls, valid, BestIsa);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ApplyMask(Span<byte> cls, ReadOnlySpan<byte> valid, KernelIsa isa)
     {
         KernelGuard.AtLeast(cls.Length, valid.Length, nameof(valid));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using static WeiPian.Engine.Kernels.VectorMath;
 
@@ -29,6 +30,7 @@ public static partial class SimdKernels
     public static void MarkNoData(ReadOnlySpan<byte> band, byte nodata, Span<byte> valid)
         => MarkNoData(band, nodata, valid, BestIsa);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void MarkNoData(ReadOnlySpan<ushort> band, ushort nodata, Span<byte> valid, KernelIsa isa)
     {
         KernelGuard.AtLeast(band.Length, valid.Length, nameof(valid));
@@ -62,6 +64,7 @@ public static partial class SimdKernels
         for (int j = (int)i; j < band.Length; j++) if (band[j] == nodata) valid[j] = 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void MarkNoData(ReadOnlySpan<byte> band, byte nodata, Span<byte> valid, KernelIsa isa)
     {
         KernelGuard.AtLeast(band.Length, valid.Length, nameof(valid));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using static WeiPian.Engine.Kernels.VectorMath;
 
@@ -62,6 +63,7 @@ public static partial class SimdKernels
     public static void ScaleToFloat(ReadOnlySpan<float> src, Span<float> dst, float lo, float hi, float a, float c)
         => ScaleToFloat(src, dst, lo, hi, a, c, BestIsa);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ScaleToFloat(ReadOnlySpan<ushort> src, Span<float> dst, float lo, float hi, float a, float c, KernelIsa isa)
     {
         KernelGuard.ClampRange(lo, hi);
@@ -95,6 +97,7 @@ public static partial class SimdKernels
         for (int j = (int)i; j < src.Length; j++) dst[j] = ReferenceKernels.Scale(src[j], lo, hi, a, c);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ScaleToFloat(ReadOnlySpan<byte> src, Span<float> dst, float lo, float hi, float a, float c, KernelIsa isa)
     {
         KernelGuard.ClampRange(lo, hi);
@@ -135,6 +138,7 @@ public static partial class SimdKernels
         for (int j = (int)i; j < src.Length; j++) dst[j] = ReferenceKernels.Scale(src[j], lo, hi, a, c);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ScaleToFloat(ReadOnlySpan<float> src, Span<float> dst, float lo, float hi, float a, float c, KernelIsa isa)
     {
         KernelGuard.ClampRange(lo, hi);
