@@ -45,9 +45,12 @@ def card_for(ckpt, tile, halo, bias, form):
         "classes": [{"id": 0, "name": "no change", "tblx": None}, {"id": 1, "name": "change", "tblx": None}],
     })
     if form == "blocks":
-        card["input"].update({"form": "blocks", "names": ["before", "after", "difference"]})
-        card["input"] = {k: v for key, value in card["input"].items()
-                         for k, v in ([(key, value), ("block", FACTOR)] if key == "tile" else [(key, value)])}
+        fields = dict(card["input"], form="blocks", names=["before", "after", "difference"])
+        card["input"] = {}
+        for key, value in fields.items():
+            card["input"][key] = value
+            if key == "tile":
+                card["input"]["block"] = FACTOR  # after the tile, as the card schema lists it
     return card
 
 
