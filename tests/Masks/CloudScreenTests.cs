@@ -1,9 +1,11 @@
+using WeiPian.Engine.Alignment;
 using WeiPian.Engine.Gdal;
 using WeiPian.Engine.Masks;
 using WeiPian.Engine.Output;
 using WeiPian.Engine.Pipeline;
 using WeiPian.Engine.Raster;
 using WeiPian.Engine.Raster.Primitives;
+using WeiPian.Engine.Tests.Alignment;
 using WeiPian.Engine.Tests.Pipeline;
 using WeiPian.Engine.Tests.Support;
 using WeiPian.Synth;
@@ -162,16 +164,84 @@ public sealed class CloudScreenTests(CloudedPairFixture fx, ITestOutputHelper lo
     [Fact]
     public void FindsNineTenthsOfTheCloudAndShadowPixels()
     {
-        var full = PixelWindow.Full(CloudedPairFixture.Size, CloudedPairFixture.Size);
         using var screen = new CloudScreen(fx.Pair, null, 1023);
+        var (found, truth, flagged, clear) = Found(Screened(screen));
+        log.WriteLine($"cloud and shadow pixels found {found}/{truth} = {(double)found / truth:0.000}; clear pixels screened out {flagged}/{clear} = {(double)flagged / clear:0.0000}");
+        Assert.True(truth > 20_000, $"{truth} painted pixels");
+        Assert.True(found >= 0.9 * truth, $"found {found} of {truth} cloud and shadow pixels");
+        Assert.True(flagged <= 0.05 * clear, $"screened out {flagged} of {clear} clear pixels");
+    }
+
+    /// <summary>
+    /// With <see cref="ScenePair.Coregister"/>, the run reads the after date shifted back by the residual shift it measured;
+    /// the screen, which reads the pair through an opening of its own, must read it so too
+    /// (<see cref="CloudScreen.Follow"/>). Its mask then lies on the clouds where the model sees them; without, it
+    /// compares pixels 8 px apart and lies 8 px off. The run's class raster leaves out exactly the followed mask.
+    /// </summary>
+    [Fact]
+    public async Task OnAMisregisteredPairItFollowsTheRunsRegistration()
+    {
+        var after = fx.File("after-misregistered.tif");
+        if (!File.Exists(after)) ShiftedImages.WriteContentShifted(fx.Pair.After, after, 8, -6);
+        var pair = new ScenePair(fx.Pair.Before, after) { Coregister = true };
+        using var aligned = AlignedPair.Open(pair, null);
+        aligned.Register(pair);
+        Assert.True(aligned.Registration is { IsGlobal: true, Corrected: true }, $"{aligned.Registration}");
+
+        using var unfollowed = new CloudScreen(pair, null, 1023);
+        using var followed = new CloudScreen(pair, null, 1023);
+        followed.Follow(pair, aligned.Registration);
+        var mask = Screened(followed);
+        var (foundWithout, truth, flaggedWithout, _) = Found(Screened(unfollowed));
+        var (found, _, flagged, clear) = Found(mask);
+
+        log.WriteLine($"cloud and shadow pixels found {found}/{truth} following the registration, {foundWithout} not; clear pixels screened out {flagged}/{clear}, and {flaggedWithout} not following");
+        Assert.True(found >= 0.9 * truth, $"found {found} of {truth} cloud and shadow pixels");
+        Assert.True(flagged <= 0.05 * clear, $"screened out {flagged} of {clear} clear pixels");
+        Assert.True(found - foundWithout >= 0.03 * truth, $"following the registration found {found}, not following it {foundWithout} of {truth}");
+        Assert.True(flaggedWithout >= 1.5 * flagged, $"not following the registration screened out {flaggedWithout} clear pixels, following it {flagged}");
+
+        // The run: its pixels not assessed, away from the edges the shift leaves without data, are the followed mask's.
+        var classes = fx.File("misregistered-classes.tif");
+        using (var detector = new ChangeDetector(SampleDetection.Model))
+            await detector.DetectToFileAsync(pair, null, fx.File("misregistered.gpkg"),
+                new DetectionOptions { AllLand = true, CloudScreen = true, ClassRasterPath = classes });
+        var assessed = new byte[mask.Length];
+        using (var raster = RasterDataset.Open(classes)) raster.Read<byte>(1, raster.Extent, assessed);
+        // The after date as the run reads it: its pixels without data (the fixture flags some clouds so) are not assessed either.
+        const int size = CloudedPairFixture.Size, edge = 16;
+        var registered = new ushort[4 * size * size];
+        aligned.Second.ReadBands<ushort>(aligned.RegionSecond, registered, [1, 2, 3, 4]);
+        var noData = (ushort)aligned.Second.NoData[0]!.Value;
+        long compared = 0;
+        for (var y = edge; y < size - edge; y++)
+            for (var x = edge; x < size - edge; x++)
+            {
+                var i = y * size + x;
+                if (Enumerable.Range(0, 4).Any(b => registered[b * size * size + i] == noData)) continue;
+                compared++;
+                Assert.True((assessed[i] == ClassRasterLegend.NotAssessed) == (mask[i] == 0), $"pixel ({x}, {y})");
+            }
+        Assert.True(compared > 0.9 * size * size, $"{compared} pixels compared");
+    }
+
+    // Screens the whole scene in strips, as the run calls it, so the strips' margins are exercised; 0 = screened out.
+    private static byte[] Screened(CloudScreen screen)
+    {
+        var full = PixelWindow.Full(CloudedPairFixture.Size, CloudedPairFixture.Size);
         var valid = new byte[(int)full.PixelCount];
         valid.AsSpan().Fill(1);
-        // In strips, as the run calls it, so the strips' margins are exercised.
         for (var y = 0; y < full.Height; y += 200)
         {
             var strip = new PixelWindow(0, y, full.Width, Math.Min(200, full.Height - y));
             screen.Exclude(strip, valid.AsSpan(y * full.Width, (int)strip.PixelCount));
         }
+        return valid;
+    }
+
+    // The painted cloud and shadow pixels screened out, and the clear pixels screened out.
+    private (long Found, long Truth, long Flagged, long Clear) Found(byte[] valid)
+    {
         long truth = 0, found = 0, clear = 0, flagged = 0;
         for (var i = 0; i < valid.Length; i++)
         {
@@ -186,10 +256,7 @@ public sealed class CloudScreenTests(CloudedPairFixture fx, ITestOutputHelper lo
                 if (valid[i] == 0) flagged++;
             }
         }
-        log.WriteLine($"cloud and shadow pixels found {found}/{truth} = {(double)found / truth:0.000}; clear pixels screened out {flagged}/{clear} = {(double)flagged / clear:0.0000}");
-        Assert.True(truth > 20_000, $"{truth} painted pixels");
-        Assert.True(found >= 0.9 * truth, $"found {found} of {truth} cloud and shadow pixels");
-        Assert.True(flagged <= 0.05 * clear, $"screened out {flagged} of {clear} clear pixels");
+        return (found, truth, flagged, clear);
     }
 
     [Fact]

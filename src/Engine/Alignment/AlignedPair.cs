@@ -93,9 +93,15 @@ internal sealed class AlignedPair : IDisposable
     /// (<see cref="Coregistration.IsGlobal"/>). It reads blocks of both dates:
     /// call it after every check of the inputs, so that bad input is refused before any work.
     /// </summary>
-    public void Register(ScenePair pair)
+    public void Register(ScenePair pair) => Follow(pair, CoregistrationCheck.Measure(First, RegionFirst, Second, RegionSecond));
+
+    /// <summary>
+    /// Takes the residual shift <see cref="Register"/> measured on another opening of the same pair, and reads
+    /// <see cref="Second"/> as that opening does: shifted back by it with <see cref="ScenePair.Coregister"/>, where the
+    /// blocks agree on it. For a reader of its own (the cloud screen's), so that it sees the pixels the model sees.
+    /// </summary>
+    internal void Follow(ScenePair pair, Coregistration? registration)
     {
-        var registration = CoregistrationCheck.Measure(First, RegionFirst, Second, RegionSecond);
         if (pair.Coregister && registration is { IsGlobal: true } shift)
         {
             var grid = Grid;

@@ -112,7 +112,7 @@ internal sealed class CloudScreen : ExclusionMask
     private readonly int[] _bandsBefore;
     private readonly int[] _bandsAfter;
     private readonly float[] _noDataBefore;
-    private readonly float[] _noDataAfter;
+    private float[] _noDataAfter;
     private readonly float _scale;
     private readonly Typical _typicalBefore;
     private readonly Typical _typicalAfter;
@@ -145,6 +145,16 @@ internal sealed class CloudScreen : ExclusionMask
         var (before, after) = RadiometrySample.ReadPair(_pair.First, _pair.RegionFirst, _bandsBefore, _pair.Second, _pair.RegionSecond, _bandsAfter, TypicalBlocks);
         _scale = (float)(1 / fullScale);
         (_typicalBefore, _typicalAfter) = Typicals(before, after);
+    }
+
+    /// <summary>
+    /// Reads the after date shifted as the run reads it, once the run has registered the dates (<see cref="AlignedPair.Register"/>):
+    /// the screen compares the dates pixel by pixel, and its mask must lie on the after date's pixels as the model sees them.
+    /// </summary>
+    public void Follow(ScenePair pair, Coregistration? registration)
+    {
+        _pair.Follow(pair, registration);
+        _noDataAfter = NoData(_pair.Second, _bandsAfter);
     }
 
     // The scene's typical ratio between the dates per band and median band sum per date, from co-located samples.

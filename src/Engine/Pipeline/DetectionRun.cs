@@ -81,6 +81,8 @@ internal sealed class DetectionRun : IDisposable
             checks = Times.Add(StageTimes.Stage.Survey, checks);
             aligned.Register(pair);
             (_after, _regionAfter, Registration) = (aligned.Second, aligned.RegionSecond, aligned.Registration);
+            // The cloud screen reads the dates through an opening of its own: it must read the after date shifted alike.
+            foreach (var cloud in _exclusions.OfType<CloudScreen>()) cloud.Follow(pair, Registration);
             CoregistrationCheck.WarnIfLarge(Registration, pair, options.Logger);
             Times.Add(StageTimes.Stage.Grids, checks);
             // After every other check, on the scenes the model reads (the after date as registered, where it is).
