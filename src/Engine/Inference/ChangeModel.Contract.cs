@@ -18,8 +18,7 @@ public sealed partial class ChangeModel
         var formHint = (input.Form, graphInputs.Count) switch
         {
             (InputForm.Pair, 1) => " The graph has a single input: if it takes both dates stacked, set input.form to \"stacked\".",
-            (InputForm.Stacked, 2) => " The graph has two inputs: if they are the before and after images, set input.form to \"pair\".",
-            (InputForm.Blocks, 2) => " The graph has two inputs: if they are the before and after images, set input.form to \"pair\".",
+            (not InputForm.Pair, 2) => " The graph has two inputs: if they are the before and after images, set input.form to \"pair\".",
             (not InputForm.Blocks, 3) => " The graph has three inputs: if they are a screen's block means (before, after, difference), set input.form to \"blocks\".",
             _ => "",
         };

@@ -104,8 +104,8 @@ internal sealed class DetectionRun : IDisposable
     }
 
     // A change class without a TBLX writes QT (其他) on every polygon of it, which tells a county nothing: the usual cause
-    // is a screen's card (classes "no change" and "change") given as the detection model. After the checks, so that bad
-    // input still gets its one line.
+    // is a pair-form screen's card (classes "no change" and "change") given as the detection model; a screen of block
+    // means is refused when it loads. After the checks, so that bad input still gets its one line.
     private static void WarnOfUntypedClasses(ChangeModel model, ILogger logger)
     {
         var untyped = model.Card.Classes.Where(c => c.Id != 0 && c.Tblx is null).Select(c => $"'{c.Name}'").ToList();

@@ -246,8 +246,7 @@ internal sealed class TileScreen
     private void ScaleBlocks(IStripReader readBefore, IStripReader readAfter, int slot, int column, Span<float> before, Span<float> after,
         Span<float> difference, BlockRows rows)
     {
-        var (tile, block) = (Grid.Tile, _block);
-        var side = tile / block;
+        var (tile, block, side) = (Grid.Tile, _block, _screening.Model.GraphTile);
         var (b, a) = (_radiometry.Before, _radiometry.After);
         for (var band = 0; band < _bands; band++)
             for (var y = 0; y < side; y++)
@@ -266,8 +265,7 @@ internal sealed class TileScreen
     // kept centre starts on a block's edge (the card's halo is whole blocks): a block that does not flag is passed over whole.
     private void Flag(TileClassifier screened, PixelWindow core, byte[] valid, float noChangeAbove)
     {
-        var (halo, block) = (Grid.Halo, _block);
-        var side = Grid.Tile / block;
+        var (halo, block, side) = (Grid.Halo, _block, _screening.Model.GraphTile);
         for (var y0 = 0; y0 < core.Height; y0 += block)
         {
             var cells = (halo + y0) / block * side + halo / block;
