@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -9,11 +8,10 @@ using System.Runtime.Intrinsics;
 namespace WeiPian.Engine.Output;
 
 /// <summary>
-/// Writes opaque 8-bit RGB PNGs, the chips' format: each row Sub-filtered, or Up when it repeats the row above (a
-/// magnified chip's rows repeat, and an Up row is all zeros), the image data deflated by .NET's zlib (zlib-ng) at level 1.
-/// Encoding sets the pace of <c>--chips</c>: this was faster than Skia's encoder (libpng, classic zlib) at every filter
-/// and level tried, and on magnified chips zlib's default matching is three times faster than run-length matching and
-/// gives smaller files (bench/RESULTS.md § Chips). The pixels are the same.
+/// Writes opaque 8-bit RGB PNGs, the chips' format: each row Sub-filtered, the rows deflated by <see cref="RowDeflate"/>
+/// (a row repeating the one above is one back-reference, other bytes literals in a code fitted to the image). Encoding
+/// sets the pace of <c>--chips</c>: this was faster than Skia's encoder (libpng, classic zlib) at every filter and level
+/// tried, and than .NET's zlib (zlib-ng) at level 1, and its files are smaller (bench/RESULTS.md § Chips).
 /// </summary>
 internal static class PngEncoder
 {
@@ -31,30 +29,25 @@ internal static class PngEncoder
         header[10] = header[11] = header[12] = 0; // deflate, adaptive filtering, no interlace
         WriteChunk(output, "IHDR"u8, header);
 
-        // Pooled buffers: a chip's are a few hundred kB, and fresh ones each time churn the large-object heap. The rows are
-        // filtered first and deflated in one call: a call per row pinned and copied each row again.
-        var rowBytes = 1 + 3 * width;
-        var raw = rowBytes * height;
-        var capacity = raw + raw / 100 + 1024; // deflate's worst case: stored blocks, 5 bytes per 64 kB
-        var buffer = ArrayPool<byte>.Shared.Rent(capacity);
+        // Pooled buffers: a chip's are a few hundred kB, and fresh ones each time churn the large-object heap.
+        var raw = (1 + 3 * width) * height;
         var filtered = ArrayPool<byte>.Shared.Rent(raw);
+        var compressed = ArrayPool<byte>.Shared.Rent(RowDeflate.MaxLength(raw));
         try
         {
             Filter(rgba, width, height, filtered.AsSpan(0, raw));
-            var data = new MemoryStream(buffer, 0, capacity, writable: true);
-            using (var zlib = new ZLibStream(data, new ZLibCompressionOptions { CompressionLevel = 1 }, leaveOpen: true))
-                zlib.Write(filtered, 0, raw);
-            WriteChunk(output, "IDAT"u8, buffer.AsSpan(0, (int)data.Position));
+            var length = RowDeflate.Compress(filtered.AsSpan(0, raw), 1 + 3 * width, compressed);
+            WriteChunk(output, "IDAT"u8, compressed.AsSpan(0, length));
             WriteChunk(output, "IEND"u8, []);
         }
         finally
         {
+            ArrayPool<byte>.Shared.Return(compressed);
             ArrayPool<byte>.Shared.Return(filtered);
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    // Each row's filter byte and filtered RGB bytes.
+    // Each row's filter byte and filtered RGB bytes: Sub, each byte minus the same channel of the pixel to its left.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Filter(ReadOnlySpan<byte> rgba, int width, int height, Span<byte> filtered)
     {
@@ -63,14 +56,7 @@ internal static class PngEncoder
         {
             var src = rgba.Slice(y * width * 4, width * 4);
             var row = filtered.Slice(y * rowBytes, rowBytes);
-            if (y > 0 && src.SequenceEqual(rgba.Slice((y - 1) * width * 4, width * 4)))
-            {
-                // Up: each byte minus the one above, all zeros for a repeated row (a magnified chip's rows repeat).
-                row.Clear();
-                row[0] = 2;
-                continue;
-            }
-            row[0] = 1; // Sub: each byte minus the same channel of the pixel to its left
+            row[0] = 1;
             int x = 0, o = 1;
             if (Vector128.IsHardwareAccelerated)
             {
