@@ -186,6 +186,31 @@ public class ChipStretchTests
         Assert.Equal(0xFF000000u | 127 | (127 << 8) | (127 << 16), StretchOne(500));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(33)]
+    public void VectorNoDataMarkingGivesTheScalarTwinsValues(int length)
+    {
+        foreach (var nodata in new[] { 0f, 255f, -9999f, float.NaN })
+        {
+            var random = new Random(length);
+            var values = Enumerable.Range(0, length).Select(i => (i % 5) switch
+            {
+                0 => nodata,
+                1 => -0f, // equal to a nodata of 0, as floats compare
+                2 => float.NaN,
+                _ => random.Next(300),
+            }).ToArray();
+            float[] vector = [.. values], scalar = [.. values];
+            DigitalNumbers.MarkNoData(vector, nodata);
+            DigitalNumbers.MarkNoDataScalar(scalar, nodata);
+            Assert.Equal(scalar.Select(BitConverter.SingleToInt32Bits), vector.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(values.Select(v => float.IsNaN(v) || v == nodata), vector.Select(float.IsNaN));
+        }
+    }
+
     private static uint StretchOne(float v)
     {
         var rgba = new uint[1];
