@@ -246,6 +246,15 @@ internal static class ChipRendering
                 rgba.Slice((y - 1) * size, size).CopyTo(target);
                 continue;
             }
+            if (r1 - r0 == 1 && width <= size)
+            {
+                // Magnified both ways, the common chip: each chip pixel is one image pixel of the row (columns hold
+                // indexes inside it by construction, so the loop reads unchecked).
+                ref var source = ref MemoryMarshal.GetReference(pixels.Slice(r0 * width, width));
+                ref var column = ref MemoryMarshal.GetReference(columns);
+                for (var x = 0; x < size; x++) target[x] = Unsafe.Add(ref source, Unsafe.Add(ref column, 2 * x)) | Opaque;
+                continue;
+            }
             for (var x = 0; x < size; x++)
             {
                 int c0 = columns[2 * x], c1 = columns[2 * x + 1];
