@@ -120,18 +120,33 @@ internal static class ChipRendering
         try
         {
             Draw(planes, channels, stretch, window, transform, polygon, size, typeface, top, bottom, rgba);
-            // One chip of thousands in a folder its writer probed: looking for leftovers of killed runs beside each would read
-            // the folder each time, and a probe file created and deleted per chip costs more than the chip's PNG.
-            using var output = AtomicOutput.Begin(path, OutputLayout.File, Environment.ProcessId, removeLeftovers: false, probeFolder: false);
-            using (var file = new FileStream(output.TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite, 1 << 16))
-                PngEncoder.Write(file, rgba.AsSpan(0, bytes), size, size);
-            output.Commit();
+            var png = _encoded ??= new MemoryStream();
+            png.SetLength(0);
+            PngEncoder.Write(png, rgba.AsSpan(0, bytes), size, size);
+            // One file at a time: threads creating files in one folder queue on its lock in the kernel, which spins while
+            // the holder works, and ext4 can take long to find a free inode past those deleted in the last minute (perf:
+            // a third of the chips' time, and the spinning burnt a core the model could use). One chip of thousands in a
+            // folder its writer probed: looking for leftovers of killed runs beside each would read the folder each time,
+            // and a probe file created and deleted per chip costs more than the chip's PNG.
+            lock (FileWrites)
+            {
+                using var output = AtomicOutput.Begin(path, OutputLayout.File, Environment.ProcessId, removeLeftovers: false, probeFolder: false);
+                using (var file = new FileStream(output.TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite, 1))
+                    file.Write(png.GetBuffer(), 0, (int)png.Length);
+                output.Commit();
+            }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(rgba);
         }
     }
+
+    private static readonly Lock FileWrites = new();
+
+    // Each thread's encoded chip, written to its file at once.
+    [ThreadStatic]
+    private static MemoryStream? _encoded;
 
     /// <summary>
     /// Draws and encodes one small made-up chip, written nowhere, so that the first real chips do not pay for loading
