@@ -17,6 +17,7 @@ namespace WeiPian.Bench;
 /// dotnet run -c Release --project bench -- rasterize-vs-gdal --parcels DIR  # PolygonRasterizer against GDALRasterizeLayers
 /// dotnet run -c Release --project bench -- write-tubans --count 100000      # 图斑 records written per format
 /// dotnet run -c Release --project bench -- class-raster --out FILE.tif      # a class raster for file-to-file comparisons
+/// dotnet run -c Release --project bench -- encode-chips --chips DIR         # the chips' deflate against zlib's, on detect's chips
 /// </code>
 /// </summary>
 public static class Program
@@ -29,6 +30,7 @@ public static class Program
             case ["rasterize-vs-gdal", .. var rest]: return Vector.RasterizeVsGdal.Run(rest);
             case ["write-tubans", .. var rest]: return Vector.WriteTubans.Run(rest);
             case ["class-raster", .. var rest]: return Vector.ClassRasters.WriteFile(rest);
+            case ["encode-chips", .. var rest]: return Output.EncodeChips.Run(rest);
         }
         bool shortRun = args.Contains("--short");
         var config = shortRun ? BenchConfigs.Short : BenchConfigs.Default;
