@@ -16,12 +16,12 @@ data="${TMPDIR:-/tmp}/weipian-synth-$size-seed5-dense"
 [[ -f "$data/after.tif" ]] || dotnet "$cli" synth --out "$data" --size "$size" --seed 5 --changes-per-km2 60 --no-shapefiles >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-detect() { # extra options -> wall seconds
-  rm -rf "$work/out"
-  local start end
+detect() { # output folder, extra options -> wall seconds
+  local out=$1 start end
+  shift
   start=$(date +%s.%N)
   if ! dotnet "$cli" detect --before "$data/before.tif" --after "$data/after.tif" --survey "$data/survey.gpkg" \
-      --out "$work/out/tuban.gpkg" "$@" >"$work/log" 2>&1; then
+      --out "$out/tuban.gpkg" "$@" >"$work/log" 2>&1; then
     cat "$work/log" >&2
     exit 1
   fi
@@ -31,9 +31,9 @@ detect() { # extra options -> wall seconds
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start; $size² pair, $runs runs each"
 plain=() chips=()
 for ((i = 1; i <= runs; i++)); do
-  plain+=("$(detect)")
-  chips+=("$(detect --chips "$work/out/chips")")
-  polygons=$(( $(find "$work/out/chips" -name '*_before.png' | wc -l) ))
+  plain+=("$(detect "$work/plain$i")")
+  chips+=("$(detect "$work/chips$i" --chips "$work/chips$i/chips")")
+  polygons=$(( $(find "$work/chips$i/chips" -name '*_before.png' | wc -l) ))
   echo "run $i: without ${plain[-1]} s, with --chips ${chips[-1]} s ($polygons polygons charted)"
 done
 if (( polygons < 100 )); then echo "only $polygons polygons: the scene must give at least 100" >&2; exit 1; fi
