@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, restores, builds; then bench/scripts/chips-overhead.sh (detect with and
-# without --chips on a 2048² pair, twice each, the ratio against the 1.3x target reported; first, because on ext4
+# without --chips on a 2048² pair, four times each, the ratio against the 1.3x target reported; first, because on ext4
 # without a journal every new file costs a search past the inodes deleted in the last minutes, and the steps after it
 # delete thousands: bench/RESULTS.md § Chips); then the whole xUnit suite; then scripts/package-consumer.sh (packs the
 # packages and the tool, builds and runs a fresh consumer of them with the README's library example; 80 s quiet,

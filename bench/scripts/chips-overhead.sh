@@ -2,12 +2,14 @@
 # What `--chips` costs (issue 17 item 12): `weipian detect` on a synthesised 2048² pair with 100+ polygons, run
 # alternately without and with --chips, the ratio of the walls printed with its range over the pairs of runs and the
 # load. Target: with chips <= 1.3x the wall without (best against best; CHIPS_MAX_RATIO=x changes the bar). The pair
-# is synthesised once (seed 5, 60 changes/km²) and cached under $TMPDIR. Exit 3 when the target is missed, 1 when a
-# run fails or the scene gives fewer than 100 polygons.
-# Usage: bench/scripts/chips-overhead.sh [runs=2] [size=2048]
+# is synthesised once (seed 5, 60 changes/km²) and cached under $TMPDIR. Each run's outputs stay until the end: on ext4
+# without a journal, a file created within minutes of others being deleted waits while ext4 looks past each of them,
+# and deleting a run's 572 chips right before the next run measured that, not the chips. Exit 3 when the target is
+# missed, 1 when a run fails or the scene gives fewer than 100 polygons.
+# Usage: bench/scripts/chips-overhead.sh [runs=4] [size=2048]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-runs=${1:-2}
+runs=${1:-4}
 size=${2:-2048}
 max=${CHIPS_MAX_RATIO:-1.3}
 dotnet build -c Release src/Cli -v q -nologo
