@@ -46,6 +46,8 @@ internal static class RowDeflate
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Compress(ReadOnlySpan<byte> rows, int rowBytes, Span<byte> output)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowBytes, 1);
+        if (rows.Length % rowBytes != 0) throw new ArgumentException($"{rows.Length} bytes are not whole rows of {rowBytes}.", nameof(rows));
         var height = rows.Length / rowBytes;
         // Deflate copies 3 bytes at least, from 32 kB back at most: rows shorter or longer than that are all literals.
         var copies = rowBytes is >= MinMatch and <= MaxDistance;
