@@ -21,7 +21,7 @@ public class RowDeflateTests
         { "widest copied", 32768, 3 },  // copies from exactly 32 kB back
         { "too wide to copy", 32769, 3 },
         { "zeros", 400, 30 },           // one byte value: a literal code of two symbols with the end of block
-        { "skewed", 1000, 30 },         // counts that make an unlimited Huffman code deeper than 15 bits
+        { "skewed", 1024, 128 },        // counts that make an unlimited Huffman code deeper than 15 bits
         { "pieces", 259, 20 },          // copies of 259 and 260 bytes: split so that no piece is under 3
         { "pieces", 260, 20 },
         { "pieces", 516, 20 },
@@ -73,7 +73,7 @@ public class RowDeflateTests
     [InlineData(7)]
     public void LengthsStayWithinTheLimitAndTheCodeIsComplete(int limit)
     {
-        // Fibonacci counts: an unlimited Huffman code is one bit deeper for each symbol.
+        // Fibonacci counts: an unlimited Huffman code nearly as deep as there are symbols.
         var counts = new int[30];
         counts[0] = counts[1] = 1;
         for (var i = 2; i < counts.Length; i++) counts[i] = counts[i - 1] + counts[i - 2];
@@ -117,10 +117,9 @@ public class RowDeflateTests
                 }
                 break;
             case "skewed":
-                // Byte b as often as the (b + 1)th Fibonacci number, shuffled: each byte a bit deeper in a Huffman tree.
-                var (at, f0, f1) = (0, 1, 1);
-                for (var b = 0; at < rows.Length; b++, (f0, f1) = (f1, f0 + f1))
-                    for (var k = 0; k < f0 && at < rows.Length; k++) rows[at++] = (byte)b;
+                // Byte b 2^b times (byte 0 once more), shuffled: each byte one bit deeper in an unlimited Huffman code.
+                for (int b = 0, at = 1; b <= 16; b++)
+                    for (var k = 0; k < 1 << b; k++) rows[at++] = (byte)b;
                 random.Shuffle(rows);
                 break;
             case "pieces":
