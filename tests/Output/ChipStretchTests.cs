@@ -191,7 +191,7 @@ public class ChipStretchTests
     [InlineData(7)]
     [InlineData(8)]
     [InlineData(33)]
-    public void VectorNoDataMarkingGivesTheScalarTwinsValues(int length)
+    public void VectorNoDataToNaNGivesTheScalarTwinsValues(int length)
     {
         foreach (var nodata in new[] { 0f, 255f, -9999f, float.NaN })
         {
@@ -204,8 +204,8 @@ public class ChipStretchTests
                 _ => random.Next(300),
             }).ToArray();
             float[] vector = [.. values], scalar = [.. values];
-            DigitalNumbers.MarkNoData(vector, nodata);
-            DigitalNumbers.MarkNoDataScalar(scalar, nodata);
+            DigitalNumbers.NoDataToNaN(vector, nodata);
+            DigitalNumbers.NoDataToNaNScalar(scalar, nodata);
             Assert.Equal(scalar.Select(BitConverter.SingleToInt32Bits), vector.Select(BitConverter.SingleToInt32Bits));
             Assert.Equal(values.Select(v => float.IsNaN(v) || v == nodata), vector.Select(float.IsNaN));
         }

@@ -213,7 +213,7 @@ public sealed class ChipWriter : IDisposable
         for (var b = 0; b < 4; b++)
         {
             planes[b] = new ArraySegment<float>(buffer, b * n, n);
-            if (scene.NoData[bands[b] - 1] is { } nd) DigitalNumbers.MarkNoData(planes[b], (float)nd);
+            if (scene.NoData[bands[b] - 1] is { } nd) DigitalNumbers.NoDataToNaN(planes[b], (float)nd);
         }
         return planes;
     }

@@ -50,7 +50,7 @@ internal static class DigitalNumbers
     /// 256-bit vectors (the runtime's <c>Span.Replace</c> compares floats one at a time).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MarkNoData(Span<float> values, float nodata)
+    public static void NoDataToNaN(Span<float> values, float nodata)
     {
         var i = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -63,11 +63,11 @@ internal static class DigitalNumbers
                 Vector256.ConditionalSelect(Vector256.Equals(v, missing), nan, v).CopyTo(values.Slice(i, Vector256<float>.Count));
             }
         }
-        MarkNoDataScalar(values[i..], nodata);
+        NoDataToNaNScalar(values[i..], nodata);
     }
 
-    /// <summary>The scalar twin of <see cref="MarkNoData"/>, which defines it.</summary>
-    internal static void MarkNoDataScalar(Span<float> values, float nodata)
+    /// <summary>The scalar twin of <see cref="NoDataToNaN"/>, which defines it.</summary>
+    internal static void NoDataToNaNScalar(Span<float> values, float nodata)
     {
         foreach (ref var v in values)
             if (v == nodata) v = float.NaN;
