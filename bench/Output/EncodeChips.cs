@@ -8,7 +8,7 @@ namespace WeiPian.Bench.Output;
 
 /// <summary>
 /// <c>WeiPian.Bench encode-chips --chips DIR [--runs 15]</c>: the chips' deflate against zlib's. Decodes every PNG in DIR
-/// (the chips of a <c>weipian detect --chips DIR</c> run), filters each as <see cref="PngEncoder"/> does (Sub), and
+/// (the chips of a <c>weipian detect --chips DIR</c> run), filters each with <see cref="PngEncoder.Filter"/> (Sub), and
 /// deflates the rows with <see cref="RowDeflate"/>; the reference is what the chips used before, zlib-ng (.NET's
 /// <see cref="ZLibStream"/>) at level 1 on the same rows with each repeated row Up-filtered (all zeros). Prints the best
 /// of the runs in ms and kB per chip, and the ratio; each result is inflated once and compared with its rows.
@@ -67,18 +67,15 @@ public static class EncodeChips
         using var rgba = decoded.Copy(SKColorType.Rgba8888);
         var (w, h, pixels) = (rgba.Width, rgba.Height, rgba.Bytes);
         var rowBytes = 1 + 3 * w;
-        byte[] sub = new byte[rowBytes * h], subOrUp = new byte[rowBytes * h];
-        for (var y = 0; y < h; y++)
-        {
-            var row = sub.AsSpan(y * rowBytes, rowBytes);
-            row[0] = 1;
-            for (var x = 0; x < w; x++)
-                for (var c = 0; c < 3; c++)
-                    row[1 + 3 * x + c] = (byte)(pixels[4 * (y * w + x) + c] - (x > 0 ? pixels[4 * (y * w + x - 1) + c] : 0));
-            var repeats = y > 0 && pixels.AsSpan(4 * y * w, 4 * w).SequenceEqual(pixels.AsSpan(4 * (y - 1) * w, 4 * w));
-            if (repeats) subOrUp[y * rowBytes] = 2;
-            else row.CopyTo(subOrUp.AsSpan(y * rowBytes));
-        }
+        var sub = new byte[rowBytes * h];
+        PngEncoder.Filter(pixels, w, h, sub);
+        var subOrUp = sub.ToArray();
+        for (var y = 1; y < h; y++)
+            if (pixels.AsSpan(4 * y * w, 4 * w).SequenceEqual(pixels.AsSpan(4 * (y - 1) * w, 4 * w)))
+            {
+                subOrUp.AsSpan(y * rowBytes, rowBytes).Clear();
+                subOrUp[y * rowBytes] = 2;
+            }
         return new Chip(sub, subOrUp, rowBytes);
     }
 

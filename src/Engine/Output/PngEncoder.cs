@@ -47,9 +47,9 @@ internal static class PngEncoder
         }
     }
 
-    // Each row's filter byte and filtered RGB bytes: Sub, each byte minus the same channel of the pixel to its left.
+    /// <summary>Each row's filter byte and filtered RGB bytes: Sub, each byte minus the same channel of the pixel to its left.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Filter(ReadOnlySpan<byte> rgba, int width, int height, Span<byte> filtered)
+    internal static void Filter(ReadOnlySpan<byte> rgba, int width, int height, Span<byte> filtered)
     {
         var rowBytes = 1 + 3 * width;
         for (var y = 0; y < height; y++)
